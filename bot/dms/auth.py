@@ -165,9 +165,7 @@ class AkSkAuth(httpx.Auth):
 
     requires_request_body = True
 
-    def __init__(
-        self, credentials: Credentials, clock: Callable[[], datetime] = utc_now
-    ) -> None:
+    def __init__(self, credentials: Credentials, clock: Callable[[], datetime] = utc_now) -> None:
         self._credentials = credentials
         self._clock = clock
 

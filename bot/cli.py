@@ -1,0 +1,127 @@
+"""``python -m bot tasks``: a one-shot terminal query, as a table or JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import UTC, datetime, tzinfo
+from typing import TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.commands import (
+    CommandError,
+    Help,
+    ListInstances,
+    TaskLookup,
+    TasksQuery,
+    parse_command,
+)
+from bot.config import Settings, SettingsError
+from bot.dms.errors import DmsError, ResolveError
+from bot.help import USAGE
+from bot.runtime import open_dms
+from bot.service import answer_task, answer_tasks
+from bot.views.terminal import instances_text, task_text, tasks_text
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("words", nargs="*", metavar="QUERY", help="e.g. prod-orders last 1h failed")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per task per line, with the API's own field names",
+    )
+    parser.add_argument("--tz", help="time zone for times without one (default KAFKA_TASKS_TZ)")
+    parser.add_argument("--fresh", action="store_true", help="bypass the cache")
+
+
+def run(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    try:
+        tz: tzinfo = ZoneInfo(args.tz) if args.tz else settings.zone
+    except (ZoneInfoNotFoundError, ValueError):
+        print(
+            f'error: unknown time zone "{args.tz}"; use an IANA name like Asia/Shanghai', file=err
+        )
+        return EXIT_USAGE
+    now = datetime.now(UTC)
+    try:
+        command = parse_command(" ".join(args.words), now=now, tz=tz)
+    except CommandError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_USAGE
+    if isinstance(command, Help):
+        print(USAGE, file=out, end="")
+        return EXIT_OK
+    if not isinstance(command, TasksQuery | TaskLookup | ListInstances):
+        print(
+            "error: subscriptions live in Slack channels; use /kafka-tasks there "
+            "(this command answers queries only)",
+            file=err,
+        )
+        return EXIT_USAGE
+    try:
+        return asyncio.run(_query(command, args, settings, tz, out, err))
+    except (DmsError, ResolveError) as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_FAILED
+    except SettingsError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_USAGE
+
+
+async def _query(
+    command: TasksQuery | TaskLookup | ListInstances,
+    args: argparse.Namespace,
+    settings: Settings,
+    tz: tzinfo,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    async with open_dms(settings) as session:
+        if session.note:
+            print(session.note, file=err)
+        client = session.client
+        if isinstance(command, ListInstances):
+            instances = await client.list_instances(fresh=args.fresh)
+            if args.json:
+                for inst in instances:
+                    print(
+                        json.dumps(
+                            {
+                                "instance_id": inst.instance_id,
+                                "name": inst.name,
+                                "status": inst.status,
+                            },
+                            ensure_ascii=False,
+                        ),
+                        file=out,
+                    )
+            else:
+                print(instances_text(instances, client.where), file=out)
+        elif isinstance(command, TaskLookup):
+            one = await answer_task(client, command)
+            if args.json:
+                print(json.dumps(one.task.to_api(), ensure_ascii=False), file=out)
+            else:
+                print(task_text(one, tz, datetime.now(UTC)), file=out)
+        else:
+            answer = await answer_tasks(client, command, fresh=args.fresh)
+            if args.json:
+                for task in answer.tasks:
+                    print(json.dumps(task.to_api(), ensure_ascii=False), file=out)
+            else:
+                print(tasks_text(answer, tz, datetime.now(UTC)), file=out)
+    return EXIT_OK
+
+
+def main_tasks(args: argparse.Namespace) -> int:
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return run(args, settings, sys.stdout, sys.stderr)

@@ -1,0 +1,188 @@
+"""Settings from the environment and ``.env``, validated once at start.
+
+Everything else receives a ``Settings`` (or the part it needs) as an argument; nothing
+deeper in the code reads the environment. Secrets never appear in ``repr``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+from bot.dms.auth import Credentials
+from bot.dms.client import ClientOptions
+from bot.dms.endpoints import UnknownRegion, endpoint_for_region
+
+SECRET_FIELDS = frozenset(
+    {
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "huawei_sk",
+        "huawei_security_token",
+        "database_url",
+    }
+)
+
+
+class SettingsError(ValueError):
+    """One or more settings are missing or malformed; the message names each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    port: int = 3000
+    huawei_ak: str | None = None
+    huawei_sk: str | None = None
+    huawei_project_id: str | None = None
+    huawei_security_token: str | None = None
+    huawei_region: str | None = None
+    dms_endpoint: str | None = None
+    database_url: str = "sqlite:///data/kafka-tasks.db"
+    default_tz: str = "UTC"
+    dms: ClientOptions = field(default_factory=ClientOptions)
+
+    def __repr__(self) -> str:
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in SECRET_FIELDS and value:
+                value = "***"
+            elif f.name == "huawei_ak" and value:
+                value = f"{value[:3]}***"
+            shown.append(f"{f.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
+
+    @property
+    def demo_mode(self) -> bool:
+        """No Huawei credentials: the built-in simulator answers instead of DMS."""
+        return not (self.huawei_ak or self.huawei_sk)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.default_tz)
+
+    def credentials(self) -> Credentials:
+        if not (self.huawei_ak and self.huawei_sk and self.huawei_project_id):
+            raise SettingsError(["no Huawei credentials are set (demo mode)"])
+        return Credentials(
+            ak=self.huawei_ak,
+            sk=self.huawei_sk,
+            project_id=self.huawei_project_id,
+            security_token=self.huawei_security_token,
+        )
+
+    def endpoint(self) -> str:
+        if self.dms_endpoint:
+            return self.dms_endpoint.rstrip("/")
+        if not self.huawei_region:
+            raise SettingsError(["set HUAWEICLOUD_REGION (e.g. cn-north-4) or DMS_ENDPOINT"])
+        return endpoint_for_region(self.huawei_region)
+
+    def where(self) -> str:
+        """How answers name the place they looked: region (or endpoint) and project."""
+        place = self.huawei_region or self.dms_endpoint or "the simulator"
+        return f"{place}, project {self.huawei_project_id}"
+
+    @classmethod
+    def load(
+        cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
+    ) -> Settings:
+        """Settings from ``.env`` overlaid by the real environment (which wins)."""
+        merged: dict[str, str] = {}
+        if dotenv is not None and dotenv.is_file():
+            merged.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        merged.update(os.environ if environ is None else environ)
+        return cls.from_mapping(merged)
+
+    @classmethod
+    def from_mapping(cls, env: Mapping[str, str]) -> Settings:
+        problems: list[str] = []
+
+        def text(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        def number(name: str, default: float, *, low: float, high: float) -> float:
+            raw = text(name)
+            if raw is None:
+                return default
+            try:
+                value = float(raw)
+            except ValueError:
+                problems.append(f"{name} must be a number, got {raw!r}")
+                return default
+            if not low <= value <= high:
+                problems.append(f"{name} must be between {low:g} and {high:g}, got {raw}")
+                return default
+            return value
+
+        ak, sk = text("HUAWEICLOUD_SDK_AK"), text("HUAWEICLOUD_SDK_SK")
+        project = text("HUAWEICLOUD_SDK_PROJECT_ID")
+        region, endpoint = text("HUAWEICLOUD_REGION"), text("DMS_ENDPOINT")
+        if bool(ak) != bool(sk):
+            missing = "HUAWEICLOUD_SDK_SK" if ak else "HUAWEICLOUD_SDK_AK"
+            problems.append(f"{missing} is missing (the AK and SK are set together)")
+        if ak and sk:
+            if not project:
+                problems.append(
+                    "HUAWEICLOUD_SDK_PROJECT_ID is missing (the project of the region the "
+                    "instances live in; see My Credentials > API Credentials)"
+                )
+            if not region and not endpoint:
+                problems.append("set HUAWEICLOUD_REGION (e.g. cn-north-4) or DMS_ENDPOINT")
+        if region and not endpoint:
+            try:
+                endpoint_for_region(region)
+            except UnknownRegion as exc:
+                problems.append(str(exc))
+        if endpoint and not endpoint.startswith(("https://", "http://")):
+            problems.append(f"DMS_ENDPOINT must be a URL starting with https://, got {endpoint!r}")
+        slack_url = text("SLACK_API_URL") or "https://slack.com/api/"
+        if not slack_url.startswith(("https://", "http://")):
+            problems.append(f"SLACK_API_URL must be a URL, got {slack_url!r}")
+        tz = text("KAFKA_TASKS_TZ") or "UTC"
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"KAFKA_TASKS_TZ {tz!r} is not an IANA time zone (e.g. Asia/Shanghai)")
+            tz = "UTC"
+        port = number("PORT", 3000, low=1, high=65535)
+        defaults = ClientOptions()
+        dms = ClientOptions(
+            page_size=int(number("DMS_PAGE_SIZE", defaults.page_size, low=1, high=1000)),
+            concurrency=int(number("DMS_CONCURRENCY", defaults.concurrency, low=1, high=64)),
+            timeout=number("DMS_TIMEOUT", defaults.timeout, low=0.5, high=120),
+            cache_ttl=number("KAFKA_TASKS_CACHE_TTL", defaults.cache_ttl, low=0, high=3600),
+        )
+        if problems:
+            raise SettingsError(problems)
+        return cls(
+            slack_bot_token=text("SLACK_BOT_TOKEN"),
+            slack_signing_secret=text("SLACK_SIGNING_SECRET"),
+            slack_app_token=text("SLACK_APP_TOKEN"),
+            slack_api_url=slack_url if slack_url.endswith("/") else slack_url + "/",
+            port=int(port),
+            huawei_ak=ak,
+            huawei_sk=sk,
+            huawei_project_id=project,
+            huawei_security_token=text("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
+            huawei_region=region,
+            dms_endpoint=endpoint,
+            database_url=text("DATABASE_URL") or "sqlite:///data/kafka-tasks.db",
+            default_tz=tz,
+            dms=dms,
+        )

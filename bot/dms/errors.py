@@ -1,0 +1,163 @@
+"""What can go wrong talking to DMS, as a small hierarchy users can act on.
+
+Each error carries what the user needs to act (``hint``) and what support needs to
+trace it (``request_id``, ``error_code``); none ever carries a credential.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+
+SNIPPET_CHARS = 200
+
+
+class DmsError(Exception):
+    """A failed DMS call. ``str()`` is one line a user can read and act on."""
+
+    hint = "Try again; if it keeps failing, check the DMS console."
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        error_code: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.error_code = error_code
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        parts = [self.message.rstrip(".") + "."]
+        if self.hint:
+            parts.append(self.hint)
+        if self.request_id:
+            parts.append(f"(request id {self.request_id})")
+        return " ".join(parts)
+
+
+class DmsAuthError(DmsError):
+    """401/403: the AK/SK, the security token or the project id was refused."""
+
+    hint = (
+        "Check HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (and HUAWEICLOUD_SDK_SECURITY_TOKEN "
+        "for temporary keys), HUAWEICLOUD_SDK_PROJECT_ID, the machine's clock, and that the "
+        "key may call dms:instance:getBackgroundTask."
+    )
+
+
+class DmsNotFound(DmsError):
+    hint = "Check the id, or run `instances` to list what this project has."
+
+
+class DmsThrottled(DmsError):
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        wait = max(1, round(self.retry_after)) if self.retry_after else 10
+        return f"DMS is throttling requests; try again in {wait} s."
+
+
+class DmsUnavailable(DmsError):
+    """5xx, timeouts and dropped connections, after the retries ran out."""
+
+    hint = "DMS did not answer in time; try again shortly."
+
+
+class DmsProtocolError(DmsError):
+    """A body that is not the documented shape. ``snippet`` is for the log only."""
+
+    hint = "DMS sent something unexpected; the detail is in the bot's log."
+
+    def __init__(self, message: str, *, snippet: str = "", **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.snippet = snippet[:SNIPPET_CHARS]
+
+
+class DmsRequestError(DmsError):
+    """Any other 4xx: the request itself was refused."""
+
+    hint = "DMS refused the request; check the instance and the window."
+
+
+class ResolveError(Exception):
+    """An instance name that does not pick exactly one instance."""
+
+
+class UnknownInstance(ResolveError):
+    def __init__(self, name: str, where: str, close: Sequence[str] = ()) -> None:
+        self.name = name
+        self.where = where
+        self.close = tuple(close)
+        msg = f'No Kafka instance named "{name}" in {where}.'
+        if self.close:
+            msg += " Close matches: " + ", ".join(self.close) + "."
+        else:
+            msg += " Run `instances` to list them."
+        super().__init__(msg)
+
+
+class AmbiguousInstance(ResolveError):
+    def __init__(self, name: str, candidates: Sequence[tuple[str, str]]) -> None:
+        # candidates: (name, instance_id) pairs, so a reply can offer each as a choice.
+        self.name = name
+        self.candidates = tuple(candidates)
+        listed = ", ".join(f"{n} ({i})" for n, i in self.candidates)
+        super().__init__(f'"{name}" matches several instances: {listed}. Use the full name or id.')
+
+
+def body_fields(body: object) -> tuple[str | None, str | None]:
+    """``error_code``/``error_msg`` from any of the shapes the official SDK accepts."""
+    if not isinstance(body, Mapping):
+        return None, None
+    for code_key, msg_key in (
+        ("error_code", "error_msg"),
+        ("errorCode", "errorMsg"),
+        ("code", "message"),
+    ):
+        if code_key in body or msg_key in body:
+            code, msg = body.get(code_key), body.get(msg_key)
+            return (str(code) if code is not None else None, str(msg) if msg is not None else None)
+    for value in body.values():
+        if isinstance(value, Mapping):
+            nested = body_fields(value)
+            if nested != (None, None):
+                return nested
+    return None, None
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def from_response(response: httpx.Response, body: object) -> DmsError:
+    status = response.status_code
+    code, msg = body_fields(body)
+    request_id = response.headers.get("X-Request-Id")
+    text = msg or response.reason_phrase or f"HTTP {status}"
+    detail = f"DMS answered {status}" + (f" {code}" if code else "") + f": {text}"
+    kw: dict[str, Any] = {"status": status, "error_code": code, "request_id": request_id}
+    if status == 429 or code == "APIGW.0308":
+        return DmsThrottled(detail, retry_after=retry_after_seconds(response), **kw)
+    if status in (401, 403) or (code or "").startswith(("APIGW.0301", "APIGW.0307")):
+        return DmsAuthError(f"DMS refused the credentials ({code or status}): {text}", **kw)
+    if status == 404:
+        return DmsNotFound(detail, **kw)
+    if status >= 500:
+        return DmsUnavailable(detail, **kw)
+    return DmsRequestError(detail, **kw)

@@ -1,0 +1,82 @@
+"""The questions the bot answers, independent of where they are asked.
+
+Slack handlers, the local shell and the terminal CLI all call these, so an answer is
+the same wherever it is read.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.commands import TaskLookup, TasksQuery
+from bot.dms.client import DmsClient
+from bot.dms.models import Instance, Task, TaskList
+from bot.timewindow import TimeWindow
+
+
+@dataclass(frozen=True)
+class TasksAnswer:
+    instance: Instance
+    window: TimeWindow
+    listing: TaskList
+    # The tasks after the status and name filters, newest first.
+    tasks: tuple[Task, ...]
+    statuses: frozenset[str]
+    name_glob: str | None
+
+    @property
+    def counts(self) -> Mapping[str, int]:
+        """Tasks per status among the shown tasks, most common first."""
+        return dict(Counter(t.status for t in self.tasks).most_common())
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.statuses or self.name_glob)
+
+
+@dataclass(frozen=True)
+class TaskAnswer:
+    instance: Instance
+    task: Task
+
+
+def name_matches(name: str, glob: str | None) -> bool:
+    """A glob with wildcards matches whole names; plain text matches anywhere in one."""
+    if not glob:
+        return True
+    pattern = glob.lower()
+    if any(ch in pattern for ch in "*?["):
+        return fnmatch.fnmatchcase(name.lower(), pattern)
+    return pattern in name.lower()
+
+
+def filter_tasks(
+    tasks: Iterable[Task], statuses: frozenset[str], name_glob: str | None
+) -> tuple[Task, ...]:
+    return tuple(
+        t
+        for t in tasks
+        if (not statuses or t.status in statuses) and name_matches(t.name, name_glob)
+    )
+
+
+async def answer_tasks(client: DmsClient, query: TasksQuery, *, fresh: bool = False) -> TasksAnswer:
+    instance = await client.resolve(query.instance)
+    listing = await client.list_tasks(instance.instance_id, query.window, fresh=fresh)
+    return TasksAnswer(
+        instance=instance,
+        window=query.window,
+        listing=listing,
+        tasks=filter_tasks(listing.tasks, query.statuses, query.name_glob),
+        statuses=query.statuses,
+        name_glob=query.name_glob,
+    )
+
+
+async def answer_task(client: DmsClient, lookup: TaskLookup) -> TaskAnswer:
+    instance = await client.resolve(lookup.instance)
+    task = await client.get_task(instance.instance_id, lookup.task_id)
+    return TaskAnswer(instance=instance, task=task)

@@ -1,0 +1,1 @@
+"""How answers look: Block Kit for Slack and plain text for terminals."""

@@ -1,0 +1,78 @@
+"""Task and instance parsing: defensive, keeping what the API sent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.dms.models import Instance, Task
+from bot.redact import MASK, redact
+
+DOC_TASK = {
+    "id": "8abfa7b372160bfd0172165864064079",
+    "name": "modifyAutoTopic",
+    "user_name": "paas_dms",
+    "user_id": "3df5acbc24a54fadb62a043c9000a307",
+    "params": '{"old_auto_status":true,"new_auto_status":false}',
+    "status": "EXECUTING",
+    "created_at": "2020-05-15T03:19:51.046Z",
+    "updated_at": "2020-05-15T03:19:51.065Z",
+}
+
+
+def test_documented_task_parses_to_aware_times_and_json_params() -> None:
+    task = Task.from_api(DOC_TASK)
+    assert task.created_at == datetime(2020, 5, 15, 3, 19, 51, 46_000, tzinfo=UTC)
+    assert task.params == {"old_auto_status": True, "new_auto_status": False}
+    assert task.in_progress
+    assert not task.terminal
+    assert task.to_api() == DOC_TASK
+
+
+def test_running_task_duration_runs_to_now_and_finished_to_updated_at() -> None:
+    running = Task.from_api(DOC_TASK)
+    now = datetime(2020, 5, 15, 3, 29, 51, 46_000, tzinfo=UTC)
+    assert running.duration(now) == timedelta(minutes=10)
+    done = Task.from_api({**DOC_TASK, "status": "SUCCESS"})
+    assert done.duration(now) == timedelta(milliseconds=19)
+
+
+def test_unknown_status_text_params_and_bad_dates_are_kept_not_fatal() -> None:
+    task = Task.from_api(
+        {**DOC_TASK, "status": "rolling_back", "params": "not json", "created_at": "yesterday"}
+    )
+    assert task.status == "ROLLING_BACK"
+    assert not task.in_progress
+    assert not task.terminal
+    assert task.params == "not json"
+    assert task.created_at is None
+    assert task.duration(datetime.now(UTC)) is None
+
+
+def test_missing_fields_do_not_break_parsing() -> None:
+    task = Task.from_api({"id": "x"})
+    assert task.name == "(unnamed)"
+    assert task.status == "UNKNOWN"
+    assert task.params is None
+
+
+def test_instance_created_at_is_epoch_milliseconds() -> None:
+    inst = Instance.from_api({"instance_id": "i", "name": "n", "created_at": "1700000000000"})
+    assert inst.created_at == datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
+    assert Instance.from_api({"instance_id": "i", "created_at": "soon"}).created_at is None
+
+
+def test_redaction_masks_secret_looking_values_at_any_depth() -> None:
+    params = {
+        "user": "alice",
+        "new_password": "hunter2",
+        "nested": [{"secret_key": "abc", "topic": "orders"}, {"token": ""}],
+        "ak": "AKX",
+        "partitions": 3,
+    }
+    assert redact(params) == {
+        "user": "alice",
+        "new_password": MASK,
+        "nested": [{"secret_key": MASK, "topic": "orders"}, {"token": ""}],
+        "ak": MASK,
+        "partitions": 3,
+    }
