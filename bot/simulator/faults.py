@@ -1,0 +1,109 @@
+"""Faults to inject: standing ones (latency, a failure rate) and a queue of one-shots.
+
+The queue lets a test say exactly which of the next requests fail and how, so retry
+logic can be tested without sleeping or hoping; the seeded failure rate is for soak
+runs and demos, and is reproducible for a given seed.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Final
+
+FAULT_KINDS: Final = frozenset(
+    {"500", "502", "503", "429", "malformed", "drop", "slow", "truncated"}
+)
+_KINDS_TEXT = ", ".join(sorted(FAULT_KINDS))
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: str
+    retry_after: float | None = None  # 429 only; None sends no Retry-After header
+    delay_ms: float | None = None  # "slow" only
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {_KINDS_TEXT}")
+        if self.retry_after is not None and (self.kind != "429" or self.retry_after < 0):
+            raise ValueError("retry_after applies to kind '429' only and must be >= 0")
+        if self.kind == "slow" and (self.delay_ms is None or self.delay_ms < 0):
+            raise ValueError("kind 'slow' needs delay_ms >= 0")
+        if self.kind != "slow" and self.delay_ms is not None:
+            raise ValueError("delay_ms applies to kind 'slow' only")
+
+
+@dataclass
+class _Pending:
+    fault: Fault
+    remaining: int
+
+
+class Faults:
+    """Shared between the server's loop and a test's thread, hence the lock."""
+
+    def __init__(self, *, seed: int, latency_ms: float = 0, fail_rate: float = 0.0) -> None:
+        self._lock = threading.Lock()
+        self._queue: deque[_Pending] = deque()
+        self._rng = random.Random(f"{seed}/faults")
+        self.latency_ms = latency_ms
+        self.fail_rate = fail_rate
+
+    @property
+    def latency_ms(self) -> float:
+        return self._latency_ms
+
+    @latency_ms.setter
+    def latency_ms(self, value: float) -> None:
+        if value < 0:
+            raise ValueError(f"latency_ms must be >= 0, got {value}")
+        self._latency_ms = float(value)
+
+    @property
+    def fail_rate(self) -> float:
+        return self._fail_rate
+
+    @fail_rate.setter
+    def fail_rate(self, value: float) -> None:
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"fail_rate must be within [0, 1], got {value}")
+        self._fail_rate = float(value)
+
+    def add(
+        self,
+        kind: str,
+        count: int = 1,
+        retry_after: float | None = None,
+        delay_ms: float | None = None,
+    ) -> None:
+        """Make the next ``count`` API requests (after those already queued) fail so."""
+        if count < 1:
+            raise ValueError(f"count must be >= 1, got {count}")
+        fault = Fault(kind, retry_after=retry_after, delay_ms=delay_ms)
+        with self._lock:
+            self._queue.append(_Pending(fault, count))
+
+    def clear(self) -> None:
+        """Drop every queued one-shot fault (latency and fail rate stay as they are)."""
+        with self._lock:
+            self._queue.clear()
+
+    def pending(self) -> list[dict[str, object]]:
+        with self._lock:
+            return [asdict(p.fault) | {"count": p.remaining} for p in self._queue]
+
+    def take(self) -> Fault | None:
+        """The fault for the request being served: a queued one first, else the dice."""
+        with self._lock:
+            if self._queue:
+                head = self._queue[0]
+                head.remaining -= 1
+                if head.remaining == 0:
+                    self._queue.popleft()
+                return head.fault
+            if self._fail_rate and self._rng.random() < self._fail_rate:
+                return Fault("500")
+        return None

@@ -1,0 +1,134 @@
+"""The simulated account: its instances and their task timelines, queried at a moment."""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.simulator.clock import Clock
+from bot.simulator.data import GeneratedInstance, generate_bulk, generate_demo
+from bot.simulator.model import InstanceRecord, TaskRecord
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
+def _key(dt: datetime) -> int:
+    # Negated so that a newest-first list has ascending keys, as bisect wants.
+    return -((dt - _EPOCH) // _MICRO)
+
+
+class DuplicateInstanceName(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    total: int  # every visible task in the window, not just this page
+    tasks: tuple[TaskRecord, ...]
+
+
+class _Timeline:
+    """One instance's tasks, newest first (stable for equal times), indexed by id."""
+
+    def __init__(self, generated: GeneratedInstance) -> None:
+        self.instance = generated.instance
+        # sorted(reverse=True) keeps equal elements in their original order.
+        self.tasks = tuple(sorted(generated.tasks, key=lambda t: t.created_at, reverse=True))
+        self.keys = [_key(t.created_at) for t in self.tasks]
+        self.by_id = {t.id: t for t in self.tasks}
+
+    def window(self, now: datetime, begin: datetime | None, end: datetime | None) -> range:
+        """Indexes of the tasks visible at ``now`` with begin <= created_at <= end."""
+        newest = now if end is None else min(now, end)
+        first = bisect_left(self.keys, _key(newest))
+        last = len(self.keys) if begin is None else bisect_right(self.keys, _key(begin))
+        return range(first, max(first, last))
+
+
+class SimulatorState:
+    def __init__(self, seed: int, clock: Clock) -> None:
+        self.seed = seed
+        self.clock = clock
+        self.started_at = clock.now()
+        self._lock = threading.Lock()
+        self._timelines: dict[str, _Timeline] = {}
+        for generated in generate_demo(seed, self.started_at):
+            self._insert(generated)
+
+    def _insert(self, generated: GeneratedInstance) -> str:
+        timeline = _Timeline(generated)
+        instance = timeline.instance
+        with self._lock:
+            if any(t.instance.name == instance.name for t in self._timelines.values()):
+                raise DuplicateInstanceName(f"an instance named {instance.name!r} already exists")
+            self._timelines[instance.instance_id] = timeline
+        return instance.instance_id
+
+    def add_instance(
+        self, name: str, task_count: int, span: timedelta = timedelta(hours=24)
+    ) -> str:
+        """Add an instance whose ``task_count`` tasks were all created within the last
+        ``span`` of the clock; returns its id (derived from the seed and the name)."""
+        if not name.strip():
+            raise ValueError("an instance name must not be blank")
+        return self._insert(generate_bulk(self.seed, name, task_count, span, self.clock.now()))
+
+    def instances(self) -> list[InstanceRecord]:
+        with self._lock:
+            return [t.instance for t in self._timelines.values()]
+
+    def instance(self, instance_id: str) -> InstanceRecord | None:
+        timeline = self._timelines.get(instance_id)
+        return timeline.instance if timeline else None
+
+    def timeline(self, instance_id: str) -> tuple[TaskRecord, ...] | None:
+        """Every task of an instance, newest first, including those not created yet:
+        the whole script, for tests and benchmarks to check answers against."""
+        timeline = self._timelines.get(instance_id)
+        return timeline.tasks if timeline else None
+
+    def find_instances(
+        self, name: str | None = None, *, exact: bool = False
+    ) -> list[InstanceRecord]:
+        """ListInstances' name filter: case-insensitive substring, or exact when asked."""
+        found: Iterable[InstanceRecord] = self.instances()
+        if name:
+            if exact:
+                found = (i for i in found if i.name == name)
+            else:
+                needle = name.casefold()
+                found = (i for i in found if needle in i.name.casefold())
+        return list(found)
+
+    def task_page(
+        self,
+        instance_id: str,
+        *,
+        start: int = 1,
+        limit: int = 10,
+        begin: datetime | None = None,
+        end: datetime | None = None,
+        now: datetime | None = None,
+    ) -> TaskPage | None:
+        """Tasks ``start`` (1-based) to ``start + limit - 1`` of the window, newest first,
+        as seen at ``now`` (default: the clock's); ``None`` for an unknown instance."""
+        if start < 1 or limit < 1:
+            raise ValueError(f"start and limit must be >= 1, got start={start}, limit={limit}")
+        timeline = self._timelines.get(instance_id)
+        if timeline is None:
+            return None
+        window = timeline.window(now or self.clock.now(), begin, end)
+        page = window[start - 1 : start - 1 + limit]
+        return TaskPage(total=len(window), tasks=tuple(timeline.tasks[i] for i in page))
+
+    def task(
+        self, instance_id: str, task_id: str, *, now: datetime | None = None
+    ) -> TaskRecord | None:
+        """A task visible at ``now``, or ``None`` (unknown, or not created yet)."""
+        timeline = self._timelines.get(instance_id)
+        task = timeline.by_id.get(task_id) if timeline else None
+        return task if task is not None and task.visible_at(now or self.clock.now()) else None
