@@ -120,6 +120,7 @@ class DmsClient:
         where: str = "",
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> DmsClient:
         opts = options or ClientOptions()
         http = httpx.AsyncClient(
@@ -133,7 +134,14 @@ class DmsClient:
             headers={"Content-Type": "application/json", "User-Agent": "kafka-tasks/0.1"},
             transport=transport,
         )
-        return cls(http, project_id=credentials.project_id, options=opts, where=where, clock=clock)
+        return cls(
+            http,
+            project_id=credentials.project_id,
+            options=opts,
+            where=where,
+            clock=clock,
+            sleep=sleep,
+        )
 
     async def aclose(self) -> None:
         await self._http.aclose()

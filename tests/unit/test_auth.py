@@ -89,13 +89,11 @@ def ours(
 
 
 segment = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/?#%"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="/?#%"),
     min_size=1,
     max_size=12,
 )
-query_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=10
-)
+query_text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=0, max_size=10)
 header_name = st.from_regex(r"\A[a-z][a-z0-9-]{0,14}\Z").filter(
     lambda n: n not in {"host", "x-sdk-date", "authorization"}
 )
@@ -160,8 +158,15 @@ def test_httpx_auth_adds_identity_headers_and_signs_what_is_sent() -> None:
     wire_headers = {
         k: v
         for k, v in signed.headers.items()
-        if k.lower() in {"content-type", "user-agent", "x-project-id", "x-security-token",
-                         "x-sdk-date", "accept"}
+        if k.lower()
+        in {
+            "content-type",
+            "user-agent",
+            "x-project-id",
+            "x-security-token",
+            "x-sdk-date",
+            "accept",
+        }
     }
     expected = official_authorization(
         "GET",

@@ -129,7 +129,7 @@ def test_windows_ending_now_share_a_bucket_within_its_width() -> None:
         for s in (0.5, 3, 9.9, 14.2)
     }
     assert len(keys) == 1
-    (low, high), = keys
+    ((low, high),) = keys
     assert low <= base - timedelta(hours=1, seconds=-0.5)
     assert high >= base + timedelta(seconds=14.2)
     assert (high - low) <= timedelta(hours=1, seconds=30)

@@ -1,0 +1,1 @@
+"""Benchmarks: the speed targets of design.md, measured against the simulator."""

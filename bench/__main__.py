@@ -1,0 +1,23 @@
+"""``python -m bench [--quick]``: run the benchmarks and print their figures."""
+
+from __future__ import annotations
+
+import argparse
+
+from bench import paging
+from bench.machine import facts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="fewer, smaller runs (< 1 min)")
+    args = parser.parse_args()
+    print(facts())
+    sizes = [2000] if args.quick else [2000, 5000]
+    for size in sizes:
+        print(paging.report(paging.measure(size, runs=1 if args.quick else 3)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

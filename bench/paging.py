@@ -1,0 +1,132 @@
+"""Paging: our client against a sequential loop over the official SDK, in one run.
+
+Both read the same window of the same simulated instance, with the same page size and
+the same upstream latency. The floor is what any client must pay: the first page, then
+the remaining pages ``concurrency`` at a time, each one round trip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.http.http_config import HttpConfig
+from huaweicloudsdkkafka.v2 import KafkaClient, ListBackgroundTasksRequest
+
+from bench.upstream import simulator_process
+from bot.dms.auth import Credentials
+from bot.dms.client import ClientOptions, DmsClient
+from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK
+from bot.timewindow import TimeWindow, format_api_time
+
+
+@dataclass(frozen=True)
+class PagingResult:
+    tasks: int
+    page_size: int
+    concurrency: int
+    latency_ms: float
+    ours_s: list[float]
+    sdk_s: list[float]
+
+    @property
+    def pages(self) -> int:
+        return math.ceil(self.tasks / self.page_size)
+
+    @property
+    def floor_s(self) -> float:
+        """First page, then the rest ``concurrency`` at a time."""
+        rounds = 1 + math.ceil((self.pages - 1) / self.concurrency)
+        return rounds * self.latency_ms / 1000
+
+    @property
+    def issue_limit_s(self) -> float:
+        """ceil(pages / concurrency) x latency, the limit as the issue states it."""
+        return math.ceil(self.pages / self.concurrency) * self.latency_ms / 1000
+
+
+def _sdk(url: str) -> KafkaClient:
+    config = HttpConfig.get_default_config()
+    config.timeout = (5, 30)
+    return (
+        KafkaClient.new_builder()
+        .with_credentials(BasicCredentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID))
+        .with_endpoints([url])
+        .with_http_config(config)
+        .build()
+    )
+
+
+def sdk_sequential(client: KafkaClient, instance_id: str, window: TimeWindow, size: int) -> int:
+    """What a script over the official SDK does: page by `start` until all are read."""
+    seen: set[str] = set()
+    start = 1
+    while True:
+        response = client.list_background_tasks(
+            ListBackgroundTasksRequest(
+                instance_id=instance_id,
+                start=start,
+                limit=size,
+                begin_time=format_api_time(window.begin),
+                end_time=format_api_time(window.end),
+            )
+        )
+        tasks = response.tasks or []
+        seen.update(t.id for t in tasks)
+        start += len(tasks)
+        if not tasks or start - 1 >= int(response.task_count):
+            return len(seen)
+
+
+async def ours(url: str, instance_id: str, window: TimeWindow, size: int, conc: int) -> int:
+    options = ClientOptions(page_size=size, concurrency=conc, cache_ttl=0)
+    creds = Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID)
+    async with DmsClient.create(url, creds, options=options) as client:
+        listing = await client.list_tasks(instance_id, window, fresh=True)
+    return len(listing.tasks)
+
+
+def measure(
+    tasks: int, *, page_size: int = 50, concurrency: int = 10, latency_ms: float = 50, runs: int = 3
+) -> PagingResult:
+    with simulator_process("--latency-ms", str(latency_ms)) as sim:
+        instance_id = sim.add_instance(f"bench-{tasks}", tasks, span_hours=20)
+        now = datetime.now(UTC)
+        window = TimeWindow(
+            begin=now - timedelta(hours=21), end=now, label="bench", zone="UTC", ends_now=False
+        )
+        sdk = _sdk(sim.url)
+        ours_s: list[float] = []
+        sdk_s: list[float] = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            got = asyncio.run(ours(sim.url, instance_id, window, page_size, concurrency))
+            ours_s.append(time.perf_counter() - t0)
+            if got != tasks:
+                raise RuntimeError(f"our client read {got} of {tasks} tasks")
+            t0 = time.perf_counter()
+            got = sdk_sequential(sdk, instance_id, window, page_size)
+            sdk_s.append(time.perf_counter() - t0)
+            if got != tasks:
+                raise RuntimeError(f"the SDK loop read {got} of {tasks} tasks")
+    return PagingResult(tasks, page_size, concurrency, latency_ms, ours_s, sdk_s)
+
+
+def report(result: PagingResult) -> str:
+    ours_med = statistics.median(result.ours_s)
+    sdk_med = statistics.median(result.sdk_s)
+    return (
+        f"paging {result.tasks} tasks ({result.pages} pages of {result.page_size}, "
+        f"concurrency {result.concurrency}, {result.latency_ms:g} ms latency, "
+        f"median of {len(result.ours_s)}): ours {ours_med * 1000:.0f} ms · "
+        f"official SDK sequential {sdk_med * 1000:.0f} ms · {sdk_med / ours_med:.1f}x faster "
+        f"(target >= 8x) · floor {result.floor_s * 1000:.0f} ms, ours/floor "
+        f"{ours_med / result.floor_s:.2f} · ceil(pages/concurrency) x latency "
+        f"{result.issue_limit_s * 1000:.0f} ms, ours/that {ours_med / result.issue_limit_s:.2f} "
+        f"(target <= 1.5)"
+    )

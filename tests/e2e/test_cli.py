@@ -1,0 +1,162 @@
+"""The terminal CLI as a user runs it: a subprocess, its output and its exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, SimulatorThread
+
+REPO = Path(__file__).resolve().parents[2]
+API_FIELDS = {"id", "name", "user_name", "user_id", "params", "status", "created_at", "updated_at"}
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    # A clean environment and an empty working directory: no developer's .env or
+    # credentials can leak into what is tested.
+    base = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(REPO), "HOME": str(cwd)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def against(sim: SimulatorThread, sk: str = DEMO_SK) -> dict[str, str]:
+    return {
+        "HUAWEICLOUD_SDK_AK": DEMO_AK,
+        "HUAWEICLOUD_SDK_SK": sk,
+        "HUAWEICLOUD_SDK_PROJECT_ID": DEMO_PROJECT_ID,
+        "DMS_ENDPOINT": sim.url,
+    }
+
+
+def test_demo_mode_says_so_in_one_line_and_prints_a_table(tmp_path: Path) -> None:
+    result = run_cli("tasks", "prod-orders", "last", "1h", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "simulator" in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("prod-orders (")
+    assert "last 1h" in lines[0]
+    assert "tasks" in lines[1]
+    header = next(line for line in lines if line.startswith("STATUS"))
+    assert header.split() == ["STATUS", "NAME", "USER", "STARTED", "DURATION", "ID"]
+
+
+def test_json_lines_carry_the_api_field_names(tmp_path: Path) -> None:
+    result = run_cli("tasks", "prod-orders", "failed", "last", "7d", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows
+    assert all(set(row) == API_FIELDS for row in rows)
+    assert {row["status"] for row in rows} == {"FAILED"}
+    assert all(isinstance(row["params"], str) for row in rows)
+
+
+def test_one_task_by_id_shows_params_with_secrets_masked(tmp_path: Path) -> None:
+    listing = run_cli(
+        "tasks", "prod-orders", "last", "30d", "name", "resetPassword", "--json", cwd=tmp_path
+    )
+    task = json.loads(listing.stdout.splitlines()[0])
+    assert "password" in task["params"].lower()
+    shown = run_cli("tasks", "prod-orders", "task", task["id"], cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert task["id"] in shown.stdout
+    secret = json.loads(task["params"])
+    for key, value in secret.items():
+        if "password" in key.lower() and isinstance(value, str) and value:
+            assert value not in shown.stdout
+
+
+@pytest.mark.parametrize(
+    ("words", "quoted", "suggestion"),
+    [
+        (["prod-orders", "lst", "2h"], "lst", "last 2h"),
+        (["prod-orders", "since", "25:00"], "25:00", "since"),
+        (["prod-orders", "status", "faild"], "faild", "failed"),
+    ],
+)
+def test_bad_input_is_one_line_quoting_it_with_the_nearest_form(
+    tmp_path: Path, words: list[str], quoted: str, suggestion: str
+) -> None:
+    result = run_cli("tasks", *words, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert quoted in result.stderr
+    assert suggestion in result.stderr.lower()
+
+
+def test_unknown_instance_names_close_matches(tmp_path: Path) -> None:
+    result = run_cli("tasks", "prod-ordrs", "last", "1h", cwd=tmp_path)
+    assert result.returncode == 1
+    error = result.stderr.strip().splitlines()[-1]
+    assert "prod-ordrs" in error
+    assert "prod-orders" in error
+
+
+def test_bad_credentials_name_what_to_check_and_never_the_key(
+    tmp_path: Path, sim_thread: SimulatorThread
+) -> None:
+    result = run_cli(
+        "tasks", "prod-orders", cwd=tmp_path, env=against(sim_thread, sk="wrong-secret-key")
+    )
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "HUAWEICLOUD_SDK_SK" in result.stderr
+    assert "wrong-secret-key" not in result.stderr + result.stdout
+
+
+def test_real_credentials_query_the_endpoint_without_the_demo_note(
+    tmp_path: Path, sim_thread: SimulatorThread
+) -> None:
+    result = run_cli("tasks", "prod-payments", "last", "24h", cwd=tmp_path, env=against(sim_thread))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.startswith("prod-payments (")
+
+
+def test_upstream_failure_after_retries_is_one_line_with_the_request_id(
+    tmp_path: Path, sim_thread: SimulatorThread
+) -> None:
+    sim_thread.faults.add("503", count=50)
+    result = run_cli("tasks", "prod-orders", cwd=tmp_path, env=against(sim_thread))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "DMS did not answer" in lines[0]
+    assert "request id" in lines[0]
+
+
+def test_missing_setting_is_named_before_anything_runs(tmp_path: Path) -> None:
+    result = run_cli("tasks", "prod-orders", cwd=tmp_path, env={"HUAWEICLOUD_SDK_AK": "AKONLY"})
+    assert result.returncode == 2
+    assert "HUAWEICLOUD_SDK_SK" in result.stderr
+
+
+def test_instances_and_help(tmp_path: Path) -> None:
+    instances = run_cli("tasks", "instances", cwd=tmp_path)
+    assert instances.returncode == 0
+    assert "prod-orders" in instances.stdout
+    assert "staging-orders" in instances.stdout
+    helped = run_cli("tasks", "help", cwd=tmp_path)
+    assert helped.returncode == 0
+    assert "last 1h" in helped.stdout
+    overview = run_cli(cwd=tmp_path)
+    assert overview.returncode == 0
+    assert "tasks" in overview.stdout
+    unknown = run_cli("taks", cwd=tmp_path)
+    assert unknown.returncode == 2
+    assert "tasks" in unknown.stderr

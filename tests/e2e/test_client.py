@@ -1,0 +1,288 @@
+"""DmsClient against the simulator over real loopback HTTP: paging, errors, cache."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import AsyncIterator
+from datetime import UTC, timedelta
+
+import pytest
+
+from bot.dms.auth import Credentials
+from bot.dms.client import ClientOptions, DmsClient
+from bot.dms.errors import (
+    AmbiguousInstance,
+    DmsAuthError,
+    DmsNotFound,
+    DmsProtocolError,
+    DmsThrottled,
+    DmsUnavailable,
+    UnknownInstance,
+)
+from bot.simulator import (
+    DEMO_AK,
+    DEMO_PROJECT_ID,
+    DEMO_SK,
+    ManualClock,
+    Simulator,
+    SimulatorConfig,
+)
+from bot.timewindow import TimeWindow, parse_window
+from tests.conftest import SIMULATOR_START
+
+DEMO = Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID)
+
+
+class RecordingSleep:
+    """Retries wait through this: the test sees each delay without spending it."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        await asyncio.sleep(0)
+
+
+def make_client(sim: Simulator, sleep: RecordingSleep | None = None, **options: int) -> DmsClient:
+    return DmsClient.create(
+        sim.url,
+        DEMO,
+        options=ClientOptions(**options),
+        where="the test simulator",
+        sleep=sleep or RecordingSleep(),
+    )
+
+
+@pytest.fixture
+async def client(simulator: Simulator) -> AsyncIterator[DmsClient]:
+    async with make_client(simulator, RecordingSleep()) as dms:
+        yield dms
+
+
+def window(text: str) -> TimeWindow:
+    return parse_window(text, now=SIMULATOR_START, tz=UTC)
+
+
+async def instance_id(client: DmsClient, name: str) -> str:
+    return (await client.resolve(name)).instance_id
+
+
+async def test_last_hour_is_every_task_in_the_window_newest_first(
+    simulator: Simulator, client: DmsClient
+) -> None:
+    iid = await instance_id(client, "prod-orders")
+    listing = await client.list_tasks(iid, window("last 1h"))
+    assert len(listing.tasks) >= 15
+    stamps = [t.created_at for t in listing.tasks]
+    assert all(s is not None for s in stamps)
+    assert stamps == sorted(stamps, reverse=True)  # type: ignore[type-var]
+    begin, end = SIMULATOR_START - timedelta(hours=1), SIMULATOR_START
+    assert all(begin <= s <= end for s in stamps if s is not None)
+    assert len({t.id for t in listing.tasks}) == len(listing.tasks)
+    # Same answer as one single huge page: paging neither loses nor repeats a task.
+    async with make_client(simulator, page_size=1000) as whole:
+        reference = await whole.list_tasks(iid, window("last 1h"))
+    assert [t.id for t in listing.tasks] == [t.id for t in reference.tasks]
+
+
+async def test_pages_after_the_first_are_fetched_concurrently_and_counted_exactly(
+    simulator: Simulator,
+) -> None:
+    iid = simulator.state.add_instance("bulk", 503, span=timedelta(hours=2))
+    simulator.faults.latency_ms = 30  # long enough for pages to overlap
+    async with make_client(simulator, page_size=20, concurrency=6) as dms:
+        simulator.stats.reset()
+        listing = await dms.list_tasks(iid, window("last 3h"))
+    assert len(listing.tasks) == 503
+    assert listing.reported_count == 503
+    snapshot = simulator.stats.snapshot()
+    assert snapshot.requests["list_tasks"] == math.ceil(503 / 20)
+    assert 1 < snapshot.max_in_flight <= 6
+
+
+async def test_a_server_capping_limit_below_the_page_size_still_yields_every_task() -> None:
+    capped = Simulator(SimulatorConfig(max_limit=25), clock=ManualClock(SIMULATOR_START))
+    capped.state.add_instance("capped", 240, span=timedelta(hours=1))
+    async with capped, make_client(capped, page_size=100) as dms:
+        iid = await instance_id(dms, "capped")
+        listing = await dms.list_tasks(iid, window("last 2h"))
+        assert len(listing.tasks) == 240
+        assert capped.stats.count("list_tasks") == math.ceil(240 / 25)
+
+
+async def test_exact_cut_on_created_at_whatever_the_server_filter_lets_through(
+    simulator: Simulator, client: DmsClient
+) -> None:
+    iid = await instance_id(client, "prod-orders")
+    wide = await client.list_tasks(iid, window("last 6h"))
+    pick = wide.tasks[len(wide.tasks) // 2]
+    assert pick.created_at is not None
+    exact = TimeWindow(
+        begin=pick.created_at,
+        end=SIMULATOR_START,
+        label="exact",
+        zone="UTC",
+        ends_now=False,
+    )
+    listing = await client.list_tasks(iid, exact)
+    assert listing.tasks[-1].id == pick.id
+    assert all(t.created_at is not None and t.created_at >= pick.created_at for t in listing.tasks)
+
+
+async def test_a_burst_of_identical_asks_costs_the_pages_of_one_query(
+    simulator: Simulator,
+) -> None:
+    iid = simulator.state.add_instance("busy", 180, span=timedelta(hours=1))
+    async with make_client(simulator, page_size=50) as dms:
+        simulator.stats.reset()
+        results = await asyncio.gather(
+            *(dms.list_tasks(iid, window("last 1h")) for _ in range(100))
+        )
+        assert {len(r.tasks) for r in results} == {180}
+        assert simulator.stats.count("list_tasks") == math.ceil(180 / 50)
+        # Refresh bypasses the cache: one more query's worth of pages, no more.
+        await asyncio.gather(
+            *(dms.list_tasks(iid, window("last 1h"), fresh=True) for _ in range(5))
+        )
+        assert simulator.stats.count("list_tasks") == 2 * math.ceil(180 / 50)
+
+
+async def test_running_tasks_finish_as_the_simulated_clock_moves(
+    simulator: Simulator, client: DmsClient
+) -> None:
+    iid = await instance_id(client, "prod-orders")
+    before = await client.list_tasks(iid, window("last 7d"))
+    running = [t for t in before.tasks if t.in_progress]
+    assert running, "the demo data has tasks in progress"
+    assert isinstance(simulator.clock, ManualClock)
+    simulator.clock.advance(timedelta(days=2))
+    for task in running:
+        now_task = await client.get_task(iid, task.id)
+        assert now_task.terminal
+        assert now_task.updated_at is not None
+        assert now_task.created_at == task.created_at
+
+
+async def test_transient_faults_are_retried_with_backoff(
+    simulator: Simulator,
+) -> None:
+    sleep = RecordingSleep()
+    async with make_client(simulator, sleep) as dms:
+        await dms.list_instances()
+        for kind in ("500", "502", "503", "drop"):
+            simulator.faults.add(kind, count=2)
+            sleep.delays.clear()
+            iid = await instance_id(dms, "prod-payments")
+            listing = await dms.list_tasks(iid, window("last 1h"), fresh=True)
+            assert listing.tasks is not None
+            assert len(sleep.delays) == 2, kind
+            assert all(0 <= d <= 4.0 for d in sleep.delays)
+
+
+async def test_429_waits_for_retry_after_and_gives_up_on_a_long_one(
+    simulator: Simulator,
+) -> None:
+    sleep = RecordingSleep()
+    async with make_client(simulator, sleep) as dms:
+        iid = await instance_id(dms, "prod-orders")
+        simulator.faults.add("429", count=1, retry_after=2)
+        await dms.list_tasks(iid, window("last 1h"))
+        assert len(sleep.delays) == 1
+        assert 2 <= sleep.delays[0] < 2.5
+        simulator.faults.add("429", count=1, retry_after=120)
+        with pytest.raises(DmsThrottled) as info:
+            await dms.list_tasks(iid, window("last 2h"))
+        assert info.value.retry_after == 120
+        assert "try again in 120 s" in str(info.value)
+        assert info.value.request_id
+
+
+async def test_persistent_failure_stops_after_bounded_attempts(simulator: Simulator) -> None:
+    sleep = RecordingSleep()
+    async with make_client(simulator, sleep, max_attempts=3) as dms:
+        iid = await instance_id(dms, "prod-orders")
+        simulator.stats.reset()
+        simulator.faults.add("503", count=10)
+        with pytest.raises(DmsUnavailable) as info:
+            await dms.list_tasks(iid, window("last 1h"))
+        assert simulator.stats.count("list_tasks") == 3
+        assert "DMS did not answer" in str(info.value)
+        assert info.value.request_id
+
+
+async def test_429_without_retry_after_uses_backoff(simulator: Simulator) -> None:
+    sleep = RecordingSleep()
+    async with make_client(simulator, sleep) as dms:
+        iid = await instance_id(dms, "prod-orders")
+        simulator.faults.add("429", count=1)
+        await dms.list_tasks(iid, window("last 1h"))
+        assert len(sleep.delays) == 1
+
+
+@pytest.mark.parametrize("kind", ["malformed", "truncated"])
+async def test_a_malformed_body_is_a_protocol_error_with_a_snippet_not_retried(
+    simulator: Simulator, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    sleep = RecordingSleep()
+    async with make_client(simulator, sleep) as dms:
+        iid = await instance_id(dms, "prod-orders")
+        simulator.faults.add(kind, count=1)
+        with caplog.at_level(logging.ERROR), pytest.raises(DmsProtocolError) as info:
+            await dms.list_tasks(iid, window("last 1h"))
+        assert info.value.snippet
+        assert info.value.request_id
+        assert "unexpected" in str(info.value)
+        assert sleep.delays == []
+
+
+async def test_wrong_secret_is_an_auth_error_naming_what_to_check(simulator: Simulator) -> None:
+    bad = Credentials(DEMO_AK, "not-the-secret", DEMO_PROJECT_ID)
+    async with DmsClient.create(simulator.url, bad) as dms:
+        simulator.stats.reset()
+        with pytest.raises(DmsAuthError) as info:
+            await dms.list_instances()
+    text = str(info.value)
+    assert "HUAWEICLOUD_SDK_SK" in text
+    assert "APIGW.0301" in text
+    assert "not-the-secret" not in text
+    assert simulator.stats.snapshot().total == 1  # never retried
+
+
+async def test_unknown_instance_id_and_task_are_not_found(client: DmsClient) -> None:
+    with pytest.raises(DmsNotFound) as info:
+        await client.list_tasks("00000000-0000-0000-0000-000000000000", window("last 1h"))
+    assert info.value.error_code == "DMS.00404022"
+    iid = await instance_id(client, "prod-orders")
+    with pytest.raises(DmsNotFound):
+        await client.get_task(iid, "f" * 32)
+
+
+async def test_resolve_by_exact_name_fuzzy_name_and_id(client: DmsClient) -> None:
+    orders = await client.resolve("prod-orders")
+    assert orders.name == "prod-orders"
+    assert (await client.resolve("PAYMENTS")).name == "prod-payments"
+    assert (await client.resolve(orders.instance_id)) == orders
+    with pytest.raises(AmbiguousInstance) as ambiguous:
+        await client.resolve("orders")
+    names = {name for name, _ in ambiguous.value.candidates}
+    assert {"prod-orders", "prod-orders-dr", "staging-orders"} <= names
+    with pytest.raises(UnknownInstance) as unknown:
+        await client.resolve("prod-ordrs")
+    assert "prod-orders" in unknown.value.close
+    assert "the test simulator" in str(unknown.value)
+
+
+async def test_instances_are_listed_across_pages_and_cached(
+    simulator: Simulator, client: DmsClient
+) -> None:
+    for n in range(60):
+        simulator.state.add_instance(f"extra-{n:02d}", 1, span=timedelta(hours=1))
+    simulator.stats.reset()
+    instances = await client.list_instances()
+    assert len(instances) >= 66
+    assert len({i.instance_id for i in instances}) == len(instances)
+    await client.resolve("extra-59")
+    assert simulator.stats.count("list_instances") == math.ceil(len(instances) / 50)
