@@ -210,7 +210,10 @@ class DmsClient:
                 last = min(total, self.options.max_tasks)
                 truncated = total > self.options.max_tasks
                 starts = list(range(1 + step, last + 1, step))
-                await self._pages_concurrently(instance_id, starts, step, query, seen, request_ids)
+                stopped = await self._pages_concurrently(
+                    instance_id, starts, step, query, seen, request_ids
+                )
+                truncated = truncated or stopped
         tasks = sorted(
             seen.values(),
             key=lambda t: (t.created_at or datetime.min.replace(tzinfo=UTC), t.id),
@@ -244,7 +247,8 @@ class DmsClient:
         query: Mapping[str, str],
         seen: dict[str, Task],
         request_ids: list[str],
-    ) -> None:
+    ) -> bool:
+        """Fetch the pages at ``starts``; True if paging had to stop early."""
         pending = iter(starts)
         stop = False
 
@@ -270,6 +274,7 @@ class DmsClient:
         async with asyncio.TaskGroup() as group:
             for _ in range(workers):
                 group.create_task(worker())
+        return stop
 
     async def _page_until_short(
         self,

@@ -205,5 +205,6 @@ class TaskList:
     request_ids: tuple[str, ...] = ()
     fetched_at: datetime | None = None
     from_cache: bool = False
-    # True when the window held more tasks than the client's max_tasks.
+    # True when not every task DMS reported could be fetched: more than the client's
+    # max_tasks, or paging stopped on a page that repeated tasks already seen.
     truncated: bool = False

@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-limit", type=int, default=1000, help="silent cap on the tasks 'limit' parameter"
     )
+    parser.add_argument(
+        "--start-param",
+        choices=("start", "offset"),
+        default="start",
+        help="query parameter read as the first task index ('offset': ignore 'start')",
+    )
     return parser
 
 
@@ -71,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             sk=args.sk,
             project_id=args.project_id,
             max_limit=args.max_limit,
+            start_param=args.start_param,
         )
     except ValueError as exc:
         parser.error(str(exc))

@@ -26,6 +26,10 @@ class SimulatorConfig:
     # behaviour that breaks a client which trusts its own page size, so we model it.
     max_limit: int = 1000
     max_skew: timedelta = DEFAULT_MAX_SKEW
+    # Which query parameter the server reads as the 1-based first task index. The SDK
+    # and Terraform send `start`; newer docs name it `offset`. "offset" models a server
+    # that ignores `start`, which a client must notice rather than loop on page one.
+    start_param: str = "start"
 
     def __post_init__(self) -> None:
         problems = []
@@ -35,6 +39,8 @@ class SimulatorConfig:
             problems.append(f"fail_rate must be within [0, 1], got {self.fail_rate}")
         if self.max_limit < 1:
             problems.append(f"max_limit must be >= 1, got {self.max_limit}")
+        if self.start_param not in ("start", "offset"):
+            problems.append(f"start_param must be 'start' or 'offset', got {self.start_param!r}")
         if self.max_skew <= timedelta(0):
             problems.append(f"max_skew must be positive, got {self.max_skew}")
         if not self.ak or not self.sk:

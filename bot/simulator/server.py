@@ -214,7 +214,7 @@ class DmsApi:
 
     async def list_tasks(self, request: web.Request) -> web.Response:
         query = request.query
-        start = _int(query, "start", default=1, low=1)
+        start = _int(query, self._config.start_param, default=1, low=1)
         # Capped silently rather than refused: an undocumented server cap is the case
         # a client must survive (it learns of it only from a short page).
         limit = min(_int(query, "limit", default=10, low=1), self._config.max_limit)

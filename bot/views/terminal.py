@@ -54,7 +54,10 @@ def tasks_text(answer: TasksAnswer, tz: tzinfo, now: datetime) -> str:
         summary += ": " + counts_text(answer.counts)
     lines = [title, summary]
     if listing.truncated:
-        lines.append(f"Only the newest {len(listing.tasks)} tasks were fetched; narrow the window.")
+        lines.append(
+            f"Only {len(listing.tasks)} of the {listing.reported_count} tasks DMS reported "
+            "could be fetched; narrow the window to see the rest."
+        )
     if answer.tasks:
         rows = [
             [

@@ -286,3 +286,21 @@ async def test_instances_are_listed_across_pages_and_cached(
     assert len({i.instance_id for i in instances}) == len(instances)
     await client.resolve("extra-59")
     assert simulator.stats.count("list_instances") == math.ceil(len(instances) / 50)
+
+
+async def test_a_server_ignoring_start_ends_paging_with_a_warning_not_a_loop(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    offset_only = Simulator(
+        SimulatorConfig(start_param="offset"), clock=ManualClock(SIMULATOR_START)
+    )
+    offset_only.state.add_instance("repeats", 300, span=timedelta(hours=1))
+    async with offset_only, make_client(offset_only, page_size=50, concurrency=1) as dms:
+        iid = await instance_id(dms, "repeats")
+        with caplog.at_level(logging.WARNING, logger="kafka_tasks.dms"):
+            listing = await dms.list_tasks(iid, window("last 2h"))
+        assert len(listing.tasks) == 50
+        assert listing.reported_count == 300
+        assert listing.truncated
+        assert offset_only.stats.count("list_tasks") == 2
+        assert "added no new task" in caplog.text
