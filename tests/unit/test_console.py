@@ -1,0 +1,115 @@
+"""The terminal rendering of Block Kit that the local shell prints."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import unquote
+
+from bot.actions import DETAILS, PAGE_NEXT, PAGE_PREV, REFRESH, SHARE, QueryState, TaskRef
+from bot.dms.models import Task
+from bot.views.blocks import error_message, help_message
+from bot.views.console import BUILDER_URL, builder_link, buttons, readable, render
+from tests.unit.test_blocks import api_task, details, incident_tasks, summary
+
+
+def blocks_of(message: Any) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = message.block_dicts()
+    return blocks
+
+
+def test_render_shows_header_rows_and_buttons() -> None:
+    tasks = incident_tasks()
+    out = render(blocks_of(summary(tasks, page=2)))
+    lines = out.split("\n")
+    assert lines[0] == "prod-orders · last 1h"
+    assert lines[1] == "═" * len(lines[0])
+    assert "11–20 of 37 · page 2 of 4" in out
+    assert "[Refresh] [‹ Previous] [Next ›] [Share in channel]" in out
+    # Dates read as their fallback, escapes as the characters they stand for.
+    assert "<!date" not in out
+    assert "2026-11-27 10:00:00 Asia/Shanghai" in out
+    row = next(line for line in lines if "[Details 1]" in line)
+    assert row.startswith("🟢 resetPassword · paas_dms · started 2026-11-27 10:44:00")
+    assert row.endswith(" · 42s  [Details 1]")
+    assert "🔴 3 FAILED: resetPassword ×2, modifyConfigs" in out
+    assert "\x1b[" not in out
+    assert all(len(line) <= 100 for line in lines)
+
+
+def test_render_in_color_uses_ansi_styles() -> None:
+    out = render(blocks_of(summary()), color=True)
+    assert "\x1b[1m" in out  # header and bold text
+    assert "\x1b[2m" in out  # context lines dimmed
+
+
+def test_buttons_in_order_with_unique_labels() -> None:
+    tasks = incident_tasks()
+    found = buttons(blocks_of(summary(tasks, page=2)))
+    labels = [label for label, _, _ in found]
+    assert labels == [
+        *(f"Details {i}" for i in range(1, 11)),
+        "Refresh",
+        "‹ Previous",
+        "Next ›",
+        "Share in channel",
+    ]
+    assert [a for _, a, _ in found][-4:] == [REFRESH, PAGE_PREV, PAGE_NEXT, SHARE]
+    assert {a for _, a, _ in found[:10]} == {DETAILS}
+    assert TaskRef.decode(found[0][2]).task_id == tasks[10].id
+    assert QueryState.decode(found[12][2]).page == 3
+
+
+def test_a_label_that_occurs_once_is_kept_as_it_is() -> None:
+    blocks = blocks_of(summary(incident_tasks(count=1), shareable=False))
+    assert [label for label, _, _ in buttons(blocks)] == ["Details", "Refresh"]
+    assert "[Details]" in render(blocks)
+
+
+def test_details_fields_in_two_columns_and_code_kept() -> None:
+    task = Task.from_api(
+        api_task(1, name="resetPassword", params='{"password":"pw","user_name":"a&b"}')
+    )
+    out = render(blocks_of(details(task)))
+    lines = out.split("\n")
+    status = next(line for line in lines if line.startswith("Status: "))
+    assert "User: paas_dms" in status  # two fields side by side
+    assert "```\n{\n" in out
+    assert '"user_name": "a&b"' in out
+    assert '"password": "••••••"' in out
+
+
+def test_long_lines_wrap_to_the_width_but_code_does_not() -> None:
+    long_value = "v" * 150
+    task = Task.from_api(api_task(1, params=json.dumps({"k": long_value})))
+    out = render(blocks_of(details(task)), width=60)
+    assert any(long_value in line for line in out.split("\n"))
+    prose = render(blocks_of(error_message("word " * 60)), width=60)
+    assert all(len(line) <= 60 for line in prose.split("\n"))
+
+
+def test_help_renders_the_usage_with_its_angle_brackets() -> None:
+    out = render(blocks_of(help_message("Demo mode.")))
+    assert "<instance> [window]" in out
+    assert "&lt;" not in out
+    assert "  ┊ Demo mode." in out
+
+
+def test_readable_turns_markup_into_text() -> None:
+    assert readable("<@U123> and <!channel>") == "@U123 and @channel"
+    assert readable("<https://example.com|the docs>") == "the docs (https://example.com)"
+    assert readable("*bold* and a_snake_name and `*not bold*`") == (
+        "bold and a_snake_name and *not bold*"
+    )
+    assert readable("a &amp;lt; b &lt; c &gt; d &amp; e") == "a &lt; b < c > d & e"
+    assert readable("<!date^0^{date}>") == "1970-01-01 00:00 UTC"
+
+
+def test_builder_link_decodes_back_to_the_blocks() -> None:
+    blocks = blocks_of(summary())
+    link = builder_link(blocks)
+    assert link.startswith(BUILDER_URL)
+    fragment = link[len(BUILDER_URL) :]
+    assert " " not in fragment
+    assert "\n" not in fragment
+    assert json.loads(unquote(fragment)) == {"blocks": blocks}
