@@ -20,7 +20,7 @@ $(VENV)/.test-deps: pyproject.toml $(VENV)/.created
 	touch $@ $(VENV)/.run-deps
 
 run: $(VENV)/.run-deps
-	$(PY) -m bot $(or $(ARGS),--help)
+	$(PY) -m bot $(or $(ARGS),run)
 
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import difflib
 import logging
 import sys
 
-from bot import cli
+from bot import cli, shell
+from bot.config import Settings, SettingsError
+from bot.serve import serve
 
 COMMANDS = {
-    "tasks": "query an instance's background tasks, e.g. `tasks prod-orders last 1h`",
+    "serve": "run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)",
+    "shell": "the bot in this terminal: `shell` for a prompt, `shell prod-orders last 1h` once",
+    "tasks": "query an instance's background tasks as a table, e.g. `tasks prod-orders last 1h`",
     "simulator": "run the DMS simulator on a port (see `python -m bot simulator --help`)",
+    "run": "serve when Slack tokens are set, else the shell (what `make run` does)",
 }
 
 
@@ -43,22 +49,53 @@ def tasks_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def shell_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot shell",
+        description="The bot in a terminal: the same commands and answers as in Slack.",
+    )
+    shell.add_arguments(parser)
+    return parser
+
+
+def run_serve() -> int:
+    try:
+        settings = Settings.load()
+        asyncio.run(serve(settings))
+    except SettingsError as exc:
+        print(f"error: cannot start: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     verbose = False
     while argv and argv[0] in ("-v", "--verbose"):
         verbose = True
         argv.pop(0)
-    # Errors reach a terminal user as one line that says what to do; the log behind
-    # them (retries, response snippets) is for -v.
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.CRITICAL,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(overview())
         return 0
     command, rest = argv[0], argv[1:]
+    if command == "run":
+        try:
+            configured = Settings.load().slack_configured
+        except SettingsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        command = "serve" if configured else "shell"
+    # A server logs what it does; the terminal commands show one line per error and
+    # keep their log (retries, response snippets) for -v.
+    quiet = logging.INFO if command == "serve" else logging.CRITICAL
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else quiet,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if command == "serve":
+        return run_serve()
+    if command == "shell":
+        return shell.main_shell(shell_parser().parse_intermixed_args(rest))
     if command == "simulator":
         # The simulator owns its options; hand it the rest of the line untouched.
         from bot.simulator.cli import main as simulator_main

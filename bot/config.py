@@ -45,6 +45,8 @@ class Settings:
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
     port: int = 3000
+    # Whether PORT was set: in Socket Mode /healthz is served only then.
+    port_set: bool = False
     huawei_ak: str | None = None
     huawei_sk: str | None = None
     huawei_project_id: str | None = None
@@ -65,6 +67,11 @@ class Settings:
                 value = f"{value[:3]}***"
             shown.append(f"{f.name}={value!r}")
         return f"Settings({', '.join(shown)})"
+
+    @property
+    def slack_configured(self) -> bool:
+        """Slack tokens are set: `make run` serves the bot rather than opening the shell."""
+        return bool(self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret))
 
     @property
     def demo_mode(self) -> bool:
@@ -176,6 +183,7 @@ class Settings:
             slack_app_token=text("SLACK_APP_TOKEN"),
             slack_api_url=slack_url if slack_url.endswith("/") else slack_url + "/",
             port=int(port),
+            port_set=text("PORT") is not None,
             huawei_ak=ak,
             huawei_sk=sk,
             huawei_project_id=project,

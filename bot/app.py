@@ -1,0 +1,69 @@
+"""build_app(settings, ...) -> a Bolt AsyncApp wired to the bot's services and handlers."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+import handlers
+from bot import bolt_fixes
+from bot.config import Settings, SettingsError
+from bot.conversation import Conversation
+from bot.slack_users import UserZones
+
+
+def slack_client(settings: Settings) -> AsyncWebClient:
+    """The Web API client: SLACK_API_URL honoured, and slack_sdk's retry handlers for
+    rate limits (Retry-After), server errors and dropped connections."""
+    return AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=15,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def require_slack(settings: Settings, *, socket_mode: bool) -> None:
+    """Names every missing or malformed Slack setting at once, before anything starts."""
+    problems = []
+    if not settings.slack_bot_token:
+        problems.append("SLACK_BOT_TOKEN is missing (the xoxb- Bot User OAuth Token)")
+    elif not settings.slack_bot_token.startswith("xoxb-"):
+        problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    if not settings.slack_signing_secret and not socket_mode:
+        problems.append("SLACK_SIGNING_SECRET is missing (Basic Information > App Credentials)")
+    if socket_mode and not (settings.slack_app_token or "").startswith("xapp-"):
+        problems.append("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+    if problems:
+        raise SettingsError(problems)
+
+
+def build_app(
+    settings: Settings,
+    conversation: Conversation,
+    *,
+    client: AsyncWebClient | None = None,
+    slow_after: float = 0.8,
+) -> AsyncApp:
+    bolt_fixes.apply()
+    web = client or slack_client(settings)
+    app = AsyncApp(
+        client=web,
+        signing_secret=settings.slack_signing_secret,
+        # Socket Mode needs no signing secret (Bolt skips the check there, and no HTTP
+        # route for events is served); require_slack insists on it for HTTP mode.
+        request_verification_enabled=settings.slack_signing_secret is not None,
+        ignoring_self_events_enabled=True,
+    )
+    zones = UserZones(web, settings.zone)
+    handlers.register(app, handlers.Deps(conversation, zones, slow_after=slow_after))
+    return app

@@ -1,0 +1,80 @@
+"""``@kafka-tasks ...`` in a channel (answered in the mention's thread) and DMs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slow import with_placeholder
+from handlers import Deps
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    async def answer_in(
+        client: AsyncWebClient, event: dict[str, Any], *, thread_ts: str | None
+    ) -> None:
+        channel = str(event["channel"])
+        user = event.get("user")
+        text = str(event.get("text") or "")
+        tz = await deps.zones.zone(user)
+        placeholder = deps.conversation.looking_up(text)
+        posted: dict[str, Any] = {}
+
+        async def show() -> None:
+            response = await client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                text=placeholder.text,
+                blocks=placeholder.block_dicts(),
+            )
+            posted["ts"] = response["ts"]
+
+        # Visible to the channel: no Share button needed.
+        reply, shown = await with_placeholder(
+            deps.conversation.answer(text, tz=tz, shareable=False),
+            after=deps.slow_after,
+            show=show,
+        )
+        message = reply.message
+        if not reply.ok and thread_ts is not None and user:
+            # Errors go to the asker alone; the placeholder, if any, says where it went.
+            await client.chat_postEphemeral(
+                channel=channel,
+                user=str(user),
+                thread_ts=thread_ts,
+                text=message.text,
+                blocks=message.block_dicts(),
+            )
+            if shown:
+                await client.chat_update(
+                    channel=channel,
+                    ts=posted["ts"],
+                    text=f"Could not answer that; the details went to <@{user}> only.",
+                    blocks=[],
+                )
+            return
+        if shown:
+            await client.chat_update(
+                channel=channel, ts=posted["ts"], text=message.text, blocks=message.block_dicts()
+            )
+        else:
+            await client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                text=message.text,
+                blocks=message.block_dicts(),
+            )
+
+    async def on_mention(event: dict[str, Any], client: AsyncWebClient) -> None:
+        await answer_in(client, event, thread_ts=str(event.get("thread_ts") or event["ts"]))
+
+    async def on_direct_message(event: dict[str, Any], client: AsyncWebClient) -> None:
+        # Edits, joins and the bot's own posts arrive as subtyped messages: not questions.
+        if event.get("subtype") or event.get("bot_id") or event.get("channel_type") != "im":
+            return
+        await answer_in(client, event, thread_ts=None)
+
+    app.event("app_mention")(on_mention)
+    app.event({"type": "message", "channel_type": "im"})(on_direct_message)

@@ -1,0 +1,42 @@
+"""``/kafka-tasks``: acked at once; the answer follows through response_url, ephemeral."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+
+from bot.slow import with_placeholder
+from handlers import Deps
+
+COMMAND = "/kafka-tasks"
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+        # Slack gives 3 s for this ack; nothing slow may come before it.
+        await ack()
+        text = str(command.get("text") or "")
+        tz = await deps.zones.zone(command.get("user_id"))
+        placeholder = deps.conversation.looking_up(text)
+
+        async def show() -> None:
+            await respond(
+                text=placeholder.text,
+                blocks=placeholder.block_dicts(),
+                response_type="ephemeral",
+            )
+
+        reply, shown = await with_placeholder(
+            deps.conversation.answer(text, tz=tz, shareable=True),
+            after=deps.slow_after,
+            show=show,
+        )
+        await respond(
+            text=reply.message.text,
+            blocks=reply.message.block_dicts(),
+            response_type="ephemeral",
+            replace_original=shown,
+        )
+
+    app.command(COMMAND)(on_command)

@@ -1,0 +1,88 @@
+"""The real bot in HTTP mode on loopback, with the simulator and a fake Slack Web API."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from bot.config import Settings
+from bot.serve import serve
+from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator, SimulatorConfig
+from tests.fakes.slack import FakeSlack
+from tests.fakes.slack_requests import SlackSender
+
+SIGNING_SECRET = "test-signing-secret-0123456789"
+BOT_TOKEN = "xoxb-test-token"
+
+
+@dataclass
+class RunningBot:
+    url: str
+    slack: FakeSlack
+    sim: Simulator
+    sender: SlackSender
+
+    async def health(self) -> httpx.Response:
+        async with httpx.AsyncClient() as client:
+            return await client.get(self.url.replace("/slack/events", "/healthz"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@asynccontextmanager
+async def running_bot(
+    *, sim_config: SimulatorConfig | None = None, sk: str = DEMO_SK, tz: str = "UTC"
+) -> AsyncIterator[RunningBot]:
+    async with (
+        Simulator(sim_config or SimulatorConfig()) as sim,
+        FakeSlack(bot_token=BOT_TOKEN) as slack,
+    ):
+        port = free_port()
+        settings = Settings.from_mapping(
+            {
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": slack.api_url,
+                "PORT": str(port),
+                "HUAWEICLOUD_SDK_AK": DEMO_AK,
+                "HUAWEICLOUD_SDK_SK": sk,
+                "HUAWEICLOUD_SDK_PROJECT_ID": DEMO_PROJECT_ID,
+                "DMS_ENDPOINT": sim.url,
+                "KAFKA_TASKS_TZ": tz,
+            }
+        )
+        stop = asyncio.Event()
+        server = asyncio.create_task(serve(settings, stop=stop))
+        url = f"http://127.0.0.1:{port}/slack/events"
+        await _until_listening(port, server)
+        sender = SlackSender(url, SIGNING_SECRET)
+        try:
+            yield RunningBot(url=url, slack=slack, sim=sim, sender=sender)
+        finally:
+            await sender.aclose()
+            stop.set()
+            await asyncio.wait_for(server, timeout=10)
+
+
+async def _until_listening(port: int, server: asyncio.Task[None]) -> None:
+    for _ in range(200):
+        if server.done():
+            server.result()  # raises what stopped it
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.02)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return
+    raise AssertionError("the bot did not start listening")
