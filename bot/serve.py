@@ -9,9 +9,11 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_app, require_slack
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.conversation import Conversation
 from bot.runtime import open_dms
 
@@ -42,10 +44,25 @@ def _stop_event() -> asyncio.Event:
     return stop
 
 
+async def _socket_url(client: AsyncWebClient, app_token: str) -> str:
+    try:
+        response = await client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response else None
+        raise SettingsError(
+            [
+                f"Slack refused to open a Socket Mode connection ({error or 'no reason given'}): "
+                "check SLACK_APP_TOKEN is the app-level token (xapp-) with connections:write "
+                "and that Socket Mode is on in the app's settings"
+            ]
+        ) from None
+    return str(response["url"])
+
+
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """Serve until SIGINT/SIGTERM (or until ``stop`` is set, for an embedding caller)."""
-    socket_mode = bool(settings.slack_app_token)
-    require_slack(settings, socket_mode=socket_mode)
+    app_token = settings.slack_app_token
+    require_slack(settings, socket_mode=app_token is not None)
     # httpx logs every request at INFO; a server's log is for what the bot does.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     stop = stop or _stop_event()
@@ -53,8 +70,12 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         if session.note:
             log.warning(session.note)
         app = build_app(settings, Conversation(session.client, note=session.note))
-        if socket_mode:
-            handler = AsyncSocketModeHandler(app, settings.slack_app_token)
+        if app_token:
+            handler = AsyncSocketModeHandler(app, app_token)
+            # slack_sdk's Socket Mode client retries a refused connection forever; ask
+            # for the WebSocket URL ourselves first so a wrong token stops the start-up
+            # with a message instead, and hand the URL over.
+            handler.client.wss_uri = await _socket_url(app.client, app_token)
             await handler.connect_async()  # type: ignore[no-untyped-call]  # untyped in Bolt
             log.warning("connected to Slack in Socket Mode")
             runner = None
