@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import paging
+from bench import ack, paging
 from bench.machine import facts
 
 
@@ -16,6 +16,7 @@ def main() -> int:
     sizes = [2000] if args.quick else [2000, 5000]
     for size in sizes:
         print(paging.report(paging.measure(size, runs=1 if args.quick else 3)))
+    print(ack.report(ack.measure(commands=40 if args.quick else 200)))
     return 0
 
 
