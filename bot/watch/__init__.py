@@ -1,0 +1,1 @@
+"""Watching instances: finding finished tasks, and telling the channels that follow them."""
