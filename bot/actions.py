@@ -19,7 +19,9 @@ DETAILS = "kt_details"
 SHARE = "kt_share"
 PICK_INSTANCE = "kt_pick_instance"
 RETRY = "kt_retry"
-ALL_ACTIONS = (REFRESH, PAGE_NEXT, PAGE_PREV, DETAILS, SHARE, PICK_INSTANCE, RETRY)
+# Subscribe the channel to the instance of an answer; value: SubscribeRef.encode().
+SUBSCRIBE = "kt_subscribe"
+ALL_ACTIONS = (REFRESH, PAGE_NEXT, PAGE_PREV, DETAILS, SHARE, PICK_INSTANCE, RETRY, SUBSCRIBE)
 
 MAX_VALUE = 2000  # Slack's limit on a button value
 
@@ -95,5 +97,29 @@ class TaskRef:
         try:
             data = json.loads(value)
             return cls(instance=str(data["i"]), task_id=str(data["t"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BadActionValue(f"this button's data could not be read ({exc})") from None
+
+
+@dataclass(frozen=True)
+class SubscribeRef:
+    """What a Subscribe button carries: the instance, and the scope to offer."""
+
+    instance_id: str
+    instance_name: str
+    scope: str = "failed"
+
+    def encode(self) -> str:
+        data = {"i": self.instance_id, "n": self.instance_name, "s": self.scope}
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def decode(cls, value: str) -> SubscribeRef:
+        try:
+            data = json.loads(value)
+            scope = str(data.get("s") or "failed")
+            if scope not in ("failed", "all"):
+                raise ValueError(f"unknown scope {scope!r}")
+            return cls(instance_id=str(data["i"]), instance_name=str(data["n"]), scope=scope)
         except (ValueError, KeyError, TypeError) as exc:
             raise BadActionValue(f"this button's data could not be read ({exc})") from None
