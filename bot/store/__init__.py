@@ -1,0 +1,25 @@
+"""Durable state for watching: SQLite by default, PostgreSQL for several replicas.
+
+``Store.open(DATABASE_URL)`` connects and creates or migrates the schema; see
+``store.py`` for the operations and ``models.py`` for the records they return.
+"""
+
+from bot.store.errors import StoreError
+from bot.store.migrations import latest_version
+from bot.store.models import FollowedThread, OutboxItem, Scope, Subscription
+from bot.store.store import Store, utc_now
+from bot.store.urls import DatabaseUrlError, engine_url, safe_url
+
+__all__ = [
+    "DatabaseUrlError",
+    "FollowedThread",
+    "OutboxItem",
+    "Scope",
+    "Store",
+    "StoreError",
+    "Subscription",
+    "engine_url",
+    "latest_version",
+    "safe_url",
+    "utc_now",
+]

@@ -1,0 +1,178 @@
+"""The tables, as SQLAlchemy Core metadata shared by both backends.
+
+These definitions are what migration step 1 creates. A later change to a table must be
+a new migration step (see ``migrations.py``), never an edit here alone: databases
+already at version 1 would not get it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on both backends.
+
+    PostgreSQL keeps ``timestamptz``; SQLite has no zones and compares the stored text,
+    so every value is brought to UTC first and stored naive, which keeps text order and
+    time order the same. A naive value is refused: guessing its zone would shift it.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()}: the store needs aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime from the database, got {type(value).__name__}")
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    # One row per applied migration step; the highest is the database's version.
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String, nullable=False),
+    Column("instance_id", String, nullable=False),
+    Column("instance_name", String, nullable=False),
+    Column("scope", String, nullable=False),
+    Column("name_glob", String, nullable=True),
+    Column("created_by", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("language", String, nullable=False, server_default="en"),
+    UniqueConstraint("channel", "instance_id", name="uq_subscriptions_channel_instance"),
+    CheckConstraint("scope IN ('failed', 'all')", name="ck_subscriptions_scope"),
+    Index("ix_subscriptions_instance", "instance_id"),
+    # Without AUTOINCREMENT SQLite reuses the id of a deleted last row; ids must stay
+    # unique for the life of the database, since callers hold them across calls.
+    sqlite_autoincrement=True,
+)
+
+followed_threads = Table(
+    "followed_threads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String, nullable=False),
+    Column("message_ts", String, nullable=False),
+    Column("instance_id", String, nullable=False),
+    Column("instance_name", String, nullable=False),
+    Column("query", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("follow_until", UtcDateTime, nullable=False),
+    UniqueConstraint(
+        "channel", "message_ts", "instance_id", name="uq_followed_threads_message_instance"
+    ),
+    Index("ix_followed_threads_instance", "instance_id"),
+    Index("ix_followed_threads_follow_until", "follow_until"),
+    sqlite_autoincrement=True,
+)
+
+followed_tasks = Table(
+    "followed_tasks",
+    metadata,
+    Column(
+        "thread_id",
+        Integer,
+        ForeignKey("followed_threads.id", ondelete="CASCADE", name="fk_followed_tasks_thread"),
+        nullable=False,
+    ),
+    Column("task_id", String, nullable=False),
+    PrimaryKeyConstraint("thread_id", "task_id", name="pk_followed_tasks"),
+)
+
+task_states = Table(
+    "task_states",
+    metadata,
+    Column("instance_id", String, nullable=False),
+    Column("task_id", String, nullable=False),
+    Column("status", String, nullable=False),
+    # When the status last changed, for whoever has to prune or debug this table.
+    Column("updated_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("instance_id", "task_id", name="pk_task_states"),
+)
+
+poll_cursors = Table(
+    "poll_cursors",
+    metadata,
+    Column("instance_id", String, primary_key=True),
+    Column("cursor_at", UtcDateTime, nullable=True),
+    # Set by the first save of task states, even an empty one: an instance with no
+    # tasks yet has a baseline too, so its first task is news, not history.
+    Column("baseline_at", UtcDateTime, nullable=True),
+)
+
+poll_leases = Table(
+    "poll_leases",
+    metadata,
+    Column("instance_id", String, primary_key=True),
+    Column("owner", String, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String, nullable=False),
+    Column("channel", String, nullable=False),
+    Column("thread_ts", String, nullable=True),
+    Column("kind", String, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("delivered_at", UtcDateTime, nullable=True),
+    Column("delivered_ts", String, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("claimed_by", String, nullable=True),
+    Column("claimed_until", UtcDateTime, nullable=True),
+    UniqueConstraint("key", name="uq_outbox_key"),
+    sqlite_autoincrement=True,
+)
+
+# Delivered rows stay (their keys are what make a repeated claim a no-op), so the
+# queries that look for work read only this partial index of undelivered rows.
+Index(
+    "ix_outbox_undelivered",
+    outbox.c.channel,
+    outbox.c.id,
+    postgresql_where=outbox.c.delivered_at.is_(None),
+    sqlite_where=outbox.c.delivered_at.is_(None),
+)
