@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from tests.fakes.slack_blocks import MAX_POST_TEXT, MAX_UPDATE_TEXT, SlackError, check_message
+from tests.fakes.socket_mode import FakeSocketMode
 
 # One workspace and one bot. The request senders use the same ids, so an event the
 # tests send is addressed to the bot this server says it is.
@@ -39,6 +40,7 @@ FAKE_BOT_ID = "B0BOT"
 FAKE_BOT_NAME = "kafka-tasks"
 DEFAULT_USER_ID = "U123"
 DEFAULT_BOT_TOKEN = "xoxb-test-token"
+DEFAULT_APP_TOKEN = "xapp-1-test"
 
 # Slack documents a response_url as good for five posts within 30 minutes.
 RESPONSE_URL_MAX_USES = 5
@@ -113,15 +115,22 @@ class FakeSlack:
     State lives on this object: every request in :attr:`calls`, the channel history in
     :meth:`messages`, the users ``users.info`` knows. Use it as an async context manager
     or call :meth:`start` / :meth:`stop`.
+
+    ``apps.connections.open`` with :attr:`app_token` hands out a WebSocket URL served by
+    :attr:`socket` (a :class:`~tests.fakes.socket_mode.FakeSocketMode`), so the bot can
+    run in Socket Mode against this fake too.
     """
 
     def __init__(
         self,
         *,
         bot_token: str = DEFAULT_BOT_TOKEN,
+        app_token: str = DEFAULT_APP_TOKEN,
         users: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
+        self.socket = FakeSocketMode(app_id=FAKE_APP_ID)
         self.calls: list[Call] = []
         self._users: dict[str, _Json] = {}
         self.set_user(FAKE_BOT_USER_ID, name=FAKE_BOT_NAME, real_name=FAKE_BOT_NAME, is_bot=True)
@@ -139,13 +148,14 @@ class FakeSlack:
         self._base_url: str | None = None
         self._methods: dict[str, _Handler] = {
             "auth.test": self._auth_test,
-            "apps.connections.open": self._apps_connections_open,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.delete": self._chat_delete,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.getPermalink": self._chat_get_permalink,
             "users.info": self._users_info,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "views.open": self._views_open,
             "views.push": self._views_open,
             "views.update": self._views_open,
@@ -161,6 +171,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/response/{name}", self._handle_response_url)
+        self.socket.mount(app)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=_SHUTDOWN_TIMEOUT_S)
         await runner.setup()
         try:
@@ -177,6 +188,8 @@ class FakeSlack:
     async def stop(self) -> None:
         runner, self._runner = self._runner, None
         if runner is not None:
+            # Open WebSockets would keep the runner's shutdown waiting for its timeout.
+            await self.socket.close()
             await runner.cleanup()
 
     async def __aenter__(self) -> Self:
@@ -364,8 +377,7 @@ class FakeSlack:
         handler = self._methods.get(method)
         try:
             if method == "apps.connections.open":
-                # Needs an app-level xapp- token; Socket Mode is not tested through here.
-                raise _refuse("not_allowed_token_type")
+                return self._apps_connections_open(token)
             if token is None:
                 raise _refuse("not_authed")
             if token != self.bot_token:
@@ -543,8 +555,16 @@ class FakeSlack:
             "is_enterprise_install": False,
         }
 
-    def _apps_connections_open(self, args: _Json) -> _Json:
-        raise _refuse("not_allowed_token_type")
+    def _apps_connections_open(self, token: str | None) -> _Json:
+        # Only an app-level token opens a connection; Slack tells a bot or user token
+        # apart from a wrong one.
+        if token is None:
+            raise _refuse("not_authed")
+        if token.startswith(("xoxb-", "xoxp-")):
+            raise _refuse("not_allowed_token_type")
+        if token != self.app_token:
+            raise _refuse("invalid_auth")
+        return {"ok": True, "url": self.socket.issue_url(self.base_url)}
 
     def _chat_post_message(self, args: _Json) -> _Json:
         channel = _channel(args)
@@ -596,6 +616,43 @@ class FakeSlack:
             raise _refuse("message_not_found")
         permalink = f"{FAKE_TEAM_URL}archives/{channel}/p{str(ts).replace('.', '')}"
         return {"ok": True, "channel": channel, "permalink": permalink}
+
+    def _readable(self, messages: list[_Json], args: _Json) -> list[_Json]:
+        """Messages after ``oldest``, with metadata only when asked for (as Slack does)."""
+        oldest = float(args.get("oldest") or 0)
+        with_metadata = _truthy(args.get("include_all_metadata"))
+        shown = []
+        for message in messages:
+            if float(message["ts"]) <= oldest:
+                continue
+            copied = copy.deepcopy(message)
+            if not with_metadata:
+                copied.pop("metadata", None)
+            shown.append(copied)
+        return shown
+
+    def _conversations_history(self, args: _Json) -> _Json:
+        channel = _channel(args)
+        top_level = [
+            m for m in self._channels.get(channel, []) if m.get("thread_ts") in (None, m["ts"])
+        ]
+        limit = int(args.get("limit") or 100)
+        newest_first = list(reversed(self._readable(top_level, args)))
+        return {"ok": True, "messages": newest_first[:limit], "has_more": len(newest_first) > limit}
+
+    def _conversations_replies(self, args: _Json) -> _Json:
+        channel = _channel(args)
+        # The thread's root may be a person's message, which this fake never sees
+        # posted; its replies are what the bot reads back.
+        root = str(args.get("ts"))
+        thread = [
+            m
+            for m in self._channels.get(channel, [])
+            if m["ts"] == root or m.get("thread_ts") == root
+        ]
+        limit = int(args.get("limit") or 100)
+        shown = self._readable(thread, args)
+        return {"ok": True, "messages": shown[:limit], "has_more": len(shown) > limit}
 
     def _users_info(self, args: _Json) -> _Json:
         profile = self._users.get(str(args.get("user")))

@@ -247,11 +247,15 @@ async def test_users_info_knows_the_default_user_and_no_one_else(client: AsyncWe
     assert raised.value.response["error"] == "user_not_found"
 
 
-async def test_socket_mode_is_not_served(client: AsyncWebClient) -> None:
-    with pytest.raises(SlackApiError) as raised:
+async def test_socket_mode_url_only_for_the_app_token(client: AsyncWebClient) -> None:
+    with pytest.raises(SlackApiError) as wrong:
         await client.apps_connections_open(app_token="xapp-1")
-
-    assert raised.value.response["error"] == "not_allowed_token_type"
+    assert wrong.value.response["error"] == "invalid_auth"
+    with pytest.raises(SlackApiError) as bot_token:
+        await client.apps_connections_open(app_token="xoxb-test-token")
+    assert bot_token.value.response["error"] == "not_allowed_token_type"
+    opened = await client.apps_connections_open(app_token="xapp-1-test")
+    assert str(opened["url"]).startswith("ws://127.0.0.1:")
 
 
 async def test_unmodelled_methods_say_so(client: AsyncWebClient) -> None:
