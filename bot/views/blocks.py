@@ -36,7 +36,9 @@ from bot.actions import (
     REFRESH,
     RETRY,
     SHARE,
+    SUBSCRIBE,
     QueryState,
+    SubscribeRef,
     TaskRef,
 )
 from bot.dms.models import Instance, Task, TaskStatus
@@ -235,7 +237,7 @@ def tasks_message(
         blocks.append(_context(paging))
     else:
         blocks.append(_section(_empty_text(answer, name)))
-    actions = _tasks_actions(state, page, pages, shareable=shareable)
+    actions = _tasks_actions(answer.instance, state, page, pages, shareable=shareable)
     if actions is not None:
         blocks.append(actions)
 
@@ -374,7 +376,7 @@ def _empty_text(answer: TasksAnswer, name: str) -> str:
 
 
 def _tasks_actions(
-    state: QueryState, page: int, pages: int, *, shareable: bool
+    instance: Instance, state: QueryState, page: int, pages: int, *, shareable: bool
 ) -> ActionsBlock | None:
     at_page = state.with_page(page)
     wanted = [("Refresh", REFRESH, state)]
@@ -385,7 +387,10 @@ def _tasks_actions(
     if shareable:
         wanted.append(("Share in channel", SHARE, at_page))
     encoded = [(label, action, query.encode()) for label, action, query in wanted]
-    # Only an absurd instance id makes a query too long for a button; then no button.
+    # Failures are what an on-call channel wants pushed; "all" stays a typed command.
+    subscribe = SubscribeRef(instance.instance_id, instance.name, scope="failed")
+    encoded.append(("Subscribe to failures", SUBSCRIBE, subscribe.encode()))
+    # Only an absurd instance id or name makes a value too long for a button; then none.
     elements = [_button(*b) for b in encoded if len(b[2]) <= BUTTON_VALUE]
     return ActionsBlock(elements=elements) if elements else None
 

@@ -43,6 +43,10 @@ _EMOJI = {
     "hourglass_flowing_sand": "⏳",
     "calendar": "📆",
     "floppy_disk": "💾",
+    "bell": "🔔",
+    "no_bell": "🔕",
+    "zzz": "💤",
+    "white_check_mark": "✅",
 }
 
 Button = tuple[str, str, str]

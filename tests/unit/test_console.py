@@ -6,7 +6,17 @@ import json
 from typing import Any
 from urllib.parse import unquote
 
-from bot.actions import DETAILS, PAGE_NEXT, PAGE_PREV, REFRESH, SHARE, QueryState, TaskRef
+from bot.actions import (
+    DETAILS,
+    PAGE_NEXT,
+    PAGE_PREV,
+    REFRESH,
+    SHARE,
+    SUBSCRIBE,
+    QueryState,
+    SubscribeRef,
+    TaskRef,
+)
 from bot.dms.models import Task
 from bot.views.blocks import error_message, help_message
 from bot.views.console import BUILDER_URL, builder_link, buttons, readable, render
@@ -25,7 +35,7 @@ def test_render_shows_header_rows_and_buttons() -> None:
     assert lines[0] == "prod-orders · last 1h"
     assert lines[1] == "═" * len(lines[0])
     assert "11–20 of 37 · page 2 of 4" in out
-    assert "[Refresh] [‹ Previous] [Next ›] [Share in channel]" in out
+    assert "[Refresh] [‹ Previous] [Next ›] [Share in channel] [Subscribe to failures]" in out
     # Dates read as their fallback, escapes as the characters they stand for.
     assert "<!date" not in out
     assert "2026-11-27 10:00:00 Asia/Shanghai" in out
@@ -53,16 +63,24 @@ def test_buttons_in_order_with_unique_labels() -> None:
         "‹ Previous",
         "Next ›",
         "Share in channel",
+        "Subscribe to failures",
     ]
-    assert [a for _, a, _ in found][-4:] == [REFRESH, PAGE_PREV, PAGE_NEXT, SHARE]
+    assert [a for _, a, _ in found][-5:] == [REFRESH, PAGE_PREV, PAGE_NEXT, SHARE, SUBSCRIBE]
     assert {a for _, a, _ in found[:10]} == {DETAILS}
     assert TaskRef.decode(found[0][2]).task_id == tasks[10].id
     assert QueryState.decode(found[12][2]).page == 3
+    assert SubscribeRef.decode(found[14][2]) == SubscribeRef(
+        "43dab215-d294-570b-99de-c1e44144aaae", "prod-orders", "failed"
+    )
 
 
 def test_a_label_that_occurs_once_is_kept_as_it_is() -> None:
     blocks = blocks_of(summary(incident_tasks(count=1), shareable=False))
-    assert [label for label, _, _ in buttons(blocks)] == ["Details", "Refresh"]
+    assert [label for label, _, _ in buttons(blocks)] == [
+        "Details",
+        "Refresh",
+        "Subscribe to failures",
+    ]
     assert "[Details]" in render(blocks)
 
 
