@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +18,7 @@ from dotenv import dotenv_values
 from bot.dms.auth import Credentials
 from bot.dms.client import ClientOptions
 from bot.dms.endpoints import UnknownRegion, endpoint_for_region
+from bot.watch.options import WatchOptions
 
 SECRET_FIELDS = frozenset(
     {
@@ -56,6 +58,7 @@ class Settings:
     database_url: str = "sqlite:///data/kafka-tasks.db"
     default_tz: str = "UTC"
     dms: ClientOptions = field(default_factory=ClientOptions)
+    watch: WatchOptions = field(default_factory=WatchOptions)
 
     def __repr__(self) -> str:
         shown = []
@@ -175,6 +178,36 @@ class Settings:
             timeout=number("DMS_TIMEOUT", defaults.timeout, low=0.5, high=120),
             cache_ttl=number("KAFKA_TASKS_CACHE_TTL", defaults.cache_ttl, low=0, high=3600),
         )
+        w = WatchOptions()
+        watch = WatchOptions(
+            fast_interval=timedelta(
+                seconds=number(
+                    "KAFKA_TASKS_POLL_FAST", w.fast_interval.total_seconds(), low=1, high=3600
+                )
+            ),
+            slow_interval=timedelta(
+                seconds=number(
+                    "KAFKA_TASKS_POLL_SLOW", w.slow_interval.total_seconds(), low=1, high=86400
+                )
+            ),
+            follow_for=timedelta(
+                hours=number(
+                    "KAFKA_TASKS_FOLLOW_HOURS",
+                    w.follow_for.total_seconds() / 3600,
+                    low=0.01,
+                    high=168,
+                )
+            ),
+            unreachable_after=timedelta(
+                minutes=number(
+                    "KAFKA_TASKS_UNREACHABLE_MINUTES",
+                    w.unreachable_after.total_seconds() / 60,
+                    low=0,
+                    high=1440,
+                )
+            ),
+            digest_after=int(number("KAFKA_TASKS_DIGEST_AFTER", w.digest_after, low=1, high=40)),
+        )
         if problems:
             raise SettingsError(problems)
         return cls(
@@ -193,4 +226,5 @@ class Settings:
             database_url=text("DATABASE_URL") or "sqlite:///data/kafka-tasks.db",
             default_tz=tz,
             dms=dms,
+            watch=watch,
         )

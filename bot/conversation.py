@@ -7,17 +7,19 @@ design.md); nothing escapes as an exception, and no stack trace reaches a user.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import actions
-from bot.actions import BadActionValue, QueryState, TaskRef
+from bot.actions import BadActionValue, QueryState, SubscribeRef, TaskRef
 from bot.commands import (
     CommandError,
     Help,
@@ -39,6 +41,8 @@ from bot.dms.errors import (
     ResolveError,
 )
 from bot.service import answer_task, answer_tasks
+from bot.store.models import Subscription
+from bot.store.store import Store
 from bot.timewindow import TimeWindow, WindowError, parse_window
 from bot.views.blocks import (
     Message,
@@ -49,6 +53,12 @@ from bot.views.blocks import (
     task_details_message,
     tasks_message,
 )
+from bot.views.watching import (
+    SubscriptionView,
+    subscribed_message,
+    subscriptions_message,
+    unsubscribed_message,
+)
 
 log = logging.getLogger("kafka_tasks.conversation")
 
@@ -58,10 +68,29 @@ Delivery = Literal["replace", "thread", "channel", "ephemeral"]
 
 
 @dataclass(frozen=True)
+class Follow:
+    """Tasks in progress in an answer: followed once the answer is visible to others."""
+
+    instance_id: str
+    instance_name: str
+    state: QueryState
+    task_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asks, and where: subscriptions belong to a channel and record their maker."""
+
+    user: str
+    channel: str
+
+
+@dataclass(frozen=True)
 class Reply:
     message: Message
     ok: bool = True
     delivery: Delivery = "replace"
+    follow: Follow | None = None
 
 
 def _utc_now() -> datetime:
@@ -73,11 +102,15 @@ class Conversation:
         self,
         dms: DmsClient,
         *,
+        store: Store | None = None,
         clock: Callable[[], datetime] = _utc_now,
         note: str | None = None,
         page_size: int = 10,
+        follow_for: timedelta = timedelta(hours=6),
     ) -> None:
         self.dms = dms
+        self.store = store
+        self.follow_for = follow_for
         self._clock = clock
         self.note = note
         self.page_size = page_size
@@ -86,7 +119,9 @@ class Conversation:
         words = " ".join(text.split())[:80] or "your tasks"
         return looking_up_message(words)
 
-    async def answer(self, text: str, *, tz: tzinfo, shareable: bool) -> Reply:
+    async def answer(
+        self, text: str, *, tz: tzinfo, shareable: bool, asker: Asker | None = None
+    ) -> Reply:
         """The reply to a typed command (slash text, mention or shell line)."""
         try:
             command = parse_command(text, now=self._clock(), tz=tz)
@@ -95,15 +130,26 @@ class Conversation:
         if isinstance(command, Help):
             return Reply(help_message(self.note))
         if isinstance(command, Subscribe | Unsubscribe | ListSubscriptions):
-            return self._error(
-                "Subscriptions are not available in this version of kafka-tasks yet. "
-                "Ask for an instance's tasks instead, e.g. `prod-orders last 1h`."
-            )
+            if self.store is None or asker is None:
+                return self._error(
+                    "Subscriptions deliver to Slack channels, so they are set up from Slack: "
+                    "`/kafka-tasks subscribe prod-orders failed` in the channel that should "
+                    "hear about it."
+                )
+            return await self._guarded(lambda: self._subscriptions(command, asker, tz), retry=None)
         # A query that fails upstream can be retried as typed (a name, not yet an id).
         retry = _state(command.instance, command) if isinstance(command, TasksQuery) else None
         return await self._guarded(lambda: self._run(command, tz, shareable), retry=retry)
 
-    async def press(self, action_id: str, value: str, *, tz: tzinfo, shareable: bool) -> Reply:
+    async def press(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        tz: tzinfo,
+        shareable: bool,
+        asker: Asker | None = None,
+    ) -> Reply:
         """The reply to a button press; ``value`` is what the button carried."""
         try:
             if action_id in (actions.REFRESH, actions.RETRY):
@@ -122,8 +168,20 @@ class Conversation:
                 reply = await self._guarded(lambda: self._page(state, False), retry=state)
                 return replace(reply, delivery="channel" if reply.ok else "ephemeral")
             if action_id == actions.PICK_INSTANCE:
-                reply = await self.answer(value, tz=tz, shareable=shareable)
+                reply = await self.answer(value, tz=tz, shareable=shareable, asker=asker)
                 return replace(reply, delivery="replace")
+            if action_id == actions.SUBSCRIBE:
+                offer = SubscribeRef.decode(value)
+                scope: Literal["failed", "all"] = "all" if offer.scope == "all" else "failed"
+                command = Subscribe(instance=offer.instance_id, scope=scope, name_glob=None)
+                if self.store is None or asker is None:
+                    return self._error(
+                        "Subscriptions deliver to Slack channels; press Subscribe in Slack."
+                    )
+                reply = await self._guarded(
+                    lambda: self._subscriptions(command, asker, tz), retry=None
+                )
+                return replace(reply, delivery="ephemeral")
         except BadActionValue as exc:
             log.warning("unreadable button value for %s: %s", action_id, exc)
             return self._error(
@@ -155,8 +213,15 @@ class Conversation:
                 choices=[(name, f"{iid} {rest}".strip()) for name, iid in exc.candidates],
             )
         state = _state(answer.instance.instance_id, query)
+        running = frozenset(t.id for t in answer.tasks if t.in_progress and t.id)
+        follow = (
+            Follow(answer.instance.instance_id, answer.instance.name, state, running)
+            if running
+            else None
+        )
         return Reply(
-            tasks_message(
+            follow=follow,
+            message=tasks_message(
                 answer,
                 state,
                 tz=tz,
@@ -164,7 +229,7 @@ class Conversation:
                 page_size=self.page_size,
                 shareable=shareable,
                 where=self.dms.where,
-            )
+            ),
         )
 
     async def _refresh(self, state: QueryState, shareable: bool) -> Reply:
@@ -173,7 +238,7 @@ class Conversation:
         window = parse_window(state.window_text, now=self._clock(), tz=tz)
         return await self._tasks(_query(state, window), tz, shareable, fresh=True)
 
-    async def _page(self, state: QueryState, shareable: bool) -> Reply:
+    async def _page(self, state: QueryState, shareable: bool, *, fresh: bool = False) -> Reply:
         # Paging keeps the exact window on screen so rows do not shift between pages;
         # marked as ending "now" so it reuses the cached fetch of the same window.
         tz = _zone(state.zone)
@@ -184,11 +249,65 @@ class Conversation:
         window = TimeWindow(
             begin=state.begin, end=state.end, label=label, zone=state.zone, ends_now=True
         )
-        return await self._tasks(_query(state, window), tz, shareable, fresh=False)
+        return await self._tasks(_query(state, window), tz, shareable, fresh=fresh)
 
     async def _details(self, ref: TaskRef, tz: tzinfo) -> Reply:
         one = await answer_task(self.dms, TaskLookup(instance=ref.instance, task_id=ref.task_id))
         return Reply(task_details_message(one, tz=tz, now=self._clock()))
+
+    # -- subscriptions and followed threads ----------------------------------------------
+
+    async def _subscriptions(
+        self, command: Subscribe | Unsubscribe | ListSubscriptions, asker: Asker, tz: tzinfo
+    ) -> Reply:
+        store = self.store
+        if store is None:
+            raise RuntimeError("subscriptions need a store")
+        if isinstance(command, ListSubscriptions):
+            subs = await asyncio.to_thread(store.subscriptions_in, asker.channel)
+            return Reply(subscriptions_message([_view(s) for s in subs], asker.channel, tz=tz))
+        instance = await self.dms.resolve(command.instance)
+        if isinstance(command, Unsubscribe):
+            removed = await asyncio.to_thread(
+                store.delete_subscription, asker.channel, instance.instance_id
+            )
+            gone = _view(removed) if removed else None
+            return Reply(unsubscribed_message(gone, instance.name, asker.channel))
+        sub = Subscription(
+            channel=asker.channel,
+            instance_id=instance.instance_id,
+            instance_name=instance.name,
+            scope=command.scope,
+            name_glob=command.name_glob,
+            created_by=asker.user,
+            created_at=self._clock(),
+        )
+        saved, created = await asyncio.to_thread(store.upsert_subscription, sub)
+        return Reply(subscribed_message(_view(saved), created=created, tz=tz))
+
+    async def follow(
+        self, follow: Follow, *, channel: str, message_ts: str, thread_ts: str | None
+    ) -> None:
+        """Follow an answer's running tasks: replies in its thread as each one ends."""
+        if self.store is None:
+            return
+        query = json.dumps({"state": follow.state.encode(), "thread_ts": thread_ts or message_ts})
+        await asyncio.to_thread(
+            self.store.follow,
+            channel,
+            message_ts,
+            follow.instance_id,
+            follow.instance_name,
+            query,
+            sorted(follow.task_ids),
+            self._clock() + self.follow_for,
+        )
+
+    async def summary(self, state_value: str) -> Message:
+        """The answer for a stored query state, fetched fresh (to edit a parent message)."""
+        state = QueryState.decode(state_value)
+        reply = await self._guarded(lambda: self._page(state, False, fresh=True), retry=None)
+        return reply.message
 
     # -- failures ----------------------------------------------------------------------
 
@@ -230,6 +349,18 @@ class Conversation:
             ok=False,
             delivery="ephemeral",
         )
+
+
+def _view(sub: Subscription) -> SubscriptionView:
+    return SubscriptionView(
+        channel=sub.channel,
+        instance_id=sub.instance_id,
+        instance_name=sub.instance_name,
+        scope=sub.scope,
+        name_glob=sub.name_glob,
+        created_by=sub.created_by,
+        created_at=sub.created_at,
+    )
 
 
 def _zone(name: str) -> tzinfo:

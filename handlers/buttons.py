@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.conversation import Asker
 from handlers import Deps
 
 log = logging.getLogger("kafka_tasks.slack")
@@ -30,9 +31,15 @@ def register(app: AsyncApp, deps: Deps) -> None:
         message_ts = (body.get("message") or {}).get("ts") or container.get("message_ts")
         thread_ts = (body.get("message") or {}).get("thread_ts") or message_ts
         tz = await deps.zones.zone((body.get("user") or {}).get("id"))
+        user = str((body.get("user") or {}).get("id") or "")
         reply = await deps.conversation.press(
-            str(action.get("action_id")), str(action.get("value") or ""), tz=tz, shareable=ephemeral
+            str(action.get("action_id")),
+            str(action.get("value") or ""),
+            tz=tz,
+            shareable=ephemeral,
+            asker=Asker(user=user, channel=str(channel or "")),
         )
+        follow_ts: str | None = None
         text, blocks = reply.message.text, reply.message.block_dicts()
 
         if reply.delivery == "replace":
@@ -40,13 +47,15 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 await respond(text=text, blocks=blocks, replace_original=True)
             else:
                 await client.chat_update(channel=channel, ts=message_ts, text=text, blocks=blocks)
+                follow_ts = message_ts
         elif reply.delivery == "thread" and not ephemeral and channel:
             await client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, text=text, blocks=blocks
             )
         elif reply.delivery == "channel" and channel:
             try:
-                await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+                shared = await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+                follow_ts = str(shared["ts"])
             except SlackApiError as exc:
                 # A private channel the bot is not in: response_url may still post there.
                 log.info("share via chat.postMessage failed (%s); using response_url", exc)
@@ -56,6 +65,14 @@ def register(app: AsyncApp, deps: Deps) -> None:
         else:
             await respond(
                 text=text, blocks=blocks, response_type="ephemeral", replace_original=False
+            )
+        if reply.follow is not None and follow_ts and channel:
+            # A message others can see: follow its running tasks in its thread.
+            await deps.conversation.follow(
+                reply.follow,
+                channel=channel,
+                message_ts=follow_ts,
+                thread_ts=(body.get("message") or {}).get("thread_ts") or follow_ts,
             )
 
     app.action(re.compile(r"^kt_"))(on_button)

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.conversation import Asker
 from bot.slow import with_placeholder
 from handlers import Deps
 
@@ -32,8 +33,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
             posted["ts"] = response["ts"]
 
         # Visible to the channel: no Share button needed.
+        asker = Asker(user=str(user or ""), channel=channel)
         reply, shown = await with_placeholder(
-            deps.conversation.answer(text, tz=tz, shareable=False),
+            deps.conversation.answer(text, tz=tz, shareable=False, asker=asker),
             after=deps.slow_after,
             show=show,
         )

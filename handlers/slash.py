@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from bot.conversation import Asker
 from bot.slow import with_placeholder
 from handlers import Deps
 
@@ -27,8 +28,11 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 response_type="ephemeral",
             )
 
+        asker = Asker(
+            user=str(command.get("user_id") or ""), channel=str(command.get("channel_id") or "")
+        )
         reply, shown = await with_placeholder(
-            deps.conversation.answer(text, tz=tz, shareable=True),
+            deps.conversation.answer(text, tz=tz, shareable=True, asker=asker),
             after=deps.slow_after,
             show=show,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -12,7 +13,14 @@ import httpx
 
 from bot.config import Settings
 from bot.serve import serve
-from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator, SimulatorConfig
+from bot.simulator import (
+    DEMO_AK,
+    DEMO_PROJECT_ID,
+    DEMO_SK,
+    ManualClock,
+    Simulator,
+    SimulatorConfig,
+)
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_requests import SlackSender
 
@@ -26,6 +34,7 @@ class RunningBot:
     slack: FakeSlack
     sim: Simulator
     sender: SlackSender
+    database_url: str
 
     async def health(self) -> httpx.Response:
         async with httpx.AsyncClient() as client:
@@ -40,13 +49,21 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def running_bot(
-    *, sim_config: SimulatorConfig | None = None, sk: str = DEMO_SK, tz: str = "UTC"
+    *,
+    sim_config: SimulatorConfig | None = None,
+    sk: str = DEMO_SK,
+    tz: str = "UTC",
+    database_url: str | None = None,
+    clock: ManualClock | None = None,
+    extra: dict[str, str] | None = None,
 ) -> AsyncIterator[RunningBot]:
+    scratch = tempfile.TemporaryDirectory(prefix="kafka-tasks-")
     async with (
-        Simulator(sim_config or SimulatorConfig()) as sim,
+        Simulator(sim_config or SimulatorConfig(), clock=clock) as sim,
         FakeSlack(bot_token=BOT_TOKEN) as slack,
     ):
         port = free_port()
+        db = database_url or f"sqlite:///{scratch.name}/bot.db"
         settings = Settings.from_mapping(
             {
                 "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -58,6 +75,8 @@ async def running_bot(
                 "HUAWEICLOUD_SDK_PROJECT_ID": DEMO_PROJECT_ID,
                 "DMS_ENDPOINT": sim.url,
                 "KAFKA_TASKS_TZ": tz,
+                "DATABASE_URL": db,
+                **(extra or {}),
             }
         )
         stop = asyncio.Event()
@@ -66,11 +85,12 @@ async def running_bot(
         await _until_listening(port, server)
         sender = SlackSender(url, SIGNING_SECRET)
         try:
-            yield RunningBot(url=url, slack=slack, sim=sim, sender=sender)
+            yield RunningBot(url=url, slack=slack, sim=sim, sender=sender, database_url=db)
         finally:
             await sender.aclose()
             stop.set()
             await asyncio.wait_for(server, timeout=10)
+            scratch.cleanup()
 
 
 async def _until_listening(port: int, server: asyncio.Task[None]) -> None:

@@ -32,6 +32,9 @@ NEEDED_BOT_SCOPES = {
     "chat:write.public",
     "users:read",
     "im:history",
+    "channels:history",
+    "groups:history",
+    "mpim:history",
 }
 
 

@@ -1,0 +1,239 @@
+"""Delivering the outbox to Slack: each row once, in order per channel, across restarts.
+
+Rows are claimed (at most the oldest undelivered row of each channel, so a channel's
+messages arrive in the order they were queued) and posted. Every post carries the
+row's key in Slack message metadata; a row that was already attempted once (the
+process may have died between Slack's "ok" and our note of it) is first looked for
+in the channel's history, and only posted if Slack does not have it. That closes the
+window a crash could otherwise leave for a duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.store.models import OutboxItem
+from bot.store.store import Store
+from bot.views.blocks import Message
+from bot.watch.options import WatchOptions
+
+log = logging.getLogger("kafka_tasks.delivery")
+
+METADATA_EVENT = "kafka_tasks_delivery"
+# Errors that retrying cannot fix; after MAX_ATTEMPTS the row is set aside (kept, with
+# its error, for the log and metrics) so the channel's later messages are not blocked.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "invalid_blocks",
+        "msg_too_long",
+        "message_not_found",
+        "cant_update_message",
+    }
+)
+# attempts counts the note made before each post and each failure: two per try.
+MAX_ATTEMPTS = 16
+
+
+class Renderer(Protocol):
+    """Turns a queued row into the message to post (views, and fresh summaries)."""
+
+    async def render(self, item: OutboxItem, batch: Sequence[OutboxItem]) -> Message: ...
+
+
+@dataclass(frozen=True)
+class Delivered:
+    item_id: int
+    ts: str | None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Deliverer:
+    def __init__(
+        self,
+        store: Store,
+        slack: AsyncWebClient,
+        renderer: Renderer,
+        *,
+        owner: str,
+        options: WatchOptions | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+        claim_for: timedelta = timedelta(minutes=2),
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.slack = slack
+        self.renderer = renderer
+        self.owner = owner
+        self.options = options or WatchOptions()
+        self._clock = clock
+        self._claim_for = claim_for
+        self._rng = rng or random.Random()
+        self.retries = 0
+
+    async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.to_thread(fn, *args)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                delivered = await self.deliver_due()
+            except Exception:
+                log.exception("delivery round failed")
+                delivered = 0
+            if delivered:
+                continue  # more may be waiting behind what was just delivered
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    stop.wait(), timeout=self.options.delivery_interval.total_seconds()
+                )
+
+    async def deliver_due(self) -> int:
+        items: list[OutboxItem] = await self._db(
+            self.store.claim_due, self.owner, self._clock(), 50, self._claim_for
+        )
+        if not items:
+            return 0
+        results = await asyncio.gather(*(self._deliver(item) for item in items))
+        return sum(results)
+
+    async def _deliver(self, item: OutboxItem) -> int:
+        batch = await self._batch(item)
+        try:
+            if item.attempts > 0 and await self._already_posted(item):
+                log.info("outbox %s was posted before a restart; not posting again", item.key)
+                ts: str | None = None
+            else:
+                await self._db(self.store.note_attempt, item.id, self.owner)
+                message = await self.renderer.render(item, batch)
+                ts = await self._post(item, message)
+        except SlackApiError as exc:
+            await self._failed(item, exc)
+            return 0
+        except Exception as exc:
+            log.exception("delivering outbox %s failed", item.key)
+            await self._retry_later(item, f"{type(exc).__name__}: {exc}", None)
+            return 0
+        # The rest of a digest first, the claimed head last: until the head is marked,
+        # no other replica can claim anything of this channel.
+        for other in batch:
+            if other.id != item.id:
+                await self._db(self.store.mark_delivered, other.id, self.owner, ts)
+        await self._db(self.store.mark_delivered, item.id, self.owner, ts)
+        return len(batch) or 1
+
+    async def _batch(self, item: OutboxItem) -> list[OutboxItem]:
+        """The rows delivered with this one: a finished-task head and the rows queued
+        right behind it from the same poll, when there are enough for a digest."""
+        if item.kind != "task_finished":
+            return [item]
+        payload = json.loads(item.payload)
+        pending: list[OutboxItem] = await self._db(self.store.pending_for, item.channel)
+        same = [item]
+        for other in pending:
+            if other.id <= item.id:
+                continue
+            if other.kind != "task_finished" or json.loads(other.payload).get(
+                "batch"
+            ) != payload.get("batch"):
+                break
+            same.append(other)
+        return same if len(same) > int(payload.get("digest_after", 3)) else [item]
+
+    async def _post(self, item: OutboxItem, message: Message) -> str | None:
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": item.key}}
+        if item.kind == "parent_update":
+            target = json.loads(item.payload)["message_ts"]
+            await self.slack.chat_update(
+                channel=item.channel, ts=target, text=message.text, blocks=message.block_dicts()
+            )
+            return str(target)
+        response = await self.slack.chat_postMessage(
+            channel=item.channel,
+            thread_ts=item.thread_ts,
+            text=message.text,
+            blocks=message.block_dicts(),
+            metadata=metadata,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return str(response.get("ts") or "") or None
+
+    async def _already_posted(self, item: OutboxItem) -> bool:
+        """Whether Slack already has this row's message (posted before a crash)."""
+        if item.kind == "parent_update":
+            return False  # an edit is idempotent: doing it twice changes nothing
+        oldest = f"{(item.created_at - timedelta(minutes=1)).timestamp():.6f}"
+        if item.thread_ts:
+            response = await self.slack.conversations_replies(
+                channel=item.channel,
+                ts=item.thread_ts,
+                oldest=oldest,
+                include_all_metadata=True,
+                limit=200,
+            )
+        else:
+            response = await self.slack.conversations_history(
+                channel=item.channel, oldest=oldest, include_all_metadata=True, limit=200
+            )
+        for message in response.get("messages") or []:
+            meta = message.get("metadata") or {}
+            if (
+                meta.get("event_type") == METADATA_EVENT
+                and (meta.get("event_payload") or {}).get("key") == item.key
+            ):
+                return True
+        return False
+
+    async def _failed(self, item: OutboxItem, exc: SlackApiError) -> None:
+        error = str(exc.response.get("error") or exc) if exc.response else str(exc)
+        retry_after: float | None = None
+        if exc.response is not None and exc.response.status_code == 429:
+            try:
+                retry_after = float(exc.response.headers.get("Retry-After", "1"))
+            except ValueError:
+                retry_after = 1.0
+        if error in PERMANENT_ERRORS and item.attempts + 1 >= MAX_ATTEMPTS:
+            log.error(
+                "outbox %s to %s set aside after %d attempts: %s",
+                item.key,
+                item.channel,
+                item.attempts + 1,
+                error,
+            )
+            await self._db(self.store.mark_delivered, item.id, self.owner, None)
+            return
+        await self._retry_later(item, error, retry_after)
+
+    async def _retry_later(self, item: OutboxItem, error: str, retry_after: float | None) -> None:
+        self.retries += 1
+        if retry_after is not None:
+            delay = retry_after
+        else:
+            delay = min(300.0, 2.0 ** min(item.attempts, 8)) * self._rng.uniform(0.5, 1.0)
+        log.warning(
+            "outbox %s to %s failed (%s); next try in %.1f s", item.key, item.channel, error, delay
+        )
+        await self._db(
+            self.store.mark_failed,
+            item.id,
+            self.owner,
+            error,
+            self._clock() + timedelta(seconds=delay),
+        )

@@ -1,0 +1,306 @@
+"""The poller: one look per watched instance per cycle, however many channels watch it.
+
+For each instance this replica holds the lease for, it lists the tasks since the
+stored cursor (with an overlap), follows by id the running tasks that left that
+window, finds those that finished, and queues one outbox row per (target, task,
+final status). Rows are queued before the new states are saved: a crash in between
+finds the same tasks again next time, and the rows' unique keys absorb the repeat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.dms.client import DmsClient
+from bot.dms.errors import DmsError, DmsNotFound
+from bot.dms.models import Task
+from bot.store.store import Store
+from bot.timewindow import TimeWindow
+from bot.watch.options import WatchOptions
+from bot.watch.transitions import Finished, finished_tasks, still_running, wants
+
+log = logging.getLogger("kafka_tasks.watch")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _Health:
+    failing_since: datetime | None = None
+    failures: int = 0
+    reported: bool = False
+    last_error: str = ""
+
+
+@dataclass
+class CycleReport:
+    polled: list[str] = field(default_factory=list)
+    skipped_leased: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    queued: int = 0
+
+
+class Poller:
+    def __init__(
+        self,
+        dms: DmsClient,
+        store: Store,
+        *,
+        owner: str,
+        options: WatchOptions | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.dms = dms
+        self.store = store
+        self.owner = owner
+        self.options = options or WatchOptions()
+        self._clock = clock
+        self._next_due: dict[str, datetime] = {}
+        self._health: dict[str, _Health] = {}
+        self._cycle = 0
+
+    async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
+        # The store is synchronous (SQLAlchemy); keep it off the event loop.
+        return await asyncio.to_thread(fn, *args)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.cycle()
+            except Exception:
+                # The watcher must outlive any one bad cycle; the next one retries.
+                log.exception("poll cycle failed")
+            wait = self._until_next_due()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=wait)
+
+    def _until_next_due(self) -> float:
+        now = self._clock()
+        soonest = min(self._next_due.values(), default=now + self.options.fast_interval)
+        return min(
+            max(0.2, (soonest - now).total_seconds()), self.options.fast_interval.total_seconds()
+        )
+
+    async def cycle(self) -> CycleReport:
+        self._cycle += 1
+        report = CycleReport()
+        now = self._clock()
+        watched: set[str] = await self._db(self.store.watched_instances)
+        for gone in set(self._next_due) - watched:
+            del self._next_due[gone]
+        due = sorted(i for i in watched if self._next_due.get(i, now) <= now)
+        gate = asyncio.Semaphore(self.options.concurrency)
+
+        async def one(instance_id: str) -> None:
+            async with gate:
+                await self._poll_if_ours(instance_id, report)
+
+        await asyncio.gather(*(one(i) for i in due))
+        await self._close_expired_threads(report)
+        return report
+
+    async def _poll_if_ours(self, instance_id: str, report: CycleReport) -> None:
+        ours = await self._db(
+            self.store.acquire_lease, instance_id, self.owner, self.options.lease_ttl
+        )
+        if not ours:
+            report.skipped_leased.append(instance_id)
+            # Look again after a slow interval in case the holder goes away.
+            self._next_due[instance_id] = self._clock() + self.options.slow_interval
+            return
+        try:
+            busy, queued = await self.poll_instance(instance_id)
+        except DmsError as exc:
+            report.failed.append(instance_id)
+            await self._failed(instance_id, exc)
+            return
+        report.polled.append(instance_id)
+        report.queued += queued
+        await self._recovered(instance_id)
+        interval = self.options.fast_interval if busy else self.options.slow_interval
+        self._next_due[instance_id] = self._clock() + interval
+
+    async def poll_instance(self, instance_id: str) -> tuple[bool, int]:
+        """One look at an instance; returns (tasks still in progress, rows queued)."""
+        now = self._clock()
+        cursor: datetime | None = await self._db(self.store.cursor, instance_id)
+        baseline = not await self._db(self.store.has_baseline, instance_id)
+        begin = (cursor - self.options.overlap) if cursor else now - self.options.baseline_lookback
+        window = TimeWindow(begin=begin, end=now, label="watch", zone="UTC", ends_now=False)
+        listing = await self.dms.list_tasks(instance_id, window, fresh=True)
+        seen: dict[str, str] = await self._db(self.store.task_states, instance_id)
+        tasks = list(listing.tasks)
+        if not baseline:
+            tasks += await self._follow_by_id(instance_id, still_running(seen, tasks))
+        finished = finished_tasks(seen, tasks, baseline=baseline)
+        queued = await self._announce(instance_id, finished) if finished else 0
+        queued += await self._thread_updates(instance_id, finished) if finished else 0
+        await self._db(
+            self.store.save_task_states, instance_id, {t.id: t.status for t in tasks if t.id}
+        )
+        await self._db(self.store.set_cursor, instance_id, now)
+        busy = any(t.in_progress for t in tasks)
+        return busy, queued
+
+    async def _follow_by_id(self, instance_id: str, task_ids: set[str]) -> list[Task]:
+        found = []
+        for task_id in sorted(task_ids):
+            try:
+                found.append(await self.dms.get_task(instance_id, task_id))
+            except DmsNotFound:
+                # Gone upstream (deleted with its instance, or aged out): stop following.
+                log.info("task %s of %s is gone; no longer followed", task_id, instance_id)
+                await self._db(self.store.save_task_states, instance_id, {task_id: "GONE"})
+        return found
+
+    async def _announce(self, instance_id: str, finished: Sequence[Finished]) -> int:
+        subscriptions = await self._db(self.store.subscriptions_for, instance_id)
+        queued = 0
+        batch = f"{instance_id}:{self._clock().isoformat()}"
+        for sub in subscriptions:
+            wanted = [f for f in finished if wants(sub.scope, sub.name_glob, sub.created_at, f)]
+            # Oldest first, so the channel reads them in the order they finished.
+            wanted.sort(key=lambda f: (f.task.updated_at or self._clock(), f.task.id))
+            for f in wanted:
+                payload = {
+                    "instance_id": instance_id,
+                    "instance_name": sub.instance_name,
+                    "task": f.task.to_api(),
+                    # Rows of one batch may be delivered together as a digest.
+                    "batch": batch,
+                    "digest_after": self.options.digest_after,
+                }
+                key = f"sub:{sub.channel}:{f.task.id}:{f.task.status}"
+                if await self._db(
+                    self.store.enqueue, key, sub.channel, None, "task_finished", json.dumps(payload)
+                ):
+                    queued += 1
+        return queued
+
+    async def _thread_updates(self, instance_id: str, finished: Sequence[Finished]) -> int:
+        threads = await self._db(self.store.threads_for, instance_id)
+        queued = 0
+        by_id = {f.task.id: f for f in finished}
+        for thread in threads:
+            followed: set[str] = await self._db(self.store.followed_tasks, thread.id)
+            done = [by_id[t] for t in sorted(followed) if t in by_id]
+            if not done:
+                continue
+            query = json.loads(thread.query)
+            root = query.get("thread_ts") or thread.message_ts
+            for f in done:
+                payload = {
+                    "instance_id": instance_id,
+                    "instance_name": thread.instance_name,
+                    "task": f.task.to_api(),
+                }
+                key = f"thread:{thread.id}:{f.task.id}:{f.task.status}"
+                if await self._db(
+                    self.store.enqueue,
+                    key,
+                    thread.channel,
+                    root,
+                    "thread_reply",
+                    json.dumps(payload),
+                ):
+                    queued += 1
+            # One edit of the parent per cycle brings its summary up to date.
+            parent = {"message_ts": thread.message_ts, "state": query.get("state")}
+            key = f"parent:{thread.id}:" + ",".join(f"{f.task.id}={f.task.status}" for f in done)
+            if await self._db(
+                self.store.enqueue, key, thread.channel, None, "parent_update", json.dumps(parent)
+            ):
+                queued += 1
+            remaining = 0
+            for f in done:
+                remaining = await self._db(self.store.unfollow_task, thread.id, f.task.id)
+            if remaining == 0:
+                await self._db(self.store.drop_thread, thread.id)
+        return queued
+
+    async def _close_expired_threads(self, report: CycleReport) -> None:
+        expired = await self._db(self.store.expired_threads, self._clock())
+        for thread in expired:
+            still: set[str] = await self._db(self.store.followed_tasks, thread.id)
+            query = json.loads(thread.query)
+            running = []
+            for task_id in sorted(still):
+                # Best effort: the note names the tasks; an id stands in for a lost name.
+                try:
+                    running.append((await self.dms.get_task(thread.instance_id, task_id)).to_api())
+                except DmsError:
+                    running.append({"id": task_id, "name": task_id, "status": "EXECUTING"})
+            payload = {
+                "instance_name": thread.instance_name,
+                "still_running": running,
+                "hours": self.options.follow_for.total_seconds() / 3600,
+            }
+            root = query.get("thread_ts") or thread.message_ts
+            if await self._db(
+                self.store.enqueue,
+                f"closed:{thread.id}",
+                thread.channel,
+                root,
+                "thread_closed",
+                json.dumps(payload),
+            ):
+                report.queued += 1
+            await self._db(self.store.drop_thread, thread.id)
+
+    # -- failing instances -------------------------------------------------------------
+
+    async def _failed(self, instance_id: str, exc: DmsError) -> None:
+        now = self._clock()
+        health = self._health.setdefault(instance_id, _Health())
+        health.failures += 1
+        health.last_error = str(exc)
+        if health.failing_since is None:
+            health.failing_since = now
+        backoff = min(
+            self.options.max_backoff, self.options.fast_interval * (2 ** min(health.failures, 8))
+        )
+        self._next_due[instance_id] = now + backoff
+        log.warning(
+            "polling %s failed (%d in a row; next try in %s): %s",
+            instance_id,
+            health.failures,
+            backoff,
+            exc,
+        )
+        if not health.reported and now - health.failing_since >= self.options.unreachable_after:
+            health.reported = True
+            await self._notice(
+                instance_id,
+                "unreachable",
+                {"reason": str(exc), "since": health.failing_since.isoformat()},
+                stamp=health.failing_since,
+            )
+
+    async def _recovered(self, instance_id: str) -> None:
+        health = self._health.pop(instance_id, None)
+        if health is None or not health.reported or health.failing_since is None:
+            return
+        down_for = self._clock() - health.failing_since
+        await self._notice(
+            instance_id,
+            "reachable",
+            {"down_for_s": down_for.total_seconds()},
+            stamp=health.failing_since,
+        )
+
+    async def _notice(
+        self, instance_id: str, kind: str, extra: dict[str, Any], *, stamp: datetime
+    ) -> None:
+        for sub in await self._db(self.store.subscriptions_for, instance_id):
+            payload = {"instance_id": instance_id, "instance_name": sub.instance_name, **extra}
+            key = f"{kind}:{sub.channel}:{instance_id}:{stamp.isoformat()}"
+            await self._db(self.store.enqueue, key, sub.channel, None, kind, json.dumps(payload))

@@ -1,0 +1,87 @@
+"""The messages of queued rows, made at delivery time from what the row recorded.
+
+Rendering late (not when the row is queued) keeps stored rows independent of how
+messages look, lets rows queued together become one digest, and lets a parent summary
+be fetched fresh when it is edited.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from bot.conversation import Conversation
+from bot.dms.models import Task
+from bot.store.models import OutboxItem
+from bot.views.blocks import Message
+from bot.views.watching import (
+    digest_message,
+    reachable_again_message,
+    task_finished_message,
+    thread_closed_message,
+    thread_reply_message,
+    unreachable_message,
+)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class OutboxRenderer:
+    def __init__(
+        self,
+        conversation: Conversation,
+        tz: tzinfo,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.conversation = conversation
+        self.tz = tz
+        self._clock = clock
+
+    async def render(self, item: OutboxItem, batch: Sequence[OutboxItem]) -> Message:
+        payload = json.loads(item.payload)
+        now = self._clock()
+        name = str(payload.get("instance_name") or payload.get("instance_id") or "?")
+        instance_id = str(payload.get("instance_id") or "")
+        if item.kind == "task_finished":
+            if len(batch) > 1:
+                tasks = [Task.from_api(json.loads(b.payload)["task"]) for b in batch]
+                return digest_message(
+                    tasks, instance_id=instance_id, instance_name=name, tz=self.tz, now=now
+                )
+            return task_finished_message(
+                Task.from_api(payload["task"]),
+                instance_id=instance_id,
+                instance_name=name,
+                tz=self.tz,
+                now=now,
+            )
+        if item.kind == "thread_reply":
+            return thread_reply_message(
+                Task.from_api(payload["task"]),
+                instance_id=instance_id,
+                instance_name=name,
+                tz=self.tz,
+                now=now,
+            )
+        if item.kind == "parent_update":
+            return await self.conversation.summary(str(payload["state"]))
+        if item.kind == "thread_closed":
+            running = [Task.from_api(t) for t in payload.get("still_running") or []]
+            return thread_closed_message(
+                running, instance_name=name, hours=float(payload.get("hours") or 6)
+            )
+        if item.kind == "unreachable":
+            return unreachable_message(
+                name,
+                str(payload.get("reason") or "no answer"),
+                since=datetime.fromisoformat(str(payload["since"])),
+                tz=self.tz,
+            )
+        if item.kind == "reachable":
+            return reachable_again_message(
+                name, down_for=timedelta(seconds=float(payload.get("down_for_s") or 0))
+            )
+        raise ValueError(f"unknown outbox row kind {item.kind!r}")
