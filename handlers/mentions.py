@@ -62,11 +62,17 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 channel=channel, ts=posted["ts"], text=message.text, blocks=message.block_dicts()
             )
         else:
-            await client.chat_postMessage(
+            response = await client.chat_postMessage(
                 channel=channel,
                 thread_ts=thread_ts,
                 text=message.text,
                 blocks=message.block_dicts(),
+            )
+            posted["ts"] = response["ts"]
+        if reply.follow is not None:
+            # Visible to the channel: its running tasks are followed in this thread.
+            await deps.conversation.follow(
+                reply.follow, channel=channel, message_ts=str(posted["ts"]), thread_ts=thread_ts
             )
 
     async def on_mention(event: dict[str, Any], client: AsyncWebClient) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from bot.dms.client import DmsClient
 from bot.dms.errors import DmsError, DmsNotFound
 from bot.dms.models import Task
+from bot.store.models import FollowedThread
 from bot.store.store import Store
 from bot.timewindow import TimeWindow
 from bot.watch.options import WatchOptions
@@ -138,12 +139,21 @@ class Poller:
         window = TimeWindow(begin=begin, end=now, label="watch", zone="UTC", ends_now=False)
         listing = await self.dms.list_tasks(instance_id, window, fresh=True)
         seen: dict[str, str] = await self._db(self.store.task_states, instance_id)
+        threads = await self._db(self.store.threads_for, instance_id)
+        followed: dict[int, set[str]] = {
+            thread.id: await self._db(self.store.followed_tasks, thread.id) for thread in threads
+        }
         tasks = list(listing.tasks)
+        shown = {t.id for t in tasks}
+        # Running tasks that left the window, and every task a thread follows, are
+        # looked up one by one: their end must not be missed.
+        missing = set().union(*followed.values()) - shown if followed else set()
         if not baseline:
-            tasks += await self._follow_by_id(instance_id, still_running(seen, tasks))
+            missing |= still_running(seen, tasks)
+        tasks += await self._follow_by_id(instance_id, missing)
         finished = finished_tasks(seen, tasks, baseline=baseline)
         queued = await self._announce(instance_id, finished) if finished else 0
-        queued += await self._thread_updates(instance_id, finished) if finished else 0
+        queued += await self._thread_updates(instance_id, threads, followed, tasks)
         await self._db(
             self.store.save_task_states, instance_id, {t.id: t.status for t in tasks if t.id}
         )
@@ -186,24 +196,32 @@ class Poller:
                     queued += 1
         return queued
 
-    async def _thread_updates(self, instance_id: str, finished: Sequence[Finished]) -> int:
-        threads = await self._db(self.store.threads_for, instance_id)
+    async def _thread_updates(
+        self,
+        instance_id: str,
+        threads: Sequence[FollowedThread],
+        followed: dict[int, set[str]],
+        tasks: Sequence[Task],
+    ) -> int:
+        """Replies for followed tasks that have ended. A thread follows only tasks that
+        were in progress when its answer was given, so any end seen now is news to it,
+        whether or not the instance had been looked at before."""
+        by_id = {t.id: t for t in tasks}
         queued = 0
-        by_id = {f.task.id: f for f in finished}
         for thread in threads:
-            followed: set[str] = await self._db(self.store.followed_tasks, thread.id)
-            done = [by_id[t] for t in sorted(followed) if t in by_id]
+            done = [by_id[t] for t in sorted(followed.get(thread.id, ())) if t in by_id]
+            done = [t for t in done if t.terminal]
             if not done:
                 continue
             query = json.loads(thread.query)
             root = query.get("thread_ts") or thread.message_ts
-            for f in done:
+            for task in done:
                 payload = {
                     "instance_id": instance_id,
                     "instance_name": thread.instance_name,
-                    "task": f.task.to_api(),
+                    "task": task.to_api(),
                 }
-                key = f"thread:{thread.id}:{f.task.id}:{f.task.status}"
+                key = f"thread:{thread.id}:{task.id}:{task.status}"
                 if await self._db(
                     self.store.enqueue,
                     key,
@@ -215,14 +233,14 @@ class Poller:
                     queued += 1
             # One edit of the parent per cycle brings its summary up to date.
             parent = {"message_ts": thread.message_ts, "state": query.get("state")}
-            key = f"parent:{thread.id}:" + ",".join(f"{f.task.id}={f.task.status}" for f in done)
+            key = f"parent:{thread.id}:" + ",".join(f"{t.id}={t.status}" for t in done)
             if await self._db(
                 self.store.enqueue, key, thread.channel, None, "parent_update", json.dumps(parent)
             ):
                 queued += 1
             remaining = 0
-            for f in done:
-                remaining = await self._db(self.store.unfollow_task, thread.id, f.task.id)
+            for task in done:
+                remaining = await self._db(self.store.unfollow_task, thread.id, task.id)
             if remaining == 0:
                 await self._db(self.store.drop_thread, thread.id)
         return queued

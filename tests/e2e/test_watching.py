@@ -1,0 +1,146 @@
+"""Subscriptions and status threads end to end: the real bot, the simulator on a clock
+the test moves, and the fake Slack reading what was posted."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.store.store import Store
+from bot.simulator import ManualClock
+from tests.e2e.slack_harness import RunningBot, running_bot
+from tests.e2e.test_slack_bot import final_response, text_of
+
+FAST = {"KAFKA_TASKS_POLL_FAST": "1", "KAFKA_TASKS_POLL_SLOW": "1"}
+
+
+@pytest.fixture
+async def bot() -> AsyncIterator[RunningBot]:
+    clock = ManualClock(datetime.now(UTC))
+    async with running_bot(clock=clock, extra=FAST) as running:
+        yield running
+
+
+async def until(check: Callable[[], Any], *, timeout: float = 30, what: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await asyncio.to_thread(check)
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or check}")
+        await asyncio.sleep(0.1)
+
+
+async def slash(bot: RunningBot, text: str, name: str) -> str:
+    await bot.sender.slash(text, response_url=bot.slack.response_url(name))
+    return text_of(await final_response(bot, name))
+
+
+def instance_id(bot: RunningBot, name: str) -> str:
+    return bot.sim.state.find_instances(name, exact=True)[0].instance_id
+
+
+async def test_subscribe_confirms_updates_lists_and_unsubscribes(bot: RunningBot) -> None:
+    first = await slash(bot, "subscribe prod-orders failed", "s1")
+    assert "prod-orders" in first
+    assert "FAILED" in first or "fail" in first.lower()
+    again = await slash(bot, "subscribe prod-orders all name restart*", "s2")
+    assert "Updated" in again
+    assert "restart*" in again
+    listed = await slash(bot, "subscriptions", "s3")
+    assert "prod-orders" in listed
+    assert "U123" in listed
+    store = Store.open(bot.database_url)
+    try:
+        subs = store.subscriptions_in("C123")
+        assert len(subs) == 1
+        assert (subs[0].scope, subs[0].name_glob) == ("all", "restart*")
+        gone = await slash(bot, "unsubscribe prod-orders", "s4")
+        assert "prod-orders" in gone
+        assert store.subscriptions_in("C123") == []
+    finally:
+        store.close()
+
+
+async def test_every_task_that_finishes_is_posted_once(bot: RunningBot) -> None:
+    await slash(bot, "subscribe prod-orders all", "sub")
+    iid = instance_id(bot, "prod-orders")
+    store = Store.open(bot.database_url)
+    try:
+        await until(lambda: store.has_baseline(iid), what="the baseline poll")
+        running = {t for t, s in store.task_states(iid).items() if s in ("CREATED", "EXECUTING")}
+        assert running, "the demo data has tasks in progress"
+        assert isinstance(bot.sim.clock, ManualClock)
+        bot.sim.clock.advance(timedelta(days=1))
+        timeline = {t.id: t for t in bot.sim.state.timeline(iid) or ()}
+        now = bot.sim.clock.now()
+        finished = {
+            t for t in running if timeline[t].status_at(now) not in ("CREATED", "EXECUTING")
+        }
+        assert finished == running
+
+        def delivered() -> bool:
+            rows = store.pending_for("C123")
+            keys = {f"sub:C123:{t}:{timeline[t].status_at(now)}" for t in finished}
+            return not rows and keys <= _delivered_keys(store, keys)
+
+        await until(delivered, what="every finished task delivered")
+        # A few more cycles: nothing is posted twice.
+        await asyncio.sleep(2.5)
+        posts = [c for c in bot.slack.calls_to("chat.postMessage") if c.args["channel"] == "C123"]
+        keys = [c.args["metadata"]["event_payload"]["key"] for c in posts]
+        assert len(keys) == len(set(keys))
+        mentioned = "\n".join(text_of(c) for c in posts)
+        for task_id in finished:
+            assert timeline[task_id].name in mentioned
+    finally:
+        store.close()
+
+
+def _delivered_keys(store: Store, keys: set[str]) -> set[str]:
+    """Which of ``keys`` the outbox has delivered (read straight from the table)."""
+    from sqlalchemy import select
+
+    from bot.store.schema import outbox
+
+    with store._engine.connect() as conn:
+        rows = conn.execute(
+            select(outbox.c.key).where(outbox.c.key.in_(keys), outbox.c.delivered_at.is_not(None))
+        )
+        return {str(r[0]) for r in rows}
+
+
+async def test_running_tasks_in_a_visible_answer_are_followed_in_its_thread(
+    bot: RunningBot,
+) -> None:
+    await bot.sender.mention("<@U0BOT> prod-orders last 6h", ts="1700000000.000500")
+    [answer] = await bot.slack.wait_for("chat.postMessage", 1)
+    iid = instance_id(bot, "prod-orders")
+    store = Store.open(bot.database_url)
+    try:
+        [thread] = await until(lambda: store.threads_for(iid), what="the thread to be followed")
+        followed = store.followed_tasks(thread.id)
+        assert followed
+        assert isinstance(bot.sim.clock, ManualClock)
+        bot.sim.clock.advance(timedelta(days=1))
+
+        def replies() -> list[dict[str, Any]]:
+            found = bot.slack.replies("C123", "1700000000.000500")
+            bot_replies = [m for m in found if m["ts"] != answer.args.get("ts")]
+            return bot_replies if len(bot_replies) >= len(followed) + 1 else []
+
+        posted = await until(replies, what="a thread reply per followed task")
+        texts = "\n".join(str(m.get("text")) for m in posted)
+        timeline = {t.id: t for t in bot.sim.state.timeline(iid) or ()}
+        for task_id in followed:
+            assert timeline[task_id].name in texts
+        # The parent summary was edited to match.
+        assert await bot.slack.wait_for("chat.update", 1)
+    finally:
+        store.close()
