@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.store.store import Store
 from bot.simulator import ManualClock
+from bot.store.store import Store
 from tests.e2e.slack_harness import RunningBot, running_bot
 from tests.e2e.test_slack_bot import final_response, text_of
 
@@ -26,8 +26,9 @@ async def bot() -> AsyncIterator[RunningBot]:
         yield running
 
 
-async def until(check: Callable[[], Any], *, timeout: float = 30, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
+async def until(check: Callable[[], Any], *, what: str = "") -> Any:
+    """Polls ``check`` (in a thread: it may use the store) until it is truthy, or 30 s."""
+    deadline = time.monotonic() + 30
     while True:
         result = await asyncio.to_thread(check)
         if result:
