@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from datetime import UTC, datetime
 
+from bot.simulator.clock import ManualClock
 from bot.simulator.config import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, SimulatorConfig
 from bot.simulator.runner import Simulator
 
@@ -42,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="start",
         help="query parameter read as the first task index ('offset': ignore 'start')",
     )
+    parser.add_argument(
+        "--manual-clock",
+        action="store_true",
+        help="the task timeline stands still until moved with POST /_sim/clock "
+        '{"advance_s": N} (signatures are still checked against the real time)',
+    )
     return parser
 
 
@@ -55,8 +63,10 @@ def banner(url: str, config: SimulatorConfig) -> str:
     )
 
 
-async def serve(config: SimulatorConfig, host: str, port: int) -> None:
-    sim = Simulator(config)
+async def serve(
+    config: SimulatorConfig, host: str, port: int, *, manual_clock: bool = False
+) -> None:
+    sim = Simulator(config, clock=ManualClock(datetime.now(UTC)) if manual_clock else None)
     url = await sim.start(host, port)
     try:
         print(banner(url, config), flush=True)
@@ -82,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     try:
-        asyncio.run(serve(config, args.host, args.port))
+        asyncio.run(serve(config, args.host, args.port, manual_clock=args.manual_clock))
     except KeyboardInterrupt:
         pass
     except OSError as exc:

@@ -163,15 +163,19 @@ class ControlApi:
         return web.json_response({"instances": names})
 
     async def add_instance(self, request: web.Request) -> web.Response:
-        """Body: ``{"name": ..., "tasks": N, "span_hours": H}`` (span defaults to 24)."""
+        """Body: ``{"name": ..., "tasks": N, "span_hours": H, "running": R}`` (span
+        defaults to 24; ``running`` tasks are in progress now and finish later)."""
         body = await _json_object(request)
         name, tasks = body.get("name"), body.get("tasks")
         if not isinstance(name, str) or not isinstance(tasks, int) or isinstance(tasks, bool):
             raise BadControlRequest("expected {'name': str, 'tasks': int, 'span_hours': number}")
         span_hours = _number(body, "span_hours")
         span = timedelta(hours=24 if span_hours is None else span_hours)
+        running = body.get("running", 0)
+        if not isinstance(running, int) or isinstance(running, bool):
+            raise BadControlRequest("'running' must be an integer")
         try:
-            instance_id = self._state.add_instance(name, tasks, span)
+            instance_id = self._state.add_instance(name, tasks, span, running=running)
         except DuplicateInstanceName as exc:
             return _problem(str(exc), status=409)
         return web.json_response({"name": name, "instance_id": instance_id}, status=201)

@@ -369,9 +369,13 @@ def generate_demo(seed: int, anchor: datetime) -> list[GeneratedInstance]:
 
 
 def generate_bulk(
-    seed: int, name: str, task_count: int, span: timedelta, end: datetime
+    seed: int, name: str, task_count: int, span: timedelta, end: datetime, running: int = 0
 ) -> GeneratedInstance:
-    """An instance with ``task_count`` tasks created within ``[end - span, end]``."""
+    """An instance with ``task_count`` tasks created within ``[end - span, end]``, plus
+    ``running`` long tasks in progress at ``end`` that finish minutes to hours later
+    (for watching tests: each is a transition to come)."""
+    if running < 0:
+        raise ValueError(f"running must be >= 0, got {running}")
     if task_count < 0:
         raise ValueError(f"task_count must be >= 0, got {task_count}")
     if span <= timedelta(0):
@@ -387,5 +391,5 @@ def generate_bulk(
     tasks = tuple(
         factory.finished_by_duration(end - _millis(rng, timedelta(0), span))
         for _ in range(task_count)
-    )
+    ) + tuple(factory.in_progress_at(end, queued=False) for _ in range(running))
     return GeneratedInstance(_instance(seed, rng, profile, end), tasks)

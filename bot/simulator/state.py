@@ -69,13 +69,19 @@ class SimulatorState:
         return instance.instance_id
 
     def add_instance(
-        self, name: str, task_count: int, span: timedelta = timedelta(hours=24)
+        self,
+        name: str,
+        task_count: int,
+        span: timedelta = timedelta(hours=24),
+        running: int = 0,
     ) -> str:
         """Add an instance whose ``task_count`` tasks were all created within the last
         ``span`` of the clock; returns its id (derived from the seed and the name)."""
         if not name.strip():
             raise ValueError("an instance name must not be blank")
-        return self._insert(generate_bulk(self.seed, name, task_count, span, self.clock.now()))
+        return self._insert(
+            generate_bulk(self.seed, name, task_count, span, self.clock.now(), running=running)
+        )
 
     def instances(self) -> list[InstanceRecord]:
         with self._lock:
