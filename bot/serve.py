@@ -19,7 +19,7 @@ from bot.conversation import Conversation
 from bot.runtime import open_dms
 from bot.store.store import Store
 from bot.store.urls import safe_url
-from bot.watch.runner import watching
+from bot.watch.runner import replica_id, watching
 
 log = logging.getLogger("kafka_tasks.serve")
 EVENTS_PATH = "/slack/events"
@@ -96,6 +96,7 @@ async def _serve(
             app.client,
             conversation,
             tz=settings.zone,
+            owner=replica_id(settings.port),
             options=settings.watch,
         ):
             await _listen_until_stopped(settings, app, app_token, stop, demo=session.demo)

@@ -67,6 +67,7 @@ class Poller:
         self._clock = clock
         self._next_due: dict[str, datetime] = {}
         self._health: dict[str, _Health] = {}
+        self._held: set[str] = set()
         self._cycle = 0
 
     async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -74,15 +75,22 @@ class Poller:
         return await asyncio.to_thread(fn, *args)
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.cycle()
-            except Exception:
-                # The watcher must outlive any one bad cycle; the next one retries.
-                log.exception("poll cycle failed")
-            wait = self._until_next_due()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=wait)
+        try:
+            while not stop.is_set():
+                try:
+                    await self.cycle()
+                except Exception:
+                    # The watcher must outlive any one bad cycle; the next one retries.
+                    log.exception("poll cycle failed")
+                wait = self._until_next_due()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=wait)
+        finally:
+            # A clean stop (a deploy) hands its instances over at once rather than
+            # after the leases expire.
+            for instance_id in sorted(self._held):
+                with contextlib.suppress(Exception):
+                    await self._db(self.store.release_lease, instance_id, self.owner)
 
     def _until_next_due(self) -> float:
         now = self._clock()
@@ -114,10 +122,12 @@ class Poller:
             self.store.acquire_lease, instance_id, self.owner, self.options.lease_ttl
         )
         if not ours:
+            self._held.discard(instance_id)
             report.skipped_leased.append(instance_id)
             # Look again after a slow interval in case the holder goes away.
             self._next_due[instance_id] = self._clock() + self.options.slow_interval
             return
+        self._held.add(instance_id)
         try:
             busy, queued = await self.poll_instance(instance_id)
         except DmsError as exc:

@@ -6,8 +6,7 @@ import asyncio
 import logging
 import os
 import socket
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import tzinfo
 
@@ -24,10 +23,16 @@ from bot.watch.render import OutboxRenderer
 log = logging.getLogger("kafka_tasks.watch")
 
 
-def replica_id() -> str:
-    """Names this process in leases and claims: host, pid, and a random part so a
-    restarted process never mistakes the dead one's leases for its own."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+def replica_id(port: int, environ: Mapping[str, str] | None = None) -> str:
+    """Names this replica in leases and claims, the same across its restarts.
+
+    Stable on purpose: a replica restarted after a crash takes its own leases back at
+    once instead of waiting for them to expire. KAFKA_TASKS_REPLICA_ID wins; Heroku's
+    DYNO (web.1, web.2, ...) is next; else host and port, which differ between
+    replicas on one machine.
+    """
+    env = os.environ if environ is None else environ
+    return env.get("KAFKA_TASKS_REPLICA_ID") or env.get("DYNO") or f"{socket.gethostname()}:{port}"
 
 
 @asynccontextmanager
@@ -38,9 +43,9 @@ async def watching(
     conversation: Conversation,
     *,
     tz: tzinfo,
+    owner: str,
     options: WatchOptions | None = None,
 ) -> AsyncIterator[tuple[Poller, Deliverer]]:
-    owner = replica_id()
     opts = options or WatchOptions()
     poller = Poller(dms, store, owner=owner, options=opts)
     deliverer = Deliverer(store, slack, OutboxRenderer(conversation, tz), owner=owner, options=opts)
