@@ -1,0 +1,146 @@
+"""The poller against the simulator and a real store: restarts, windows, DMS outages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.dms.auth import Credentials
+from bot.dms.client import ClientOptions, DmsClient
+from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, ManualClock, Simulator
+from bot.store.models import Subscription
+from bot.store.store import Store
+from bot.watch.options import WatchOptions
+from bot.watch.poller import Poller
+
+
+@dataclass
+class World:
+    sim: Simulator
+    clock: ManualClock
+    store: Store
+    dms: DmsClient
+
+    def poller(self, owner: str = "replica-a", **options: object) -> Poller:
+        opts = WatchOptions(**options)  # type: ignore[arg-type]
+        return Poller(self.dms, self.store, owner=owner, options=opts, clock=self.clock.now)
+
+    def subscribe(self, instance_id: str, channel: str = "C1", scope: str = "all") -> None:
+        self.store.upsert_subscription(
+            Subscription(
+                channel=channel,
+                instance_id=instance_id,
+                instance_name="watched",
+                scope="all" if scope == "all" else "failed",
+                name_glob=None,
+                created_by="U1",
+                created_at=self.clock.now(),
+            )
+        )
+
+    def queued(self, channel: str = "C1") -> list[dict[str, object]]:
+        return [json.loads(item.payload) for item in self.store.pending_for(channel)]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(f"sqlite:///{tmp_path}/poller.db")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+async def world(store: Store) -> AsyncIterator[World]:
+    clock = ManualClock(datetime.now(UTC))
+    async with Simulator(clock=clock) as sim:
+        dms = DmsClient.create(
+            sim.url,
+            Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID),
+            options=ClientOptions(max_attempts=1, cache_ttl=0),
+        )
+        async with dms:
+            yield World(sim, clock, store, dms)
+
+
+async def test_a_task_that_finished_while_the_bot_was_down_is_found_after_restart(
+    world: World,
+) -> None:
+    iid = world.sim.state.add_instance("downtime", 5, span=timedelta(hours=1), running=6)
+    world.subscribe(iid)
+    first = world.poller()
+    assert (await first.cycle()).queued == 0  # the baseline: no history replayed
+    # The bot is down for a day: every running task finishes meanwhile.
+    world.clock.advance(timedelta(days=1))
+    report = await world.poller().cycle()  # a new process, same replica name
+    assert report.polled == [iid]
+    names = sorted(str(p["task"]["id"]) for p in world.queued())  # type: ignore[index]
+    assert len(names) == 6
+    assert len(set(names)) == 6
+    # Polling again finds nothing new: each finish is queued once.
+    assert (await world.poller().cycle()).queued == 0
+
+
+async def test_running_tasks_that_leave_the_window_are_followed_by_id(world: World) -> None:
+    iid = world.sim.state.add_instance("long", 0, span=timedelta(hours=1), running=4)
+    world.subscribe(iid)
+    poller = world.poller(overlap=timedelta(seconds=1), baseline_lookback=timedelta(hours=2))
+    await poller.cycle()
+    world.sim.stats.reset()
+    # Far past the overlap: the next window no longer holds the running tasks.
+    world.clock.advance(timedelta(hours=5))
+    await poller.cycle()
+    assert world.sim.stats.count("show_task") == 4
+    assert len(world.queued()) == 4
+
+
+async def test_one_poll_per_instance_however_many_channels_watch_it(world: World) -> None:
+    iid = world.sim.state.add_instance("popular", 30, span=timedelta(hours=1), running=3)
+    for n in range(50):
+        world.subscribe(iid, channel=f"C{n:02d}")
+    poller = world.poller()
+    await poller.cycle()
+    running = [s for s in world.store.task_states(iid).values() if s in ("CREATED", "EXECUTING")]
+    assert len(running) >= 3
+    world.sim.stats.reset()
+    world.clock.advance(timedelta(days=1))
+    await poller.cycle()
+    assert world.sim.stats.count("list_tasks") == 1
+    per_channel = {len(world.store.pending_for(f"C{n:02d}")) for n in range(50)}
+    assert per_channel == {len(running)}
+
+
+async def test_a_lease_held_by_another_replica_is_not_polled_until_it_expires(
+    world: World,
+) -> None:
+    iid = world.sim.state.add_instance("leased", 3, span=timedelta(hours=1))
+    world.subscribe(iid)
+    assert world.store.acquire_lease(iid, "replica-b", timedelta(seconds=90))
+    report = await world.poller("replica-a").cycle()
+    assert report.skipped_leased == [iid]
+    assert report.polled == []
+
+
+async def test_an_unreachable_instance_is_reported_once_and_its_recovery_once(
+    world: World,
+) -> None:
+    iid = world.sim.state.add_instance("flaky", 3, span=timedelta(hours=1), running=1)
+    world.subscribe(iid)
+    poller = world.poller(unreachable_after=timedelta(minutes=5))
+    await poller.cycle()
+    world.sim.faults.add("503", count=1000)
+    for _ in range(4):
+        world.clock.advance(timedelta(minutes=3))
+        await poller.cycle()
+    world.sim.faults.clear()
+    world.clock.advance(timedelta(minutes=10))
+    await poller.cycle()
+    kinds = [item.kind for item in world.store.pending_for("C1")]
+    assert kinds.count("unreachable") == 1
+    assert kinds.count("reachable") == 1
+    notice = next(p for p, k in zip(world.queued(), kinds, strict=True) if k == "unreachable")
+    assert "503" in str(notice["reason"]) or "did not answer" in str(notice["reason"])
