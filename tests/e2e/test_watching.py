@@ -145,3 +145,26 @@ async def test_running_tasks_in_a_visible_answer_are_followed_in_its_thread(
         assert await bot.slack.wait_for("chat.update", 1)
     finally:
         store.close()
+
+
+async def test_the_subscribe_button_on_an_answer_subscribes_the_channel(bot: RunningBot) -> None:
+    from bot import actions
+    from tests.e2e.test_slack_bot import buttons_of
+
+    await bot.sender.slash("prod-orders last 1h", response_url=bot.slack.response_url("a"))
+    answer = await final_response(bot, "a")
+    [button] = buttons_of(answer)[actions.SUBSCRIBE]
+    await bot.sender.action(
+        actions.SUBSCRIBE,
+        button["value"],
+        ephemeral=True,
+        response_url=bot.slack.response_url("sub"),
+    )
+    confirmed = text_of(await final_response(bot, "sub"))
+    assert "prod-orders" in confirmed
+    store = Store.open(bot.database_url)
+    try:
+        [sub] = store.subscriptions_in("C123")
+        assert (sub.instance_name, sub.scope, sub.created_by) == ("prod-orders", "failed", "U123")
+    finally:
+        store.close()
