@@ -472,10 +472,11 @@ class FakeSlack:
     # -- messages -------------------------------------------------------------------
 
     def _next_ts(self) -> str:
-        micros, self._next_ts_micros = (
-            self._next_ts_micros,
-            self._next_ts_micros + _TS_STEP_MICROS,
-        )
+        # Like Slack's: the posting time in epoch seconds (so `oldest` filters work),
+        # unique and increasing within the fake.
+        now_micros = int(time.time() * 1_000_000)
+        micros = max(now_micros, self._next_ts_micros)
+        self._next_ts_micros = micros + _TS_STEP_MICROS
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def _find(self, channel: str, ts: object) -> _Json | None:

@@ -1,0 +1,153 @@
+"""Outbox delivery to the fake Slack: digests, order per channel, no repeat after a crash."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.conversation import Conversation
+from bot.dms.auth import Credentials
+from bot.dms.client import DmsClient
+from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
+from bot.store.store import Store
+from bot.watch.delivery import METADATA_EVENT, Deliverer
+from bot.watch.render import OutboxRenderer
+from tests.fakes.slack import FakeSlack
+
+OWNER = "replica-test"
+
+
+@dataclass
+class Rig:
+    store: Store
+    slack: FakeSlack
+    deliverer: Deliverer
+    # The delivery clock: real time unless a test moves it on.
+    now: datetime | None = None
+
+    def clock(self) -> datetime:
+        return self.now or datetime.now(UTC)
+
+    def task_row(self, channel: str, n: int, *, batch: str = "b1", status: str = "FAILED") -> str:
+        task = {
+            "id": f"task{n:03d}",
+            "name": f"restartInstance{n}",
+            "user_name": "paas_dms",
+            "user_id": "u1",
+            "params": '{"password": "hunter2", "topic": "orders"}',
+            "status": status,
+            "created_at": "2026-11-27T08:00:00.000Z",
+            "updated_at": "2026-11-27T08:04:00.000Z",
+        }
+        payload = {
+            "instance_id": "i-1",
+            "instance_name": "prod-orders",
+            "task": task,
+            "batch": batch,
+            "digest_after": 3,
+        }
+        key = f"sub:{channel}:{task['id']}:{status}"
+        assert self.store.enqueue(key, channel, None, "task_finished", json.dumps(payload))
+        return key
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(f"sqlite:///{tmp_path}/outbox.db")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+async def rig(store: Store) -> AsyncIterator[Rig]:
+    async with Simulator() as sim, FakeSlack() as slack:
+        dms = DmsClient.create(sim.url, Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID))
+        async with dms:
+            client = AsyncWebClient(token="xoxb-test-token", base_url=slack.api_url)
+            renderer = OutboxRenderer(Conversation(dms), UTC)
+            rig = Rig(store, slack, None)  # type: ignore[arg-type]
+            rig.deliverer = Deliverer(store, client, renderer, owner=OWNER, clock=rig.clock)
+            yield rig
+
+
+def posted_keys(slack: FakeSlack) -> list[str]:
+    return [
+        str(c.args["metadata"]["event_payload"]["key"])
+        for c in slack.calls_to("chat.postMessage", ok=True)
+    ]
+
+
+async def test_several_finished_in_one_poll_become_one_digest(rig: Rig) -> None:
+    keys = [rig.task_row("C1", n) for n in range(5)]
+    assert await rig.deliverer.deliver_due() == 5
+    [digest] = rig.slack.calls_to("chat.postMessage")
+    text = json.dumps(digest.args["blocks"])
+    assert all(f"restartInstance{n}" in text for n in range(5))
+    assert "hunter2" not in text
+    assert posted_keys(rig.slack) == [keys[0]]
+    assert rig.store.outbox_depth() == 0
+    assert await rig.deliverer.deliver_due() == 0
+
+
+async def test_a_few_finished_are_one_message_each_in_queue_order(rig: Rig) -> None:
+    keys = [rig.task_row("C1", n) for n in range(3)]
+    for _ in range(3):
+        await rig.deliverer.deliver_due()
+    assert posted_keys(rig.slack) == keys
+
+
+async def test_a_failing_head_holds_back_its_channel_in_order(rig: Rig) -> None:
+    first = rig.task_row("C1", 1, batch="x")
+    second = rig.task_row("C1", 2, batch="y")
+    rig.slack.fail_next("chat.postMessage", error="not_in_channel")
+    await rig.deliverer.deliver_due()
+    await rig.deliverer.deliver_due()
+    # The head failed and waits for its retry; the row behind it is not posted first.
+    assert posted_keys(rig.slack) == []
+    assert [i.key for i in rig.store.pending_for("C1")] == [first, second]
+    rig.now = datetime.now(UTC) + timedelta(minutes=10)  # the retry is due
+    for _ in range(3):
+        await rig.deliverer.deliver_due()
+    assert posted_keys(rig.slack) == [first, second]
+    assert rig.deliverer.retries == 1
+
+
+async def test_a_row_posted_just_before_a_crash_is_not_posted_again(rig: Rig) -> None:
+    key = rig.task_row("C1", 7)
+    # The crash: Slack took the post, but the process died before noting it. Recreate
+    # that state: the message with its key is in Slack, the row claimed and counted.
+    await AsyncWebClient(token="xoxb-test-token", base_url=rig.slack.api_url).chat_postMessage(
+        channel="C1",
+        text="posted before the crash",
+        metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}},
+    )
+    [item] = rig.store.claim_due("dead-replica", datetime.now(UTC), 10, timedelta(seconds=30))
+    assert rig.store.note_attempt(item.id, "dead-replica")
+    rig.now = datetime.now(UTC) + timedelta(minutes=1)  # the dead replica's claim lapsed
+    await rig.deliverer.deliver_due()
+    assert posted_keys(rig.slack) == [key]  # only the one from before the crash
+    assert rig.store.outbox_depth() == 0
+
+
+async def test_thread_replies_go_to_their_thread(rig: Rig) -> None:
+    task = {
+        "id": "t1",
+        "name": "createTopic",
+        "status": "SUCCESS",
+        "created_at": "2026-11-27T08:00:00.000Z",
+        "updated_at": "2026-11-27T08:00:04.000Z",
+    }
+    payload = {"instance_id": "i-1", "instance_name": "prod-orders", "task": task}
+    rig.store.enqueue(
+        "thread:1:t1:SUCCESS", "C1", "1700000000.000100", "thread_reply", json.dumps(payload)
+    )
+    await rig.deliverer.deliver_due()
+    [reply] = rig.slack.calls_to("chat.postMessage")
+    assert reply.args["thread_ts"] == "1700000000.000100"
+    assert "createTopic" in reply.args["text"]
