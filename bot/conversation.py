@@ -54,7 +54,6 @@ from bot.views.blocks import (
     tasks_message,
 )
 from bot.views.watching import (
-    SubscriptionView,
     subscribed_message,
     subscriptions_message,
     unsubscribed_message,
@@ -265,14 +264,13 @@ class Conversation:
             raise RuntimeError("subscriptions need a store")
         if isinstance(command, ListSubscriptions):
             subs = await asyncio.to_thread(store.subscriptions_in, asker.channel)
-            return Reply(subscriptions_message([_view(s) for s in subs], asker.channel, tz=tz))
+            return Reply(subscriptions_message(subs, asker.channel, tz=tz))
         instance = await self.dms.resolve(command.instance)
         if isinstance(command, Unsubscribe):
             removed = await asyncio.to_thread(
                 store.delete_subscription, asker.channel, instance.instance_id
             )
-            gone = _view(removed) if removed else None
-            return Reply(unsubscribed_message(gone, instance.name, asker.channel))
+            return Reply(unsubscribed_message(removed, instance.name, asker.channel))
         sub = Subscription(
             channel=asker.channel,
             instance_id=instance.instance_id,
@@ -283,7 +281,7 @@ class Conversation:
             created_at=self._clock(),
         )
         saved, created = await asyncio.to_thread(store.upsert_subscription, sub)
-        return Reply(subscribed_message(_view(saved), created=created, tz=tz))
+        return Reply(subscribed_message(saved, created=created, tz=tz))
 
     async def follow(
         self, follow: Follow, *, channel: str, message_ts: str, thread_ts: str | None
@@ -349,18 +347,6 @@ class Conversation:
             ok=False,
             delivery="ephemeral",
         )
-
-
-def _view(sub: Subscription) -> SubscriptionView:
-    return SubscriptionView(
-        channel=sub.channel,
-        instance_id=sub.instance_id,
-        instance_name=sub.instance_name,
-        scope=sub.scope,
-        name_glob=sub.name_glob,
-        created_by=sub.created_by,
-        created_at=sub.created_at,
-    )
 
 
 def _zone(name: str) -> tzinfo:

@@ -14,7 +14,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Literal
 
@@ -23,6 +22,7 @@ from slack_sdk.models.blocks import Block, ButtonElement
 from bot.actions import DETAILS, TaskRef
 from bot.dms.models import Task, TaskStatus
 from bot.redact import is_secret_key, redact
+from bot.store.models import Subscription
 from bot.views.blocks import (
     STATUS_EMOJI,
     UNKNOWN_STATUS_EMOJI,
@@ -72,17 +72,9 @@ _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _TYPABLE = re.compile(r"[^\s`]+")
 
 
-@dataclass(frozen=True)
-class SubscriptionView:
-    """What the views need about a subscription (the store keeps its own model)."""
-
-    channel: str
-    instance_id: str
-    instance_name: str
-    scope: Scope
-    name_glob: str | None
-    created_by: str
-    created_at: datetime
+# The store's record is a plain frozen dataclass (no database in it): the views read it
+# as it is rather than through a copy of the same fields.
+SubscriptionView = Subscription
 
 
 # --- shared pieces ---------------------------------------------------------------------
