@@ -49,6 +49,8 @@ class Settings:
     port: int = 3000
     # Whether PORT was set: in Socket Mode /healthz is served only then.
     port_set: bool = False
+    # This replica's name in leases; None: the platform's DYNO, else host:port.
+    replica_id: str | None = None
     huawei_ak: str | None = None
     huawei_sk: str | None = None
     huawei_project_id: str | None = None
@@ -217,6 +219,7 @@ class Settings:
             slack_api_url=slack_url if slack_url.endswith("/") else slack_url + "/",
             port=int(port),
             port_set=text("PORT") is not None,
+            replica_id=text("KAFKA_TASKS_REPLICA_ID") or text("DYNO"),
             huawei_ak=ak,
             huawei_sk=sk,
             huawei_project_id=project,

@@ -96,7 +96,7 @@ async def _serve(
             app.client,
             conversation,
             tz=settings.zone,
-            owner=replica_id(settings.port),
+            owner=replica_id(settings.replica_id, settings.port),
             options=settings.watch,
         ):
             await _listen_until_stopped(settings, app, app_token, stop, demo=session.demo)

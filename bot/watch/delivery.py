@@ -226,7 +226,9 @@ class Deliverer:
         if retry_after is not None:
             delay = retry_after
         else:
-            delay = min(300.0, 2.0 ** min(item.attempts, 8)) * self._rng.uniform(0.5, 1.0)
+            # attempts counts a note before each post and each failure: two per try.
+            tries = (item.attempts + 1) // 2
+            delay = min(300.0, 2.0 ** min(tries, 8)) * self._rng.uniform(0.5, 1.0)
         log.warning(
             "outbox %s to %s failed (%s); next try in %.1f s", item.key, item.channel, error, delay
         )

@@ -172,15 +172,21 @@ class Poller:
         return busy, queued
 
     async def _follow_by_id(self, instance_id: str, task_ids: set[str]) -> list[Task]:
-        found = []
-        for task_id in sorted(task_ids):
-            try:
-                found.append(await self.dms.get_task(instance_id, task_id))
-            except DmsNotFound:
-                # Gone upstream (deleted with its instance, or aged out): stop following.
-                log.info("task %s of %s is gone; no longer followed", task_id, instance_id)
-                await self._db(self.store.save_task_states, instance_id, {task_id: "GONE"})
-        return found
+        """Looks tasks up one by one, a few at a time (the API has no batch lookup)."""
+        gate = asyncio.Semaphore(self.dms.options.concurrency)
+
+        async def one(task_id: str) -> Task | None:
+            async with gate:
+                try:
+                    return await self.dms.get_task(instance_id, task_id)
+                except DmsNotFound:
+                    # Gone upstream (deleted with its instance, aged out): stop following.
+                    log.info("task %s of %s is gone; no longer followed", task_id, instance_id)
+                    await self._db(self.store.save_task_states, instance_id, {task_id: "GONE"})
+                    return None
+
+        found = await asyncio.gather(*(one(t) for t in sorted(task_ids)))
+        return [task for task in found if task is not None]
 
     async def _announce(self, instance_id: str, finished: Sequence[Finished]) -> int:
         subscriptions = await self._db(self.store.subscriptions_for, instance_id)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import socket
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import tzinfo
 
@@ -23,16 +22,15 @@ from bot.watch.render import OutboxRenderer
 log = logging.getLogger("kafka_tasks.watch")
 
 
-def replica_id(port: int, environ: Mapping[str, str] | None = None) -> str:
+def replica_id(configured: str | None, port: int) -> str:
     """Names this replica in leases and claims, the same across its restarts.
 
     Stable on purpose: a replica restarted after a crash takes its own leases back at
-    once instead of waiting for them to expire. KAFKA_TASKS_REPLICA_ID wins; Heroku's
-    DYNO (web.1, web.2, ...) is next; else host and port, which differ between
+    once instead of waiting for them to expire. KAFKA_TASKS_REPLICA_ID (or Heroku's
+    DYNO: web.1, web.2, ...) when set; else host and port, which differ between
     replicas on one machine.
     """
-    env = os.environ if environ is None else environ
-    return env.get("KAFKA_TASKS_REPLICA_ID") or env.get("DYNO") or f"{socket.gethostname()}:{port}"
+    return configured or f"{socket.gethostname()}:{port}"
 
 
 @asynccontextmanager
