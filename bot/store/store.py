@@ -572,6 +572,21 @@ class Store:
         with self._read() as conn:
             return int(conn.execute(stmt).scalar_one())
 
+    def release_claims(self, owner: str) -> int:
+        """Give up every claim ``owner`` holds, as a replica does when it starts.
+
+        Replica names are stable across restarts, so claims found under our name were
+        made by a run of ours that died mid-delivery; waiting for them to lapse would
+        stall those channels. Attempt counts stay, so each row is still checked against
+        Slack before it is posted again."""
+        stmt = (
+            update(outbox)
+            .where(outbox.c.claimed_by == owner, outbox.c.delivered_at.is_(None))
+            .values(claimed_by=None, claimed_until=None)
+        )
+        with self._write() as conn:
+            return int(conn.execute(stmt).rowcount)
+
     def pending_for(self, channel: str) -> list[OutboxItem]:
         """The channel's undelivered rows, oldest first."""
         stmt = (

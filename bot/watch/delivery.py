@@ -46,6 +46,10 @@ PERMANENT_ERRORS = frozenset(
 )
 # attempts counts the note made before each post and each failure: two per try.
 MAX_ATTEMPTS = 16
+# A digest stands for at most this many rows (their keys ride in the message metadata).
+MAX_DIGEST_ROWS = 100
+# How far back a restarted replica reads a channel for its own unnoted posts.
+HISTORY_PAGES = 10
 
 
 class Renderer(Protocol):
@@ -91,6 +95,11 @@ class Deliverer:
         return await asyncio.to_thread(fn, *args)
 
     async def run(self, stop: asyncio.Event) -> None:
+        released = await self._db(self.store.release_claims, self.owner)
+        if released:
+            log.info(
+                "took back %d outbox claims left by an earlier run of %s", released, self.owner
+            )
         while not stop.is_set():
             try:
                 delivered = await self.deliver_due()
@@ -114,15 +123,21 @@ class Deliverer:
         return sum(results)
 
     async def _deliver(self, item: OutboxItem) -> int:
-        batch = await self._batch(item)
         try:
-            if item.attempts > 0 and await self._already_posted(item):
+            covered = await self._posted_before(item) if item.attempts > 0 else None
+            if covered is not None:
+                # Posted by a run that died before noting it: settle exactly the rows that
+                # post covered (a recount now could differ), and post nothing again.
                 log.info("outbox %s was posted before a restart; not posting again", item.key)
+                pending = await self._db(self.store.pending_for, item.channel)
+                batch = [row for row in pending if row.key in covered and row.id != item.id]
+                batch.append(item)
                 ts: str | None = None
             else:
+                batch = await self._batch(item)
                 await self._db(self.store.note_attempt, item.id, self.owner)
                 message = await self.renderer.render(item, batch)
-                ts = await self._post(item, message)
+                ts = await self._post(item, message, covers=[b.key for b in batch])
         except SlackApiError as exc:
             await self._failed(item, exc)
             return 0
@@ -131,12 +146,13 @@ class Deliverer:
             await self._retry_later(item, f"{type(exc).__name__}: {exc}", None)
             return 0
         # The rest of a digest first, the claimed head last: until the head is marked,
-        # no other replica can claim anything of this channel.
+        # no other replica can claim anything of this channel, and after a crash in
+        # between the head's post (found in history) names the rows still to settle.
         for other in batch:
             if other.id != item.id:
                 await self._db(self.store.mark_delivered, other.id, self.owner, ts)
         await self._db(self.store.mark_delivered, item.id, self.owner, ts)
-        return len(batch) or 1
+        return len(batch)
 
     async def _batch(self, item: OutboxItem) -> list[OutboxItem]:
         """The rows delivered with this one: a finished-task head and the rows queued
@@ -149,15 +165,19 @@ class Deliverer:
         for other in pending:
             if other.id <= item.id:
                 continue
-            if other.kind != "task_finished" or json.loads(other.payload).get(
-                "batch"
-            ) != payload.get("batch"):
+            if len(same) >= MAX_DIGEST_ROWS:
+                break
+            other_batch = json.loads(other.payload).get("batch")
+            if other.kind != "task_finished" or other_batch != payload.get("batch"):
                 break
             same.append(other)
         return same if len(same) > int(payload.get("digest_after", 3)) else [item]
 
-    async def _post(self, item: OutboxItem, message: Message) -> str | None:
-        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": item.key}}
+    async def _post(self, item: OutboxItem, message: Message, *, covers: list[str]) -> str | None:
+        # The keys of every row the message stands for: after a crash, the post found in
+        # history says exactly which rows it settled. Keys never contain ",".
+        payload = {"key": item.key, "covers": ",".join(covers)}
+        metadata = {"event_type": METADATA_EVENT, "event_payload": payload}
         if item.kind == "parent_update":
             target = json.loads(item.payload)["message_ts"]
             await self.slack.chat_update(
@@ -175,31 +195,40 @@ class Deliverer:
         )
         return str(response.get("ts") or "") or None
 
-    async def _already_posted(self, item: OutboxItem) -> bool:
-        """Whether Slack already has this row's message (posted before a crash)."""
+    async def _posted_before(self, item: OutboxItem) -> set[str] | None:
+        """The keys covered by this row's message if Slack already has it, else None."""
         if item.kind == "parent_update":
-            return False  # an edit is idempotent: doing it twice changes nothing
-        oldest = f"{(item.created_at - timedelta(minutes=1)).timestamp():.6f}"
-        if item.thread_ts:
-            response = await self.slack.conversations_replies(
-                channel=item.channel,
-                ts=item.thread_ts,
-                oldest=oldest,
-                include_all_metadata=True,
-                limit=200,
-            )
-        else:
-            response = await self.slack.conversations_history(
-                channel=item.channel, oldest=oldest, include_all_metadata=True, limit=200
-            )
-        for message in response.get("messages") or []:
-            meta = message.get("metadata") or {}
-            if (
-                meta.get("event_type") == METADATA_EVENT
-                and (meta.get("event_payload") or {}).get("key") == item.key
-            ):
-                return True
-        return False
+            return None  # an edit is idempotent: doing it twice changes nothing
+        oldest = f"{(item.created_at - timedelta(minutes=5)).timestamp():.6f}"
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            if item.thread_ts:
+                response = await self.slack.conversations_replies(
+                    channel=item.channel,
+                    ts=item.thread_ts,
+                    oldest=oldest,
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=cursor,
+                )
+            else:
+                response = await self.slack.conversations_history(
+                    channel=item.channel,
+                    oldest=oldest,
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=cursor,
+                )
+            for message in response.get("messages") or []:
+                meta = message.get("metadata") or {}
+                found = meta.get("event_payload") or {}
+                if meta.get("event_type") == METADATA_EVENT and found.get("key") == item.key:
+                    return {k for k in str(found.get("covers") or item.key).split(",") if k}
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not response.get("has_more") or not cursor:
+                return None
+        log.warning("outbox %s: history longer than %d pages; not found", item.key, HISTORY_PAGES)
+        return None
 
     async def _failed(self, item: OutboxItem, exc: SlackApiError) -> None:
         error = str(exc.response.get("error") or exc) if exc.response else str(exc)

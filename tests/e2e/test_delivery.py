@@ -151,3 +151,44 @@ async def test_thread_replies_go_to_their_thread(rig: Rig) -> None:
     [reply] = rig.slack.calls_to("chat.postMessage")
     assert reply.args["thread_ts"] == "1700000000.000100"
     assert "createTopic" in reply.args["text"]
+
+
+async def _posted_by_a_dead_run(rig: Rig, head: str, covers: list[str]) -> None:
+    """Recreate a crash mid-delivery: the message is in Slack with the keys it covered,
+    the head row is claimed and counted by the dead run, and not marked."""
+    await AsyncWebClient(token="xoxb-test-token", base_url=rig.slack.api_url).chat_postMessage(
+        channel="C1",
+        text="posted before the crash",
+        metadata={
+            "event_type": METADATA_EVENT,
+            "event_payload": {"key": head, "covers": ",".join(covers)},
+        },
+    )
+    [item] = rig.store.claim_due("dead-replica", datetime.now(UTC), 10, timedelta(seconds=30))
+    assert item.key == head
+    assert rig.store.note_attempt(item.id, "dead-replica")
+    rig.now = datetime.now(UTC) + timedelta(minutes=1)  # the dead run's claim lapsed
+
+
+async def test_a_digest_cut_off_while_being_noted_is_settled_without_reposts(rig: Rig) -> None:
+    keys = [rig.task_row("C1", n) for n in range(5)]
+    await _posted_by_a_dead_run(rig, keys[0], keys)
+    # The dead run had noted two of the digest's rows before it died.
+    pending = {i.key: i for i in rig.store.pending_for("C1")}
+    for key in keys[1:3]:
+        rig.store.mark_delivered(pending[key].id, "dead-replica", None)
+    await rig.deliverer.deliver_due()
+    await rig.deliverer.deliver_due()
+    assert posted_keys(rig.slack) == [keys[0]]  # only the digest from before the crash
+    assert rig.store.outbox_depth() == 0
+
+
+async def test_rows_queued_after_a_lone_post_are_still_posted_after_a_crash(rig: Rig) -> None:
+    head = rig.task_row("C1", 0)
+    await _posted_by_a_dead_run(rig, head, [head])
+    # The same poll queued more rows behind the head after it had been posted alone.
+    later = [rig.task_row("C1", n) for n in range(1, 4)]
+    for _ in range(5):
+        await rig.deliverer.deliver_due()
+    assert posted_keys(rig.slack) == [head, *later]
+    assert rig.store.outbox_depth() == 0

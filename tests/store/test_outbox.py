@@ -191,3 +191,19 @@ def test_replicas_delivering_together_keep_channel_order(store: Store) -> None:
     for ids in by_channel.values():
         assert len(ids) == per_channel
         assert ids == sorted(ids)
+
+
+def test_a_restarted_owner_takes_back_its_claims_but_not_others(store: Store) -> None:
+    store.enqueue("k1", "C1", None, "task_finished", "{}")
+    store.enqueue("k2", "C2", None, "task_finished", "{}")
+    mine = store.claim_due("replica-a", START, 1, timedelta(minutes=2))
+    theirs = store.claim_due("replica-b", START, 10, timedelta(minutes=2))
+    assert len(mine) == 1
+    assert len(theirs) == 1
+    assert store.note_attempt(mine[0].id, "replica-a")
+    assert store.release_claims("replica-a") == 1
+    # Claimable again at once (no two-minute stall), and still counted as attempted.
+    [again] = store.claim_due("replica-a", START, 10, timedelta(minutes=2))
+    assert again.key == mine[0].key
+    assert again.attempts == 1
+    assert store.release_claims("replica-c") == 0
