@@ -144,3 +144,31 @@ async def test_an_unreachable_instance_is_reported_once_and_its_recovery_once(
     assert kinds.count("reachable") == 1
     notice = next(p for p, k in zip(world.queued(), kinds, strict=True) if k == "unreachable")
     assert "503" in str(notice["reason"]) or "did not answer" in str(notice["reason"])
+
+
+async def test_a_thread_followed_past_its_time_gets_a_last_note_naming_what_still_runs(
+    world: World,
+) -> None:
+    iid = world.sim.state.add_instance("slow-ops", 0, span=timedelta(hours=1), running=2)
+    poller = world.poller()
+    running = [t for t in world.sim.state.timeline(iid) or () if t.visible_at(world.clock.now())]
+    thread = world.store.follow(
+        "C9",
+        "1700000000.000900",
+        iid,
+        "slow-ops",
+        json.dumps({"state": "{}", "thread_ts": "1700000000.000100"}),
+        [t.id for t in running],
+        world.clock.now() + timedelta(seconds=1),
+    )
+    await poller.cycle()  # within its time: followed, nothing to say yet
+    assert world.store.pending_for("C9") == []
+    world.clock.advance(timedelta(seconds=2))
+    await poller.cycle()
+    [note] = world.store.pending_for("C9")
+    assert note.kind == "thread_closed"
+    assert note.thread_ts == "1700000000.000100"
+    names = {t["name"] for t in json.loads(note.payload)["still_running"]}
+    assert names == {t.name for t in running}
+    assert world.store.threads_for(iid) == []
+    assert thread.id not in {t.id for t in world.store.threads_for(iid)}
