@@ -183,9 +183,13 @@ class AkSkAuth(httpx.Auth):
         if request.content and not ctype.startswith(("application/json", "application/bson")):
             request.headers["X-Sdk-Content-Sha256"] = "UNSIGNED-PAYLOAD"
 
-        pairs = parse_qsl(request.url.query.decode("ascii"), keep_blank_values=True)
+        raw_query = request.url.query.decode("ascii")
+        pairs = parse_qsl(raw_query, keep_blank_values=True)
         query = canonical_query(pairs)
-        request.url = request.url.copy_with(query=query.encode("ascii") or None)
+        if query != raw_query:
+            # Re-parsing a URL is costly in httpx; callers that send the canonical
+            # query already (DmsClient does) skip it.
+            request.url = request.url.copy_with(query=query.encode("ascii") or None)
 
         to_sign = {k: v for k, v in request.headers.items() if k.lower() not in _UNSIGNED_HEADERS}
         canonical = canonical_request(

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from bot.dms.auth import AkSkAuth, Credentials
+from bot.dms.auth import AkSkAuth, Credentials, canonical_query
 from bot.dms.cache import SingleFlightCache, bucket_window
 from bot.dms.errors import (
     AmbiguousInstance,
@@ -407,13 +407,16 @@ class DmsClient:
     async def _get(self, path: str, params: Mapping[str, str]) -> tuple[Any, str | None]:
         """GET with bounded, jittered retries on 429, 5xx, timeouts and dropped links."""
         opts = self.options
+        # The query in its signed (canonical) form, so the signer need not rewrite it.
+        query = canonical_query(params.items())
+        url = f"{path}?{query}" if query else path
         attempt = 0
         while True:
             attempt += 1
             self.upstream_requests += 1
             error: DmsError
             try:
-                response = await self._http.get(path, params=params)
+                response = await self._http.get(url)
             except httpx.TimeoutException as exc:
                 error = DmsUnavailable(f"DMS did not answer within {opts.timeout:g} s ({exc!r})")
             except httpx.TransportError as exc:
