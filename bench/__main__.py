@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import ack, paging, poll_cost
+from bench import ack, burst, paging, poll_cost
 from bench.machine import facts
 
 
@@ -17,6 +17,7 @@ def main() -> int:
     for size in sizes:
         print(paging.report(paging.measure(size, runs=1 if args.quick else 3)))
     print(ack.report(ack.measure(commands=40 if args.quick else 200)))
+    print(burst.report(burst.measure(asks=100)))
     print(poll_cost.report(poll_cost.measure(instances=100 if args.quick else 500)))
     return 0
 
