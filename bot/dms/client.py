@@ -34,6 +34,7 @@ from bot.dms.errors import (
     from_response,
 )
 from bot.dms.models import Instance, Task, TaskList
+from bot.dms.transport import AiohttpTransport
 
 log = logging.getLogger("kafka_tasks.dms")
 
@@ -132,7 +133,7 @@ class DmsClient:
                 max_keepalive_connections=max(opts.concurrency, 10),
             ),
             headers={"Content-Type": "application/json", "User-Agent": "kafka-tasks/0.1"},
-            transport=transport,
+            transport=transport or AiohttpTransport(max_connections=max(opts.concurrency * 2, 20)),
         )
         return cls(
             http,

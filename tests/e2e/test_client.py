@@ -178,7 +178,13 @@ async def test_transient_faults_are_retried_with_backoff(
             iid = await instance_id(dms, "prod-payments")
             listing = await dms.list_tasks(iid, window("last 1h"), fresh=True)
             assert listing.tasks is not None
-            assert len(sleep.delays) == 2, kind
+            if kind == "drop":
+                # A request on a reused connection that the server closed is resent
+                # once by the transport itself (RFC 9112, idempotent methods), so one
+                # of the two drops may never reach our retry loop.
+                assert 1 <= len(sleep.delays) <= 2, kind
+            else:
+                assert len(sleep.delays) == 2, kind
             assert all(0 <= d <= 4.0 for d in sleep.delays)
 
 
