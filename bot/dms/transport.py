@@ -11,8 +11,6 @@ exceptions so everything above it (retries, error messages) is unchanged.
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 import httpx
 
@@ -62,7 +60,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     content=content,
                     request=request,
                 )
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise httpx.ReadTimeout(f"timed out: {exc!r}", request=request) from exc
         except aiohttp.ClientConnectorError as exc:
             raise httpx.ConnectError(str(exc), request=request) from exc
