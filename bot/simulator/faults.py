@@ -3,6 +3,22 @@
 The queue lets a test say exactly which of the next requests fail and how, so retry
 logic can be tested without sleeping or hoping; the seeded failure rate is for soak
 runs and demos, and is reproducible for a given seed.
+
+The kinds, by what the client sees:
+
+- ``401``, ``403``, ``404``, ``429``, ``500``, ``502``, ``503``: that status with the
+  gateway's or DMS's JSON error body (``429`` with ``Retry-After`` when given).
+- ``drop``: the connection closed with no response; ``truncated``: the real body cut
+  in half; ``malformed``: an HTML error page under a JSON content type.
+- ``slow``: the real response after ``delay_ms``; ``timeout``: nothing for
+  ``delay_ms`` (default: longer than the client's default timeout), or until the
+  client hangs up, then the real response to a client that waited.
+- Task bodies with a field of the wrong shape; the response is otherwise the real
+  one, and a response without a task list (instances, errors) is left as it is:
+  ``count_number`` (``task_count`` as a JSON number), ``count_missing``,
+  ``tasks_null`` (``tasks`` null while ``task_count`` says there are some) and
+  ``bad_dates`` (``created_at``/``updated_at`` as epoch milliseconds, the form the
+  instance API uses, which is not the ISO-8601 the task API documents).
 """
 
 from __future__ import annotations
@@ -13,9 +29,18 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from typing import Final
 
+# Faults that rewrite a task body rather than replace the response.
+BODY_FAULT_KINDS: Final = frozenset({"count_number", "count_missing", "tasks_null", "bad_dates"})
 FAULT_KINDS: Final = frozenset(
-    {"500", "502", "503", "429", "malformed", "drop", "slow", "truncated"}
+    {
+        *("401", "403", "404", "429", "500", "502", "503"),
+        *("malformed", "drop", "slow", "timeout", "truncated"),
+        *BODY_FAULT_KINDS,
+    }
 )
+# What "timeout" holds a request for when not told: past the client's default 10 s.
+DEFAULT_TIMEOUT_MS: Final = 30_000.0
+_DELAYED = frozenset({"slow", "timeout"})
 _KINDS_TEXT = ", ".join(sorted(FAULT_KINDS))
 
 
@@ -23,17 +48,25 @@ _KINDS_TEXT = ", ".join(sorted(FAULT_KINDS))
 class Fault:
     kind: str
     retry_after: float | None = None  # 429 only; None sends no Retry-After header
-    delay_ms: float | None = None  # "slow" only
+    delay_ms: float | None = None  # "slow" (required) and "timeout" (optional) only
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {_KINDS_TEXT}")
         if self.retry_after is not None and (self.kind != "429" or self.retry_after < 0):
             raise ValueError("retry_after applies to kind '429' only and must be >= 0")
-        if self.kind == "slow" and (self.delay_ms is None or self.delay_ms < 0):
+        if self.kind == "slow" and self.delay_ms is None:
             raise ValueError("kind 'slow' needs delay_ms >= 0")
-        if self.kind != "slow" and self.delay_ms is not None:
-            raise ValueError("delay_ms applies to kind 'slow' only")
+        if self.delay_ms is not None and (self.kind not in _DELAYED or self.delay_ms < 0):
+            raise ValueError("delay_ms applies to kinds 'slow' and 'timeout' only and must be >= 0")
+
+    @property
+    def hold_ms(self) -> float:
+        """How long the request is held before it is answered (0: not at all)."""
+        if self.kind not in _DELAYED:
+            return 0.0
+        # Only "timeout" may leave delay_ms out.
+        return DEFAULT_TIMEOUT_MS if self.delay_ms is None else self.delay_ms
 
 
 @dataclass

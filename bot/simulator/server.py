@@ -4,9 +4,11 @@ injected faults and the AK/SK check, in the order a real gateway would apply the
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -16,7 +18,7 @@ from bot.simulator.auth_check import AuthFailure, ReceivedRequest, verify
 from bot.simulator.clock import Clock
 from bot.simulator.config import SimulatorConfig
 from bot.simulator.errors import ApiError
-from bot.simulator.faults import Fault, Faults
+from bot.simulator.faults import BODY_FAULT_KINDS, Fault, Faults
 from bot.simulator.state import SimulatorState
 from bot.simulator.stats import Stats
 
@@ -25,6 +27,18 @@ REQUEST_ID_HEADER = "X-Request-Id"
 _QUERY_TIME_FORMAT = "%Y%m%d%H%M%S"
 # What a proxy in front of a sick backend might answer with, under a JSON content type.
 _MALFORMED_BODY = b"<html><body><h1>upstream connect error or disconnect</h1></body></html>"
+# Stand-in (no documented code): an IAM policy that does not grant the action.
+_FORBIDDEN = ApiError(
+    403, "DMS.00403000", "Policy doesn't allow dms:instance:getBackgroundTask to be performed."
+)
+# Which "not found" a 404 fault answers with, by the route asked.
+_NOT_FOUND = {
+    "list_tasks": errors.INSTANCE_NOT_FOUND,
+    "show_instance": errors.INSTANCE_NOT_FOUND,
+    "show_task": errors.TASK_NOT_FOUND,
+}
+# How often a held request looks whether its client has hung up.
+_HOLD_POLL_S = 0.01
 
 
 class Refused(Exception):
@@ -140,8 +154,13 @@ class DmsApi:
         except Refused as refused:
             response = error_response(refused.error, request_id)
         response.headers[REQUEST_ID_HEADER] = request_id
-        if fault is not None and fault.kind == "truncated" and isinstance(response, web.Response):
-            return _truncated(response), "truncated"
+        if fault is not None and isinstance(response, web.Response):
+            if fault.kind == "truncated":
+                return _truncated(response), "truncated"
+            if fault.kind in BODY_FAULT_KINDS:
+                rewritten = _rewritten(response, fault.kind)
+                if rewritten is not None:
+                    return rewritten, fault.kind
         return response, str(response.status)
 
     async def _fault_response(
@@ -150,10 +169,15 @@ class DmsApi:
         """The response that replaces the real one, or None to serve the request."""
         kind = fault.kind
         if kind == "slow":
-            await asyncio.sleep((fault.delay_ms or 0) / 1000)
+            await asyncio.sleep(fault.hold_ms / 1000)
             return None
-        if kind == "truncated":
-            return None  # cut after the real response is made
+        if kind == "timeout":
+            if await _held(request, fault.hold_ms / 1000):
+                return None  # a client that waited this long gets the real answer
+            # Gone: nothing to answer, and no reason to keep a handler (or a shutdown) waiting.
+            return web.Response(status=200), "timeout"
+        if kind == "truncated" or kind in BODY_FAULT_KINDS:
+            return None  # changed after the real response is made
         if kind == "drop":
             if request.transport is not None:
                 request.transport.close()
@@ -167,7 +191,16 @@ class DmsApi:
         if kind == "429":
             headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
             return error_response(errors.THROTTLED, request_id, headers), "429"
-        error = {"500": errors.INTERNAL_ERROR, "502": errors.BAD_GATEWAY, "503": errors.UNAVAILABLE}
+        if kind == "404":
+            not_found = _NOT_FOUND.get(request.match_info.route.name or "", errors.API_NOT_FOUND)
+            return error_response(not_found, request_id), kind
+        error = {
+            "401": errors.auth_failed("verify aksk signature fail"),
+            "403": _FORBIDDEN,
+            "500": errors.INTERNAL_ERROR,
+            "502": errors.BAD_GATEWAY,
+            "503": errors.UNAVAILABLE,
+        }
         return error_response(error[kind], request_id), kind
 
     async def _authenticated(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -255,3 +288,49 @@ def _truncated(response: web.Response) -> web.Response:
     )
     cut.headers[REQUEST_ID_HEADER] = response.headers[REQUEST_ID_HEADER]
     return cut
+
+
+async def _held(request: web.Request, seconds: float) -> bool:
+    """Hold ``request`` for ``seconds``; False as soon as its client hangs up."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while (left := deadline - loop.time()) > 0:
+        transport = request.transport
+        if transport is None or transport.is_closing():
+            return False
+        await asyncio.sleep(min(_HOLD_POLL_S, left))
+    return True
+
+
+def _rewritten(response: web.Response, kind: str) -> web.Response | None:
+    """The task body of ``response`` with one field of the wrong shape; None when the
+    response holds no task list (an instance list, an error)."""
+    body = response.body
+    if response.status != 200 or not isinstance(body, bytes | bytearray):
+        return None
+    try:
+        data: Any = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or "task_count" not in data or "tasks" not in data:
+        return None
+    count = int(data["task_count"])
+    if kind == "count_number":
+        data["task_count"] = count
+    elif kind == "count_missing":
+        del data["task_count"]
+    elif kind == "tasks_null":
+        data["tasks"] = None
+        data["task_count"] = str(max(count, 1))
+    elif kind == "bad_dates":
+        for task in data["tasks"]:
+            for key in ("created_at", "updated_at"):
+                task[key] = _epoch_millis_text(task[key])
+    rewritten = web.json_response(data)
+    rewritten.headers[REQUEST_ID_HEADER] = response.headers[REQUEST_ID_HEADER]
+    return rewritten
+
+
+def _epoch_millis_text(iso: str) -> str:
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return str(round(moment.timestamp() * 1000))

@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.simulator import DEMO_PROJECT_ID, Simulator, SimulatorConfig, SimulatorThread
+from bot.dms.models import parse_iso_utc
+from bot.simulator import DEMO_PROJECT_ID, Fault, Simulator, SimulatorConfig, SimulatorThread
+from bot.simulator.faults import DEFAULT_TIMEOUT_MS
 
 BASE = f"/v2/{DEMO_PROJECT_ID}/instances"
 
@@ -91,6 +93,157 @@ async def test_slow_delays_then_answers(sim_client: httpx.AsyncClient) -> None:
     assert time.perf_counter() - began >= 0.3
 
 
+@pytest.mark.parametrize(
+    ("kind", "route", "code"),
+    [
+        ("401", "instances", "APIGW.0301"),
+        ("403", "tasks", "DMS.00403000"),
+        ("404", "tasks", "DMS.00404022"),
+        ("404", "task", "DMS.00404071"),
+        ("404", "instances", "APIGW.0101"),
+    ],
+)
+async def test_refusals_answer_with_the_gateway_or_dms_error_body(
+    simulator: Simulator, sim_client: httpx.AsyncClient, kind: str, route: str, code: str
+) -> None:
+    [instance] = simulator.state.find_instances("prod-orders", exact=True)
+    tasks = f"{BASE}/{instance.instance_id}/tasks"
+    task_id = (await sim_client.get(tasks)).json()["tasks"][0]["id"]
+    path = {"instances": BASE, "tasks": tasks, "task": f"{tasks}/{task_id}"}[route]
+    await add_fault(sim_client, kind=kind)
+
+    refused = await sim_client.get(path)
+
+    assert refused.status_code == int(kind)
+    body = refused.json()
+    assert body["error_code"] == code
+    assert body["error_msg"]
+    assert body["request_id"] == refused.headers["X-Request-Id"]
+    if kind == "401":
+        assert body["error_msg"].startswith("Incorrect IAM authentication information")
+    assert (await sim_client.get(path)).status_code == 200, "a one-shot fault is used up"
+
+
+async def test_timeout_holds_the_request_past_the_client_timeout_and_lets_go_when_it_leaves(
+    simulator: Simulator, sim_client: httpx.AsyncClient
+) -> None:
+    assert Fault("timeout").hold_ms == DEFAULT_TIMEOUT_MS > 10_000  # the client's default
+    await add_fault(sim_client, kind="timeout")
+
+    began = time.perf_counter()
+    with pytest.raises(httpx.ReadTimeout):
+        await sim_client.get(BASE, timeout=0.2)
+    assert time.perf_counter() - began < 5
+
+    # The held handler notices the client is gone instead of sleeping out its 30 s.
+    for _ in range(100):
+        if simulator.stats.snapshot().outcomes.get("timeout"):
+            break
+        await asyncio.sleep(0.01)
+    assert simulator.stats.snapshot().outcomes == {"timeout": 1}
+    assert (await sim_client.get(BASE)).status_code == 200
+
+
+async def test_timeout_with_a_delay_answers_a_client_that_waits(
+    sim_client: httpx.AsyncClient,
+) -> None:
+    await add_fault(sim_client, kind="timeout", delay_ms=150)
+    listed = await add_fault(sim_client, kind="timeout", delay_ms=150)
+    assert listed["pending"] == [
+        {"kind": "timeout", "retry_after": None, "delay_ms": 150, "count": 1},
+        {"kind": "timeout", "retry_after": None, "delay_ms": 150, "count": 1},
+    ]
+
+    with pytest.raises(httpx.ReadTimeout):
+        await sim_client.get(BASE, timeout=0.05)
+    began = time.perf_counter()
+    waited = await sim_client.get(BASE, timeout=5)
+    assert waited.status_code == 200
+    assert waited.json()["instances"]
+    assert time.perf_counter() - began >= 0.15
+
+
+async def _task_bodies(
+    simulator: Simulator, client: httpx.AsyncClient, kind: str, *, instance: str = "prod-orders"
+) -> tuple[httpx.Response, dict[str, Any]]:
+    """The list of ``instance``'s tasks with fault ``kind``, then without."""
+    [found] = simulator.state.find_instances(instance, exact=True)
+    tasks = f"{BASE}/{found.instance_id}/tasks"
+    await add_fault(client, kind=kind)
+    faulted = await client.get(tasks, params={"limit": "5"})
+    whole = await client.get(tasks, params={"limit": "5"})
+    assert whole.json()["tasks"], "the demo instance has tasks"
+    return faulted, whole.json()
+
+
+async def test_count_number_sends_task_count_as_a_json_number(
+    simulator: Simulator, sim_client: httpx.AsyncClient
+) -> None:
+    faulted, whole = await _task_bodies(simulator, sim_client, "count_number")
+    assert faulted.status_code == 200
+    assert faulted.json() == whole | {"task_count": int(whole["task_count"])}
+    assert b'"task_count": ' + whole["task_count"].encode() in faulted.content
+    assert len(faulted.headers["X-Request-Id"]) == 32
+    assert simulator.stats.snapshot().outcomes == {"count_number": 1, "200": 1}
+
+
+async def test_count_missing_leaves_the_tasks_out_of_nothing_else(
+    simulator: Simulator, sim_client: httpx.AsyncClient
+) -> None:
+    faulted, whole = await _task_bodies(simulator, sim_client, "count_missing")
+    assert faulted.json() == {"tasks": whole["tasks"]}
+
+
+async def test_tasks_null_says_there_are_tasks_and_sends_none(
+    simulator: Simulator, sim_client: httpx.AsyncClient
+) -> None:
+    faulted, whole = await _task_bodies(simulator, sim_client, "tasks_null")
+    assert faulted.json() == {"task_count": whole["task_count"], "tasks": None}
+    assert int(whole["task_count"]) > 0
+
+    # Even for a window with no task in it, the count says there is one.
+    [instance] = simulator.state.find_instances("prod-orders", exact=True)
+    empty = {"begin_time": "20010101000000", "end_time": "20010102000000"}
+    await add_fault(sim_client, kind="tasks_null")
+    none = await sim_client.get(f"{BASE}/{instance.instance_id}/tasks", params=empty)
+    assert none.json() == {"task_count": "1", "tasks": None}
+
+
+async def test_bad_dates_send_epoch_milliseconds_a_client_cannot_read_as_iso(
+    simulator: Simulator, sim_client: httpx.AsyncClient
+) -> None:
+    faulted, whole = await _task_bodies(simulator, sim_client, "bad_dates")
+    tasks = faulted.json()["tasks"]
+    assert len(tasks) == len(whole["tasks"])
+    for bad, good in zip(tasks, whole["tasks"], strict=True):
+        assert {k: v for k, v in bad.items() if not k.endswith("_at")} == {
+            k: v for k, v in good.items() if not k.endswith("_at")
+        }
+        for key in ("created_at", "updated_at"):
+            assert bad[key].isdigit()
+            assert parse_iso_utc(bad[key]) is None
+            moment = parse_iso_utc(good[key])
+            assert moment is not None
+            assert int(bad[key]) == round(moment.timestamp() * 1000)
+
+
+@pytest.mark.parametrize("kind", ["count_number", "count_missing", "tasks_null", "bad_dates"])
+async def test_body_faults_leave_responses_without_a_task_list_alone(
+    simulator: Simulator, sim_client: httpx.AsyncClient, kind: str
+) -> None:
+    await add_fault(sim_client, kind=kind)
+    listed = await sim_client.get(BASE)
+    assert listed.status_code == 200
+    assert listed.json() == (await sim_client.get(BASE)).json()
+    assert simulator.faults.pending() == [], "the fault is used up all the same"
+
+    # An error answer is left as it is too.
+    await add_fault(sim_client, kind=kind)
+    missing = await sim_client.get(f"{BASE}/{'0' * 32}/tasks")
+    assert missing.status_code == 404
+    assert missing.json()["error_code"] == "DMS.00404022"
+
+
 async def test_faults_queue_in_order_and_can_be_cleared(sim_client: httpx.AsyncClient) -> None:
     await add_fault(sim_client, kind="503", count=2)
     listed = await add_fault(sim_client, kind="500")
@@ -123,6 +276,9 @@ async def test_control_endpoints_are_not_faulted_or_counted(
         {"kind": "418"},
         {"kind": "slow"},
         {"kind": "500", "retry_after": 3},
+        {"kind": "500", "delay_ms": 5},
+        {"kind": "timeout", "delay_ms": -1},
+        {"kind": "count_number", "retry_after": 1},
         {"kind": "500", "count": 0},
         {"kind": "500", "colour": "red"},
         {"count": 1},
