@@ -419,7 +419,10 @@ class DmsClient:
             try:
                 response = await self._http.get(url)
             except httpx.TimeoutException as exc:
-                error = DmsUnavailable(f"DMS did not answer within {opts.timeout:g} s ({exc!r})")
+                # Users read this message: the kind of timeout, not a chain of reprs.
+                log.debug("DMS GET %s timed out: %r", path, exc)
+                kind = type(exc).__name__
+                error = DmsUnavailable(f"DMS did not answer within {opts.timeout:g} s ({kind})")
             except httpx.TransportError as exc:
                 error = DmsUnavailable(f"the connection to DMS failed ({type(exc).__name__})")
             else:

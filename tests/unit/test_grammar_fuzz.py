@@ -1,0 +1,221 @@
+"""Any text at all, typed or pasted into Slack: a command or a clear error, and a reply.
+
+Hypothesis mixes the grammar's own words and real instance names with what Slack and
+people actually send: mentions, channel and link markup, HTML entities, emoji, CJK
+and right-to-left text, control characters, NUL and inputs up to 20,000 characters.
+The parser may only ever return a command or raise ``CommandError``; a real
+``Conversation`` (on the simulator, over loopback) must answer each input with a
+non-empty message that Slack would accept, and quote what it could not read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from bot.commands import Command, CommandError, Subscribe, TasksQuery, Unsubscribe, parse_command
+from bot.conversation import Asker, Conversation, Reply
+from bot.dms.auth import Credentials
+from bot.dms.client import ClientOptions, DmsClient
+from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
+from bot.store.store import Store
+from bot.views.blocks import Message
+from bot.views.limits import check_message, escape
+from tests.conftest import SIMULATOR_START
+
+DEMO = Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID)
+INSTANCES = [
+    "prod-orders", "prod-payments", "staging-orders", "prod-orders-dr", "orders", "PAYMENTS",
+    "prod-ordrs", "no-such-instance", "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "a" * 64,
+    "a" * 65, "prod.orders_1", "-dash-first",
+]  # fmt: skip
+GRAMMAR = [
+    "subscribe", "unsubscribe", "subscriptions", "instances", "help", "?", "task", "status",
+    "name", "page", "failed", "running", "all", "ok", "success", "executing", "cancelled",
+    "faild", "failed,success", "failed,", "status:failed", "page=2", "name=modify*", "2", "0",
+    "-1", "999999", "1e3", "modify*", "[!a]*", "last", "since", "from", "to", "between",
+    "and", "today", "yesterday", "1h", "30m", "2h30m", "7d", "91d", "0m", "1hr", "09:00",
+    "25:00", "9am", "2026-11-27", "2026-11-27T08:00", "20261127080000", "99999999999999",
+    "UTC", "+08:00", "Asia/Shanghai", "Mars/Olympus", "f" * 32, "../..", "%2F",
+]  # fmt: skip
+SLACK = [
+    "<@U123>", "<@U0BOT|kafka-tasks>", "<@W123|name>", "<#C123|general>", "<#C123>",
+    "<http://x|y>", "<https://example.com/a?b=c&amp;d=e>", "<mailto:a@b.c|a@b.c>", "<!here>",
+    "<!channel>", "<!everyone>", "<!subteam^S123|@oncall>",
+    "<!date^1392734382^{date_short}|Feb 18, 2014>", "&amp;", "&lt;", "&gt;", "&amp;lt;",
+    "&lt;@U123&gt;", "&#39;", "<", ">", "&", "<>", "<|>", "<@>", "<#|>", "<<@U1>>",
+    "`prod-orders`", "*bold*", "_it_", "~st~", "```code```", ":fire:",
+]  # fmt: skip
+UNICODE = [
+    "🔥", "👩‍💻", "🇨🇳", "订单", "生产环境", "最近1小时", "שלום", "مرحبا", "\u202e", "\u200b",
+    "\u200d", "e\u0301", "１ｈ", "ｐｒｏｄ", "١٢", "٣h", "𝟙h", "Ⅷ", "\ufeff", "\ufffd", "ß", "İ",
+    "ﬁ", "Ω", "\u00a0", "\u3000", "\U0010ffff",
+]  # fmt: skip
+CONTROL = [
+    "\x00", "\x01", "\x07", "\x08", "\t", "\n", "\r\n", "\x0b", "\x0c", "\x1b[31m", "\x7f",
+    "\x85", "\u2028", "\u2029", "\x1c",
+]  # fmt: skip
+
+TOKENS = st.one_of(
+    st.sampled_from(GRAMMAR),
+    st.sampled_from(INSTANCES),
+    st.sampled_from(SLACK),
+    st.sampled_from(UNICODE),
+    st.sampled_from(CONTROL),
+    st.text(max_size=12),
+)
+SEPARATORS = st.sampled_from([" ", " ", " ", "", "  ", "\t", "\n", ",", "\u00a0"])
+PHRASES = st.lists(st.tuples(TOKENS, SEPARATORS), max_size=14).map(
+    lambda parts: "".join(token + sep for token, sep in parts)
+)
+
+REAL = ["prod-orders", "prod-payments", "staging-orders", "PAYMENTS", "orders"]
+WINDOWS = [
+    "", "last 1h", "last 30m", "last 7d", "last 2h30m", "since 09:00", "today", "yesterday",
+    "from 08:00 to 10:00", "since 2026-11-26 08:00", "20261126000000",
+]  # fmt: skip
+# Any run of non-space characters, emoji and CJK included, is a name glob.
+GLOBS = st.text(st.characters(exclude_categories=["Z", "Cc"]), min_size=1, max_size=30)
+FILTERS = st.lists(
+    st.one_of(
+        st.sampled_from(["failed", "running", "status success,failed", "status ok", "page 2"]),
+        GLOBS.map(lambda glob: f"name {glob}"),
+    ),
+    max_size=3,
+    unique=True,
+)
+# Markup Slack may put anywhere in the text; the grammar reads past it.
+NOISE = st.lists(st.sampled_from(["<@U123>", "<@U0BOT|kafka-tasks>", "<!here>", "\n"]), max_size=2)
+
+
+def _query(instance: str, window: str, filters: list[str], noise: list[str]) -> str:
+    return " ".join([*noise, instance, window, *filters])
+
+
+# Commands that read, with adversarial text where the grammar allows any: these reach DMS.
+VALID = st.one_of(
+    st.builds(_query, st.sampled_from(REAL), st.sampled_from(WINDOWS), FILTERS, NOISE),
+    st.tuples(st.sampled_from(REAL), st.text(max_size=40)).map(" task ".join),
+    st.tuples(
+        st.sampled_from(["subscribe", "unsubscribe"]),
+        st.sampled_from(REAL),
+        st.sampled_from(["", "failed", "all", "name modify*"]),
+    ).map(" ".join),
+    st.sampled_from(["instances", "subscriptions", "help", "help windows", "<@U0BOT>"]),
+)
+
+
+def _long(head: str, filler: str, length: int) -> str:
+    return (head + " " + filler * (length // len(filler) + 1))[:length]
+
+
+TEXTS = st.one_of(
+    VALID,
+    st.text(max_size=200),
+    PHRASES,
+    st.tuples(st.sampled_from(INSTANCES), PHRASES).map(" ".join),
+    # A mention's text: the bot's own mention first, as Slack sends it.
+    PHRASES.map(lambda phrase: "<@U0BOT> " + phrase),
+    st.builds(
+        _long,
+        st.one_of(PHRASES, st.sampled_from(INSTANCES)),
+        st.one_of(TOKENS.filter(bool), st.text(min_size=1, max_size=3)),
+        st.integers(min_value=900, max_value=20_000),
+    ),
+)
+ZONES = st.sampled_from(
+    [UTC, ZoneInfo("Asia/Shanghai"), ZoneInfo("America/St_Johns"), ZoneInfo("Pacific/Kiritimati")]
+)
+NOWS = st.sampled_from(
+    [SIMULATOR_START, datetime(2026, 3, 8, 7, 30, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)]
+)
+
+
+def quoted(bad: str) -> str:
+    """The start of ``bad`` as an error quotes it: one line, control characters escaped."""
+    one_line = " ".join(bad.split())
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in one_line)[:20]
+
+
+def parsed(text: str, now: datetime, tz: tzinfo) -> Command | CommandError:
+    try:
+        return parse_command(text, now=now, tz=tz)
+    except CommandError as exc:
+        return exc
+
+
+def assert_sendable(message: Message) -> None:
+    """Non-empty, every Block Kit limit kept, and serialisable by slack_sdk."""
+    assert message.text.strip()
+    assert message.blocks
+    blocks = message.block_dicts()
+    assert check_message(blocks, message.text) == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TEXTS, now=NOWS, tz=ZONES)
+def test_the_parser_returns_a_command_or_raises_a_command_error_that_quotes_the_bad_part(
+    text: str, now: datetime, tz: tzinfo
+) -> None:
+    result = parsed(text, now, tz)  # anything but CommandError escapes and fails the test
+    event(type(result).__name__)
+    if isinstance(result, CommandError):
+        message = str(result)
+        assert message
+        assert "\n" not in message
+        assert result.bad.strip()
+        assert quoted(result.bad) in message
+        # The quote is clipped: a 20,000-character input is not echoed whole.
+        assert len(message) - len(result.suggestion) <= 300
+
+
+@pytest.fixture
+async def conversation(simulator: Simulator, tmp_path: Path) -> AsyncIterator[Conversation]:
+    store = Store.open(f"sqlite:///{tmp_path}/fuzz.db")
+    options = ClientOptions(max_attempts=1)
+    async with DmsClient.create(simulator.url, DEMO, options=options, where="fuzz") as dms:
+        yield Conversation(dms, store=store, clock=lambda: SIMULATOR_START, note="fuzz")
+    store.close()
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    # The simulator and the store are shared by the examples on purpose: set up once.
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    # Half of them commands that read, so that many reach DMS and the answer views.
+    text=st.sampled_from([VALID, TEXTS]).flatmap(lambda texts: texts),
+    tz=ZONES,
+    shareable=st.booleans(),
+    asker=st.sampled_from([None, Asker(user="U1", channel="C1")]),
+)
+async def test_every_input_gets_a_reply_slack_accepts_and_never_an_exception(
+    conversation: Conversation, text: str, tz: tzinfo, shareable: bool, asker: Asker | None
+) -> None:
+    assert_sendable(conversation.looking_up(text))
+    expected = parsed(text, SIMULATOR_START, tz)
+    reply = await conversation.answer(text, tz=tz, shareable=shareable, asker=asker)
+
+    assert isinstance(reply, Reply)
+    event(f"{type(expected).__name__}: {'answered' if reply.ok else 'error reply'}")
+    assert_sendable(reply.message)
+    assert "Something went wrong on our side" not in reply.message.text, "an exception escaped"
+    if isinstance(expected, CommandError):
+        assert not reply.ok
+        assert reply.delivery == "ephemeral"
+        assert escape(quoted(expected.bad)) in reply.message.text
+    elif isinstance(expected, TasksQuery | Subscribe | Unsubscribe) and not reply.ok:
+        # Unknown or ambiguous instance, or a subscription outside Slack: said, with
+        # the name it was about; an id is taken on trust and DMS says it has none.
+        assert reply.delivery == "ephemeral"
+        if asker is not None or isinstance(expected, TasksQuery):
+            text = reply.message.text
+            assert expected.instance in text or "This instance does not exist" in text
