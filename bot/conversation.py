@@ -40,7 +40,7 @@ from bot.dms.errors import (
     DmsUnavailable,
     ResolveError,
 )
-from bot.service import answer_task, answer_tasks
+from bot.service import answer_task, answer_tasks, existing_instance
 from bot.store.models import Subscription
 from bot.store.store import Store
 from bot.timewindow import TimeWindow, WindowError, parse_window
@@ -265,7 +265,7 @@ class Conversation:
         if isinstance(command, ListSubscriptions):
             subs = await asyncio.to_thread(store.subscriptions_in, asker.channel)
             return Reply(subscriptions_message(subs, asker.channel, tz=tz))
-        instance = await self.dms.resolve(command.instance)
+        instance = await existing_instance(self.dms, command.instance)
         if isinstance(command, Unsubscribe):
             removed = await asyncio.to_thread(
                 store.delete_subscription, asker.channel, instance.instance_id

@@ -10,9 +10,11 @@ import fnmatch
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from bot.commands import TaskLookup, TasksQuery
 from bot.dms.client import DmsClient
+from bot.dms.errors import DmsNotFound, UnknownInstance, UnknownTask
 from bot.dms.models import Instance, Task, TaskList
 from bot.timewindow import TimeWindow
 
@@ -63,9 +65,22 @@ def filter_tasks(
     )
 
 
+INSTANCE_NOT_FOUND = "DMS.00404022"
+
+
+def _missing_instance(exc: DmsNotFound, asked: str, client: DmsClient) -> Exception:
+    """A 404 for an id we passed through unlisted: name it as the user typed it."""
+    if exc.error_code == INSTANCE_NOT_FOUND:
+        return UnknownInstance(asked, client.where)
+    return exc
+
+
 async def answer_tasks(client: DmsClient, query: TasksQuery, *, fresh: bool = False) -> TasksAnswer:
     instance = await client.resolve(query.instance)
-    listing = await client.list_tasks(instance.instance_id, query.window, fresh=fresh)
+    try:
+        listing = await client.list_tasks(instance.instance_id, query.window, fresh=fresh)
+    except DmsNotFound as exc:
+        raise _missing_instance(exc, query.instance, client) from exc
     return TasksAnswer(
         instance=instance,
         window=query.window,
@@ -78,5 +93,27 @@ async def answer_tasks(client: DmsClient, query: TasksQuery, *, fresh: bool = Fa
 
 async def answer_task(client: DmsClient, lookup: TaskLookup) -> TaskAnswer:
     instance = await client.resolve(lookup.instance)
-    task = await client.get_task(instance.instance_id, lookup.task_id)
+    try:
+        task = await client.get_task(instance.instance_id, lookup.task_id)
+    except DmsNotFound as exc:
+        missing = _missing_instance(exc, lookup.instance, client)
+        if missing is exc:
+            raise UnknownTask(lookup.task_id, instance.name) from exc
+        raise missing from exc
     return TaskAnswer(instance=instance, task=task)
+
+
+async def existing_instance(client: DmsClient, name_or_id: str) -> Instance:
+    """An instance that DMS confirms exists: an id not in the listing is checked with a
+    one-second look at its tasks, so nothing is set up for an instance that is not."""
+    instance = await client.resolve(name_or_id)
+    if instance.name == instance.instance_id:
+        now = datetime.now(UTC)
+        probe = TimeWindow(
+            begin=now - timedelta(seconds=1), end=now, label="probe", zone="UTC", ends_now=False
+        )
+        try:
+            await client.list_tasks(instance.instance_id, probe, fresh=True)
+        except DmsNotFound as exc:
+            raise _missing_instance(exc, name_or_id, client) from exc
+    return instance

@@ -106,6 +106,15 @@ class UnknownInstance(ResolveError):
         super().__init__(msg)
 
 
+class UnknownTask(ResolveError):
+    def __init__(self, task_id: str, instance_name: str) -> None:
+        self.task_id = task_id
+        super().__init__(
+            f'No task "{task_id}" on {instance_name}. Task ids are shown in each task\'s '
+            f"Details and by `{instance_name} last 24h`."
+        )
+
+
 class AmbiguousInstance(ResolveError):
     def __init__(self, name: str, candidates: Sequence[tuple[str, str]]) -> None:
         # candidates: (name, instance_id) pairs, so a reply can offer each as a choice.
