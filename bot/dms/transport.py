@@ -7,6 +7,11 @@ lookups), which at 2,000 watched instances per cycle is most of a core. aiohttp,
 already a dependency for Bolt, keeps the pool in C-accelerated code. This adapter is
 the small piece between them: it maps timeouts and connection failures onto httpx's
 exceptions so everything above it (retries, error messages) is unchanged.
+
+One behaviour comes from aiohttp: a GET on a reused connection that the server closes
+before answering is resent once at once (RFC 9112 allows it for idempotent methods).
+A dropped connection can so cost up to two requests per attempt of the client's own
+bounded retries.
 """
 
 from __future__ import annotations
