@@ -71,7 +71,7 @@ INSTANCE_NOT_FOUND = "DMS.00404022"
 def _missing_instance(exc: DmsNotFound, asked: str, client: DmsClient) -> Exception:
     """A 404 for an id we passed through unlisted: name it as the user typed it."""
     if exc.error_code == INSTANCE_NOT_FOUND:
-        return UnknownInstance(asked, client.where)
+        return UnknownInstance(asked, client.where, request_id=exc.request_id)
     return exc
 
 

@@ -94,15 +94,21 @@ class ResolveError(Exception):
 
 
 class UnknownInstance(ResolveError):
-    def __init__(self, name: str, where: str, close: Sequence[str] = ()) -> None:
+    def __init__(
+        self, name: str, where: str, close: Sequence[str] = (), request_id: str | None = None
+    ) -> None:
         self.name = name
         self.where = where
         self.close = tuple(close)
+        self.request_id = request_id
         msg = f'No Kafka instance named "{name}" in {where}.'
         if self.close:
             msg += " Close matches: " + ", ".join(self.close) + "."
         else:
             msg += " Run `instances` to list them."
+        if request_id:
+            # DMS said so (a 404): support can trace that answer.
+            msg += f" (request id {request_id})"
         super().__init__(msg)
 
 

@@ -70,7 +70,7 @@ UNEXPECTED = ("DMS sent something unexpected", "the detail is in the bot's log")
 CASES = [
     pytest.param(Case("401", (*AUTH, "APIGW.0301")), id="401"),
     pytest.param(Case("403", (*AUTH, "403")), id="403"),
-    pytest.param(Case("404", ("This instance does not exist", "`instances`")), id="404"),
+    pytest.param(Case("404", ('No Kafka instance named "prod-orders"', "`instances`")), id="404"),
     pytest.param(
         Case(
             "429",
