@@ -6,6 +6,9 @@ request. So ``/kafka-tasks payload-gateway last 1h`` (or any channel, user or in
 name containing the word) would be silently ignored. We read the form fields first
 and treat the body as an interactivity payload only when it has a ``payload`` field.
 The request's raw body is untouched, so signature verification is unaffected.
+
+A body that is JSON but not an object (an array, a string) is a ``ValueError`` here,
+as broken JSON already is, rather than a dict-shaped surprise deeper in Bolt.
 """
 
 from __future__ import annotations
@@ -21,13 +24,18 @@ def parse_body(body: str, content_type: str | None) -> dict[str, Any]:
     if not body:
         return {}
     if content_type == "application/json" or body.startswith("{"):
-        parsed: dict[str, Any] = json.loads(body)
-        return parsed
+        return _json_object(body)
     fields = dict(parse_qsl(body, keep_blank_values=True))
     if "payload" in fields:
-        payload: dict[str, Any] = json.loads(fields["payload"])
-        return payload
+        return _json_object(fields["payload"])
     return fields
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    parsed = json.loads(text)
+    if not isinstance(parsed, dict):
+        raise ValueError(f"expected a JSON object, got {type(parsed).__name__}")
+    return parsed
 
 
 def apply() -> None:
