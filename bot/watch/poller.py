@@ -22,7 +22,7 @@ from bot.dms.client import DmsClient
 from bot.dms.errors import DmsError, DmsNotFound
 from bot.dms.models import Task
 from bot.store.models import FollowedThread
-from bot.store.store import Store
+from bot.store.store import PollView, Store
 from bot.timewindow import TimeWindow
 from bot.watch.options import WatchOptions
 from bot.watch.transitions import Finished, finished_tasks, still_running, wants
@@ -68,6 +68,7 @@ class Poller:
         self._next_due: dict[str, datetime] = {}
         self._health: dict[str, _Health] = {}
         self._held: set[str] = set()
+        self._lease_until: dict[str, datetime] = {}
         self._cycle = 0
 
     async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -118,9 +119,7 @@ class Poller:
         return report
 
     async def _poll_if_ours(self, instance_id: str, report: CycleReport) -> None:
-        ours = await self._db(
-            self.store.acquire_lease, instance_id, self.owner, self.options.lease_ttl
-        )
+        ours = await self._hold_lease(instance_id)
         if not ours:
             self._held.discard(instance_id)
             report.skipped_leased.append(instance_id)
@@ -140,16 +139,33 @@ class Poller:
         interval = self.options.fast_interval if busy else self.options.slow_interval
         self._next_due[instance_id] = self._clock() + interval
 
+    async def _hold_lease(self, instance_id: str) -> bool:
+        """Take or renew the instance's lease; a lease of ours with more than half its
+        time left is not renewed yet (a write per instance per cycle is most of the
+        poller's CPU at thousands of instances)."""
+        now = self._clock()
+        until = self._lease_until.get(instance_id)
+        if until is not None and until - now > self.options.lease_ttl / 2:
+            return True
+        ours: bool = await self._db(
+            self.store.acquire_lease, instance_id, self.owner, self.options.lease_ttl
+        )
+        if ours:
+            self._lease_until[instance_id] = now + self.options.lease_ttl
+        else:
+            self._lease_until.pop(instance_id, None)
+        return ours
+
     async def poll_instance(self, instance_id: str) -> tuple[bool, int]:
         """One look at an instance; returns (tasks still in progress, rows queued)."""
         now = self._clock()
-        cursor: datetime | None = await self._db(self.store.cursor, instance_id)
-        baseline = not await self._db(self.store.has_baseline, instance_id)
+        view: PollView = await self._db(self.store.poll_view, instance_id)
+        cursor, baseline = view.cursor, not view.has_baseline
         begin = (cursor - self.options.overlap) if cursor else now - self.options.baseline_lookback
         window = TimeWindow(begin=begin, end=now, label="watch", zone="UTC", ends_now=False)
         listing = await self.dms.list_tasks(instance_id, window, fresh=True)
-        seen: dict[str, str] = await self._db(self.store.task_states, instance_id)
-        threads = await self._db(self.store.threads_for, instance_id)
+        seen = view.states
+        threads = view.threads
         followed: dict[int, set[str]] = {
             thread.id: await self._db(self.store.followed_tasks, thread.id) for thread in threads
         }
@@ -164,9 +180,13 @@ class Poller:
         finished = finished_tasks(seen, tasks, baseline=baseline)
         queued = await self._announce(instance_id, finished) if finished else 0
         queued += await self._thread_updates(instance_id, threads, followed, tasks)
-        await self._db(
-            self.store.save_task_states, instance_id, {t.id: t.status for t in tasks if t.id}
-        )
+        # Only what changed is written (all of it on the baseline look, which is what
+        # records the baseline, even when empty).
+        changed = {
+            t.id: t.status for t in tasks if t.id and (baseline or seen.get(t.id) != t.status)
+        }
+        if baseline or changed:
+            await self._db(self.store.save_task_states, instance_id, changed)
         await self._db(self.store.set_cursor, instance_id, now)
         busy = any(t.in_progress for t in tasks)
         return busy, queued
