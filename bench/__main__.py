@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import ack, burst, paging, poll_cost
+from bench import ack, burst, memory, overhead, paging, poll_cost, poll_cycle
 from bench.machine import facts
 
 
@@ -18,7 +18,13 @@ def main() -> int:
         print(paging.report(paging.measure(size, runs=1 if args.quick else 3)))
     print(ack.report(ack.measure(commands=40 if args.quick else 200)))
     print(burst.report(burst.measure(asks=100)))
-    print(poll_cost.report(poll_cost.measure(instances=100 if args.quick else 500)))
+    print(overhead.report(overhead.measure()))
+    if not args.quick:
+        print(overhead.profile())
+    print(poll_cycle.report(poll_cycle.measure(instances=200 if args.quick else 2000)))
+    print(memory.report(memory.measure()))
+    if not args.quick:
+        print(poll_cost.report(poll_cost.measure(instances=500)))
     return 0
 
 
