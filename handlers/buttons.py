@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import Asker
+from bot.slack_respond import respond_reliably
 from handlers import Deps
 
 log = logging.getLogger("kafka_tasks.slack")
@@ -44,7 +45,15 @@ def register(app: AsyncApp, deps: Deps) -> None:
 
         if reply.delivery == "replace":
             if ephemeral or not (channel and message_ts):
-                await respond(text=text, blocks=blocks, replace_original=True)
+                await respond_reliably(
+                    respond,
+                    client,
+                    channel=channel,
+                    user=user,
+                    text=text,
+                    blocks=blocks,
+                    replace_original=True,
+                )
             else:
                 await client.chat_update(channel=channel, ts=message_ts, text=text, blocks=blocks)
                 follow_ts = message_ts
@@ -59,12 +68,26 @@ def register(app: AsyncApp, deps: Deps) -> None:
             except SlackApiError as exc:
                 # A private channel the bot is not in: response_url may still post there.
                 log.info("share via chat.postMessage failed (%s); using response_url", exc)
-                await respond(
-                    text=text, blocks=blocks, response_type="in_channel", replace_original=False
+                await respond_reliably(
+                    respond,
+                    client,
+                    channel=channel,
+                    user=user,
+                    text=text,
+                    blocks=blocks,
+                    response_type="in_channel",
+                    replace_original=False,
                 )
         else:
-            await respond(
-                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
+            await respond_reliably(
+                respond,
+                client,
+                channel=channel,
+                user=user,
+                text=text,
+                blocks=blocks,
+                response_type="ephemeral",
+                replace_original=False,
             )
         if reply.follow is not None and follow_ts and channel:
             # A message others can see: follow its running tasks in its thread.

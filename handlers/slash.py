@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import Asker
+from bot.slack_respond import respond_reliably
 from bot.slow import with_placeholder
 from handlers import Deps
 
@@ -14,7 +16,9 @@ COMMAND = "/kafka-tasks"
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_command(
+        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         # Slack gives 3 s for this ack; nothing slow may come before it.
         await ack()
         text = str(command.get("text") or "")
@@ -36,7 +40,11 @@ def register(app: AsyncApp, deps: Deps) -> None:
             after=deps.slow_after,
             show=show,
         )
-        await respond(
+        await respond_reliably(
+            respond,
+            client,
+            channel=command.get("channel_id"),
+            user=command.get("user_id"),
             text=reply.message.text,
             blocks=reply.message.block_dicts(),
             response_type="ephemeral",

@@ -158,3 +158,21 @@ async def _run(bot: RunningBot, clock: ManualClock) -> None:
         )
     finally:
         store.close()
+
+
+async def test_a_refused_response_url_is_retried_then_the_reply_goes_ephemerally() -> None:
+    from tests.e2e.slack_harness import running_bot as plain_bot
+
+    async with plain_bot() as bot:
+        # Slack's response_url throttles once: retried after Retry-After, answer arrives.
+        bot.slack.fail_next("response_url", status=429, retry_after=1)
+        await bot.sender.slash("prod-orders last 1h", response_url=bot.slack.response_url("r1"))
+        delivered = await bot.slack.wait_for("response_url", 2, timeout=15)
+        assert delivered[-1].status == 200
+        # A response_url that refuses for good (an expired one): the answer is posted
+        # ephemerally to the asker instead of being lost.
+        bot.slack.fail_next("response_url", status=404, error="expired_url", times=5)
+        await bot.sender.slash("prod-orders last 1h", response_url=bot.slack.response_url("r2"))
+        [fallback] = await bot.slack.wait_for("chat.postEphemeral", 1, timeout=15)
+        assert fallback.args["user"] == "U123"
+        assert "prod-orders" in str(fallback.args.get("text"))
