@@ -43,17 +43,14 @@ def register(app: AsyncApp, deps: Deps) -> None:
         follow_ts: str | None = None
         text, blocks = reply.message.text, reply.message.block_dicts()
 
+        async def via_response_url(**options: Any) -> None:
+            await respond_reliably(
+                respond, client, channel=channel, user=user, text=text, blocks=blocks, **options
+            )
+
         if reply.delivery == "replace":
             if ephemeral or not (channel and message_ts):
-                await respond_reliably(
-                    respond,
-                    client,
-                    channel=channel,
-                    user=user,
-                    text=text,
-                    blocks=blocks,
-                    replace_original=True,
-                )
+                await via_response_url(replace_original=True)
             else:
                 await client.chat_update(channel=channel, ts=message_ts, text=text, blocks=blocks)
                 follow_ts = message_ts
@@ -68,27 +65,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
             except SlackApiError as exc:
                 # A private channel the bot is not in: response_url may still post there.
                 log.info("share via chat.postMessage failed (%s); using response_url", exc)
-                await respond_reliably(
-                    respond,
-                    client,
-                    channel=channel,
-                    user=user,
-                    text=text,
-                    blocks=blocks,
-                    response_type="in_channel",
-                    replace_original=False,
-                )
+                await via_response_url(response_type="in_channel", replace_original=False)
         else:
-            await respond_reliably(
-                respond,
-                client,
-                channel=channel,
-                user=user,
-                text=text,
-                blocks=blocks,
-                response_type="ephemeral",
-                replace_original=False,
-            )
+            await via_response_url(response_type="ephemeral", replace_original=False)
         if reply.follow is not None and follow_ts and channel:
             # A message others can see: follow its running tasks in its thread.
             await deps.conversation.follow(

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Row,
+    Select,
     Table,
     case,
     create_engine,
@@ -273,13 +274,8 @@ class Store:
         return thread
 
     def threads_for(self, instance_id: str) -> list[FollowedThread]:
-        stmt = (
-            select(followed_threads)
-            .where(followed_threads.c.instance_id == instance_id)
-            .order_by(followed_threads.c.id)
-        )
         with self._read() as conn:
-            return [_thread(row) for row in conn.execute(stmt)]
+            return [_thread(row) for row in conn.execute(_threads_of(instance_id))]
 
     def followed_tasks(self, thread_id: int) -> set[str]:
         stmt = select(followed_tasks.c.task_id).where(followed_tasks.c.thread_id == thread_id)
@@ -325,11 +321,8 @@ class Store:
 
     def task_states(self, instance_id: str) -> dict[str, str]:
         """Task id -> the status last seen for it on this instance."""
-        stmt = select(task_states.c.task_id, task_states.c.status).where(
-            task_states.c.instance_id == instance_id
-        )
         with self._read() as conn:
-            return {task_id: status for task_id, status in conn.execute(stmt)}
+            return {task_id: status for task_id, status in conn.execute(_states_of(instance_id))}
 
     def save_task_states(self, instance_id: str, states: Mapping[str, str]) -> None:
         """Record statuses (upserting each task) and mark the instance as baselined,
@@ -375,22 +368,8 @@ class Store:
                     poll_cursors.c.instance_id == instance_id
                 )
             ).first()
-            states = {
-                task_id: status
-                for task_id, status in conn.execute(
-                    select(task_states.c.task_id, task_states.c.status).where(
-                        task_states.c.instance_id == instance_id
-                    )
-                )
-            }
-            threads = [
-                _thread(r)
-                for r in conn.execute(
-                    select(followed_threads)
-                    .where(followed_threads.c.instance_id == instance_id)
-                    .order_by(followed_threads.c.id)
-                )
-            ]
+            states = {task_id: status for task_id, status in conn.execute(_states_of(instance_id))}
+            threads = [_thread(r) for r in conn.execute(_threads_of(instance_id))]
         return PollView(
             cursor=cast(datetime | None, row.cursor_at) if row else None,
             has_baseline=bool(row and row.baseline_at is not None),
@@ -701,6 +680,20 @@ def _sqlite_begin(conn: Connection) -> None:
 
 def _unclaimed(table: FromClause, now: datetime) -> ColumnElement[bool]:
     return or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now)
+
+
+def _states_of(instance_id: str) -> Select[Any]:
+    return select(task_states.c.task_id, task_states.c.status).where(
+        task_states.c.instance_id == instance_id
+    )
+
+
+def _threads_of(instance_id: str) -> Select[Any]:
+    return (
+        select(followed_threads)
+        .where(followed_threads.c.instance_id == instance_id)
+        .order_by(followed_threads.c.id)
+    )
 
 
 def _subscription(row: Row[Any]) -> Subscription:
