@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import actions
 from bot.actions import BadActionValue, QueryState, SubscribeRef, TaskRef
+from bot.clock import utc_now
 from bot.commands import (
     CommandError,
     Help,
@@ -92,17 +93,13 @@ class Reply:
     follow: Follow | None = None
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Conversation:
     def __init__(
         self,
         dms: DmsClient,
         *,
         store: Store | None = None,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         note: str | None = None,
         page_size: int = 10,
         follow_for: timedelta = timedelta(hours=6),

@@ -18,6 +18,8 @@ from urllib.parse import parse_qsl, quote, unquote
 
 import httpx
 
+from bot.clock import utc_now
+
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_HEADER = "X-Sdk-Date"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -150,10 +152,6 @@ def parse_authorization(value: str) -> ParsedAuthorization | None:
         )
     except KeyError:
         return None
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class AkSkAuth(httpx.Auth):

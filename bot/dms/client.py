@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from bot.clock import utc_now
 from bot.dms.auth import AkSkAuth, Credentials, canonical_query
 from bot.dms.cache import SingleFlightCache, bucket_window
 from bot.dms.errors import (
@@ -92,7 +93,7 @@ class DmsClient:
         project_id: str,
         options: ClientOptions | None = None,
         where: str = "",
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:
@@ -120,7 +121,7 @@ class DmsClient:
         options: ClientOptions | None = None,
         where: str = "",
         transport: httpx.AsyncBaseTransport | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> DmsClient:
         opts = options or ClientOptions()

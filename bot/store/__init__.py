@@ -4,10 +4,11 @@
 ``store.py`` for the operations and ``models.py`` for the records they return.
 """
 
+from bot.clock import utc_now
 from bot.store.errors import StoreError
 from bot.store.migrations import latest_version
 from bot.store.models import FollowedThread, OutboxItem, Scope, Subscription
-from bot.store.store import Store, utc_now
+from bot.store.store import Store
 from bot.store.urls import DatabaseUrlError, engine_url, safe_url
 
 __all__ = [

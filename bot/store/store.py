@@ -40,6 +40,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.expression import ColumnElement, FromClause
 
+from bot.clock import utc_now
 from bot.store import migrations
 from bot.store.errors import StoreError
 from bot.store.models import SCOPES, FollowedThread, OutboxItem, Scope, Subscription
@@ -68,10 +69,6 @@ MAX_ERROR_CHARS = 2000
 _WRITES = "kafka_tasks_writes"
 # Bounds the subscribe retry when a concurrent unsubscribe deletes the row in between.
 _UPSERT_ATTEMPTS = 5
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _aware(moment: datetime, name: str) -> datetime:

@@ -17,12 +17,13 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clock import utc_now
 from bot.store.models import OutboxItem
 from bot.store.store import Store
 from bot.views.blocks import Message
@@ -64,10 +65,6 @@ class Delivered:
     ts: str | None
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Deliverer:
     def __init__(
         self,
@@ -77,7 +74,7 @@ class Deliverer:
         *,
         owner: str,
         options: WatchOptions | None = None,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         claim_for: timedelta = timedelta(minutes=2),
         rng: random.Random | None = None,
     ) -> None:

@@ -15,9 +15,10 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from bot.clock import utc_now
 from bot.dms.client import DmsClient
 from bot.dms.errors import DmsError, DmsNotFound
 from bot.dms.models import Task
@@ -28,10 +29,6 @@ from bot.watch.options import WatchOptions
 from bot.watch.transitions import Finished, finished_tasks, still_running, wants
 
 log = logging.getLogger("kafka_tasks.watch")
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -58,7 +55,7 @@ class Poller:
         *,
         owner: str,
         options: WatchOptions | None = None,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.dms = dms
         self.store = store

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
+from bot.clock import utc_now
 from bot.conversation import Conversation
 from bot.dms.models import Task
 from bot.store.models import OutboxItem
@@ -25,16 +26,12 @@ from bot.views.watching import (
 )
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class OutboxRenderer:
     def __init__(
         self,
         conversation: Conversation,
         tz: tzinfo,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.conversation = conversation
         self.tz = tz
