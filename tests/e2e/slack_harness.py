@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import socket
 import tempfile
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -21,7 +23,7 @@ from bot.simulator import (
     Simulator,
     SimulatorConfig,
 )
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import Call, FakeSlack
 from tests.fakes.slack_requests import SlackSender
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
@@ -106,3 +108,47 @@ async def _until_listening(port: int, server: asyncio.Task[None]) -> None:
         await writer.wait_closed()
         return
     raise AssertionError("the bot did not start listening")
+
+
+# -- reading what the bot posted ---------------------------------------------------
+
+
+def walk(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, dict):
+        yield value
+        for child in value.values():
+            yield from walk(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from walk(child)
+
+
+def text_of(call: Call) -> str:
+    """Every piece of text a user would read in a posted message."""
+    parts = [str(call.args.get("text") or "")]
+    parts += [
+        str(node["text"])
+        for node in walk(call.args.get("blocks") or [])
+        if isinstance(node.get("text"), str)
+    ]
+    return "\n".join(parts)
+
+
+def buttons_of(call: Call) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for node in walk(call.args.get("blocks") or []):
+        if node.get("type") == "button":
+            found.setdefault(str(node["action_id"]), []).append(node)
+    return found
+
+
+async def final_response(slack: FakeSlack, name: str) -> Call:
+    """The last response_url post named ``name``, once it is an answer, not a placeholder."""
+    deadline = time.monotonic() + 30
+    while True:
+        mine = [c for c in slack.calls_to("response_url") if c.args.get("name") == name]
+        if mine and "Looking up" not in text_of(mine[-1]):
+            return mine[-1]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no answer posted to response_url {name!r}: {mine}")
+        await asyncio.sleep(0.02)

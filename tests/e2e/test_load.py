@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from tests.e2e.slack_harness import RunningBot, running_bot
-from tests.e2e.test_slack_bot import text_of
+from tests.e2e.slack_harness import RunningBot, running_bot, text_of
 from tests.fakes.slack import Call, FakeSlack
 
 COMMANDS = 1_000

@@ -28,8 +28,14 @@ from slack_sdk import signature
 
 from bot import actions
 from bot.conversation import Conversation
-from tests.e2e.slack_harness import SIGNING_SECRET, RunningBot, running_bot
-from tests.e2e.test_slack_bot import buttons_of, final_response, text_of
+from tests.e2e.slack_harness import (
+    SIGNING_SECRET,
+    RunningBot,
+    buttons_of,
+    final_response,
+    running_bot,
+    text_of,
+)
 from tests.fakes.slack_requests import VERIFICATION_TOKEN
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -162,7 +168,7 @@ def sign(body: bytes, timestamp: int, secret: str = SIGNING_SECRET) -> dict[str,
 
 
 async def answered_at(bot: RunningBot, name: str) -> str:
-    return text_of(await final_response(bot, name))
+    return text_of(await final_response(bot.slack, name))
 
 
 # -- replay ---------------------------------------------------------------------------
@@ -183,7 +189,7 @@ async def _mention(bot: RunningBot) -> None:
 
 async def _button(bot: RunningBot) -> None:
     await _slash(bot)
-    [refresh] = buttons_of(await final_response(bot, "r"))[actions.REFRESH]
+    [refresh] = buttons_of(await final_response(bot.slack, "r"))[actions.REFRESH]
     reply = await bot.sender.action(
         actions.REFRESH,
         refresh["value"],

@@ -25,8 +25,14 @@ from bot import actions
 from bot.config import Settings
 from bot.serve import serve
 from bot.simulator import DEMO_PROJECT_ID, Simulator, SimulatorConfig
-from tests.e2e.slack_harness import RunningBot, free_port, running_bot
-from tests.e2e.test_slack_bot import buttons_of, final_response, text_of
+from tests.e2e.slack_harness import (
+    RunningBot,
+    buttons_of,
+    final_response,
+    free_port,
+    running_bot,
+    text_of,
+)
 from tests.e2e.test_socket_mode import mention_payload, slash_payload
 from tests.fakes.slack import Call, FakeSlack
 from tests.fakes.slack_requests import SlackSender
@@ -176,7 +182,7 @@ async def secret_bot(
 async def slash(bot: RunningBot, sender: SlackSender, text: str, name: str) -> Call:
     reply = await sender.slash(text, response_url=bot.slack.response_url(name))
     assert reply.status_code == 200, text
-    return await final_response(bot, name)
+    return await final_response(bot.slack, name)
 
 
 async def click(
@@ -205,13 +211,13 @@ async def a_working_session(bot: RunningBot, sender: SlackSender) -> None:
     await bot.slack.wait_for("chat.postMessage", 2, ok=True, timeout=15)
 
     await click(bot, sender, answer, actions.REFRESH, "refresh")
-    assert "prod-orders" in text_of(await final_response(bot, "refresh"))
+    assert "prod-orders" in text_of(await final_response(bot.slack, "refresh"))
     await click(bot, sender, resets, actions.DETAILS, "details")
-    assert "resetPassword" in text_of(await final_response(bot, "details"))
+    assert "resetPassword" in text_of(await final_response(bot.slack, "details"))
     await click(bot, sender, answer, actions.SHARE, "share")
     await bot.slack.wait_for("chat.postMessage", 3, ok=True)
     await click(bot, sender, answer, actions.SUBSCRIBE, "subscribe")
-    assert "prod-orders" in text_of(await final_response(bot, "subscribe"))
+    assert "prod-orders" in text_of(await final_response(bot.slack, "subscribe"))
     await slash(bot, sender, "subscribe prod-payments failed", "subscribe-typed")
     assert "prod-payments" in text_of(await slash(bot, sender, "subscriptions", "listed"))
 

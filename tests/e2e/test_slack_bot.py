@@ -6,18 +6,22 @@ simulator, sends what Slack would send, and reads what the bot posted back.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
 from bot import actions
 from bot.simulator import SimulatorConfig
-from tests.e2e.slack_harness import RunningBot, running_bot
+from tests.e2e.slack_harness import (
+    RunningBot,
+    buttons_of,
+    final_response,
+    running_bot,
+    text_of,
+)
 from tests.fakes.slack import Call
 
 
@@ -27,52 +31,11 @@ async def bot() -> AsyncIterator[RunningBot]:
         yield running
 
 
-def walk(value: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(value, dict):
-        yield value
-        for child in value.values():
-            yield from walk(child)
-    elif isinstance(value, list):
-        for child in value:
-            yield from walk(child)
-
-
-def text_of(call: Call) -> str:
-    """Every piece of text a user would read in a posted message."""
-    parts = [str(call.args.get("text") or "")]
-    parts += [
-        str(node["text"])
-        for node in walk(call.args.get("blocks") or [])
-        if isinstance(node.get("text"), str)
-    ]
-    return "\n".join(parts)
-
-
-def buttons_of(call: Call) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = {}
-    for node in walk(call.args.get("blocks") or []):
-        if node.get("type") == "button":
-            found.setdefault(str(node["action_id"]), []).append(node)
-    return found
-
-
-async def final_response(bot: RunningBot, name: str) -> Call:
-    """The last response_url post named ``name``, once it is an answer, not a placeholder."""
-    deadline = time.monotonic() + 30
-    while True:
-        mine = [c for c in bot.slack.calls_to("response_url") if c.args.get("name") == name]
-        if mine and "Looking up" not in text_of(mine[-1]):
-            return mine[-1]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no answer posted to response_url {name!r}: {mine}")
-        await asyncio.sleep(0.02)
-
-
 async def slash_answer(bot: RunningBot, text: str, name: str = "slash") -> Call:
     response_url = bot.slack.response_url(name)
     reply = await bot.sender.slash(text, response_url=response_url)
     assert reply.status_code == 200
-    return await final_response(bot, name)
+    return await final_response(bot.slack, name)
 
 
 async def test_slash_command_answers_ephemerally_with_a_summary_and_buttons(
@@ -150,7 +113,7 @@ async def test_buttons_on_an_ephemeral_answer_replace_it_through_response_url(
         ephemeral=True,
         response_url=bot.slack.response_url("refresh"),
     )
-    refreshed = await final_response(bot, "refresh")
+    refreshed = await final_response(bot.slack, "refresh")
     assert refreshed.args.get("replace_original") is True
     assert "prod-orders" in text_of(refreshed)
 
@@ -252,7 +215,7 @@ async def test_ambiguous_name_offers_the_candidates_as_buttons(bot: RunningBot) 
         ephemeral=True,
         response_url=bot.slack.response_url("pick"),
     )
-    picked = await final_response(bot, "pick")
+    picked = await final_response(bot.slack, "pick")
     assert "staging-orders" in text_of(picked)
     assert "last 1h" in text_of(picked)
 
@@ -282,7 +245,7 @@ async def test_dms_down_gives_the_request_id_and_a_retry_button(bot: RunningBot)
     await bot.sender.action(
         actions.RETRY, retry["value"], ephemeral=True, response_url=bot.slack.response_url("retry")
     )
-    retried = await final_response(bot, "retry")
+    retried = await final_response(bot.slack, "retry")
     assert "prod-orders" in text_of(retried)
     assert actions.RETRY not in buttons_of(retried)
 

@@ -26,13 +26,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings, SettingsError
 from bot.serve import serve
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator, SimulatorConfig
-from tests.e2e.slack_harness import free_port
+from tests.e2e.slack_harness import final_response, free_port, text_of
 from tests.fakes.slack import (
     FAKE_APP_ID,
     FAKE_BOT_USER_ID,
     FAKE_TEAM_DOMAIN,
     FAKE_TEAM_ID,
-    Call,
     FakeSlack,
 )
 
@@ -178,32 +177,6 @@ def mention_payload(text: str, *, ts: str) -> dict[str, Any]:
         "is_ext_shared_channel": False,
         "event_context": f"4-{secrets.token_hex(16)}",
     }
-
-
-def text_of(call: Call) -> str:
-    """The message's text and every text in its blocks, flattened."""
-    parts = [str(call.args.get("text") or "")]
-    pending: list[Any] = [call.args.get("blocks") or []]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("text"), str):
-                parts.append(node["text"])
-            pending.extend(node.values())
-        elif isinstance(node, list):
-            pending.extend(node)
-    return "\n".join(parts)
-
-
-async def final_response(slack: FakeSlack, name: str) -> Call:
-    """The last post to response_url ``name`` once it is the answer, not the placeholder."""
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        mine = [c for c in slack.calls_to("response_url") if c.args.get("name") == name]
-        if mine and "Looking up" not in text_of(mine[-1]):
-            return mine[-1]
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"no answer posted to response_url {name!r}")
 
 
 async def test_healthz_reports_the_socket_connected(bot: SocketBot) -> None:

@@ -13,8 +13,7 @@ import pytest
 
 from bot.simulator import ManualClock
 from bot.store.store import Store
-from tests.e2e.slack_harness import RunningBot, running_bot
-from tests.e2e.test_slack_bot import final_response, text_of
+from tests.e2e.slack_harness import RunningBot, final_response, running_bot, text_of
 
 FAST = {"KAFKA_TASKS_POLL_FAST": "1", "KAFKA_TASKS_POLL_SLOW": "1"}
 
@@ -40,7 +39,7 @@ async def until(check: Callable[[], Any], *, what: str = "") -> Any:
 
 async def slash(bot: RunningBot, text: str, name: str) -> str:
     await bot.sender.slash(text, response_url=bot.slack.response_url(name))
-    return text_of(await final_response(bot, name))
+    return text_of(await final_response(bot.slack, name))
 
 
 def instance_id(bot: RunningBot, name: str) -> str:
@@ -149,10 +148,10 @@ async def test_running_tasks_in_a_visible_answer_are_followed_in_its_thread(
 
 async def test_the_subscribe_button_on_an_answer_subscribes_the_channel(bot: RunningBot) -> None:
     from bot import actions
-    from tests.e2e.test_slack_bot import buttons_of
+    from tests.e2e.slack_harness import buttons_of
 
     await bot.sender.slash("prod-orders last 1h", response_url=bot.slack.response_url("a"))
-    answer = await final_response(bot, "a")
+    answer = await final_response(bot.slack, "a")
     [button] = buttons_of(answer)[actions.SUBSCRIBE]
     await bot.sender.action(
         actions.SUBSCRIBE,
@@ -160,7 +159,7 @@ async def test_the_subscribe_button_on_an_answer_subscribes_the_channel(bot: Run
         ephemeral=True,
         response_url=bot.slack.response_url("sub"),
     )
-    confirmed = text_of(await final_response(bot, "sub"))
+    confirmed = text_of(await final_response(bot.slack, "sub"))
     assert "prod-orders" in confirmed
     store = Store.open(bot.database_url)
     try:
