@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.upstream import simulator_process
 from bot.dms.auth import Credentials
 from bot.dms.client import ClientOptions, DmsClient
-from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK
+from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, ManualClock
 from bot.store.models import Subscription
 from bot.store.store import Store
 from bot.watch.options import WatchOptions
@@ -55,12 +55,13 @@ async def _measure(instances: int, latency_ms: float) -> CycleResult:
                 )
             creds = Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID)
             async with DmsClient.create(sim.url, creds, options=ClientOptions(cache_ttl=0)) as dms:
-                poller = Poller(dms, store, owner="bench", options=options)
+                clock = ManualClock(datetime.now(UTC))
+                poller = Poller(dms, store, owner="bench", options=options, clock=clock.now)
                 t0 = time.perf_counter()
                 await poller.cycle()
                 first = time.perf_counter() - t0
-                # The next cycle of every instance, due at once (as after the interval).
-                poller._next_due.clear()
+                # The next cycle, when every instance is due again.
+                clock.advance(options.slow_interval)
                 cpu0, t0 = time.process_time(), time.perf_counter()
                 await poller.cycle()
                 idle = time.perf_counter() - t0
