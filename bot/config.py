@@ -15,10 +15,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.access import Policy
+from bot.config_file import Account, ConfigFile, ConfigFileError, load_config_file
 from bot.dms.auth import Credentials
 from bot.dms.client import ClientOptions
 from bot.dms.endpoints import UnknownRegion, endpoint_for_region
+from bot.dms.fleet import Alias
+from bot.i18n import Lang
 from bot.watch.options import WatchOptions
+
+# The name of the one account set up by HUAWEICLOUD_SDK_* alone (no config file
+# accounts): what name@account would take, though with one account nothing needs it.
+ENV_ACCOUNT = "default"
 
 SECRET_FIELDS = frozenset(
     {
@@ -51,6 +59,8 @@ class Settings:
     port_set: bool = False
     # This replica's name in leases; None: the platform's DYNO, else host:port.
     replica_id: str | None = None
+    # A file the audit log is also written to, one JSON object a line; None: the log only.
+    audit_log: str | None = None
     huawei_ak: str | None = None
     huawei_sk: str | None = None
     huawei_project_id: str | None = None
@@ -61,6 +71,8 @@ class Settings:
     default_tz: str = "UTC"
     dms: ClientOptions = field(default_factory=ClientOptions)
     watch: WatchOptions = field(default_factory=WatchOptions)
+    # kafka-tasks.toml, when KAFKA_TASKS_CONFIG names one (its repr holds no secret).
+    config: ConfigFile | None = None
 
     def __repr__(self) -> str:
         shown = []
@@ -81,7 +93,53 @@ class Settings:
     @property
     def demo_mode(self) -> bool:
         """No Huawei credentials: the built-in simulator answers instead of DMS."""
+        if self.config is not None and self.config.accounts:
+            return False
         return not (self.huawei_ak or self.huawei_sk)
+
+    def accounts(self) -> tuple[Account, ...]:
+        """The DMS accounts to open: the config file's when it has some, else the one
+        of the HUAWEICLOUD_SDK_* variables; none in demo mode."""
+        if self.config is not None and self.config.accounts:
+            return self.config.accounts
+        if self.demo_mode:
+            return ()
+        return (
+            Account(
+                name=ENV_ACCOUNT,
+                credentials=self.credentials(),
+                region=self.huawei_region,
+                endpoint=self.dms_endpoint,
+                security_token_env=(
+                    "HUAWEICLOUD_SDK_SECURITY_TOKEN" if self.huawei_security_token else None
+                ),
+            ),
+        )
+
+    @property
+    def default_account(self) -> str:
+        """The account an instance id found in no listing is asked about."""
+        if self.config is not None and self.config.default_account:
+            return self.config.default_account
+        return ENV_ACCOUNT
+
+    @property
+    def aliases(self) -> tuple[Alias, ...]:
+        return self.config.aliases if self.config is not None else ()
+
+    @property
+    def policy(self) -> Policy:
+        """The access rules: the config file's ``[access]``; none: everyone may."""
+        if self.config is not None and self.config.policy is not None:
+            return self.config.policy
+        return Policy()
+
+    @property
+    def default_lang(self) -> Lang:
+        """For users whose Slack locale is unknown, and the shell."""
+        if self.config is not None and self.config.language:
+            return self.config.language
+        return "en"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -142,13 +200,24 @@ class Settings:
                 return default
             return value
 
+        config: ConfigFile | None = None
+        config_path = text("KAFKA_TASKS_CONFIG")
+        if config_path:
+            try:
+                config = load_config_file(Path(config_path), env)
+            except ConfigFileError as exc:
+                problems.extend(exc.messages)
+        # Accounts in the file replace the HUAWEICLOUD_SDK_* one: its variables are not
+        # checked then (an account's ak_env may well name HUAWEICLOUD_SDK_AK).
+        env_account = not (config is not None and config.accounts)
+
         ak, sk = text("HUAWEICLOUD_SDK_AK"), text("HUAWEICLOUD_SDK_SK")
         project = text("HUAWEICLOUD_SDK_PROJECT_ID")
         region, endpoint = text("HUAWEICLOUD_REGION"), text("DMS_ENDPOINT")
-        if bool(ak) != bool(sk):
+        if env_account and bool(ak) != bool(sk):
             missing = "HUAWEICLOUD_SDK_SK" if ak else "HUAWEICLOUD_SDK_AK"
             problems.append(f"{missing} is missing (the AK and SK are set together)")
-        if ak and sk:
+        if env_account and ak and sk:
             if not project:
                 problems.append(
                     "HUAWEICLOUD_SDK_PROJECT_ID is missing (the project of the region the "
@@ -156,17 +225,17 @@ class Settings:
                 )
             if not region and not endpoint:
                 problems.append("set HUAWEICLOUD_REGION (e.g. cn-north-4) or DMS_ENDPOINT")
-        if region and not endpoint:
+        if env_account and region and not endpoint:
             try:
                 endpoint_for_region(region)
             except UnknownRegion as exc:
                 problems.append(str(exc))
-        if endpoint and not endpoint.startswith(("https://", "http://")):
+        if env_account and endpoint and not endpoint.startswith(("https://", "http://")):
             problems.append(f"DMS_ENDPOINT must be a URL starting with https://, got {endpoint!r}")
         slack_url = text("SLACK_API_URL") or "https://slack.com/api/"
         if not slack_url.startswith(("https://", "http://")):
             problems.append(f"SLACK_API_URL must be a URL, got {slack_url!r}")
-        tz = text("KAFKA_TASKS_TZ") or "UTC"
+        tz = text("KAFKA_TASKS_TZ") or (config.timezone if config else None) or "UTC"
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
@@ -220,6 +289,7 @@ class Settings:
             port=int(port),
             port_set=text("PORT") is not None,
             replica_id=text("KAFKA_TASKS_REPLICA_ID") or text("DYNO"),
+            audit_log=text("KAFKA_TASKS_AUDIT_LOG"),
             huawei_ak=ak,
             huawei_sk=sk,
             huawei_project_id=project,
@@ -230,4 +300,5 @@ class Settings:
             default_tz=tz,
             dms=dms,
             watch=watch,
+            config=config,
         )

@@ -1,14 +1,20 @@
-"""Opens the DMS side for a run: real DMS from settings, or the simulator in demo mode."""
+"""Opens the DMS side for a run: real DMS from settings, or the simulator in demo mode.
+
+Either way the rest of the bot gets a ``Fleet``: one client per configured account
+(one account, from the environment or the config file, behaves as that client alone).
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.dms.auth import Credentials
 from bot.dms.client import DmsClient
+from bot.dms.fleet import Fleet, Member
+from bot.metrics import Metrics
 
 DEMO_NOTE = (
     "No Huawei credentials set (HUAWEICLOUD_SDK_AK/SK): answering from the built-in DMS "
@@ -18,7 +24,7 @@ DEMO_NOTE = (
 
 @dataclass(frozen=True)
 class DmsSession:
-    client: DmsClient
+    client: Fleet
     demo: bool
 
     @property
@@ -27,16 +33,25 @@ class DmsSession:
 
 
 @asynccontextmanager
-async def open_dms(settings: Settings) -> AsyncIterator[DmsSession]:
-    if not settings.demo_mode:
-        client = DmsClient.create(
-            settings.endpoint(),
-            settings.credentials(),
-            options=settings.dms,
-            where=settings.where(),
-        )
-        async with client:
-            yield DmsSession(client, demo=False)
+async def open_dms(
+    settings: Settings, *, metrics: Metrics | None = None
+) -> AsyncIterator[DmsSession]:
+    accounts = settings.accounts()
+    if accounts:
+        async with AsyncExitStack() as opened:
+            members = []
+            for account in accounts:
+                client = DmsClient.create(
+                    account.base_url(),
+                    account.credentials,
+                    options=settings.dms,
+                    where=account.where,
+                    metrics=metrics,
+                )
+                await opened.enter_async_context(client)
+                members.append(Member(account.name, client, region=account.region or ""))
+            fleet = Fleet(members, default=settings.default_account, aliases=settings.aliases)
+            yield DmsSession(fleet, demo=False)
         return
 
     # Imported here: only demo mode needs the simulator's server and data generator.
@@ -48,6 +63,10 @@ async def open_dms(settings: Settings) -> AsyncIterator[DmsSession]:
             Credentials(ak=DEMO_AK, sk=DEMO_SK, project_id=DEMO_PROJECT_ID),
             options=settings.dms,
             where="the demo simulator",
+            metrics=metrics,
         )
         async with client:
-            yield DmsSession(client, demo=True)
+            # The aliases of a file without accounts name the environment's one, which
+            # the simulator stands in for.
+            fleet = Fleet([Member(settings.default_account, client)], aliases=settings.aliases)
+            yield DmsSession(fleet, demo=True)

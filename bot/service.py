@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.commands import TaskLookup, TasksQuery
-from bot.dms.client import DmsClient
 from bot.dms.errors import DmsNotFound, UnknownInstance, UnknownTask
 from bot.dms.models import Instance, Task, TaskList
+from bot.dms.source import Dms
+from bot.i18n import LANGS
+from bot.i18n.labels import task_label
 from bot.timewindow import TimeWindow
 
 
@@ -46,13 +48,19 @@ class TaskAnswer:
 
 
 def name_matches(name: str, glob: str | None) -> bool:
-    """A glob with wildcards matches whole names; plain text matches anywhere in one."""
+    """A glob with wildcards matches whole names; plain text matches anywhere in one.
+
+    Matched against DMS's name and against the names the bot shows for it in each
+    language: someone who reads "Scale instance" or "扩容实例" types that, not
+    ``extendInstance``.
+    """
     if not glob:
         return True
     pattern = glob.lower()
+    names = {name.lower(), *(task_label(name, lang).lower() for lang in LANGS)}
     if any(ch in pattern for ch in "*?["):
-        return fnmatch.fnmatchcase(name.lower(), pattern)
-    return pattern in name.lower()
+        return any(fnmatch.fnmatchcase(n, pattern) for n in names)
+    return any(pattern in n for n in names)
 
 
 def filter_tasks(
@@ -68,15 +76,18 @@ def filter_tasks(
 INSTANCE_NOT_FOUND = "DMS.00404022"
 
 
-def _missing_instance(exc: DmsNotFound, asked: str, client: DmsClient) -> Exception:
+def _missing_instance(exc: DmsNotFound, asked: str, client: Dms) -> Exception:
     """A 404 for an id we passed through unlisted: name it as the user typed it."""
     if exc.error_code == INSTANCE_NOT_FOUND:
         return UnknownInstance(asked, client.where, request_id=exc.request_id)
     return exc
 
 
-async def answer_tasks(client: DmsClient, query: TasksQuery, *, fresh: bool = False) -> TasksAnswer:
-    instance = await client.resolve(query.instance)
+async def answer_tasks(
+    client: Dms, query: TasksQuery, *, fresh: bool = False, instance: Instance | None = None
+) -> TasksAnswer:
+    """``instance``: already resolved from ``query.instance`` (by the access check)."""
+    instance = instance or await client.resolve(query.instance)
     try:
         listing = await client.list_tasks(instance.instance_id, query.window, fresh=fresh)
     except DmsNotFound as exc:
@@ -91,8 +102,10 @@ async def answer_tasks(client: DmsClient, query: TasksQuery, *, fresh: bool = Fa
     )
 
 
-async def answer_task(client: DmsClient, lookup: TaskLookup) -> TaskAnswer:
-    instance = await client.resolve(lookup.instance)
+async def answer_task(
+    client: Dms, lookup: TaskLookup, *, instance: Instance | None = None
+) -> TaskAnswer:
+    instance = instance or await client.resolve(lookup.instance)
     try:
         task = await client.get_task(instance.instance_id, lookup.task_id)
     except DmsNotFound as exc:
@@ -103,7 +116,7 @@ async def answer_task(client: DmsClient, lookup: TaskLookup) -> TaskAnswer:
     return TaskAnswer(instance=instance, task=task)
 
 
-async def existing_instance(client: DmsClient, name_or_id: str) -> Instance:
+async def existing_instance(client: Dms, name_or_id: str) -> Instance:
     """An instance that DMS confirms exists: an id not in the listing is checked with a
     one-second look at its tasks, so nothing is set up for an instance that is not."""
     instance = await client.resolve(name_or_id)

@@ -115,6 +115,8 @@ class UnknownInstance(ResolveError):
 class UnknownTask(ResolveError):
     def __init__(self, task_id: str, instance_name: str) -> None:
         self.task_id = task_id
+        # Kept so the message can be said again in another language (bot.i18n.errors).
+        self.instance_name = instance_name
         super().__init__(
             f'No task "{task_id}" on {instance_name}. Task ids are shown in each task\'s '
             f"Details and by `{instance_name} last 24h`."
@@ -128,6 +130,23 @@ class AmbiguousInstance(ResolveError):
         self.candidates = tuple(candidates)
         listed = ", ".join(f"{n} ({i})" for n, i in self.candidates)
         super().__init__(f'"{name}" matches several instances: {listed}. Use the full name or id.')
+
+
+class UnknownPlace(ResolveError):
+    """``name@x`` where x is neither a configured account nor one of their regions."""
+
+    def __init__(
+        self, wanted: str, place: str, accounts: Sequence[str], regions: Sequence[str]
+    ) -> None:
+        self.name = wanted
+        self.place = place
+        known = f"accounts: {', '.join(accounts)}"
+        if regions:
+            known += f"; regions: {', '.join(regions)}"
+        super().__init__(
+            f'"{place}" in "{wanted}" is not an account or a region the bot knows ({known}). '
+            "Write <instance>@<account> or <instance>@<region>."
+        )
 
 
 def body_fields(body: object) -> tuple[str | None, str | None]:

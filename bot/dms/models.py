@@ -175,6 +175,15 @@ class Instance:
     type: str = ""
     description: str = ""
     created_at: datetime | None = None
+    # Which configured account and region the instance lives in. Set only when several
+    # accounts are configured (by bot.dms.fleet): with one, answers read as before.
+    account: str = ""
+    region: str = ""
+
+    @property
+    def label(self) -> str:
+        """How to name the instance so that it is unique across accounts."""
+        return f"{self.name}@{self.account}" if self.account else self.name
 
     @classmethod
     def from_api(cls, data: Mapping[str, JsonValue]) -> Instance:

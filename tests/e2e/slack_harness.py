@@ -6,7 +6,7 @@ import asyncio
 import socket
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +42,10 @@ class RunningBot:
         async with httpx.AsyncClient() as client:
             return await client.get(self.url.replace("/slack/events", "/healthz"))
 
+    async def metrics(self) -> httpx.Response:
+        async with httpx.AsyncClient() as client:
+            return await client.get(self.url.replace("/slack/events", "/metrics"))
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -57,7 +61,9 @@ async def running_bot(
     tz: str = "UTC",
     database_url: str | None = None,
     clock: ManualClock | None = None,
-    extra: dict[str, str] | None = None,
+    # Settings over the defaults; a function of the started simulator when they need
+    # its URL (a config file naming it as one of several accounts).
+    extra: dict[str, str] | Callable[[Simulator], dict[str, str]] | None = None,
 ) -> AsyncIterator[RunningBot]:
     scratch = tempfile.TemporaryDirectory(prefix="kafka-tasks-")
     async with (
@@ -78,7 +84,7 @@ async def running_bot(
                 "DMS_ENDPOINT": sim.url,
                 "KAFKA_TASKS_TZ": tz,
                 "DATABASE_URL": db,
-                **(extra or {}),
+                **((extra(sim) if callable(extra) else extra) or {}),
             }
         )
         stop = asyncio.Event()
