@@ -12,9 +12,11 @@ import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from cachetools import TTLCache
+
+from bot.metrics import CacheName, Metrics
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -34,10 +36,16 @@ class SingleFlightCache(Generic[K, V]):
         ttl: float,
         maxsize: int = 1024,
         timer: Callable[[], float] = time.monotonic,
+        name: CacheName | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._cache: TTLCache[K, V] = TTLCache(maxsize=maxsize, ttl=ttl, timer=timer)
         self._inflight: dict[K, asyncio.Future[V]] = {}
         self.stats = CacheStats()
+        # Counted only when named: the cache metrics are about the DMS caches, not every
+        # user of this class (Slack user time zones, say).
+        self._metrics = metrics
+        self._name = name
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -63,17 +71,28 @@ class SingleFlightCache(Generic[K, V]):
                 pass
             else:
                 self.stats.hits += 1
+                self._count("hit")
                 return value, True
         future = self._inflight.get(key)
         if future is not None:
             self.stats.joins += 1
+            self._count("join")
             # shield: one waiter giving up must not cancel the load for the others.
             return await asyncio.shield(future), False
         self.stats.misses += 1
+        self._count("miss")
         future = asyncio.ensure_future(load())
         self._inflight[key] = future
         future.add_done_callback(lambda done: self._settle(key, done))
         return await asyncio.shield(future), False
+
+    def _count(self, event: Literal["hit", "miss", "join"]) -> None:
+        if self._metrics is None or self._name is None:
+            return
+        if event == "join":
+            self._metrics.singleflight_join(self._name)
+        else:
+            self._metrics.cache_request(self._name, hit=event == "hit")
 
     def _settle(self, key: K, future: asyncio.Future[V]) -> None:
         if self._inflight.get(key) is future:

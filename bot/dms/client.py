@@ -9,11 +9,10 @@ fetched concurrently, bounded, because the API only pages by index and answering
 from __future__ import annotations
 
 import asyncio
-import difflib
 import json
 import logging
 import random
-import re
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,22 +24,22 @@ from bot.clock import utc_now
 from bot.dms.auth import AkSkAuth, Credentials, canonical_query
 from bot.dms.cache import SingleFlightCache, bucket_window
 from bot.dms.errors import (
-    AmbiguousInstance,
     DmsError,
     DmsNotFound,
     DmsProtocolError,
     DmsThrottled,
     DmsUnavailable,
-    UnknownInstance,
     from_response,
 )
 from bot.dms.models import Instance, Task, TaskList
+from bot.dms.resolve import pick_instance
+from bot.dms.trace import note_request_id
 from bot.dms.transport import AiohttpTransport
+from bot.metrics import Metrics, Operation, error_code_label
 
 log = logging.getLogger("kafka_tasks.dms")
 
 API_TIME_FORMAT = "%Y%m%d%H%M%S"
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 INSTANCE_PAGE = 50  # ListInstances' documented maximum
 
 
@@ -96,6 +95,7 @@ class DmsClient:
         clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._http = http
         self.project_id = project_id
@@ -104,11 +104,14 @@ class DmsClient:
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random()
+        self._metrics = metrics
         self.task_cache: SingleFlightCache[tuple[str, datetime, datetime], TaskList] = (
-            SingleFlightCache(ttl=self.options.cache_ttl, maxsize=512)
+            SingleFlightCache(
+                ttl=self.options.cache_ttl, maxsize=512, name="tasks", metrics=metrics
+            )
         )
         self._instances: SingleFlightCache[str, tuple[Instance, ...]] = SingleFlightCache(
-            ttl=self.options.names_ttl, maxsize=4
+            ttl=self.options.names_ttl, maxsize=4, name="instances", metrics=metrics
         )
         self.upstream_requests = 0
 
@@ -123,6 +126,7 @@ class DmsClient:
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> DmsClient:
         opts = options or ClientOptions()
         http = httpx.AsyncClient(
@@ -143,6 +147,7 @@ class DmsClient:
             where=where,
             clock=clock,
             sleep=sleep,
+            metrics=metrics,
         )
 
     async def aclose(self) -> None:
@@ -303,6 +308,7 @@ class DmsClient:
         body, request_id = await self._get(
             f"/v2/{self.project_id}/instances/{instance_id}/tasks",
             {"start": str(start), "limit": str(limit), **query},
+            "list_tasks",
         )
         return self._parse_tasks(body, request_id)
 
@@ -333,7 +339,7 @@ class DmsClient:
 
     async def get_task(self, instance_id: str, task_id: str) -> Task:
         body, request_id = await self._get(
-            f"/v2/{self.project_id}/instances/{instance_id}/tasks/{task_id}", {}
+            f"/v2/{self.project_id}/instances/{instance_id}/tasks/{task_id}", {}, "get_task"
         )
         page = self._parse_tasks(body, request_id)
         for task in page.tasks:
@@ -360,6 +366,7 @@ class DmsClient:
             body, request_id = await self._get(
                 f"/v2/{self.project_id}/instances",
                 {"engine": "kafka", "offset": str(offset), "limit": str(INSTANCE_PAGE)},
+                "list_instances",
             )
             raw = body.get("instances") if isinstance(body, Mapping) else None
             if not isinstance(raw, list):
@@ -383,31 +390,18 @@ class DmsClient:
 
     async def resolve(self, name_or_id: str) -> Instance:
         """An instance by id, exact name, then unique fuzzy name match."""
-        wanted = name_or_id.strip()
-        instances = await self.list_instances()
-        for inst in instances:
-            if inst.instance_id == wanted:
-                return inst
-        if _UUID.match(wanted):
-            # Possibly not listable (filters, permissions): let the task call decide.
-            return Instance(instance_id=wanted, name=wanted)
-        exact = [i for i in instances if i.name == wanted] or [
-            i for i in instances if i.name.lower() == wanted.lower()
-        ]
-        if len(exact) == 1:
-            return exact[0]
-        fuzzy = exact or [i for i in instances if wanted.lower() in i.name.lower()]
-        if len(fuzzy) == 1:
-            return fuzzy[0]
-        if fuzzy:
-            raise AmbiguousInstance(wanted, [(i.name, i.instance_id) for i in fuzzy])
-        close = difflib.get_close_matches(wanted, [i.name for i in instances], n=3, cutoff=0.5)
-        raise UnknownInstance(wanted, self.where, close)
+        return pick_instance(name_or_id, await self.list_instances(), where=self.where)
 
     # -- transport ---------------------------------------------------------------------
 
-    async def _get(self, path: str, params: Mapping[str, str]) -> tuple[Any, str | None]:
-        """GET with bounded, jittered retries on 429, 5xx, timeouts and dropped links."""
+    async def _get(
+        self, path: str, params: Mapping[str, str], operation: Operation
+    ) -> tuple[Any, str | None]:
+        """GET with bounded, jittered retries on 429, 5xx, timeouts and dropped links.
+
+        Every attempt is measured on its own (a retry is another call DMS had to answer),
+        and every response's request id is noted for the audit log (bot.dms.trace).
+        """
         opts = self.options
         # The query in its signed (canonical) form, so the signer need not rewrite it.
         query = canonical_query(params.items())
@@ -417,21 +411,28 @@ class DmsClient:
             attempt += 1
             self.upstream_requests += 1
             error: DmsError
+            started = time.perf_counter()
             try:
                 response = await self._http.get(url)
             except httpx.TimeoutException as exc:
+                self._observe(operation, time.perf_counter() - started, "timeout")
                 # Users read this message: the kind of timeout, not a chain of reprs.
                 log.debug("DMS GET %s timed out: %r", path, exc)
                 kind = type(exc).__name__
                 error = DmsUnavailable(f"DMS did not answer within {opts.timeout:g} s ({kind})")
             except httpx.TransportError as exc:
+                self._observe(operation, time.perf_counter() - started, "connection")
                 error = DmsUnavailable(f"the connection to DMS failed ({type(exc).__name__})")
             else:
+                # Measured before the body is parsed: this is DMS's time, not ours.
+                elapsed = time.perf_counter() - started
                 request_id = response.headers.get("X-Request-Id")
+                note_request_id(request_id)
                 if response.status_code == 200:
                     try:
-                        return response.json(), request_id
+                        decoded = response.json()
                     except ValueError:
+                        self._observe(operation, elapsed, "malformed")
                         log.error(
                             "DMS sent a body that is not JSON for %s (request id %s): %r",
                             path,
@@ -444,11 +445,18 @@ class DmsClient:
                             status=200,
                             request_id=request_id,
                         ) from None
+                    self._observe(operation, elapsed)
+                    return decoded, request_id
                 try:
                     body: Any = response.json()
                 except ValueError:
                     body = None
                 error = from_response(response, body)
+                self._observe(
+                    operation,
+                    elapsed,
+                    error_code_label(error.error_code, status=response.status_code),
+                )
                 if not isinstance(error, DmsThrottled | DmsUnavailable):
                     raise error
             delay = self._delay(attempt, error)
@@ -463,6 +471,13 @@ class DmsClient:
                 delay,
             )
             await self._sleep(delay)
+
+    def _observe(self, operation: Operation, seconds: float, error: str | None = None) -> None:
+        if self._metrics is None:
+            return
+        self._metrics.upstream(operation, seconds)
+        if error is not None:
+            self._metrics.upstream_error(error)
 
     def _delay(self, attempt: int, error: DmsError) -> float | None:
         opts = self.options

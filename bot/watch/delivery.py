@@ -23,7 +23,9 @@ from typing import Any, Protocol
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.audit import AuditEvent, AuditLog, AuditResult
 from bot.clock import utc_now
+from bot.metrics import Metrics
 from bot.store.models import OutboxItem
 from bot.store.store import Store
 from bot.views.blocks import Message
@@ -77,8 +79,11 @@ class Deliverer:
         clock: Callable[[], datetime] = utc_now,
         claim_for: timedelta = timedelta(minutes=2),
         rng: random.Random | None = None,
+        metrics: Metrics | None = None,
+        audit: AuditLog | None = None,
     ) -> None:
         self.store = store
+        self._audit = audit
         self.slack = slack
         self.renderer = renderer
         self.owner = owner
@@ -86,6 +91,7 @@ class Deliverer:
         self._clock = clock
         self._claim_for = claim_for
         self._rng = rng or random.Random()
+        self._metrics = metrics
         self.retries = 0
 
     async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -103,12 +109,26 @@ class Deliverer:
             except Exception:
                 log.exception("delivery round failed")
                 delivered = 0
+            await self._measure_depth()
             if delivered:
                 continue  # more may be waiting behind what was just delivered
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
                     stop.wait(), timeout=self.options.delivery_interval.total_seconds()
                 )
+
+    async def _measure_depth(self) -> None:
+        """The outbox depth after each round: one count over the undelivered rows (a
+        partial index), and only when someone reads it."""
+        if self._metrics is None:
+            return
+        try:
+            depth: int = await self._db(self.store.outbox_depth)
+        except Exception:
+            # A metric must not stop delivery; the round's own errors are logged above.
+            log.debug("could not measure the outbox depth", exc_info=True)
+            return
+        self._metrics.outbox_depth(depth)
 
     async def deliver_due(self) -> int:
         items: list[OutboxItem] = await self._db(
@@ -149,7 +169,32 @@ class Deliverer:
             if other.id != item.id:
                 await self._db(self.store.mark_delivered, other.id, self.owner, ts)
         await self._db(self.store.mark_delivered, item.id, self.owner, ts)
+        if self._metrics:
+            for row in batch:
+                self._metrics.delivered(row.kind)
+        for row in batch:
+            self._record(row, "delivered", None if covered is None else "found posted")
         return len(batch)
+
+    def _record(self, item: OutboxItem, result: AuditResult, detail: str | None) -> None:
+        """One audit line per notification row: delivered (once), or set aside."""
+        if self._audit is None:
+            return
+        try:
+            payload = json.loads(item.payload)
+        except ValueError:
+            payload = {}
+        self._audit.record(
+            AuditEvent(
+                kind="notification",
+                user=None,
+                channel=item.channel,
+                what=item.kind,
+                result=result,
+                instance=str(payload.get("instance_id") or "") or None,
+                detail=detail or item.key,
+            )
+        )
 
     async def _batch(self, item: OutboxItem) -> list[OutboxItem]:
         """The rows delivered with this one: a finished-task head and the rows queued
@@ -244,11 +289,14 @@ class Deliverer:
                 error,
             )
             await self._db(self.store.mark_delivered, item.id, self.owner, None)
+            self._record(item, "failed", f"{item.key}: {error}")
             return
         await self._retry_later(item, error, retry_after)
 
     async def _retry_later(self, item: OutboxItem, error: str, retry_after: float | None) -> None:
         self.retries += 1
+        if self._metrics:
+            self._metrics.delivery_retry()
         if retry_after is not None:
             delay = retry_after
         else:

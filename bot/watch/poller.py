@@ -19,9 +19,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import utc_now
-from bot.dms.client import DmsClient
 from bot.dms.errors import DmsError, DmsNotFound
 from bot.dms.models import Task
+from bot.dms.source import Dms
+from bot.metrics import Metrics
 from bot.store.models import FollowedThread
 from bot.store.store import PollView, Store
 from bot.timewindow import TimeWindow
@@ -50,18 +51,20 @@ class CycleReport:
 class Poller:
     def __init__(
         self,
-        dms: DmsClient,
+        dms: Dms,
         store: Store,
         *,
         owner: str,
         options: WatchOptions | None = None,
         clock: Callable[[], datetime] = utc_now,
+        metrics: Metrics | None = None,
     ) -> None:
         self.dms = dms
         self.store = store
         self.owner = owner
         self.options = options or WatchOptions()
         self._clock = clock
+        self._metrics = metrics
         self._next_due: dict[str, datetime] = {}
         self._health: dict[str, _Health] = {}
         self._held: set[str] = set()
@@ -80,6 +83,8 @@ class Poller:
                 except Exception:
                     # The watcher must outlive any one bad cycle; the next one retries.
                     log.exception("poll cycle failed")
+                    if self._metrics:
+                        self._metrics.poll_error()
                 wait = self._until_next_due()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=wait)
@@ -104,29 +109,44 @@ class Poller:
         watched: set[str] = await self._db(self.store.watched_instances)
         for gone in set(self._next_due) - watched:
             del self._next_due[gone]
+            if self._metrics:
+                self._metrics.forget_instance(gone)
         due = sorted(i for i in watched if self._next_due.get(i, now) <= now)
         gate = asyncio.Semaphore(self.options.concurrency)
 
         async def one(instance_id: str) -> None:
             async with gate:
-                await self._poll_if_ours(instance_id, report)
+                # Late by the whole wait: the cycle's start past the due time, and the
+                # queue for the concurrency gate (an instance seen for the first time is
+                # due at once).
+                due_at = self._next_due.get(instance_id, now)
+                late = max(0.0, (self._clock() - due_at).total_seconds())
+                await self._poll_if_ours(instance_id, report, late=late)
 
         await asyncio.gather(*(one(i) for i in due))
         await self._close_expired_threads(report)
         return report
 
-    async def _poll_if_ours(self, instance_id: str, report: CycleReport) -> None:
+    async def _poll_if_ours(
+        self, instance_id: str, report: CycleReport, *, late: float = 0.0
+    ) -> None:
         ours = await self._hold_lease(instance_id)
         if not ours:
+            if self._metrics:
+                self._metrics.forget_instance(instance_id)
             self._held.discard(instance_id)
             report.skipped_leased.append(instance_id)
             # Look again after a slow interval in case the holder goes away.
             self._next_due[instance_id] = self._clock() + self.options.slow_interval
             return
         self._held.add(instance_id)
+        if self._metrics:
+            self._metrics.poll_lag(instance_id, late)
         try:
             busy, queued = await self.poll_instance(instance_id)
         except DmsError as exc:
+            if self._metrics:
+                self._metrics.poll_error()
             report.failed.append(instance_id)
             await self._failed(instance_id, exc)
             return
@@ -221,6 +241,8 @@ class Poller:
                     # Rows of one batch may be delivered together as a digest.
                     "batch": batch,
                     "digest_after": self.options.digest_after,
+                    # Each subscription's own language: one channel may read Chinese.
+                    "lang": sub.language,
                 }
                 key = f"sub:{sub.channel}:{f.task.id}:{f.task.status}"
                 if await self._db(
@@ -253,6 +275,8 @@ class Poller:
                     "instance_id": instance_id,
                     "instance_name": thread.instance_name,
                     "task": task.to_api(),
+                    # The language of whoever asked the question the thread follows.
+                    "lang": query.get("lang", "en"),
                 }
                 key = f"thread:{thread.id}:{task.id}:{task.status}"
                 if await self._db(
@@ -265,7 +289,11 @@ class Poller:
                 ):
                     queued += 1
             # One edit of the parent per cycle brings its summary up to date.
-            parent = {"message_ts": thread.message_ts, "state": query.get("state")}
+            parent = {
+                "message_ts": thread.message_ts,
+                "state": query.get("state"),
+                "lang": query.get("lang", "en"),
+            }
             key = f"parent:{thread.id}:" + ",".join(f"{t.id}={t.status}" for t in done)
             if await self._db(
                 self.store.enqueue, key, thread.channel, None, "parent_update", json.dumps(parent)
@@ -294,6 +322,7 @@ class Poller:
                 "instance_name": thread.instance_name,
                 "still_running": running,
                 "hours": self.options.follow_for.total_seconds() / 3600,
+                "lang": query.get("lang", "en"),
             }
             root = query.get("thread_ts") or thread.message_ts
             if await self._db(
@@ -352,6 +381,11 @@ class Poller:
         self, instance_id: str, kind: str, extra: dict[str, Any], *, stamp: datetime
     ) -> None:
         for sub in await self._db(self.store.subscriptions_for, instance_id):
-            payload = {"instance_id": instance_id, "instance_name": sub.instance_name, **extra}
+            payload = {
+                "instance_id": instance_id,
+                "instance_name": sub.instance_name,
+                "lang": sub.language,
+                **extra,
+            }
             key = f"{kind}:{sub.channel}:{instance_id}:{stamp.isoformat()}"
             await self._db(self.store.enqueue, key, sub.channel, None, kind, json.dumps(payload))

@@ -12,7 +12,8 @@ from datetime import tzinfo
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import Conversation
-from bot.dms.client import DmsClient
+from bot.dms.source import Dms
+from bot.metrics import Metrics
 from bot.store.store import Store
 from bot.watch.delivery import Deliverer
 from bot.watch.options import WatchOptions
@@ -35,7 +36,7 @@ def replica_id(configured: str | None, port: int) -> str:
 
 @asynccontextmanager
 async def watching(
-    dms: DmsClient,
+    dms: Dms,
     store: Store,
     slack: AsyncWebClient,
     conversation: Conversation,
@@ -43,10 +44,20 @@ async def watching(
     tz: tzinfo,
     owner: str,
     options: WatchOptions | None = None,
+    metrics: Metrics | None = None,
 ) -> AsyncIterator[tuple[Poller, Deliverer]]:
     opts = options or WatchOptions()
-    poller = Poller(dms, store, owner=owner, options=opts)
-    deliverer = Deliverer(store, slack, OutboxRenderer(conversation, tz), owner=owner, options=opts)
+    poller = Poller(dms, store, owner=owner, options=opts, metrics=metrics)
+    deliverer = Deliverer(
+        store,
+        slack,
+        OutboxRenderer(conversation, tz),
+        owner=owner,
+        options=opts,
+        metrics=metrics,
+        # Notifications get audit lines beside the commands that set them up.
+        audit=conversation.audit,
+    )
     stop = asyncio.Event()
     tasks = [
         asyncio.create_task(poller.run(stop), name="poller"),
