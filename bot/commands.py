@@ -3,7 +3,7 @@
 ```
 <instance> [window] [status <s>[,<s>]] [name <glob>] [page <n>]
 <instance> task <task-id>
-subscribe <instance> [failed|all] [name <glob>]
+subscribe <instance> [failed|all] [name <glob>] [lang zh|en]
 unsubscribe <instance>
 subscriptions
 instances
@@ -13,19 +13,33 @@ help [topic]
 Filters may come in any order after the instance; the words left over are the window,
 read by ``bot.timewindow``. Anything not understood raises ``CommandError`` quoting the
 part as typed and the nearest valid form; nothing else is ever raised for any text.
+
+The same commands may be written in Simplified Chinese, mixed with English words and
+with or without spaces (``prod-orders最近1小时失败``): ``bot.grammar_zh`` reads them as
+the English words they stand for, so both languages make the very same commands.
+Every error reads in English (``str``) and Chinese (``CommandError.text("zh")``).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Literal, TypeAlias, TypeVar
 
+from bot import grammar_zh
 from bot.dms.models import IN_PROGRESS, TaskStatus
-from bot.timewindow import TimeWindow, WindowError, error_message, parse_window
+from bot.grammar_zh import to_zh
+from bot.i18n import Lang
+from bot.timewindow import (
+    TimeWindow,
+    WindowError,
+    error_message,
+    error_message_zh,
+    parse_window_words,
+)
 
 STATUSES = tuple(status.value for status in TaskStatus)
 MAX_COMMAND_LENGTH = 1000
@@ -44,26 +58,65 @@ _COMMANDS = ("subscribe", "unsubscribe", "subscriptions", "instances", "help")
 _NOT_INSTANCES = frozenset(
     {"last", "since", "from", "between", "today", "yesterday", "task", *_KEYED, *_SHORTCUTS}
 )
-_INSTANCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
+# A name or id, optionally @account or @region (several accounts in kafka-tasks.toml).
+_INSTANCE = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:@[A-Za-z0-9][A-Za-z0-9_-]{0,63})?", re.ASCII
+)
 # Task ids go into a URL path, so nothing that could change the path ("/", "..").
 _TASK_ID = re.compile(r"[A-Za-z0-9_-]{1,128}", re.ASCII)
 _PAGE = re.compile(r"[0-9]{1,6}", re.ASCII)
-_INLINE_KEY = re.compile(rf"({'|'.join(_KEYED)})[:=](.*)", re.IGNORECASE | re.DOTALL)
+# Keys also written glued to their value: "status:failed", "page=2", "lang:zh".
+_INLINE_KEYS = (*_KEYED, "lang")
 _SCOPES: dict[str, Literal["failed", "all"]] = {"failed": "failed", "all": "all"}
+# 中文/英文 arrive here as zh/en, read by bot.grammar_zh after 语言.
+_LANGS: dict[str, Lang] = {"zh": "zh", "en": "en", "cn": "zh", "chinese": "zh", "english": "en"}
 _EXAMPLE_INSTANCE = "prod-orders"
 _EXAMPLE_GLOB = "modify*"
+_READINGS_ZH = {
+    "a command": "命令",
+    "a time window": "时间范围",
+    "a task status": "任务状态",
+    "a subscription option": "订阅选项",
+    "a language": "语言",
+}
 
 
 class CommandError(ValueError):
-    """A command that could not be read: the part not understood and a form that works."""
+    """A command that could not be read: the part not understood and a form that works.
+
+    ``str()`` is the English message; ``text(lang)`` the message in a language, for
+    "zh" with its reason (``why_zh``) and its suggestion written in Chinese.
+    """
 
     def __init__(
-        self, bad: str, suggestion: str, why: str | None = None, *, reading: str = "a command"
+        self,
+        bad: str,
+        suggestion: str,
+        why: str | None = None,
+        *,
+        reading: str = "a command",
+        why_zh: str | None = None,
     ) -> None:
         super().__init__(error_message(bad, suggestion, why, reading=reading))
         self.bad = bad
         self.suggestion = suggestion
         self.why = why
+        self.why_zh = why_zh
+        self.reading = reading
+
+    @property
+    def zh(self) -> str:
+        reading_zh = _READINGS_ZH.get(self.reading, "命令")
+        return error_message_zh(self.bad, self.suggestion, self.why_zh, reading_zh=reading_zh)
+
+    def text(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else str(self)
+
+    def quoting(self, bad: str) -> CommandError:
+        """The same error quoting ``bad``: the words as typed rather than as read."""
+        return CommandError(
+            bad, self.suggestion, self.why, reading=self.reading, why_zh=self.why_zh
+        )
 
 
 @dataclass(frozen=True)
@@ -97,6 +150,8 @@ class Subscribe:
     instance: str
     scope: Literal["failed", "all"]
     name_glob: str | None
+    # The notifications' language; None: the subscriber's own, which the caller knows.
+    lang: Lang | None = None
 
 
 @dataclass(frozen=True)
@@ -117,10 +172,25 @@ _T = TypeVar("_T")
 
 def parse_command(text: str, *, now: datetime, tz: tzinfo) -> Command:
     """Read one command. Slack markup is cleaned first, so all three surfaces share it."""
-    cleaned = clean_slack_text(text)
+    # Folded after cleaning (NFKC may itself make spaces), then spaced once again.
+    cleaned = " ".join(grammar_zh.normalise(clean_slack_text(text)).split())
     if len(cleaned) > MAX_COMMAND_LENGTH:
-        raise CommandError(cleaned, "help", f"a command is at most {MAX_COMMAND_LENGTH} characters")
-    words = list(_split_keys(cleaned.split()))
+        why = f"a command is at most {MAX_COMMAND_LENGTH} characters"
+        why_zh = f"命令最长 {MAX_COMMAND_LENGTH} 个字符"
+        raise CommandError(cleaned, "help", why, why_zh=why_zh)
+    phrase = grammar_zh.read(cleaned, keys=_INLINE_KEYS, verbatim_after=("name",))
+    try:
+        return _parse(phrase, now=now, tz=tz)
+    except CommandError as e:
+        # Errors are raised quoting the words as read; the user is shown what they typed.
+        typed = phrase.quote(e.bad)
+        if typed == e.bad:
+            raise
+        raise e.quoting(typed) from None
+
+
+def _parse(phrase: grammar_zh.Phrase, *, now: datetime, tz: tzinfo) -> Command:
+    words = phrase.english()
     if not words or words[0] == "?":
         return Help()
     head = words[0].lower()
@@ -133,7 +203,7 @@ def parse_command(text: str, *, now: datetime, tz: tzinfo) -> Command:
         return _subscribe(words[1:])
     if head == "unsubscribe":
         return _unsubscribe(words[1:])
-    return _about_instance(words, now=now, tz=tz)
+    return _about_instance(phrase, now=now, tz=tz)
 
 
 def clean_slack_text(text: str) -> str:
@@ -168,7 +238,8 @@ def _unescape(text: str) -> str:
 # --- commands about one instance -----------------------------------------------------
 
 
-def _about_instance(words: list[str], *, now: datetime, tz: tzinfo) -> Command:
+def _about_instance(phrase: grammar_zh.Phrase, *, now: datetime, tz: tzinfo) -> Command:
+    words = phrase.english()
     rest = words[1:]
     instance = _instance(words[0], rest)
     if rest and rest[0].lower() == "task":
@@ -176,8 +247,8 @@ def _about_instance(words: list[str], *, now: datetime, tz: tzinfo) -> Command:
     statuses: set[str] = set()
     name_glob: str | None = None
     page: int | None = None
-    window_words: list[str] = []
-    tokens = iter(rest)
+    window_at: list[int] = []
+    tokens = _Cursor(rest)
     for word in tokens:
         lowered = word.lower()
         if lowered in _SHORTCUTS:
@@ -189,26 +260,50 @@ def _about_instance(words: list[str], *, now: datetime, tz: tzinfo) -> Command:
         elif lowered == "page":
             page = _once(page, word, _page(tokens), "page 2")
         elif lowered == "task":
-            raise CommandError(
-                word, f"{instance} task <task-id>", "a task id comes right after the instance"
-            )
+            why = "a task id comes right after the instance"
+            why_zh = "任务 ID 要紧跟在实例后面"
+            raise CommandError(word, f"{instance} task <task-id>", why, why_zh=why_zh)
         else:
-            window_words.append(word)
-    window_text = " ".join(window_words)
-    window = _window(window_text, words, now=now, tz=tz)
+            window_at.append(tokens.at)
+    window_words = [rest[i] for i in window_at]
+    # As typed, Chinese included: shown with the answer and read again by Refresh.
+    window_text = phrase.typed_at([i + 1 for i in window_at])
+    window = _window(window_words, words, now=now, tz=tz)
     return TasksQuery(instance, window, window_text, frozenset(statuses), name_glob, page or 1)
 
 
-def _window(text: str, words: list[str], *, now: datetime, tz: tzinfo) -> TimeWindow:
+class _Cursor(Iterator[str]):
+    """The words after the instance, one at a time, knowing where the last one stood."""
+
+    def __init__(self, words: list[str]) -> None:
+        self._words = words
+        self.at = -1
+
+    def __next__(self) -> str:
+        if self.at + 1 >= len(self._words):
+            raise StopIteration
+        self.at += 1
+        return self._words[self.at]
+
+
+def _window(window_words: list[str], words: list[str], *, now: datetime, tz: tzinfo) -> TimeWindow:
     try:
-        return parse_window(text, now=now, tz=tz)
+        return parse_window_words(window_words, now=now, tz=tz)
     except WindowError as e:
         # "subscibe prod failed" reads as an instance called "subscibe" with a bad window;
         # the typo in the first word is the better thing to point at.
         fixed = _fixed_command_word(words, now=now, tz=tz)
         if fixed is not None:
             raise CommandError(words[0], fixed) from None
-        raise CommandError(e.bad, e.suggestion, e.why, reading="a time window") from None
+        # "prod-orders success" (成功): a status that is not a shortcut, not a bad window.
+        for word in window_words:
+            if word.lower() in _STATUS_WORDS:
+                why = 'only "failed" and "running" stand alone; other statuses follow "status"'
+                why_zh = "只有“失败”和“运行中”可以单独写，其他状态要写在“状态”后面"
+                raise CommandError(word, f"status {word.lower()}", why, why_zh=why_zh) from None
+        raise CommandError(
+            e.bad, e.suggestion, e.why, reading="a time window", why_zh=e.why_zh
+        ) from None
 
 
 def _fixed_command_word(words: list[str], *, now: datetime, tz: tzinfo) -> str | None:
@@ -227,9 +322,11 @@ def _task_lookup(instance: str, args: list[str]) -> TaskLookup:
     example = f"{instance} task <task-id>"
     if len(args) != 1:
         bad = " ".join(args) or "task"
-        raise CommandError(bad, example, 'give exactly one task id after "task"')
+        why_zh = "“任务”后面只写一个任务 ID"
+        raise CommandError(bad, example, 'give exactly one task id after "task"', why_zh=why_zh)
     if not _TASK_ID.fullmatch(args[0]):
-        raise CommandError(args[0], example, "a task id is letters, digits, - and _")
+        why_zh = "任务 ID 只含字母、数字、- 和 _"
+        raise CommandError(args[0], example, "a task id is letters, digits, - and _", why_zh=why_zh)
     return TaskLookup(instance, args[0])
 
 
@@ -242,7 +339,9 @@ def _status_text(keyword: str, tokens: Iterator[str]) -> str:
             break
         text += more
     if not text.strip(","):
-        raise CommandError(keyword, "status failed", "which status? e.g. failed, running, success")
+        why = "which status? e.g. failed, running, success"
+        why_zh = "哪种状态？例如 失败、运行中、成功"
+        raise CommandError(keyword, "status failed", why, why_zh=why_zh)
     return text
 
 
@@ -260,20 +359,23 @@ def _statuses(text: str) -> frozenset[str]:
 def _glob(keyword: str, tokens: Iterator[str]) -> str:
     glob = next(tokens, None)
     if glob is None:
-        raise CommandError(keyword, f"name {_EXAMPLE_GLOB}", "which task name? a glob like modify*")
+        why = "which task name? a glob like modify*"
+        why_zh = "哪个任务名？写一个通配模式，比如 modify*"
+        raise CommandError(keyword, f"name {_EXAMPLE_GLOB}", why, why_zh=why_zh)
     return glob
 
 
 def _page(tokens: Iterator[str]) -> int:
     text = next(tokens, None)
     if text is None or not _PAGE.fullmatch(text) or int(text) < 1:
-        raise CommandError(text or "page", "page 1", "a page is a whole number from 1")
+        why, why_zh = "a page is a whole number from 1", "页码是从 1 起的整数"
+        raise CommandError(text or "page", "page 1", why, why_zh=why_zh)
     return int(text)
 
 
 def _once(current: _T | None, keyword: str, value: _T, example: str) -> _T:
     if current is not None:
-        raise CommandError(keyword, example, f'"{keyword}" is given twice')
+        raise CommandError(keyword, example, f'"{keyword}" is given twice', why_zh="同一项写了两次")
     return value
 
 
@@ -283,11 +385,13 @@ def _once(current: _T | None, keyword: str, value: _T, example: str) -> _T:
 def _subscribe(args: list[str]) -> Subscribe:
     if not args:
         example = f"subscribe {_EXAMPLE_INSTANCE} failed"
-        raise CommandError("subscribe", example, f"which instance? e.g. {example}")
+        why, why_zh = f"which instance? e.g. {example}", f"订阅哪个实例？例如 {to_zh(example)}"
+        raise CommandError("subscribe", example, why, why_zh=why_zh)
     instance = _instance(args[0], args[1:], before="subscribe")
     example = f"subscribe {instance} failed"
     scope: Literal["failed", "all"] | None = None
     name_glob: str | None = None
+    lang: Lang | None = None
     tokens = iter(args[1:])
     for word in tokens:
         lowered = word.lower()
@@ -296,22 +400,38 @@ def _subscribe(args: list[str]) -> Subscribe:
         elif lowered == "name":
             glob = _glob(word, tokens)
             name_glob = _once(name_glob, word, glob, f"subscribe {instance} name {_EXAMPLE_GLOB}")
+        elif lowered == "lang":
+            lang = _once(lang, word, _lang(word, tokens, instance), f"subscribe {instance} lang zh")
         else:
             close = difflib.get_close_matches(
-                lowered[:40], ("failed", "all", "name"), n=1, cutoff=0
+                lowered[:40], ("failed", "all", "name", "lang"), n=1, cutoff=0
             )
-            option = close[0] if close[0] != "name" else f"name {_EXAMPLE_GLOB}"
+            option = {"name": f"name {_EXAMPLE_GLOB}", "lang": "lang zh"}.get(close[0], close[0])
             raise CommandError(
                 word, f"subscribe {instance} {option}", reading="a subscription option"
             )
     # Without a scope a subscription is to every finished task: narrowing is what words do.
-    return Subscribe(instance, scope or "all", name_glob)
+    return Subscribe(instance, scope or "all", name_glob, lang)
+
+
+def _lang(keyword: str, tokens: Iterator[str], instance: str) -> Lang:
+    value = next(tokens, None)
+    if value is None:
+        why, why_zh = "which language? zh (Chinese) or en (English)", "哪种语言？中文 或 英文"
+        raise CommandError(keyword, f"subscribe {instance} lang zh", why, why_zh=why_zh)
+    lang = _LANGS.get(value.lower())
+    if lang is None:
+        close = difflib.get_close_matches(value.lower()[:40], _LANGS, n=1, cutoff=0.6)
+        fix = _LANGS[close[0]] if close else "zh"
+        raise CommandError(value, f"subscribe {instance} lang {fix}", reading="a language")
+    return lang
 
 
 def _unsubscribe(args: list[str]) -> Unsubscribe:
     if len(args) != 1:
         bad = " ".join(args) or "unsubscribe"
-        raise CommandError(bad, f"unsubscribe {_EXAMPLE_INSTANCE}", "give exactly one instance")
+        example = f"unsubscribe {_EXAMPLE_INSTANCE}"
+        raise CommandError(bad, example, "give exactly one instance", why_zh="只写一个实例")
     return Unsubscribe(_instance(args[0], [], before="unsubscribe"))
 
 
@@ -322,29 +442,19 @@ def _instance(word: str, after: list[str], *, before: str = "") -> str:
     """An instance name or id, kept as typed (ids are UUIDs and case may matter upstream)."""
     if word.lower() in _NOT_INSTANCES:
         suggestion = " ".join(filter(None, [before, "<instance>", word, *after]))
-        raise CommandError(word, suggestion, "start with the instance name or id")
+        why, why_zh = "start with the instance name or id", "先写实例名或实例 ID"
+        raise CommandError(word, suggestion, why, why_zh=why_zh)
     if not _INSTANCE.fullmatch(word):
         fixed = re.sub(r"[^A-Za-z0-9._-]+", "-", word, flags=re.ASCII).strip("-._")[:64]
         suggestion = " ".join(filter(None, [before, fixed or _EXAMPLE_INSTANCE, *after]))
-        why = "an instance is a name of letters, digits, -, _ and . or an id"
-        raise CommandError(word, suggestion, why)
+        why = "an instance is a name of letters, digits, -, _ and . or an id (name@account)"
+        why_zh = "实例名只含字母、数字、-、_ 和 .，也可以写实例 ID（名称@账号）"
+        raise CommandError(word, suggestion, why, why_zh=why_zh)
     return word
 
 
 def _expect_nothing_after(words: list[str]) -> None:
     if len(words) > 1:
-        raise CommandError(
-            " ".join(words[1:]), words[0].lower(), f'"{words[0]}" takes nothing after it'
-        )
-
-
-def _split_keys(words: Iterable[str]) -> Iterator[str]:
-    """Split "status:failed" and "page=2" in two, the way the grammar writes them."""
-    for word in words:
-        match = _INLINE_KEY.fullmatch(word)
-        if match is None:
-            yield word
-        else:
-            yield match[1]
-            if match[2]:
-                yield match[2]
+        why = f'"{words[0]}" takes nothing after it'
+        why_zh = "这个命令后面不接别的内容"
+        raise CommandError(" ".join(words[1:]), words[0].lower(), why, why_zh=why_zh)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from bot.i18n import Lang
+
 USAGE = """\
 <instance> [window] [failed|running] [status <s>[,<s>]] [name <glob>] [page <n>]
     background tasks of an instance (by name or id), newest first
 <instance> task <task-id>            one task with its params
 instances                            the Kafka instances in the project
-subscribe <instance> [failed|all] [name <glob>]
+subscribe <instance> [failed|all] [name <glob>] [lang zh|en]
 unsubscribe <instance>
 subscriptions                        this channel's task-finished notifications
 help
@@ -23,3 +25,36 @@ examples: prod-orders last 1h
           prod-orders failed since 09:00
           prod-orders yesterday name restart*
 """
+
+# The same grammar explained in Chinese. The commands stay as typed above: the grammar
+# reads them in both languages, and Chinese forms (最近1小时 for last 1h) as well.
+USAGE_ZH = """\
+<instance> [window] [failed|running] [status <s>[,<s>]] [name <glob>] [page <n>]
+    实例（名称或 ID）的后台任务，最新的在前
+<instance> task <task-id>            单个任务及其参数
+instances                            本项目的 Kafka 实例
+subscribe <instance> [failed|all] [name <glob>] [lang zh|en]
+                                     任务结束时通知本频道（failed：仅失败；all：全部；
+                                     lang：通知的语言）
+unsubscribe <instance>               取消订阅
+subscriptions                        本频道的任务结束通知
+help                                 显示本帮助
+
+时间窗口: last 30m | last 1h | last 2h30m | last 7d | since 09:00
+          since 2026-11-27 08:00 | from 08:00 to 10:30 | today | yesterday
+          20261127080000（API 自身的格式，UTC）
+          中文写法也可以，例如 最近1小时
+          默认 last 24h；不带时区的时间按你的时区解读
+          （加上 UTC、+08:00 或 Asia/Shanghai 可指定时区）
+状态:     CREATED（已创建） EXECUTING（执行中） SUCCESS（成功）
+          FAILED（失败） DELETED（已删除） CANCELLED（已取消）
+
+示例:     prod-orders last 1h
+          prod-orders failed since 09:00
+          prod-orders yesterday name restart*
+"""
+
+
+def usage(lang: Lang = "en") -> str:
+    """The grammar as users read it, in ``lang``."""
+    return USAGE_ZH if lang == "zh" else USAGE

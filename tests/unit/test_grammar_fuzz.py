@@ -2,8 +2,10 @@
 
 Hypothesis mixes the grammar's own words and real instance names with what Slack and
 people actually send: mentions, channel and link markup, HTML entities, emoji, CJK
-and right-to-left text, control characters, NUL and inputs up to 20,000 characters.
-The parser may only ever return a command or raise ``CommandError``; a real
+and right-to-left text, control characters, NUL and inputs up to 20,000 characters,
+and the grammar's Chinese words, numerals, clocks and full-width forms in any mixture,
+with and without spaces. The parser may only ever return a command or raise
+``CommandError`` (``WindowError`` for a window alone), with a Chinese message too; a real
 ``Conversation`` (on the simulator, over loopback) must answer each input with a
 non-empty message that Slack would accept, and quote what it could not read.
 """
@@ -25,6 +27,7 @@ from bot.dms.auth import Credentials
 from bot.dms.client import ClientOptions, DmsClient
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 from bot.store.store import Store
+from bot.timewindow import TimeWindow, WindowError, parse_window
 from bot.views.blocks import Message
 from bot.views.limits import check_message, escape
 from tests.conftest import SIMULATOR_START
@@ -57,6 +60,22 @@ UNICODE = [
     "\u200d", "e\u0301", "１ｈ", "ｐｒｏｄ", "١٢", "٣h", "𝟙h", "Ⅷ", "\ufeff", "\ufffd", "ß", "İ",
     "ﬁ", "Ω", "\u00a0", "\u3000", "\U0010ffff",
 ]  # fmt: skip
+# The grammar's Chinese (bot.grammar_zh): words, numerals, lengths, clocks, dates,
+# particles, full-width forms and Chinese punctuation, and near misses of each.
+CHINESE = [
+    "最近", "过去", "近", "自", "从", "自从", "到", "至", "起", "以来", "开始", "之后", "内",
+    "以内", "之间", "今天", "今日", "昨天", "前天", "本周", "失败", "已失败", "成功", "运行中",
+    "进行中", "执行中", "已创建", "已删除", "已取消", "完成", "状态", "状态:", "名称", "名称=",
+    "名字", "任务名", "页", "页码", "第", "第2页", "第二页", "第零页", "任务", "任务ID",
+    "任务编号", "实例", "实例列表", "帮助", "订阅", "取消订阅", "退订", "订阅列表", "全部", "所有",
+    "语言", "中文", "英文", "简体中文", "日文", "的", "了", "吗", "请", "查看", "后台任务", "一",
+    "两", "十", "二十四", "九十", "一百零五", "千千千", "〇", "半", "个", "1小时", "一个小时",
+    "两个半小时", "半小时", "半秒", "一天半", "30分钟", "90秒", "7天", "一周", "两个星期",
+    "999999999周", "1个月", "小时", "分钟", "天", "9点", "九点半", "下午3点15分", "晚上12点",
+    "凌晨2点", "中午1点", "25点", "9点60分", "9时30分", "2026年11月27日", "2026年2月30日",
+    "11月27日", "１小时", "０９：００", "，", "、", "。", "：", "？", "！", "（", "）", "\u3000",
+    "ｐｒｏｄ－ｏｒｄｅｒｓ",
+]  # fmt: skip
 CONTROL = [
     "\x00", "\x01", "\x07", "\x08", "\t", "\n", "\r\n", "\x0b", "\x0c", "\x1b[31m", "\x7f",
     "\x85", "\u2028", "\u2029", "\x1c",
@@ -68,6 +87,7 @@ TOKENS = st.one_of(
     st.sampled_from(SLACK),
     st.sampled_from(UNICODE),
     st.sampled_from(CONTROL),
+    st.sampled_from(CHINESE),
     st.text(max_size=12),
 )
 SEPARATORS = st.sampled_from([" ", " ", " ", "", "  ", "\t", "\n", ",", "\u00a0"])
@@ -108,6 +128,19 @@ VALID = st.one_of(
         st.sampled_from(["", "failed", "all", "name modify*"]),
     ).map(" ".join),
     st.sampled_from(["instances", "subscriptions", "help", "help windows", "<@U0BOT>"]),
+    # The same commands in Chinese, glued or spaced.
+    st.builds(
+        lambda instance, window, filters, sep: sep.join([instance, window, *filters]),
+        st.sampled_from(REAL),
+        st.sampled_from(["", "最近1小时", "过去7天", "自 09:00 起", "09:00以来", "今天", "昨天"]),
+        st.lists(st.sampled_from(["失败", "运行中", "状态 成功,失败", "第2页"]), max_size=2),
+        st.sampled_from(["", " "]),
+    ),
+    st.tuples(
+        st.sampled_from(["订阅", "取消订阅"]),
+        st.sampled_from(REAL),
+        st.sampled_from(["", "失败", "全部", "失败 语言 中文", "语言 英文"]),
+    ).map(" ".join),
 )
 
 
@@ -219,3 +252,72 @@ async def test_every_input_gets_a_reply_slack_accepts_and_never_an_exception(
         if asker is not None or isinstance(expected, TasksQuery):
             text = reply.message.text
             assert expected.instance in text or "This instance does not exist" in text
+
+
+# Chinese words glued to each other, to ASCII and to numbers as people type them.
+CHINESE_TOKENS = st.one_of(
+    st.sampled_from(CHINESE),
+    st.sampled_from(CHINESE),
+    st.sampled_from(GRAMMAR),
+    st.sampled_from(REAL),
+    st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80), max_size=3),
+    st.integers(0, 100).map(str),
+)
+CHINESE_PHRASES = st.lists(
+    st.tuples(CHINESE_TOKENS, st.sampled_from(["", "", " ", ",", "，", "、", "\u3000"])),
+    max_size=10,
+).map(lambda parts: "".join(token + sep for token, sep in parts))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.one_of(
+        CHINESE_PHRASES,
+        st.tuples(st.sampled_from(REAL), CHINESE_PHRASES).map("".join),
+        st.tuples(st.sampled_from([*REAL, "订阅", "取消订阅"]), CHINESE_PHRASES).map(" ".join),
+    ),
+    now=NOWS,
+    tz=ZONES,
+)
+def test_any_mixture_of_chinese_is_a_command_or_an_error_in_both_languages(
+    text: str, now: datetime, tz: tzinfo
+) -> None:
+    result = parsed(text, now, tz)
+    event(type(result).__name__)
+    if isinstance(result, CommandError):
+        assert_both_languages(result)
+    elif isinstance(result, TasksQuery):
+        # What Refresh reads again is the same window.
+        assert parse_window(result.window_text, now=now, tz=tz) == result.window
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=CHINESE_PHRASES, now=NOWS, tz=ZONES)
+def test_any_mixture_of_chinese_is_a_window_or_a_window_error(
+    text: str, now: datetime, tz: tzinfo
+) -> None:
+    try:
+        result: TimeWindow | WindowError = parse_window(text, now=now, tz=tz)
+    except WindowError as exc:
+        result = exc
+    event(type(result).__name__)
+    if isinstance(result, WindowError):
+        assert_both_languages(result)
+    else:
+        assert result.begin < result.end
+
+
+def assert_both_languages(error: CommandError | WindowError) -> None:
+    """One line in each language, quoting the bad part, with a reason in Chinese wherever
+    the English gives one."""
+    assert result_line(str(error))
+    assert quoted(error.bad) in str(error)
+    zh = error.text("zh")
+    assert result_line(zh)
+    assert quoted(error.bad) in zh
+    assert zh != str(error)
+    assert (error.why is None) == (error.why_zh is None)
+
+
+def result_line(message: str) -> bool:
+    return bool(message) and "\n" not in message
