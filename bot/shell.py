@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config import Settings, SettingsError
 from bot.conversation import Conversation, Reply
+from bot.i18n import LANGS, Lang
 from bot.runtime import open_dms
 from bot.views.console import builder_link, buttons, render
 
@@ -37,10 +38,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", nargs="*", help="one command to answer, then exit")
     parser.add_argument("--json", action="store_true", help="print the Block Kit JSON")
     parser.add_argument("--tz", help="time zone for times without one (default KAFKA_TASKS_TZ)")
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        help="answer in English or Simplified Chinese (default: the config file's language)",
+    )
 
 
 class Shell:
-    def __init__(self, conversation: Conversation, tz: tzinfo, out: TextIO, *, as_json: bool):
+    def __init__(
+        self,
+        conversation: Conversation,
+        tz: tzinfo,
+        out: TextIO,
+        *,
+        as_json: bool,
+        lang: Lang = "en",
+    ) -> None:
+        self.lang = lang
         self.conversation = conversation
         self.tz = tz
         self.out = out
@@ -79,10 +94,12 @@ class Shell:
         button = self.button_for(line)
         if button is not None:
             _, action_id, value = button
-            reply = await self.conversation.press(action_id, value, tz=self.tz, shareable=True)
+            reply = await self.conversation.press(
+                action_id, value, tz=self.tz, shareable=True, lang=self.lang
+            )
             self.show(reply, pressed=True)
             return
-        self.show(await self.conversation.answer(line, tz=self.tz, shareable=True))
+        self.show(await self.conversation.answer(line, tz=self.tz, shareable=True, lang=self.lang))
 
 
 async def run_shell(
@@ -102,7 +119,13 @@ async def run_shell(
     async with open_dms(settings) as session:
         if session.note:
             print(session.note, file=err)
-        shell = Shell(Conversation(session.client, note=session.note), tz, out, as_json=args.json)
+        shell = Shell(
+            Conversation(session.client, note=session.note),
+            tz,
+            out,
+            as_json=args.json,
+            lang=args.lang or settings.default_lang,
+        )
         if args.text:
             await shell.handle(" ".join(args.text))
             return 0

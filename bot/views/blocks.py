@@ -42,7 +42,9 @@ from bot.actions import (
     TaskRef,
 )
 from bot.dms.models import Instance, Task, TaskStatus
-from bot.help import USAGE
+from bot.help import usage
+from bot.i18n import Lang, t, tn
+from bot.i18n.labels import instance_status_label, window_label
 from bot.redact import redact
 from bot.service import TaskAnswer, TasksAnswer
 from bot.timewindow import zone_name
@@ -51,6 +53,8 @@ from bot.views.format import (
     counts_text,
     duration_text,
     local_time,
+    shown_name,
+    shown_status,
     task_duration,
     user_text,
 )
@@ -67,6 +71,7 @@ from bot.views.limits import (
     clip,
     escape,
 )
+from bot.views.readable import ID, NAME, STATUS, USER
 
 STATUS_EMOJI = {
     TaskStatus.FAILED.value: ":red_circle:",
@@ -95,10 +100,7 @@ _FENCE = "```"
 MAX_CHOICES = 40
 
 # Lengths that keep one row or line readable; the block limits are far above them.
-_NAME = 150
-_USER = 60
-_STATUS = 40
-_ID = 120
+_NAME, _USER, _STATUS, _ID = NAME, USER, STATUS, ID
 _ZONE = 64
 _WHERE = 200
 _GLOB = 200
@@ -148,17 +150,15 @@ def date_token(moment: datetime, tz: tzinfo, fmt: str = _DATE_TIME) -> str:
     return f"<!date^{math.floor(moment.timestamp())}^{fmt}|{fallback}>"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_TEXT)), accessory=accessory)
 
 
 def _context(*texts: str) -> ContextBlock:
     return ContextBlock(
-        elements=[MarkdownTextObject(text=clip(t, TEXT_OBJECT)) for t in texts[:CONTEXT_ELEMENTS]]
+        elements=[
+            MarkdownTextObject(text=clip(text, TEXT_OBJECT)) for text in texts[:CONTEXT_ELEMENTS]
+        ]
     )
 
 
@@ -168,9 +168,13 @@ def _header(text: str) -> HeaderBlock:
     )
 
 
-def _button(label: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
+def _button(
+    label: str, action_id: str, value: str, style: str | None = None, *, lang: Lang = "en"
+) -> ButtonElement:
     return ButtonElement(
-        text=PlainTextObject(text=plain(label, BUTTON_TEXT, "Open"), emoji=True),
+        text=PlainTextObject(
+            text=plain(label, BUTTON_TEXT, t(lang, "button.fallback")), emoji=True
+        ),
         action_id=action_id,
         value=value,
         style=style,
@@ -181,8 +185,8 @@ def _message(text: str, blocks: Iterable[Block]) -> Message:
     return Message(text=clip(text, MESSAGE_TEXT), blocks=tuple(blocks)[:MAX_BLOCKS])
 
 
-def _instance_name(instance: Instance) -> str:
-    return one_line(instance.name) or one_line(instance.instance_id) or "(unnamed instance)"
+def _instance_name(instance: Instance, lang: Lang = "en") -> str:
+    return one_line(instance.name) or one_line(instance.instance_id) or t(lang, "unnamed_instance")
 
 
 def _status_order(statuses: Iterable[str]) -> list[str]:
@@ -202,9 +206,11 @@ def tasks_message(
     page_size: int = 10,
     shareable: bool,
     where: str = "",
+    lang: Lang = "en",
 ) -> Message:
     """The answer to "which tasks ran on this instance, and how did they end?"."""
-    name = _instance_name(answer.instance)
+    name = _instance_name(answer.instance, lang)
+    label = window_label(answer.window.label, lang)
     size = max(1, min(page_size, MAX_PAGE_SIZE))
     total = len(answer.tasks)
     pages = max(1, math.ceil(total / size))
@@ -214,105 +220,139 @@ def tasks_message(
     rows = answer.tasks[first : first + size]
 
     blocks: list[Block] = [
-        _header(f"{clip(name, 100, mrkdwn=False)} · {answer.window.label}"),
-        _context(_window_text(answer, state, tz, where)),
-        _section(_summary_text(answer)),
+        _header(f"{clip(name, 100, mrkdwn=False)} · {label}"),
+        _context(_window_text(answer, state, tz, where, lang)),
+        _section(_summary_text(answer, lang)),
     ]
-    strip = activity_strip(answer.tasks, answer.window.begin, answer.window.end)
+    strip = activity_strip(answer.tasks, answer.window.begin, answer.window.end, lang=lang)
     if strip:
         blocks.append(_context(strip))
     listing = answer.listing
     if listing.from_cache:
         # A cached answer can be some seconds old: say so, and how to get a fresh one.
-        cached = ":floppy_disk: cached"
-        if listing.fetched_at is not None:
-            cached += f", fetched {date_token(listing.fetched_at, tz, '{ago}')}"
-        blocks.append(_context(f"{cached} · press Refresh for the latest"))
+        cached = (
+            t(lang, "tasks.cached_fetched", ago=date_token(listing.fetched_at, tz, "{ago}"))
+            if listing.fetched_at is not None
+            else t(lang, "tasks.cached")
+        )
+        blocks.append(_context(t(lang, "tasks.cached_hint", cached=cached)))
     blocks.append(DividerBlock())
     if rows:
-        blocks.extend(_task_row(task, answer.instance, tz, now) for task in rows)
-        paging = f"{first + 1}–{first + len(rows)} of {total}"
-        if pages > 1:
-            paging += f" · page {page} of {pages}"
+        blocks.extend(_task_row(task, answer.instance, tz, now, lang) for task in rows)
+        last = first + len(rows)
+        paging = (
+            t(
+                lang,
+                "tasks.paging_pages",
+                first=first + 1,
+                last=last,
+                total=total,
+                page=page,
+                pages=pages,
+            )
+            if pages > 1
+            else t(lang, "tasks.paging", first=first + 1, last=last, total=total)
+        )
         blocks.append(_context(paging))
     else:
-        blocks.append(_section(_empty_text(answer, name)))
-    actions = _tasks_actions(answer.instance, state, page, pages, shareable=shareable)
+        blocks.append(_section(_empty_text(answer, name, lang)))
+    actions = _tasks_actions(answer.instance, state, page, pages, shareable=shareable, lang=lang)
     if actions is not None:
         blocks.append(actions)
 
-    failed = sum(1 for t in answer.tasks if t.failed)
-    text = f"{name} · {answer.window.label}: "
+    failed = sum(1 for task in answer.tasks if task.failed)
     if answer.filtered:
-        text += f"{total} of {_plural(len(listing.tasks), 'task')} match the filter"
+        summary = tn(
+            lang, "tasks.text.filtered", len(listing.tasks), shown=total, total=len(listing.tasks)
+        )
     else:
-        text += _plural(total, "task")
+        summary = tn(lang, "tasks.text.all", total)
     if failed:
-        text += f", {failed} FAILED"
+        summary += t(lang, "tasks.text.failed", count=failed)
+    text = t(lang, "tasks.text", instance=name, window=label, summary=summary)
     return _message(escape(one_line(text)), blocks)
 
 
-def _window_text(answer: TasksAnswer, state: QueryState, tz: tzinfo, where: str) -> str:
+def _window_text(answer: TasksAnswer, state: QueryState, tz: tzinfo, where: str, lang: Lang) -> str:
     window = answer.window
     api = window.api_params()
-    instance = f"instance `{md(answer.instance.instance_id, _ID)}`"
-    if where.strip():
-        instance += f" in {md(where, _WHERE)}"
+    instance_id = md(answer.instance.instance_id, _ID)
+    instance = (
+        t(lang, "tasks.window.instance_where", id=instance_id, where=md(where, _WHERE))
+        if where.strip()
+        else t(lang, "tasks.window.instance", id=instance_id)
+    )
     return " · ".join(
         [
             f":calendar: {date_token(window.begin, tz)} → {date_token(window.end, tz)}",
             f"UTC `begin_time={api['begin_time']}` `end_time={api['end_time']}`",
-            f"times read in {md(state.zone, _ZONE) or 'UTC'}",
+            t(lang, "tasks.window.times_read_in", zone=md(state.zone, _ZONE) or "UTC"),
             instance,
         ]
     )
 
 
-def _filter_text(answer: TasksAnswer) -> str:
+def _filter_text(answer: TasksAnswer, lang: Lang) -> str:
     parts = []
     if answer.statuses:
-        parts.append("status " + md(",".join(_status_order(answer.statuses)), _LABEL))
+        statuses = t(lang, "sep.statuses").join(
+            shown_status(s, lang) for s in _status_order(answer.statuses)
+        )
+        parts.append(t(lang, "tasks.filter.status", statuses=md(statuses, _LABEL)))
     if answer.name_glob:
-        parts.append(f"name `{md(answer.name_glob, _GLOB)}`")
+        parts.append(t(lang, "tasks.filter.name", glob=md(answer.name_glob, _GLOB)))
     return " · ".join(parts)
 
 
-def _summary_text(answer: TasksAnswer) -> str:
+def _summary_text(answer: TasksAnswer, lang: Lang) -> str:
     total = len(answer.tasks)
     lines = []
-    failed = [t for t in answer.tasks if t.failed]
+    failed = [task for task in answer.tasks if task.failed]
     if failed:
-        per_name = Counter(one_line(t.name) for t in failed)  # newest failure's name first
-        named = ", ".join(
-            md(n, 60) + (f" ×{k}" if k > 1 else "")
-            for n, k in list(per_name.items())[:_NAMED_FAILURES]
+        # Newest failure's name first.
+        per_name = Counter(one_line(shown_name(task.name, lang)) for task in failed)
+        named = t(lang, "sep.list").join(
+            _times(md(n, 60), k, lang) for n, k in list(per_name.items())[:_NAMED_FAILURES]
         )
         more = len(per_name) - _NAMED_FAILURES
-        lines.append(
-            f":red_circle: *{len(failed)} FAILED*: {named}"
-            + (f" and {more} more" if more > 0 else "")
-        )
+        if more > 0:
+            named = t(lang, "tasks.failed_more", named=named, more=more)
+        lines.append(t(lang, "tasks.failed_named", count=len(failed), named=named))
     elif total and (not answer.statuses or TaskStatus.FAILED.value in answer.statuses):
-        lines.append(":large_green_circle: No failed tasks")
-    line = f"*{_plural(total, 'task')}*"
+        lines.append(t(lang, "tasks.no_failures"))
     if answer.filtered:
-        line += f" match {_filter_text(answer)} (of {len(answer.listing.tasks)} in the window)"
+        line = tn(
+            lang,
+            "tasks.summary.filtered",
+            total,
+            filter=_filter_text(answer, lang),
+            total=len(answer.listing.tasks),
+        )
     else:
-        line += " started in this window"
+        line = tn(lang, "tasks.summary.all", total)
     if total:
-        line += ": " + md(counts_text(answer.counts), 1500)
+        line += t(lang, "sep.colon") + md(counts_text(answer.counts, lang), 1500)
     lines.append(line)
     listing = answer.listing
     if listing.truncated:
         lines.append(
-            f":warning: Only {len(listing.tasks)} of {listing.reported_count} tasks DMS "
-            "reported could be fetched; narrow the window."
+            t(lang, "tasks.truncated", fetched=len(listing.tasks), reported=listing.reported_count)
         )
     return "\n".join(lines)
 
 
+def _times(name: str, count: int, lang: Lang) -> str:
+    """A name and how often it occurs, the count only when more than once."""
+    return t(lang, "times", name=name, count=count) if count > 1 else name
+
+
 def activity_strip(
-    tasks: Sequence[Task], begin: datetime, end: datetime, slots: int = STRIP_SLOTS
+    tasks: Sequence[Task],
+    begin: datetime,
+    end: datetime,
+    slots: int = STRIP_SLOTS,
+    *,
+    lang: Lang = "en",
 ) -> str:
     """Task starts over the window as a bar per slot, with failed starts marked beneath;
     "" when no task started in the window."""
@@ -335,93 +375,118 @@ def activity_strip(
     bars = "".join(
         _BARS[math.ceil(n * len(_BARS) / peak) - 1] if n else _EMPTY_SLOT for n in starts
     )
-    slot_length = duration_text(timedelta(seconds=span / slots))
-    text = f"`{bars}` task starts, a bar per {slot_length} (tallest: {peak})"
+    slot_length = duration_text(timedelta(seconds=span / slots), lang)
+    text = t(lang, "tasks.strip", bars=bars, slot=slot_length, peak=peak)
     if any(failures):
         marks = "".join(_FAILED_SLOT if n else _EMPTY_SLOT for n in failures)
-        text += f"\n`{marks}` failed"
+        text += "\n" + t(lang, "tasks.strip_failed", marks=marks)
     return text
 
 
-def _task_row(task: Task, instance: Instance, tz: tzinfo, now: datetime) -> SectionBlock:
+def _task_row(
+    task: Task, instance: Instance, tz: tzinfo, now: datetime, lang: Lang
+) -> SectionBlock:
     emoji = STATUS_EMOJI.get(task.status, UNKNOWN_STATUS_EMOJI)
-    head = f"{emoji} *{md(task.name, _NAME)}*"
+    head = f"{emoji} *{md(shown_name(task.name, lang), _NAME)}*"
     # Emoji alone do not tell a colour-blind reader or a screen reader much.
     if task.status != TaskStatus.SUCCESS.value:
-        head += f" {md(task.status, _STATUS)}"
+        head += f" {md(shown_status(task.status, lang), _STATUS)}"
     parts = [head, md(user_text(task), _USER)]
     if task.created_at is not None:
-        parts.append(f"started {date_token(task.created_at, tz)}")
-    duration = task_duration(task, now)
+        parts.append(t(lang, "started_at", date=date_token(task.created_at, tz)))
+    duration = task_duration(task, now, lang)
     if duration != "-":
         parts.append(duration)
     value = TaskRef(instance.instance_id, task.id).encode()
     # An id too long for a button value cannot be looked up from one: no button then.
-    button = _button("Details", DETAILS, value) if len(value) <= BUTTON_VALUE else None
+    button = (
+        _button(t(lang, "button.details"), DETAILS, value, lang=lang)
+        if len(value) <= BUTTON_VALUE
+        else None
+    )
     return _section(" · ".join(parts), button)
 
 
-def _empty_text(answer: TasksAnswer, name: str) -> str:
+def _empty_text(answer: TasksAnswer, name: str, lang: Lang) -> str:
     if answer.filtered:
         others = len(answer.listing.tasks)
-        return (
-            f"No tasks matching {_filter_text(answer)} started on *{md(name, _NAME)}* in this "
-            f"window ({_plural(others, 'task')} did not match).\n"
-            "Drop the filter, or widen the window (`last 24h`, `last 7d`)."
+        return tn(
+            lang,
+            "tasks.empty.filtered",
+            others,
+            filter=_filter_text(answer, lang),
+            name=md(name, _NAME),
+            others=others,
         )
-    return (
-        f"No tasks started on *{md(name, _NAME)}* in this window.\n"
-        "Widen the window, e.g. `last 24h` or `last 7d`."
-    )
+    return t(lang, "tasks.empty", name=md(name, _NAME))
 
 
 def _tasks_actions(
-    instance: Instance, state: QueryState, page: int, pages: int, *, shareable: bool
+    instance: Instance,
+    state: QueryState,
+    page: int,
+    pages: int,
+    *,
+    shareable: bool,
+    lang: Lang = "en",
 ) -> ActionsBlock | None:
     at_page = state.with_page(page)
-    wanted = [("Refresh", REFRESH, state)]
+    wanted = [(t(lang, "button.refresh"), REFRESH, state)]
     if page > 1:
-        wanted.append(("‹ Previous", PAGE_PREV, at_page.with_page(page - 1)))
+        wanted.append((t(lang, "button.previous"), PAGE_PREV, at_page.with_page(page - 1)))
     if page < pages:
-        wanted.append(("Next ›", PAGE_NEXT, at_page.with_page(page + 1)))
+        wanted.append((t(lang, "button.next"), PAGE_NEXT, at_page.with_page(page + 1)))
     if shareable:
-        wanted.append(("Share in channel", SHARE, at_page))
+        wanted.append((t(lang, "button.share"), SHARE, at_page))
     encoded = [(label, action, query.encode()) for label, action, query in wanted]
     # Failures are what an on-call channel wants pushed; "all" stays a typed command.
     subscribe = SubscribeRef(instance.instance_id, instance.name, scope="failed")
-    encoded.append(("Subscribe to failures", SUBSCRIBE, subscribe.encode()))
+    encoded.append((t(lang, "button.subscribe_failures"), SUBSCRIBE, subscribe.encode()))
     # Only an absurd instance id or name makes a value too long for a button; then none.
-    elements = [_button(*b) for b in encoded if len(b[2]) <= BUTTON_VALUE]
+    elements = [_button(*b, lang=lang) for b in encoded if len(b[2]) <= BUTTON_VALUE]
     return ActionsBlock(elements=elements) if elements else None
 
 
 # --- one task --------------------------------------------------------------------------
 
 
-def task_details_message(answer: TaskAnswer, *, tz: tzinfo, now: datetime) -> Message:
+def task_details_message(
+    answer: TaskAnswer, *, tz: tzinfo, now: datetime, lang: Lang = "en"
+) -> Message:
     """One task with its params, secrets masked."""
     task = answer.task
     instance = answer.instance
     user = md(user_text(task), _USER)
     if task.user_id and task.user_name:
         user += f" (`{md(task.user_id, _ID)}`)"
+    title = shown_name(task.name, lang)
+    status = _with_raw(shown_status(task.status, lang), task.status, lang, 200)
     fields = [
-        ("Status", f"{STATUS_EMOJI.get(task.status, UNKNOWN_STATUS_EMOJI)} {md(task.status, 200)}"),
-        ("User", user),
-        ("Started", date_token(task.created_at, tz, _DATE_TIME_SECS) if task.created_at else "-"),
         (
-            "Finished" if task.terminal else "Updated",
+            t(lang, "details.status"),
+            f"{STATUS_EMOJI.get(task.status, UNKNOWN_STATUS_EMOJI)} {status}",
+        ),
+        (t(lang, "details.user"), user),
+        (
+            t(lang, "details.started"),
+            date_token(task.created_at, tz, _DATE_TIME_SECS) if task.created_at else "-",
+        ),
+        (
+            t(lang, "details.finished" if task.terminal else "details.updated"),
             date_token(task.updated_at, tz, _DATE_TIME_SECS) if task.updated_at else "-",
         ),
-        ("Duration", task_duration(task, now)),
-        ("Task id", f"`{md(task.id, 500)}`" if task.id else "-"),
+        (t(lang, "details.duration"), task_duration(task, now, lang)),
+        (t(lang, "details.task_id"), f"`{md(task.id, 500)}`" if task.id else "-"),
         (
-            "Instance",
-            f"{md(_instance_name(instance), _NAME)} (`{md(instance.instance_id, 500)}`)",
+            t(lang, "details.instance"),
+            f"{md(_instance_name(instance, lang), _NAME)} (`{md(instance.instance_id, 500)}`)",
         ),
     ]
+    if title != task.name:
+        # The header shows a label: the name DMS sent is what the console and logs use.
+        fields.insert(0, (t(lang, "details.task_name"), f"`{md(task.name, 500)}`"))
     blocks: list[Block] = [
-        _header(task.name),
+        _header(title),
         SectionBlock(
             fields=[
                 MarkdownTextObject(text=clip(f"*{label}*\n{value}", FIELD_TEXT))
@@ -431,24 +496,37 @@ def task_details_message(answer: TaskAnswer, *, tz: tzinfo, now: datetime) -> Me
     ]
     params = redact(task.params)
     if params is None:
-        blocks.append(_context("No params."))
+        blocks.append(_context(t(lang, "details.no_params")))
     else:
         body = (
             params
             if isinstance(params, str)
             else json.dumps(params, indent=2, ensure_ascii=False, sort_keys=True, default=str)
         )
-        masked = " · secrets masked" if params != task.params else ""
-        blocks.append(_context(f"*Params*{masked}"))
+        masked = params != task.params
+        blocks.append(_context(t(lang, "details.params_masked" if masked else "details.params")))
         chunks = split_code(escape(body), SECTION_TEXT - len(f"{_FENCE}\n\n{_FENCE}"))
         blocks.extend(_section(f"{_FENCE}\n{c}\n{_FENCE}") for c in chunks[:MAX_PARAM_SECTIONS])
         if len(chunks) > MAX_PARAM_SECTIONS:
             shown = sum(len(c) for c in chunks[:MAX_PARAM_SECTIONS])
             blocks.append(
-                _context(f"… (truncated: showing {shown:,} of {len(escape(body)):,} characters)")
+                _context(t(lang, "details.truncated", shown=shown, total=len(escape(body))))
             )
-    name = _instance_name(instance)
-    return _message(escape(one_line(f"{task.name} · {task.status} on {name}")), blocks)
+    text = t(
+        lang,
+        "details.text",
+        task=title,
+        status=shown_status(task.status, lang),
+        instance=_instance_name(instance, lang),
+    )
+    return _message(escape(one_line(text)), blocks)
+
+
+def _with_raw(shown: str, raw: str, lang: Lang, limit: int) -> str:
+    """``shown`` for mrkdwn, followed by DMS's own word when the label differs from it."""
+    if shown == raw:
+        return md(shown, limit)
+    return t(lang, "details.shown_raw", shown=md(shown, limit), raw=md(raw, limit))
 
 
 def split_code(text: str, size: int) -> list[str]:
@@ -480,19 +558,20 @@ def split_code(text: str, size: int) -> list[str]:
 # --- instances, help, errors -------------------------------------------------------------
 
 
-def instances_message(instances: Sequence[Instance], where: str) -> Message:
+def instances_message(instances: Sequence[Instance], where: str, *, lang: Lang = "en") -> Message:
     """The Kafka instances a project has, by name and id."""
-    place = one_line(where) or "this project"
-    blocks: list[Block] = [_header(f"Kafka instances in {place}")]
+    place = one_line(where) or t(lang, "instances.this_project")
+    blocks: list[Block] = [_header(t(lang, "instances.header", place=place))]
     if not instances:
-        blocks.append(_section(f"No Kafka instances in {md(place, _WHERE)}."))
-        return _message(escape(f"No Kafka instances in {place}."), blocks)
+        blocks.append(_section(t(lang, "instances.none", place=md(place, _WHERE))))
+        return _message(escape(t(lang, "instances.none", place=place)), blocks)
     lines = []
     for item in instances:
+        status = instance_status_label(item.status, lang) if lang != "en" else item.status
         details = [
-            md(v, 80) for v in (item.status, item.engine_version, item.specification) if v.strip()
+            md(v, 80) for v in (status, item.engine_version, item.specification) if v.strip()
         ]
-        line = f"• *{md(_instance_name(item), _NAME)}* `{md(item.instance_id, _ID)}`"
+        line = f"• *{md(_instance_name(item, lang), _NAME)}* `{md(item.instance_id, _ID)}`"
         lines.append(" · ".join([line, *details]))
     # Lines packed into as few sections as fit; leave room for the header and the tail.
     room = MAX_BLOCKS - 3
@@ -507,25 +586,21 @@ def instances_message(instances: Sequence[Instance], where: str) -> Message:
             break
         shown += 1
     blocks.extend(_section(text) for text in sections)
-    tail = f"Ask `{escape('<instance>')} last 1h` for an instance's tasks."
+    tail = t(lang, "instances.ask", example=f"{escape('<instance>')} last 1h")
     if shown < len(instances):
-        tail = f"… and {len(instances) - shown} more. " + tail
+        tail = t(lang, "instances.more", count=len(instances) - shown, tail=tail)
     blocks.append(_context(tail))
-    count = _plural(len(instances), "Kafka instance")
-    return _message(escape(f"{count} in {place}"), blocks)
+    return _message(escape(tn(lang, "instances.text", len(instances), place=place)), blocks)
 
 
-def help_message(note: str | None = None) -> Message:
+def help_message(note: str | None = None, *, lang: Lang = "en") -> Message:
     blocks: list[Block] = [
-        _section(
-            "Ask which background tasks ran on a DMS for Kafka instance, and how they ended. "
-            "The same commands work with `/kafka-tasks`, a mention, and the local shell:"
-        ),
-        _section(f"{_FENCE}\n{escape(USAGE.rstrip())}\n{_FENCE}"),
+        _section(t(lang, "help.intro")),
+        _section(f"{_FENCE}\n{escape(usage(lang).rstrip())}\n{_FENCE}"),
     ]
     if note and note.strip():
         blocks.append(_context(escape(note)))
-    return _message("kafka-tasks: how to ask", blocks)
+    return _message(t(lang, "help.text"), blocks)
 
 
 def error_message(
@@ -533,14 +608,17 @@ def error_message(
     *,
     retry: QueryState | None = None,
     choices: Sequence[tuple[str, str]] = (),
-    title: str = "kafka-tasks could not answer",
+    title: str | None = None,
+    lang: Lang = "en",
 ) -> Message:
     """What went wrong and what to do; ``choices`` are (name, value) candidates to pick.
 
     ``text`` is taken as mrkdwn with &, < and > escaped: backticks and bold still work,
-    but a quoted ``<@U123>`` typed by a user does not become a mention.
+    but a quoted ``<@U123>`` typed by a user does not become a mention. ``title`` (the
+    notification's lead-in) defaults to "kafka-tasks could not answer" in ``lang``;
+    ``bot.i18n.errors.describe_error`` gives ``text`` for an exception in ``lang``.
     """
-    said = escape(text.strip()) or "Something went wrong."
+    said = escape(text.strip()) or t(lang, "error.fallback")
     blocks: list[Block] = [_section(f":warning: {said}")]
     # One section per candidate, its button as the accessory: Slack rejects an actions
     # block whose buttons share an action_id, and every pick button shares PICK_INSTANCE.
@@ -550,18 +628,22 @@ def error_message(
         shown = f"*{md(label, _NAME)}* · `{md(value, 300)}`"
         # A value too long for a button would arrive cut: list the choice without one.
         fits = len(value) <= BUTTON_VALUE
-        blocks.append(_section(shown, _button(label, PICK_INSTANCE, value) if fits else None))
+        button = _button(label, PICK_INSTANCE, value, lang=lang) if fits else None
+        blocks.append(_section(shown, button))
     if len(usable) > MAX_CHOICES:
         more = len(usable) - MAX_CHOICES
-        blocks.append(_context(f"… and {more} more: type the instance id to pick one."))
+        blocks.append(_context(t(lang, "error.more_choices", count=more)))
     if retry is not None:
         value = retry.encode()
         if len(value) <= BUTTON_VALUE:
-            blocks.append(ActionsBlock(elements=[_button("Retry", RETRY, value, "primary")]))
-    return _message(f"{escape(one_line(title))}: {said}", blocks)
+            retry_button = _button(t(lang, "button.retry"), RETRY, value, "primary", lang=lang)
+            blocks.append(ActionsBlock(elements=[retry_button]))
+    heading = escape(one_line(t(lang, "error.title") if title is None else title))
+    return _message(t(lang, "error.text", title=heading, said=said), blocks)
 
 
-def looking_up_message(what: str) -> Message:
+def looking_up_message(what: str, *, lang: Lang = "en") -> Message:
     """The placeholder shown while DMS is asked, replaced by the answer."""
-    text = f":hourglass_flowing_sand: Looking up {md(what, _LABEL) or 'your tasks'}…"
+    shown = md(what, _LABEL) or t(lang, "looking_up.your_tasks")
+    text = t(lang, "looking_up", what=shown)
     return _message(text, [_section(text)])

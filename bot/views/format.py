@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 
 from bot.dms.models import Task, TaskStatus
+from bot.i18n import Lang, t
+from bot.i18n.labels import status_label, task_label
 
 STATUS_ORDER = (
     TaskStatus.FAILED,
@@ -17,26 +19,26 @@ STATUS_ORDER = (
 )
 
 
-def duration_text(delta: timedelta | None) -> str:
+def duration_text(delta: timedelta | None, lang: Lang = "en") -> str:
     """``4s``, ``2m 05s``, ``1h 02m``, ``3d 4h``: short, and exact where it matters."""
     if delta is None:
         return "-"
     seconds = int(delta.total_seconds())
     if seconds < 60:
-        return f"{seconds}s"
+        return t(lang, "duration.seconds", s=seconds)
     minutes, seconds = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes}m {seconds:02d}s"
+        return t(lang, "duration.minutes", m=minutes, s=seconds)
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
-        return f"{hours}h {minutes:02d}m"
+        return t(lang, "duration.hours", h=hours, m=minutes)
     days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h"
+    return t(lang, "duration.days", d=days, h=hours)
 
 
-def task_duration(task: Task, now: datetime) -> str:
-    text = duration_text(task.duration(now))
-    return f"{text} so far" if task.in_progress and text != "-" else text
+def task_duration(task: Task, now: datetime, lang: Lang = "en") -> str:
+    text = duration_text(task.duration(now), lang)
+    return t(lang, "duration.so_far", duration=text) if task.in_progress and text != "-" else text
 
 
 def local_time(moment: datetime | None, tz: tzinfo, *, with_date: bool = True) -> str:
@@ -46,12 +48,30 @@ def local_time(moment: datetime | None, tz: tzinfo, *, with_date: bool = True) -
     return local.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
 
 
-def counts_text(counts: Mapping[str, int]) -> str:
-    """``3 FAILED, 30 SUCCESS``: known statuses in a fixed order, unknown ones after."""
+def counts_text(counts: Mapping[str, int], lang: Lang = "en", *, raw: bool = False) -> str:
+    """``3 Failed, 30 Succeeded``: known statuses in a fixed order, unknown ones after.
+    ``raw``: DMS's own words (``3 FAILED, 30 SUCCESS``), for the terminal's table."""
     order = [s.value for s in STATUS_ORDER if s.value in counts]
     order += sorted(s for s in counts if s not in order)
-    return ", ".join(f"{counts[s]} {s}" for s in order)
+    return t(lang, "sep.list").join(
+        t(lang, "count_status", count=counts[s], status=s if raw else shown_status(s, lang))
+        for s in order
+    )
 
 
 def user_text(task: Task) -> str:
     return task.user_name or task.user_id or "-"
+
+
+def shown_name(name: str, lang: Lang = "en") -> str:
+    """A task name as a view shows it, in every language: a label ("Restart instance",
+    "重启实例"); an unknown name as DMS sent it (English splits its camelCase into words).
+    DMS's own identifier, which the console, the logs and people's searches use, is
+    shown beside the label where a single task is shown (the details)."""
+    return task_label(name, lang)
+
+
+def shown_status(status: str, lang: Lang = "en") -> str:
+    """A task status as a view shows it, in every language: a label ("Failed", "失败");
+    an unknown status as DMS sent it. The details show DMS's word beside the label."""
+    return status_label(status, lang)

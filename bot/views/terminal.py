@@ -8,12 +8,36 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from bot.dms.models import Instance
+from bot.i18n import Lang, t, tn
+from bot.i18n.labels import instance_status_label, window_label
 from bot.redact import redact
 from bot.service import TaskAnswer, TasksAnswer
 from bot.timewindow import zone_name
-from bot.views.format import counts_text, local_time, task_duration, user_text
+from bot.views.format import (
+    counts_text,
+    local_time,
+    shown_name,
+    shown_status,
+    task_duration,
+    user_text,
+)
 
 MAX_NAME = 40
+
+
+# The English table of `python -m bot tasks` (and the counts above it) keeps DMS's
+# identifiers, FAILED and restartInstance, where Slack and the Chinese table show labels.
+# It is the listing people pipe: it has always printed them, so `| grep FAILED` and
+# `awk '$1 == "FAILED"'` in scripts keep working, and each is one word, where a label
+# ("Restart instance") would split its column in two. (`--json` is the stable format;
+# the Chinese table is new, and read rather than parsed.) One task (`task <id>`) is read
+# by a person: its label in either language, with the identifier beside it, as in Slack.
+def _table_name(name: str, lang: Lang) -> str:
+    return name if lang == "en" else shown_name(name, lang)
+
+
+def _table_status(status: str, lang: Lang) -> str:
+    return status if lang == "en" else shown_status(status, lang)
 
 
 def _width(text: str) -> int:
@@ -38,68 +62,91 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([line(headers), *(line(r) for r in rows)])
 
 
-def tasks_text(answer: TasksAnswer, tz: tzinfo, now: datetime) -> str:
+def tasks_text(answer: TasksAnswer, tz: tzinfo, now: datetime, *, lang: Lang = "en") -> str:
     window = answer.window
     listing = answer.listing
     zone = zone_name(tz)
     title = (
-        f"{answer.instance.name} ({answer.instance.instance_id}) · {window.label} · "
+        f"{answer.instance.name} ({answer.instance.instance_id}) · "
+        f"{window_label(window.label, lang)} · "
         f"{local_time(window.begin, tz)} → {local_time(window.end, tz)} {zone}"
     )
-    shown = len(answer.tasks)
-    summary = f"{shown} task{'s' if shown != 1 else ''}"
+    summary = tn(lang, "term.summary", len(answer.tasks))
     if answer.filtered:
-        summary += f" matching the filter (of {len(listing.tasks)} in the window)"
+        summary = t(lang, "term.summary.filtered", summary=summary, total=len(listing.tasks))
     if answer.tasks:
-        summary += ": " + counts_text(answer.counts)
+        summary += t(lang, "sep.colon") + counts_text(answer.counts, lang, raw=lang == "en")
     lines = [title, summary]
     if listing.truncated:
         lines.append(
-            f"Only {len(listing.tasks)} of the {listing.reported_count} tasks DMS reported "
-            "could be fetched; narrow the window to see the rest."
+            t(
+                lang,
+                "term.truncated",
+                fetched=len(listing.tasks),
+                reported=listing.reported_count,
+            )
         )
     if answer.tasks:
         rows = [
             [
-                t.status,
-                _clip(t.name, MAX_NAME),
-                _clip(user_text(t), 24),
-                local_time(t.created_at, tz),
-                task_duration(t, now),
-                t.id,
+                _table_status(task.status, lang),
+                _clip(_table_name(task.name, lang), MAX_NAME),
+                _clip(user_text(task), 24),
+                local_time(task.created_at, tz),
+                task_duration(task, now, lang),
+                task.id,
             ]
-            for t in answer.tasks
+            for task in answer.tasks
         ]
-        lines += ["", table(["STATUS", "NAME", "USER", "STARTED", "DURATION", "ID"], rows)]
+        columns = ("status", "name", "user", "started", "duration", "id")
+        lines += ["", table([t(lang, f"term.col.{c}") for c in columns], rows)]
     return "\n".join(lines)
 
 
-def task_text(answer: TaskAnswer, tz: tzinfo, now: datetime) -> str:
-    t = answer.task
-    params = redact(t.params)
+def task_text(answer: TaskAnswer, tz: tzinfo, now: datetime, *, lang: Lang = "en") -> str:
+    task = answer.task
+    params = redact(task.params)
     pretty = (
         json.dumps(params, indent=2, ensure_ascii=False, sort_keys=True)
         if not isinstance(params, str)
         else params
     )
+    name, status = shown_name(task.name, lang), shown_status(task.status, lang)
+    user = user_text(task)
     rows = [
-        ["instance", f"{answer.instance.name} ({answer.instance.instance_id})"],
-        ["task", t.id],
-        ["name", t.name],
-        ["status", t.status],
-        ["user", f"{user_text(t)} ({t.user_id})" if t.user_id else user_text(t)],
-        ["started", f"{local_time(t.created_at, tz)} {zone_name(tz)}"],
-        ["updated", f"{local_time(t.updated_at, tz)} {zone_name(tz)}"],
-        ["duration", task_duration(t, now)],
+        ("instance", f"{answer.instance.name} ({answer.instance.instance_id})"),
+        ("task", task.id),
+        # A label is followed by the name DMS sent: the console and the logs use that.
+        ("name", name if name == task.name else f"{name} ({task.name})"),
+        ("status", status if status == task.status else f"{status} ({task.status})"),
+        ("user", f"{user} ({task.user_id})" if task.user_id else user),
+        ("started", f"{local_time(task.created_at, tz)} {zone_name(tz)}"),
+        ("updated", f"{local_time(task.updated_at, tz)} {zone_name(tz)}"),
+        ("duration", task_duration(task, now, lang)),
     ]
-    width = max(len(k) for k, _ in rows)
-    body = "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
-    return f"{body}\nparams\n{pretty if params is not None else '(none)'}"
+    labelled = [(t(lang, f"term.row.{key}"), value) for key, value in rows]
+    width = max(_width(label) for label, _ in labelled)
+    # Padded by display width, so Chinese labels (two columns each) line up too.
+    body = "\n".join(
+        f"{label}{' ' * (width - _width(label))}  {value}" for label, value in labelled
+    )
+    shown = pretty if params is not None else t(lang, "term.no_params")
+    return f"{body}\n{t(lang, 'term.params')}\n{shown}"
 
 
-def instances_text(instances: Sequence[Instance], where: str) -> str:
+def instances_text(instances: Sequence[Instance], where: str, *, lang: Lang = "en") -> str:
     if not instances:
-        return f"No Kafka instances in {where}."
-    rows = [[i.name, i.instance_id, i.status, i.engine_version, i.specification] for i in instances]
-    head = f"{len(instances)} Kafka instance{'s' if len(instances) != 1 else ''} in {where}"
-    return head + "\n\n" + table(["NAME", "ID", "STATUS", "VERSION", "SPEC"], rows)
+        return t(lang, "term.no_instances", where=where)
+    rows = [
+        [
+            i.name,
+            i.instance_id,
+            i.status if lang == "en" else instance_status_label(i.status, lang),
+            i.engine_version,
+            i.specification,
+        ]
+        for i in instances
+    ]
+    head = tn(lang, "term.instances", len(instances), where=where)
+    columns = ("name", "id", "status", "version", "spec")
+    return head + "\n\n" + table([t(lang, f"term.col.{c}") for c in columns], rows)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
@@ -21,6 +20,7 @@ from slack_sdk.models.blocks import Block, ButtonElement
 
 from bot.actions import DETAILS, TaskRef
 from bot.dms.models import Task, TaskStatus
+from bot.i18n import Lang, t, tn
 from bot.redact import is_secret_key, redact
 from bot.store.models import Subscription
 from bot.views.blocks import (
@@ -31,14 +31,33 @@ from bot.views.blocks import (
     _context,
     _header,
     _message,
-    _plural,
     _section,
+    _times,
     date_token,
     md,
     one_line,
 )
-from bot.views.format import STATUS_ORDER, duration_text, task_duration, user_text
+from bot.views.format import (
+    STATUS_ORDER,
+    duration_text,
+    shown_name,
+    shown_status,
+    task_duration,
+    user_text,
+)
 from bot.views.limits import BUTTON_VALUE, SECTION_TEXT, clip, escape
+from bot.views.readable import (
+    CHANNEL_ID,
+    DM_ID,
+    GLOB,
+    ID,
+    NAME,
+    REASON,
+    STATUS,
+    TYPABLE,
+    USER,
+    USER_ID,
+)
 
 Scope = Literal["failed", "all"]
 
@@ -55,21 +74,8 @@ _PARAM_VALUE = 60
 # Still-running task names named in a thread's closing note.
 _RUNNING_NAMES = 10
 
-# Lengths that keep one line readable; the block limits are far above them.
-_NAME = 150
-_USER = 60
-_STATUS = 40
-_ID = 120
-_GLOB = 200
-_REASON = 500
-
-# Slack ids as Slack sends them; anything else (the shell's pseudo-channel, a test
-# value, garbage) is shown as text, never wrapped in <...> where it could mention.
-_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
-_DM_ID = re.compile(r"D[A-Z0-9]{2,}")
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
-# The grammar splits on whitespace: only a name without any can be typed back.
-_TYPABLE = re.compile(r"[^\s`]+")
+_NAME, _USER, _STATUS, _ID, _GLOB, _REASON = NAME, USER, STATUS, ID, GLOB, REASON
+_CHANNEL_ID, _DM_ID, _USER_ID, _TYPABLE = CHANNEL_ID, DM_ID, USER_ID, TYPABLE
 
 
 # The store's record is a plain frozen dataclass (no database in it): the views read it
@@ -80,8 +86,8 @@ SubscriptionView = Subscription
 # --- shared pieces ---------------------------------------------------------------------
 
 
-def _label(name: str, instance_id: str) -> str:
-    return one_line(name) or one_line(instance_id) or "(unnamed instance)"
+def _label(name: str, instance_id: str, lang: Lang = "en") -> str:
+    return one_line(name) or one_line(instance_id) or t(lang, "unnamed_instance")
 
 
 def _code(text: str, limit: int) -> str:
@@ -104,29 +110,31 @@ def _target(name: str, instance_id: str) -> str:
     return escape("<instance>")
 
 
-def _channel(channel: str) -> str:
+def _channel(channel: str, lang: Lang = "en") -> str:
     if _CHANNEL_ID.fullmatch(channel):
-        return f"This channel (<#{channel}>)"
+        return t(lang, "watch.this_channel_id", channel=channel)
     if _DM_ID.fullmatch(channel):
-        return "This conversation"
+        return t(lang, "watch.this_conversation")
     shown = md(channel, _ID)
-    return f"This channel ({_code(channel, _ID)})" if shown else "This channel"
+    if shown:
+        return t(lang, "watch.this_channel_named", channel=_code(channel, _ID))
+    return t(lang, "watch.this_channel")
 
 
-def _user(user: str) -> str:
+def _user(user: str, lang: Lang = "en") -> str:
     if _USER_ID.fullmatch(user):
         return f"<@{user}>"
-    return md(user, _USER) or "someone"
+    return md(user, _USER) or t(lang, "watch.someone")
 
 
-def _scope_text(scope: Scope, name_glob: str | None) -> str:
+def _scope_text(scope: Scope, name_glob: str | None, lang: Lang = "en") -> str:
     """The outcome and name filter, as the end of "each time a task ... finishes"."""
-    text = "finishes FAILED" if scope == "failed" else "finishes (any outcome)"
-    if name_glob:
-        # Mirrors service.name_matches: wildcards match whole names, plain text anywhere.
-        verb = "matches" if any(ch in name_glob for ch in "*?[") else "contains"
-        text += f" whose name {verb} {_code(name_glob, _GLOB)}"
-    return text
+    outcome = "failed" if scope == "failed" else "all"
+    if not name_glob:
+        return t(lang, f"watch.scope.{outcome}")
+    # Mirrors service.name_matches: wildcards match whole names, plain text anywhere.
+    verb = "matches" if any(ch in name_glob for ch in "*?[") else "contains"
+    return t(lang, f"watch.scope.{outcome}.{verb}", glob=_code(name_glob, _GLOB))
 
 
 def _subscribe_words(sub: SubscriptionView) -> list[str]:
@@ -140,27 +148,35 @@ def _emoji(task: Task) -> str:
     return STATUS_EMOJI.get(task.status, UNKNOWN_STATUS_EMOJI)
 
 
-def _details(instance_id: str, task: Task) -> ButtonElement | None:
+def _details(instance_id: str, task: Task, lang: Lang = "en") -> ButtonElement | None:
     value = TaskRef(instance_id, task.id).encode()
     # A task without an id, or one too long for a button value, cannot be looked up.
     if not task.id or len(value) > BUTTON_VALUE:
         return None
-    return _button("Details", DETAILS, value)
+    return _button(t(lang, "button.details"), DETAILS, value, lang=lang)
 
 
-def _finished_line(task: Task, tz: tzinfo, now: datetime) -> str:
-    """One task: what it is, who started it, when, and how long it ran."""
-    parts = [f"{_emoji(task)} *{md(task.name, _NAME)}* {md(task.status, _STATUS)}"]
-    parts.append(md(user_text(task), _USER))
+def _ran(task: Task, tz: tzinfo, now: datetime, lang: Lang) -> list[str]:
+    """When the task started and how long it ran, as the parts a line shows."""
+    parts = []
     if task.created_at is not None:
-        parts.append(f"started {date_token(task.created_at, tz)}")
-    duration = task_duration(task, now)
+        parts.append(t(lang, "started_at", date=date_token(task.created_at, tz)))
+    duration = task_duration(task, now, lang)
     if duration != "-":
-        parts.append(f"took {duration}")
+        parts.append(t(lang, "took", duration=duration))
+    return parts
+
+
+def _finished_line(task: Task, tz: tzinfo, now: datetime, lang: Lang) -> str:
+    """One task: what it is, who started it, when, and how long it ran."""
+    name = md(shown_name(task.name, lang), _NAME)
+    parts = [f"{_emoji(task)} *{name}* {md(shown_status(task.status, lang), _STATUS)}"]
+    parts.append(md(user_text(task), _USER))
+    parts += _ran(task, tz, now, lang)
     return " · ".join(parts)
 
 
-def params_summary(params: Any) -> str | None:
+def params_summary(params: Any, *, lang: Lang = "en") -> str | None:
     """A one-line taste of a task's params, secrets masked: the first few keys.
 
     None when there is nothing to show. Unescaped and unclipped past the per-value cut:
@@ -173,12 +189,12 @@ def params_summary(params: Any) -> str | None:
         items = list(shown.items())
         text = ", ".join(f"{key}={_param_value(value)}" for key, value in items[:PARAM_KEYS])
         if len(items) > PARAM_KEYS:
-            text += f", … (+{len(items) - PARAM_KEYS} more)"
+            text = t(lang, "watch.params_more", shown=text, count=len(items) - PARAM_KEYS)
     elif isinstance(shown, str):
         # Text params are not JSON, so redact cannot find the secrets in them; a channel
         # notification is read by many, so text that names one is not shown at all.
         if is_secret_key(shown):
-            return "(hidden: may hold a secret; see Details)"
+            return t(lang, "watch.params_hidden")
         text = shown
     else:
         text = _param_value(shown)
@@ -198,80 +214,119 @@ def _param_value(value: Any) -> str:
 # --- subscriptions ---------------------------------------------------------------------
 
 
-def subscribed_message(sub: SubscriptionView, *, created: bool, tz: tzinfo) -> Message:
+def subscribed_message(
+    sub: SubscriptionView, *, created: bool, tz: tzinfo, lang: Lang = "en"
+) -> Message:
     """The confirmation: exactly what will be posted where, and how to stop it."""
-    name = _label(sub.instance_name, sub.instance_id)
-    what = (
-        f"{_channel(sub.channel)} will get a message each time a task on "
-        f"*{md(name, _NAME)}* {_scope_text(sub.scope, sub.name_glob)}."
+    name = _label(sub.instance_name, sub.instance_id, lang)
+    what = t(
+        lang,
+        "sub.what",
+        channel=_channel(sub.channel, lang),
+        name=md(name, _NAME),
+        scope=_scope_text(sub.scope, sub.name_glob, lang),
     )
     if created:
-        head = f":bell: {what}"
+        head = t(lang, "sub.created", what=what)
         # The design's baseline rule, said up front so nobody waits for old failures.
-        note = "Tasks that finished before now are not replayed."
+        note = t(lang, "sub.not_replayed")
     else:
-        head = f":bell: Updated: {what[0].lower()}{what[1:]}"
-        note = "This replaces the channel's earlier subscription to this instance."
+        head = t(lang, "sub.updated", what=f"{what[0].lower()}{what[1:]}")
+        note = t(lang, "sub.replaces")
+    target = _target(sub.instance_name, sub.instance_id)
     blocks: list[Block] = [
-        _section(f"{head}\nWhen many finish at once they come as one digest. {note}"),
+        _section(t(lang, "sub.body", head=head, note=note)),
         _context(
-            f"Set up by {_user(sub.created_by)} {date_token(sub.created_at, tz)}",
-            f"Instance `{md(sub.instance_id, _ID)}`",
+            t(
+                lang,
+                "sub.set_up_by",
+                user=_user(sub.created_by, lang),
+                date=date_token(sub.created_at, tz),
+            ),
+            t(lang, "sub.instance", id=md(sub.instance_id, _ID)),
         ),
         _context(
-            f"To stop: {_command('unsubscribe', _target(sub.instance_name, sub.instance_id))}"
-            f" · to list: {_command('subscriptions')}"
+            t(
+                lang,
+                "sub.stop_and_list",
+                unsubscribe=_command("unsubscribe", target),
+                subscriptions=_command("subscriptions"),
+            )
         ),
     ]
-    outcome = "FAILED" if sub.scope == "failed" else "(any outcome)"
-    text = f"{'Subscribed' if created else 'Updated'}: tasks on {name} that finish {outcome}"
+    outcome = "failed" if sub.scope == "failed" else "all"
+    text = t(lang, f"sub.text.{'created' if created else 'updated'}.{outcome}", name=name)
     if sub.name_glob:
-        text += f" whose name matches {one_line(sub.name_glob)}"
+        text = t(lang, "sub.text.glob", text=text, glob=one_line(sub.name_glob))
     return _message(escape(one_line(text)), blocks)
 
 
-def unsubscribed_message(sub: SubscriptionView | None, instance: str, channel: str) -> Message:
+def unsubscribed_message(
+    sub: SubscriptionView | None, instance: str, channel: str, *, lang: Lang = "en"
+) -> Message:
     """After ``unsubscribe``: what stopped, or that there was nothing to stop."""
     if sub is None:
-        name = one_line(instance) or "this instance"
+        name = one_line(instance) or t(lang, "unsub.this_instance")
         blocks: list[Block] = [
             _section(
-                f"{_channel(channel)} was not subscribed to *{md(name, _NAME)}*; nothing changed."
+                t(
+                    lang,
+                    "unsub.not_subscribed",
+                    channel=_channel(channel, lang),
+                    name=md(name, _NAME),
+                )
             ),
-            _context(f"See this channel's subscriptions with {_command('subscriptions')}."),
+            _context(t(lang, "unsub.see_list", command=_command("subscriptions"))),
         ]
-        return _message(escape(f"This channel was not subscribed to {name}"), blocks)
-    name = _label(sub.instance_name, sub.instance_id)
+        return _message(escape(t(lang, "unsub.not_subscribed_text", name=name)), blocks)
+    name = _label(sub.instance_name, sub.instance_id, lang)
     blocks = [
         _section(
-            f":no_bell: {_channel(sub.channel or channel)} will no longer get messages about "
-            f"tasks on *{md(name, _NAME)}* (it got one each time a task "
-            f"{_scope_text(sub.scope, sub.name_glob)})."
+            t(
+                lang,
+                "unsub.done",
+                channel=_channel(sub.channel or channel, lang),
+                name=md(name, _NAME),
+                scope=_scope_text(sub.scope, sub.name_glob, lang),
+            )
         ),
-        _context(f"To subscribe again: {_command(*_subscribe_words(sub))}"),
+        _context(t(lang, "unsub.again", command=_command(*_subscribe_words(sub)))),
     ]
-    return _message(escape(f"Unsubscribed from {name}"), blocks)
+    return _message(escape(t(lang, "unsub.done_text", name=name)), blocks)
 
 
-def subscriptions_message(subs: Sequence[SubscriptionView], channel: str, *, tz: tzinfo) -> Message:
+def subscriptions_message(
+    subs: Sequence[SubscriptionView], channel: str, *, tz: tzinfo, lang: Lang = "en"
+) -> Message:
     """This channel's subscriptions: what each sends, who set it up and when."""
     example = _command("subscribe", escape("<instance> [failed|all] [name <glob>]"))
     if not subs:
         blocks: list[Block] = [
             _section(
-                f"{_channel(channel)} has no task notifications.\n"
-                f"Subscribe with {example}, e.g. {_command('subscribe', 'prod-orders', 'failed')}."
+                t(
+                    lang,
+                    "subs.none",
+                    channel=_channel(channel, lang),
+                    example=example,
+                    command=_command("subscribe", "prod-orders", "failed"),
+                )
             )
         ]
-        return _message("This channel has no task notifications", blocks)
+        return _message(t(lang, "subs.none_text"), blocks)
     lines = []
     for sub in subs[:MAX_LISTED_SUBSCRIPTIONS]:
-        name = _label(sub.instance_name, sub.instance_id)
-        scope = "FAILED only" if sub.scope == "failed" else "any outcome"
-        line = f"• *{md(name, _NAME)}* `{md(sub.instance_id, _ID)}` · {scope}"
+        name = _label(sub.instance_name, sub.instance_id, lang)
+        scope = t(lang, "subs.failed_only" if sub.scope == "failed" else "subs.any_outcome")
+        line = t(lang, "subs.line", name=md(name, _NAME), id=md(sub.instance_id, _ID), scope=scope)
         if sub.name_glob:
-            line += f" · name {_code(sub.name_glob, _GLOB)}"
-        line += f" · by {_user(sub.created_by)} {date_token(sub.created_at, tz)}"
+            line = t(lang, "subs.line_glob", line=line, glob=_code(sub.name_glob, _GLOB))
+        line = t(
+            lang,
+            "subs.line_by",
+            line=line,
+            user=_user(sub.created_by, lang),
+            date=date_token(sub.created_at, tz),
+        )
         lines.append(line)
     # Lines packed into as few sections as fit; 40 short lines need a handful at most.
     sections: list[str] = []
@@ -281,82 +336,109 @@ def subscriptions_message(subs: Sequence[SubscriptionView], channel: str, *, tz:
         else:
             sections.append(line)
     blocks = [
-        _header("Task notifications in this channel"),
-        _context(f"{_channel(channel)} · {_plural(len(subs), 'subscription')}"),
+        _header(t(lang, "subs.header")),
+        _context(tn(lang, "subs.count", len(subs), channel=_channel(channel, lang))),
         *(_section(text) for text in sections),
     ]
-    tail = f"To stop one: {_command('unsubscribe', escape('<instance>'))}"
+    tail = t(lang, "subs.stop_one", command=_command("unsubscribe", escape("<instance>")))
     if len(subs) > MAX_LISTED_SUBSCRIPTIONS:
-        tail = f"… and {len(subs) - MAX_LISTED_SUBSCRIPTIONS} more. " + tail
+        tail = t(lang, "subs.more", count=len(subs) - MAX_LISTED_SUBSCRIPTIONS, tail=tail)
     blocks.append(_context(tail))
-    return _message(f"{_plural(len(subs), 'subscription')} in this channel", blocks)
+    return _message(tn(lang, "subs.text", len(subs)), blocks)
 
 
 # --- task-finished notifications -------------------------------------------------------
 
 
 def task_finished_message(
-    task: Task, *, instance_id: str, instance_name: str, tz: tzinfo, now: datetime
+    task: Task,
+    *,
+    instance_id: str,
+    instance_name: str,
+    tz: tzinfo,
+    now: datetime,
+    lang: Lang = "en",
 ) -> Message:
     """One finished task, for a subscribed channel."""
-    name = _label(instance_name, instance_id)
-    head = (
-        f"{_emoji(task)} *{md(task.name, _NAME)}* {md(task.status, _STATUS)} on *{md(name, _NAME)}*"
+    name = _label(instance_name, instance_id, lang)
+    task_name, status = shown_name(task.name, lang), shown_status(task.status, lang)
+    head = t(
+        lang,
+        "finished.head",
+        emoji=_emoji(task),
+        task=md(task_name, _NAME),
+        status=md(status, _STATUS),
+        instance=md(name, _NAME),
     )
-    details = [md(user_text(task), _USER)]
-    if task.created_at is not None:
-        details.append(f"started {date_token(task.created_at, tz)}")
-    duration = task_duration(task, now)
-    if duration != "-":
-        details.append(f"took {duration}")
-    blocks: list[Block] = [_section(f"{head}\n{' · '.join(details)}", _details(instance_id, task))]
-    summary = params_summary(task.params)
+    details = [md(user_text(task), _USER), *_ran(task, tz, now, lang)]
+    blocks: list[Block] = [
+        _section(f"{head}\n{' · '.join(details)}", _details(instance_id, task, lang))
+    ]
+    summary = params_summary(task.params, lang=lang)
     if summary is not None:
-        blocks.append(_context(f"params {_code(summary, PARAMS_SUMMARY)}"))
-    text = f"{_emoji(task)} {one_line(task.name)} {one_line(task.status)} on {name}"
-    if duration != "-":
-        text += f" ({duration})"
+        blocks.append(_context(t(lang, "watch.params", summary=_code(summary, PARAMS_SUMMARY))))
+    duration = task_duration(task, now, lang)
+    fields = {
+        "emoji": _emoji(task),
+        "task": one_line(task_name),
+        "status": one_line(status),
+        "instance": name,
+    }
+    text = (
+        t(lang, "finished.text_took", duration=duration, **fields)
+        if duration != "-"
+        else t(lang, "finished.text", **fields)
+    )
     return _message(escape(one_line(text)), blocks)
 
 
 def digest_message(
-    tasks: Sequence[Task], *, instance_id: str, instance_name: str, tz: tzinfo, now: datetime
+    tasks: Sequence[Task],
+    *,
+    instance_id: str,
+    instance_name: str,
+    tz: tzinfo,
+    now: datetime,
+    lang: Lang = "en",
 ) -> Message:
     """Many tasks finished in one poll: one message, failures first."""
-    name = _label(instance_name, instance_id)
-    count = _plural(len(tasks), "task")
-    counts = _counts_text(tasks)
-    blocks: list[Block] = [_header(f"{count} finished on {clip(name, 100, mrkdwn=False)}")]
+    name = _label(instance_name, instance_id, lang)
+    counts = _counts_text(tasks, lang)
+    header = tn(lang, "digest.header", len(tasks), instance=clip(name, 100, mrkdwn=False))
+    blocks: list[Block] = [_header(header)]
     if counts:
         blocks.append(_section(counts))
     # Failed first, otherwise in the order given (the poller's, newest first); stable.
-    ordered = sorted(tasks, key=lambda t: not t.failed)
+    ordered = sorted(tasks, key=lambda task: not task.failed)
     shown, rest = ordered[:DIGEST_LINES], ordered[DIGEST_LINES:]
     for task in shown:
         # Only a failure is worth a click from a digest; a button each would be noise.
-        button = _details(instance_id, task) if task.failed else None
-        blocks.append(_section(_finished_line(task, tz, now), button))
+        button = _details(instance_id, task, lang) if task.failed else None
+        blocks.append(_section(_finished_line(task, tz, now, lang), button))
     if rest:
         # A burst is mostly the same few tasks: a count per name and status reads faster
         # than hundreds of repeats, and leaves room for the rarer ones before the cut.
-        same = _tally((t.name, t.status) for t in rest)
-        listed = ", ".join(
-            f"{md(n, 60)} {md(s, _STATUS)}" + (f" ×{k}" if k > 1 else "")
-            for (n, s), k in same.items()
+        same = _tally(
+            (shown_name(task.name, lang), shown_status(task.status, lang)) for task in rest
         )
-        blocks.append(_section(f"… and {len(rest)} more: {listed}"))
+        listed = t(lang, "sep.list").join(
+            _times(f"{md(n, 60)} {md(s, _STATUS)}", k, lang) for (n, s), k in same.items()
+        )
+        blocks.append(_section(t(lang, "digest.more", count=len(rest), listed=listed)))
         target = _target(instance_name, instance_id)
-        blocks.append(
-            _context(f"Any task's details: {_command(target, 'task', escape('<task-id>'))}")
-        )
-    text = f"{count} finished on {name}"
+        command = _command(target, "task", escape("<task-id>"))
+        blocks.append(_context(t(lang, "digest.any_details", command=command)))
+    text = tn(lang, "digest.header", len(tasks), instance=name)
     if tasks:
-        text += ": " + ", ".join(f"{n} {s}" for s, n in _ordered_counts(tasks))
+        text += t(lang, "sep.colon") + t(lang, "sep.list").join(
+            t(lang, "count_status", count=n, status=shown_status(s, lang))
+            for s, n in _ordered_counts(tasks)
+        )
     return _message(clip(escape(one_line(text)), 1000), blocks)
 
 
 def _ordered_counts(tasks: Sequence[Task]) -> list[tuple[str, int]]:
-    counts = {status: n for (status,), n in _tally((t.status,) for t in tasks).items()}
+    counts = {status: n for (status,), n in _tally((task.status,) for task in tasks).items()}
     known = [s.value for s in STATUS_ORDER if s.value in counts]
     return [(s, counts[s]) for s in known + sorted(s for s in counts if s not in known)]
 
@@ -370,11 +452,11 @@ def _tally(keys: Iterable[tuple[str, ...]]) -> Counter[tuple[str, ...]]:
     return merged
 
 
-def _counts_text(tasks: Sequence[Task]) -> str:
+def _counts_text(tasks: Sequence[Task], lang: Lang) -> str:
     parts = []
     for status, n in _ordered_counts(tasks):
         emoji = STATUS_EMOJI.get(status, UNKNOWN_STATUS_EMOJI)
-        shown = f"{n} {md(status, _STATUS)}"
+        shown = t(lang, "count_status", count=n, status=md(shown_status(status, lang), _STATUS))
         parts.append(f"{emoji} *{shown}*" if status == TaskStatus.FAILED else f"{emoji} {shown}")
     return " · ".join(parts)
 
@@ -383,87 +465,106 @@ def _counts_text(tasks: Sequence[Task]) -> str:
 
 
 def thread_reply_message(
-    task: Task, *, instance_id: str, instance_name: str, tz: tzinfo, now: datetime
+    task: Task,
+    *,
+    instance_id: str,
+    instance_name: str,
+    tz: tzinfo,
+    now: datetime,
+    lang: Lang = "en",
 ) -> Message:
     """A followed task has finished: a short reply in the answer's thread."""
-    name = md(task.name, _NAME)
-    status = md(task.status, _STATUS)
+    task_name, status = shown_name(task.name, lang), shown_status(task.status, lang)
+    name, shown_status_ = md(task_name, _NAME), md(status, _STATUS)
     if task.failed:
-        line = f"*{name}* {status}"
+        line = t(lang, "reply.failed", task=name, status=shown_status_)
     elif task.terminal:
-        line = f"*{name}* finished {status}"
+        line = t(lang, "reply.finished", task=name, status=shown_status_)
     else:
-        line = f"*{name}* is now {status}"
-    duration = task_duration(task, now)
+        line = t(lang, "reply.now", task=name, status=shown_status_)
+    duration = task_duration(task, now, lang)
     if duration != "-":
-        line += f" after {duration}" if task.terminal else f" ({duration})"
+        key = "reply.after" if task.terminal else "reply.so_far"
+        line = t(lang, key, line=line, duration=duration)
     if task.terminal and task.updated_at is not None:
         line += f" · {date_token(task.updated_at, tz, '{time_secs}')}"
-    blocks = [_section(f"{_emoji(task)} {line}", _details(instance_id, task))]
-    text = f"{_emoji(task)} {one_line(task.name)} {one_line(task.status)}"
-    if duration != "-":
-        text += f" after {duration}"
-    text += f" on {_label(instance_name, instance_id)}"
+    blocks = [_section(f"{_emoji(task)} {line}", _details(instance_id, task, lang))]
+    fields = {
+        "emoji": _emoji(task),
+        "task": one_line(task_name),
+        "status": one_line(status),
+        "instance": _label(instance_name, instance_id, lang),
+    }
+    text = (
+        t(lang, "reply.text_after", duration=duration, **fields)
+        if duration != "-"
+        else t(lang, "reply.text", **fields)
+    )
     return _message(escape(one_line(text)), blocks)
 
 
 def thread_closed_message(
-    still_running: Sequence[Task], *, instance_name: str, hours: float, instance_id: str = ""
+    still_running: Sequence[Task],
+    *,
+    instance_name: str,
+    hours: float,
+    instance_id: str = "",
+    lang: Lang = "en",
 ) -> Message:
     """The last note when a status thread stops being followed.
 
     ``instance_id`` lets the "ask again" command name the instance by id when its name
     cannot be typed.
     """
-    after = _hours_text(hours)
+    after = _hours_text(hours, lang)
     target = _target(instance_name, instance_id)
     if still_running:
-        per_name = _tally((t.name,) for t in still_running)
-        named = ", ".join(
-            md(n, 60) + (f" ×{k}" if k > 1 else "")
-            for (n,), k in list(per_name.items())[:_RUNNING_NAMES]
+        per_name = _tally((shown_name(task.name, lang),) for task in still_running)
+        named = t(lang, "sep.list").join(
+            _times(md(n, 60), k, lang) for (n,), k in list(per_name.items())[:_RUNNING_NAMES]
         )
         if len(per_name) > _RUNNING_NAMES:
-            named += f" and {len(per_name) - _RUNNING_NAMES} more"
-        state = f"still running: {named}"
+            named = t(lang, "closed.names_more", named=named, count=len(per_name) - _RUNNING_NAMES)
+        state = t(lang, "closed.still_running", named=named)
     else:
-        state = "nothing was left running"
-    line = (
-        f":zzz: Stopped following after {after}; {state}; "
-        f"ask again with {_command(target)} for the latest."
-    )
-    text = f"Stopped following {_label(instance_name, instance_id)} after {after}"
+        state = t(lang, "closed.none_running")
+    line = t(lang, "closed.line", after=after, state=state, command=_command(target))
+    text = t(lang, "closed.text", instance=_label(instance_name, instance_id, lang), after=after)
     return _message(escape(one_line(text)), [_section(line)])
 
 
-def _hours_text(hours: float) -> str:
+def _hours_text(hours: float, lang: Lang = "en") -> str:
     if not math.isfinite(hours) or hours < 0:
-        return "a while"
+        return t(lang, "closed.a_while")
     if hours >= 1 and float(hours).is_integer():
-        return f"{int(hours)} h"
-    return duration_text(timedelta(hours=min(hours, 10**6)))
+        return t(lang, "closed.hours", hours=int(hours))
+    return duration_text(timedelta(hours=min(hours, 10**6)), lang)
 
 
 # --- DMS reachability ------------------------------------------------------------------
 
 
-def unreachable_message(instance_name: str, reason: str, *, since: datetime, tz: tzinfo) -> Message:
+def unreachable_message(
+    instance_name: str, reason: str, *, since: datetime, tz: tzinfo, lang: Lang = "en"
+) -> Message:
     """Polling an instance keeps failing: say so once, and that nothing is lost."""
-    name = one_line(instance_name) or "the instance"
-    why = md(reason, _REASON) or "no answer"
-    line = (
-        f":warning: Cannot reach *{md(name, _NAME)}* since {date_token(since, tz)}: {why}.\n"
-        "Notifications will resume when DMS answers; nothing will be lost."
+    name = one_line(instance_name) or t(lang, "unreachable.the_instance")
+    no_answer = t(lang, "unreachable.no_answer")
+    line = t(
+        lang,
+        "unreachable.line",
+        instance=md(name, _NAME),
+        date=date_token(since, tz),
+        why=md(reason, _REASON) or no_answer,
     )
-    text = f"Cannot reach {name}: {one_line(reason) or 'no answer'}"
+    text = t(lang, "unreachable.text", instance=name, why=one_line(reason) or no_answer)
     return _message(clip(escape(text), 500), [_section(line)])
 
 
-def reachable_again_message(instance_name: str, *, down_for: timedelta) -> Message:
-    name = one_line(instance_name) or "The instance"
-    after = duration_text(max(down_for, timedelta(0)))
-    line = (
-        f":white_check_mark: *{md(name, _NAME)}* is reachable again (after {after}). "
-        "Any tasks that finished meanwhile follow."
-    )
-    return _message(escape(f"{name} is reachable again (after {after})"), [_section(line)])
+def reachable_again_message(
+    instance_name: str, *, down_for: timedelta, lang: Lang = "en"
+) -> Message:
+    name = one_line(instance_name) or t(lang, "reachable.the_instance")
+    after = duration_text(max(down_for, timedelta(0)), lang)
+    line = t(lang, "reachable.line", instance=md(name, _NAME), after=after)
+    return _message(escape(t(lang, "reachable.text", instance=name, after=after)), [_section(line)])

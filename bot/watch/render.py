@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from bot.clock import utc_now
 from bot.conversation import Conversation
 from bot.dms.models import Task
+from bot.i18n import Lang, lang_from_locale
 from bot.store.models import OutboxItem
 from bot.views.blocks import Message
 from bot.views.watching import (
@@ -39,14 +40,22 @@ class OutboxRenderer:
 
     async def render(self, item: OutboxItem, batch: Sequence[OutboxItem]) -> Message:
         payload = json.loads(item.payload)
+        lang = payload_lang(payload)
         now = self._clock()
         name = str(payload.get("instance_name") or payload.get("instance_id") or "?")
         instance_id = str(payload.get("instance_id") or "")
         if item.kind == "task_finished":
             if len(batch) > 1:
                 tasks = [Task.from_api(json.loads(b.payload)["task"]) for b in batch]
+                # Rows of one batch share a channel and subscription: the first speaks
+                # for all.
                 return digest_message(
-                    tasks, instance_id=instance_id, instance_name=name, tz=self.tz, now=now
+                    tasks,
+                    instance_id=instance_id,
+                    instance_name=name,
+                    tz=self.tz,
+                    now=now,
+                    lang=lang,
                 )
             return task_finished_message(
                 Task.from_api(payload["task"]),
@@ -54,6 +63,7 @@ class OutboxRenderer:
                 instance_name=name,
                 tz=self.tz,
                 now=now,
+                lang=lang,
             )
         if item.kind == "thread_reply":
             return thread_reply_message(
@@ -62,23 +72,37 @@ class OutboxRenderer:
                 instance_name=name,
                 tz=self.tz,
                 now=now,
+                lang=lang,
             )
         if item.kind == "parent_update":
-            return await self.conversation.summary(str(payload["state"]))
+            return await self.conversation.summary(str(payload["state"]), lang=lang)
         if item.kind == "thread_closed":
             running = [Task.from_api(t) for t in payload.get("still_running") or []]
             return thread_closed_message(
-                running, instance_name=name, hours=float(payload.get("hours") or 6)
+                running, instance_name=name, hours=float(payload.get("hours") or 6), lang=lang
             )
         if item.kind == "unreachable":
             return unreachable_message(
                 name,
-                str(payload.get("reason") or "no answer"),
+                str(payload.get("reason") or ""),
                 since=datetime.fromisoformat(str(payload["since"])),
                 tz=self.tz,
+                lang=lang,
             )
         if item.kind == "reachable":
             return reachable_again_message(
-                name, down_for=timedelta(seconds=float(payload.get("down_for_s") or 0))
+                name,
+                down_for=timedelta(seconds=float(payload.get("down_for_s") or 0)),
+                lang=lang,
             )
         raise ValueError(f"unknown outbox row kind {item.kind!r}")
+
+
+def payload_lang(payload: object) -> Lang:
+    """The language a queued row is posted in: its ``lang``, written when it was queued.
+
+    Rows queued before languages existed have none and were meant in English; a value
+    this release does not speak (a newer replica's row) reads as English too.
+    """
+    value = payload.get("lang") if isinstance(payload, dict) else None
+    return lang_from_locale(value if isinstance(value, str) else None)

@@ -74,7 +74,7 @@ async def test_mention_is_answered_in_its_thread_without_share(bot: RunningBot) 
     [posted] = await bot.slack.wait_for("chat.postMessage", 1)
     assert posted.args["thread_ts"] == "1700000000.000100"
     assert posted.args["channel"] == "C123"
-    assert "FAILED" in text_of(posted)
+    assert "match status Failed" in text_of(posted)
     assert actions.SHARE not in buttons_of(posted)
 
 

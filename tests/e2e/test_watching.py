@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.i18n.labels import task_label
 from bot.simulator import ManualClock
 from bot.store.store import Store
 from tests.e2e.slack_harness import RunningBot, final_response, running_bot, text_of
@@ -98,7 +99,8 @@ async def test_every_task_that_finishes_is_posted_once(bot: RunningBot) -> None:
         assert len(keys) == len(set(keys))
         mentioned = "\n".join(text_of(c) for c in posts)
         for task_id in finished:
-            assert timeline[task_id].name in mentioned
+            # Named as people read it ("Enable public IP" for bindInstancePublicIp).
+            assert task_label(timeline[task_id].name, "en") in mentioned
     finally:
         store.close()
 
@@ -136,7 +138,7 @@ async def test_running_tasks_in_a_visible_answer_are_followed_in_its_thread(
         texts = "\n".join(str(m.get("text")) for m in posted)
         timeline = {t.id: t for t in bot.sim.state.timeline(iid) or ()}
         for task_id in followed:
-            assert timeline[task_id].name in texts
+            assert task_label(timeline[task_id].name, "en") in texts
         # The parent summary was edited to match.
         assert await bot.slack.wait_for("chat.update", 1)
     finally:

@@ -28,6 +28,7 @@ from bot.actions import (
 )
 from bot.dms.models import Instance, Task, TaskList
 from bot.help import USAGE
+from bot.i18n import LANGS, Lang
 from bot.redact import MASK
 from bot.service import TaskAnswer, TasksAnswer, filter_tasks
 from bot.timewindow import TimeWindow, parse_window
@@ -206,10 +207,10 @@ def test_failures_are_called_out_first_with_their_names() -> None:
     message = summary()
     blocks = valid(message)
     text = all_text(blocks)
-    assert ":red_circle: *3 FAILED*: resetPassword ×2, modifyConfigs\n" in text
-    assert text.index("3 FAILED") < text.index("34 SUCCESS")
-    assert "*37 tasks* started in this window: 3 FAILED, 34 SUCCESS" in text
-    assert message.text == "prod-orders · last 1h: 37 tasks, 3 FAILED"
+    assert ":red_circle: *3 Failed*: Reset password ×2, Change configuration\n" in text
+    assert text.index("3 Failed") < text.index("34 Succeeded")
+    assert "*37 tasks* started in this window: 3 Failed, 34 Succeeded" in text
+    assert message.text == "prod-orders · last 1h: 37 tasks, 3 Failed"
 
 
 def test_the_exact_window_is_echoed_in_utc_viewer_time_and_the_zone_typed() -> None:
@@ -289,24 +290,32 @@ def test_each_row_has_a_details_button_carrying_its_task_id() -> None:
 def test_row_shows_status_name_user_start_and_duration() -> None:
     rows = task_rows(valid(summary()))
     failed_row = rows[2]["text"]["text"]
-    assert failed_row.startswith(":red_circle: *resetPassword* FAILED · paas_dms · started <!date^")
+    assert failed_row.startswith(
+        ":red_circle: *Reset password* Failed · paas_dms · started <!date^"
+    )
     assert failed_row.endswith(" · 42s")
-    assert "FAILED" not in rows[0]["text"]["text"]  # success rows stay quiet
+    assert "Succeeded" not in rows[0]["text"]["text"]  # success rows stay quiet
 
 
 def test_unknown_status_is_shown_as_it_comes_with_a_neutral_mark() -> None:
     tasks = [Task.from_api(api_task(0, status="ROLLING_BACK"))]
     blocks = valid(summary(tasks))
     row = task_rows(blocks)[0]["text"]["text"]
-    assert row.startswith(":grey_question: *modifyAutoTopic* ROLLING_BACK")
+    assert row.startswith(":grey_question: *Change topic auto-creation* ROLLING_BACK")
     assert "1 ROLLING_BACK" in all_text(blocks)
+
+
+def test_unknown_name_is_shown_as_words() -> None:
+    tasks = [Task.from_api(api_task(0, status="FAILED", name="rollingUpgradeBrokers"))]
+    row = task_rows(valid(summary(tasks)))[0]["text"]["text"]
+    assert row.startswith(":red_circle: *Rolling upgrade brokers* Failed · ")
 
 
 def test_filters_are_stated_with_the_total_in_the_window() -> None:
     message = summary(statuses=frozenset({"FAILED"}), name_glob="re*")
     text = all_text(valid(message))
-    assert "*2 tasks* match status FAILED · name `re*` (of 37 in the window)" in text
-    assert message.text == "prod-orders · last 1h: 2 of 37 tasks match the filter, 2 FAILED"
+    assert "*2 tasks* match status Failed · name `re*` (of 37 in the window)" in text
+    assert message.text == "prod-orders · last 1h: 2 of 37 tasks match the filter, 2 Failed"
 
 
 def test_empty_window_says_so_with_a_hint_and_keeps_refresh() -> None:
@@ -321,7 +330,7 @@ def test_empty_window_says_so_with_a_hint_and_keeps_refresh() -> None:
 
 def test_empty_after_filter_suggests_dropping_it() -> None:
     text = all_text(valid(summary(incident_tasks(failed=()), statuses=frozenset({"FAILED"}))))
-    assert "No tasks matching status FAILED started on *prod-orders*" in text
+    assert "No tasks matching status Failed started on *prod-orders*" in text
     assert "37 tasks did not match" in text
     assert "Drop the filter" in text
 
@@ -383,11 +392,13 @@ def details(task: Task, instance: Instance = INSTANCE) -> Message:
 
 def test_details_show_the_fields_and_params() -> None:
     task = Task.from_api(api_task(3, status="FAILED", name="restartInstance"))
-    blocks = valid(details(task))
-    assert blocks[0]["text"]["text"] == "restartInstance"
+    message = details(task)
+    blocks = valid(message)
+    assert blocks[0]["text"]["text"] == "Restart instance"
     fields = [f["text"] for f in blocks[1]["fields"]]
     labels = [f.split("\n")[0] for f in fields]
     assert labels == [
+        "*Task name*",
         "*Status*",
         "*User*",
         "*Started*",
@@ -396,10 +407,23 @@ def test_details_show_the_fields_and_params() -> None:
         "*Task id*",
         "*Instance*",
     ]
-    assert ":red_circle: FAILED" in fields[0]
-    assert task.id in fields[5]
-    assert "prod-orders" in fields[6]
+    # The label, with the name and status DMS sent beside it (what the console and logs use).
+    assert fields[0] == "*Task name*\n`restartInstance`"
+    assert fields[1] == "*Status*\n:red_circle: Failed (`FAILED`)"
+    assert task.id in fields[6]
+    assert "prod-orders" in fields[7]
     assert '"new_auto_status": false' in all_text(blocks)
+    assert message.text == "Restart instance · Failed on prod-orders"
+
+
+def test_details_of_an_unknown_name_and_status_show_what_dms_sent() -> None:
+    task = Task.from_api(api_task(1, status="ROLLING_BACK", name="rollingUpgradeBrokers"))
+    blocks = valid(details(task))
+    assert blocks[0]["text"]["text"] == "Rolling upgrade brokers"
+    fields = [f["text"] for f in blocks[1]["fields"]]
+    assert fields[0] == "*Task name*\n`rollingUpgradeBrokers`"
+    # A status without a label is shown once, as sent.
+    assert fields[1] == "*Status*\n:grey_question: ROLLING_BACK"
 
 
 def test_details_mask_passwords_in_params() -> None:
@@ -555,6 +579,8 @@ _texts = st.one_of(
     _pieces, st.tuples(_pieces, st.integers(1, 600)).map(lambda pair: pair[0] * pair[1])
 )
 _statuses = st.one_of(st.sampled_from(KNOWN), _texts)
+# Names DMS sends get labels in Chinese; any other text is shown as it came.
+_names = st.one_of(_texts, st.sampled_from(("restartInstance", "createTopic", "resetPassword")))
 _zones: st.SearchStrategy[tzinfo] = st.sampled_from(
     [UTC, SHANGHAI, ZoneInfo("America/New_York"), timezone(timedelta(hours=-9, minutes=-30))]
 )
@@ -579,7 +605,7 @@ def _templates(draw: st.DrawFn) -> Task:
     return Task.from_api(
         {
             "id": draw(_texts),
-            "name": draw(_texts),
+            "name": draw(_names),
             "user_name": draw(_texts),
             "user_id": draw(_texts),
             "params": draw(_params()),
@@ -615,9 +641,10 @@ def _spread(templates: Sequence[Task], count: int, window: TimeWindow, seed: int
     count=st.one_of(st.integers(0, 40), st.integers(0, 5000)),
     seconds=st.integers(1, 90 * 86400),
     tz=_zones,
+    lang=st.sampled_from(LANGS),
 )
 def test_every_message_fits_slack_for_any_input(
-    data: st.DataObject, templates: list[Task], count: int, seconds: int, tz: tzinfo
+    data: st.DataObject, templates: list[Task], count: int, seconds: int, tz: tzinfo, lang: Lang
 ) -> None:
     window = TimeWindow(
         begin=NOW - timedelta(seconds=seconds),
@@ -668,19 +695,23 @@ def test_every_message_fits_slack_for_any_input(
             page_size=data.draw(st.integers(-5, 200), label="page_size"),
             shareable=data.draw(st.booleans()),
             where=data.draw(_texts, label="where"),
+            lang=lang,
         ),
-        task_details_message(TaskAnswer(instance, templates[0]), tz=tz, now=NOW),
+        task_details_message(TaskAnswer(instance, templates[0]), tz=tz, now=NOW, lang=lang),
         instances_message(
-            [Instance(instance_id=i, name=n) for i, n in choices], data.draw(_texts, label="where")
+            [Instance(instance_id=i, name=n, status=n) for i, n in choices],
+            data.draw(_texts, label="where"),
+            lang=lang,
         ),
-        help_message(data.draw(st.none() | _texts, label="note")),
+        help_message(data.draw(st.none() | _texts, label="note"), lang=lang),
         error_message(
             data.draw(_texts, label="error"),
             retry=data.draw(st.none() | st.just(state)),
             choices=choices,
-            title=data.draw(_texts, label="title"),
+            title=data.draw(st.none() | _texts, label="title"),
+            lang=lang,
         ),
-        looking_up_message(data.draw(_texts, label="what")),
+        looking_up_message(data.draw(_texts, label="what"), lang=lang),
     ]
     for message in messages:
         assert check_message(message.block_dicts(), message.text) == []

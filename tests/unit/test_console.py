@@ -40,9 +40,9 @@ def test_render_shows_header_rows_and_buttons() -> None:
     assert "<!date" not in out
     assert "2026-11-27 10:00:00 Asia/Shanghai" in out
     row = next(line for line in lines if "[Details 1]" in line)
-    assert row.startswith("🟢 resetPassword · paas_dms · started 2026-11-27 10:44:00")
+    assert row.startswith("🟢 Reset password · paas_dms · started 2026-11-27 10:44:00")
     assert row.endswith(" · 42s  [Details 1]")
-    assert "🔴 3 FAILED: resetPassword ×2, modifyConfigs" in out
+    assert "🔴 3 Failed: Reset password ×2, Change configuration" in out
     assert "\x1b[" not in out
     assert all(len(line) <= 100 for line in lines)
 
@@ -90,8 +90,13 @@ def test_details_fields_in_two_columns_and_code_kept() -> None:
     )
     out = render(blocks_of(details(task)))
     lines = out.split("\n")
-    status = next(line for line in lines if line.startswith("Status: "))
-    assert "User: paas_dms" in status  # two fields side by side
+    assert lines[0] == "Reset password"
+    name = next(line for line in lines if line.startswith("Task name: "))
+    # Two fields side by side: the label's DMS name beside its status.
+    assert name.startswith("Task name: resetPassword ")
+    assert name.endswith("  Status: 🟢 Succeeded (SUCCESS)")
+    user = next(line for line in lines if line.startswith("User: "))
+    assert "  Started: " in user
     assert "```\n{\n" in out
     assert '"user_name": "a&b"' in out
     assert '"password": "••••••"' in out

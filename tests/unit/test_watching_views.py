@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from bot.actions import DETAILS, SUBSCRIBE, SubscribeRef, TaskRef
 from bot.dms.models import Instance, Task
+from bot.i18n import LANGS, Lang
 from bot.redact import MASK
 from bot.views.blocks import Message
 from bot.views.blocks import tasks_message as summary_message
@@ -103,16 +104,13 @@ def test_confirmation_says_channel_instance_scope_glob_and_how_to_stop() -> None
     text = all_text(valid(message))
     assert (
         "This channel (<#C0INCIDENT>) will get a message each time a task on *prod-orders* "
-        "finishes FAILED whose name matches `restart*`." in text
+        "fails and its name matches `restart*`." in text
     )
     assert "`/kafka-tasks unsubscribe prod-orders`" in text
     assert "not replayed" in text  # a new subscription does not post old failures
     assert "Set up by <@U0ONCALL> <!date^" in text
     assert not text.startswith(":bell: Updated")
-    assert (
-        message.text
-        == "Subscribed: tasks on prod-orders that finish FAILED whose name matches restart*"
-    )
+    assert message.text == "Subscribed: tasks on prod-orders that fail whose name matches restart*"
 
 
 def test_all_outcomes_and_a_plain_text_glob_are_worded_as_they_match() -> None:
@@ -120,7 +118,9 @@ def test_all_outcomes_and_a_plain_text_glob_are_worded_as_they_match() -> None:
     text = all_text(valid(subscribed_message(sub, created=True, tz=UTC)))
     assert "finishes (any outcome) whose name contains `Topic`." in text
     none = dataclasses.replace(SUB, name_glob=None)
-    assert "finishes FAILED." in all_text(valid(subscribed_message(none, created=True, tz=UTC)))
+    assert "each time a task on *prod-orders* fails." in all_text(
+        valid(subscribed_message(none, created=True, tz=UTC))
+    )
 
 
 def test_subscribing_twice_says_updated() -> None:
@@ -159,7 +159,7 @@ def test_subscriptions_list_shows_what_who_and_when() -> None:
     text = all_text(valid(message))
     created = int(SUB.created_at.timestamp())
     assert (
-        f"• *prod-orders* `{INSTANCE_ID}` · FAILED only · name `restart*` · by <@U0ONCALL> "
+        f"• *prod-orders* `{INSTANCE_ID}` · failures only · name `restart*` · by <@U0ONCALL> "
         f"<!date^{created}^" in text
     )
     assert "• *stage* `i-2` · any outcome · by <@U0ONCALL>" in text
@@ -191,12 +191,12 @@ def test_finished_message_carries_status_name_instance_duration_and_details() ->
     blocks = valid(message)
     text = all_text(blocks)
     assert blocks[0]["text"]["text"].startswith(
-        ":red_circle: *restartInstance* FAILED on *prod-orders*\npaas_dms · "
+        ":red_circle: *Restart instance* Failed on *prod-orders*\npaas_dms · "
     )
     assert "took 4m 12s" in text
     assert "params `topic=orders, partitions=12`" in text
     assert details_buttons(blocks) == [TaskRef(INSTANCE_ID, failed.id)]
-    assert message.text == ":red_circle: restartInstance FAILED on prod-orders (4m 12s)"
+    assert message.text == ":red_circle: Restart instance Failed on prod-orders (4m 12s)"
 
 
 def test_finished_message_masks_a_password_in_the_params_summary() -> None:
@@ -233,20 +233,23 @@ def test_digest_orders_failures_first_with_details_only_for_them() -> None:
     blocks = valid(message)
     assert blocks[0]["text"]["text"] == "5 tasks finished on prod-orders"
     text = all_text(blocks)
-    assert ":red_circle: *2 FAILED* · :large_green_circle: 2 SUCCESS · :heavy_minus_sign: 1" in text
+    assert (
+        ":red_circle: *2 Failed* · :large_green_circle: 2 Succeeded · "
+        ":heavy_minus_sign: 1 Cancelled" in text
+    )
     rows = [b["text"]["text"] for b in blocks[2:]]
     assert [r.split("*")[1] for r in rows] == [
-        "restartInstance",
-        "resetPassword",
-        "createTopic",
-        "modifyConfigs",
-        "createTopic",
+        "Restart instance",
+        "Reset password",
+        "Create topic",
+        "Change configuration",
+        "Create topic",
     ]
     assert details_buttons(blocks) == [
         TaskRef(INSTANCE_ID, tasks[1].id),
         TaskRef(INSTANCE_ID, tasks[3].id),
     ]
-    assert message.text == "5 tasks finished on prod-orders: 2 FAILED, 2 SUCCESS, 1 CANCELLED"
+    assert message.text == "5 tasks finished on prod-orders: 2 Failed, 2 Succeeded, 1 Cancelled"
 
 
 def test_digest_of_500_tasks_stays_under_50_blocks() -> None:
@@ -307,23 +310,23 @@ def test_thread_reply_is_short_with_the_outcome_and_details() -> None:
     blocks = valid(reply)
     assert len(blocks) == 1
     assert blocks[0]["text"]["text"].startswith(
-        ":large_green_circle: *createTopic* finished SUCCESS after 4s · <!date^"
+        ":large_green_circle: *Create topic* finished: Succeeded after 4s · <!date^"
     )
     assert details_buttons(blocks) == [TaskRef(INSTANCE_ID, done.id)]
     failed = thread_reply_message(
         task(2), instance_id=INSTANCE_ID, instance_name="prod-orders", tz=UTC, now=NOW
     )
     assert valid(failed)[0]["text"]["text"].startswith(
-        ":red_circle: *restartInstance* FAILED after 4m 12s"
+        ":red_circle: *Restart instance* Failed after 4m 12s"
     )
-    assert failed.text == ":red_circle: restartInstance FAILED after 4m 12s on prod-orders"
+    assert failed.text == ":red_circle: Restart instance Failed after 4m 12s on prod-orders"
 
 
 def test_thread_closed_names_what_is_still_running_and_how_to_ask_again() -> None:
     running = [task(1, status="EXECUTING"), task(2, status="EXECUTING"), task(3, name="x")]
     text = all_text(valid(thread_closed_message(running, instance_name="prod-orders", hours=6)))
     assert (
-        "Stopped following after 6 h; still running: restartInstance ×2, x; "
+        "Stopped following after 6 h; still running: Restart instance ×2, x; "
         "ask again with `/kafka-tasks prod-orders` for the latest." in text
     )
     none = thread_closed_message([], instance_name="prod-orders", hours=1.5)
@@ -385,6 +388,8 @@ _statuses = st.one_of(
     st.sampled_from(["CREATED", "EXECUTING", "SUCCESS", "FAILED", "DELETED", "CANCELLED"]),
     _texts,
 )
+# Names DMS sends get labels in Chinese; any other text is shown as it came.
+_names = st.one_of(_texts, st.sampled_from(("restartInstance", "createTopic", "modifyConfigs")))
 _instants = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
 )
@@ -404,7 +409,7 @@ def _tasks(draw: st.DrawFn) -> Task:
     params = draw(st.one_of(_json, st.integers(1, 50_000).map(lambda n: {"blob": "<&" * n})))
     return Task(
         id=draw(_texts),
-        name=draw(_texts),
+        name=draw(_names),
         user_name=draw(_texts),
         user_id=draw(_texts),
         status=draw(_statuses),
@@ -439,6 +444,7 @@ def _subscriptions(draw: st.DrawFn) -> SubscriptionView:
     count=st.one_of(st.integers(0, 30), st.integers(0, 2000)),
     subs=st.lists(_subscriptions(), max_size=3),
     tz=_zones,
+    lang=st.sampled_from(LANGS),
 )
 def test_every_watching_message_fits_slack_for_any_input(
     data: st.DataObject,
@@ -446,6 +452,7 @@ def test_every_watching_message_fits_slack_for_any_input(
     count: int,
     subs: list[SubscriptionView],
     tz: tzinfo,
+    lang: Lang,
 ) -> None:
     # Many tasks from a few drawn ones: drawing 2000 each would make the test slow.
     tasks = [
@@ -460,26 +467,33 @@ def test_every_watching_message_fits_slack_for_any_input(
     now = data.draw(_instants, label="now")
     one = templates[0]
     messages = [
-        task_finished_message(one, instance_id=instance_id, instance_name=name, tz=tz, now=now),
-        digest_message(tasks, instance_id=instance_id, instance_name=name, tz=tz, now=now),
-        thread_reply_message(one, instance_id=instance_id, instance_name=name, tz=tz, now=now),
+        task_finished_message(
+            one, instance_id=instance_id, instance_name=name, tz=tz, now=now, lang=lang
+        ),
+        digest_message(
+            tasks, instance_id=instance_id, instance_name=name, tz=tz, now=now, lang=lang
+        ),
+        thread_reply_message(
+            one, instance_id=instance_id, instance_name=name, tz=tz, now=now, lang=lang
+        ),
         thread_closed_message(
             tasks,
             instance_name=name,
             hours=data.draw(st.floats(allow_nan=True), label="hours"),
             instance_id=instance_id,
+            lang=lang,
         ),
-        unreachable_message(name, data.draw(_texts, label="reason"), since=now, tz=tz),
+        unreachable_message(name, data.draw(_texts, label="reason"), since=now, tz=tz, lang=lang),
         reachable_again_message(
-            name, down_for=timedelta(seconds=data.draw(st.integers(-(10**6), 10**9)))
+            name, down_for=timedelta(seconds=data.draw(st.integers(-(10**6), 10**9))), lang=lang
         ),
-        unsubscribed_message(None, name, channel),
-        subscriptions_message(many_subs, channel, tz=tz),
+        unsubscribed_message(None, name, channel, lang=lang),
+        subscriptions_message(many_subs, channel, tz=tz, lang=lang),
     ]
     for sub in subs:
         messages += [
-            subscribed_message(sub, created=data.draw(st.booleans()), tz=tz),
-            unsubscribed_message(sub, name, channel),
+            subscribed_message(sub, created=data.draw(st.booleans()), tz=tz, lang=lang),
+            unsubscribed_message(sub, name, channel, lang=lang),
         ]
     for message in messages:
         blocks = message.block_dicts()  # slack_sdk's validation

@@ -1,0 +1,300 @@
+"""English messages: the source text of every view, word for word as answers read.
+
+Keys are dotted by where they show. A key ending in ``.one`` / ``.other`` is a plural
+pair, picked by ``bot.i18n.tn`` from a count. Placeholders are ``str.format`` fields;
+``tests/unit/test_i18n.py`` holds ``zh.py`` to the same keys and the same fields.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # --- shared pieces --------------------------------------------------------------------
+    "unnamed_instance": "(unnamed instance)",
+    "button.fallback": "Open",
+    "button.details": "Details",
+    "button.refresh": "Refresh",
+    "button.previous": "‹ Previous",
+    "button.next": "Next ›",
+    "button.share": "Share in channel",
+    "button.subscribe_failures": "Subscribe to failures",
+    "button.retry": "Retry",
+    "sep.list": ", ",
+    "sep.colon": ": ",
+    "sep.statuses": ",",
+    "times": "{name} ×{count}",
+    "count_status": "{count} {status}",
+    "started_at": "started {date}",
+    "took": "took {duration}",
+    # --- durations ------------------------------------------------------------------------
+    "duration.seconds": "{s}s",
+    "duration.minutes": "{m}m {s:02d}s",
+    "duration.hours": "{h}h {m:02d}m",
+    "duration.days": "{d}d {h}h",
+    "duration.so_far": "{duration} so far",
+    # --- the tasks summary ----------------------------------------------------------------
+    "tasks.window.times_read_in": "times read in {zone}",
+    "tasks.window.instance": "instance `{id}`",
+    "tasks.window.instance_where": "instance `{id}` in {where}",
+    "tasks.filter.status": "status {statuses}",
+    "tasks.filter.name": "name `{glob}`",
+    "tasks.failed_named": ":red_circle: *{count} Failed*: {named}",
+    "tasks.failed_more": "{named} and {more} more",
+    "tasks.no_failures": ":large_green_circle: No failed tasks",
+    "tasks.summary.filtered.one": "*{count} task* match {filter} (of {total} in the window)",
+    "tasks.summary.filtered.other": "*{count} tasks* match {filter} (of {total} in the window)",
+    "tasks.summary.all.one": "*{count} task* started in this window",
+    "tasks.summary.all.other": "*{count} tasks* started in this window",
+    "tasks.truncated": (
+        ":warning: Only {fetched} of {reported} tasks DMS reported could be fetched; "
+        "narrow the window."
+    ),
+    "tasks.cached": ":floppy_disk: cached",
+    "tasks.cached_fetched": ":floppy_disk: cached, fetched {ago}",
+    "tasks.cached_hint": "{cached} · press Refresh for the latest",
+    "tasks.paging": "{first}–{last} of {total}",
+    "tasks.paging_pages": "{first}–{last} of {total} · page {page} of {pages}",
+    "tasks.strip": "`{bars}` task starts, a bar per {slot} (tallest: {peak})",
+    "tasks.strip_failed": "`{marks}` failed",
+    "tasks.empty.filtered.one": (
+        "No tasks matching {filter} started on *{name}* in this window "
+        "({others} task did not match).\n"
+        "Drop the filter, or widen the window (`last 24h`, `last 7d`)."
+    ),
+    "tasks.empty.filtered.other": (
+        "No tasks matching {filter} started on *{name}* in this window "
+        "({others} tasks did not match).\n"
+        "Drop the filter, or widen the window (`last 24h`, `last 7d`)."
+    ),
+    "tasks.empty": (
+        "No tasks started on *{name}* in this window.\n"
+        "Widen the window, e.g. `last 24h` or `last 7d`."
+    ),
+    "tasks.text": "{instance} · {window}: {summary}",
+    "tasks.text.filtered.one": "{shown} of {total} task match the filter",
+    "tasks.text.filtered.other": "{shown} of {total} tasks match the filter",
+    "tasks.text.all.one": "{count} task",
+    "tasks.text.all.other": "{count} tasks",
+    "tasks.text.failed": ", {count} Failed",
+    # --- one task -------------------------------------------------------------------------
+    "details.status": "Status",
+    "details.user": "User",
+    "details.started": "Started",
+    "details.finished": "Finished",
+    "details.updated": "Updated",
+    "details.duration": "Duration",
+    "details.task_id": "Task id",
+    "details.instance": "Instance",
+    "details.task_name": "Task name",
+    "details.shown_raw": "{shown} (`{raw}`)",
+    "details.no_params": "No params.",
+    "details.params": "*Params*",
+    "details.params_masked": "*Params* · secrets masked",
+    "details.truncated": "… (truncated: showing {shown:,} of {total:,} characters)",
+    "details.text": "{task} · {status} on {instance}",
+    # --- instances, help, errors ----------------------------------------------------------
+    "instances.this_project": "this project",
+    "instances.header": "Kafka instances in {place}",
+    "instances.none": "No Kafka instances in {place}.",
+    "instances.ask": "Ask `{example}` for an instance's tasks.",
+    "instances.more": "… and {count} more. {tail}",
+    "instances.text.one": "{count} Kafka instance in {place}",
+    "instances.text.other": "{count} Kafka instances in {place}",
+    "help.intro": (
+        "Ask which background tasks ran on a DMS for Kafka instance, and how they ended. "
+        "The same commands work with `/kafka-tasks`, a mention, and the local shell:"
+    ),
+    "help.text": "kafka-tasks: how to ask",
+    "error.title": "kafka-tasks could not answer",
+    "error.text": "{title}: {said}",
+    "error.fallback": "Something went wrong.",
+    "error.more_choices": "… and {count} more: type the instance id to pick one.",
+    "looking_up": ":hourglass_flowing_sand: Looking up {what}…",
+    "looking_up.your_tasks": "your tasks",
+    # What the conversation says of itself (not an upstream error): for its replies.
+    "error.subscriptions_from_slack": (
+        "Subscriptions deliver to Slack channels, so they are set up from Slack: "
+        "`/kafka-tasks subscribe prod-orders failed` in the channel that should "
+        "hear about it."
+    ),
+    "error.subscribe_in_slack": (
+        "Subscriptions deliver to Slack channels; press Subscribe in Slack."
+    ),
+    "error.unreadable_button": (
+        "This button's data could not be read (it may come from an older version "
+        "of the bot). Run the command again."
+    ),
+    "error.unknown_button": "Unknown button {action}; run the command again.",
+    "error.internal": (
+        "Something went wrong on our side (incident {incident}); it is in the bot's "
+        "log. Try again, and tell the bot's owners if it keeps happening."
+    ),
+    "error.pick_one": '"{name}" matches {count} instances. Pick one:',
+    # --- watching: shared -----------------------------------------------------------------
+    "watch.this_channel_id": "This channel (<#{channel}>)",
+    "watch.this_conversation": "This conversation",
+    "watch.this_channel_named": "This channel ({channel})",
+    "watch.this_channel": "This channel",
+    "watch.someone": "someone",
+    "watch.scope.failed": "fails",
+    "watch.scope.all": "finishes (any outcome)",
+    "watch.scope.failed.matches": "fails and its name matches {glob}",
+    "watch.scope.failed.contains": "fails and its name contains {glob}",
+    "watch.scope.all.matches": "finishes (any outcome) whose name matches {glob}",
+    "watch.scope.all.contains": "finishes (any outcome) whose name contains {glob}",
+    "watch.params": "params {summary}",
+    "watch.params_hidden": "(hidden: may hold a secret; see Details)",
+    "watch.params_more": "{shown}, … (+{count} more)",
+    # --- subscriptions --------------------------------------------------------------------
+    "sub.what": "{channel} will get a message each time a task on *{name}* {scope}.",
+    "sub.created": ":bell: {what}",
+    "sub.updated": ":bell: Updated: {what}",
+    "sub.not_replayed": "Tasks that finished before now are not replayed.",
+    "sub.replaces": "This replaces the channel's earlier subscription to this instance.",
+    "sub.body": "{head}\nWhen many finish at once they come as one digest. {note}",
+    "sub.set_up_by": "Set up by {user} {date}",
+    "sub.instance": "Instance `{id}`",
+    "sub.stop_and_list": "To stop: {unsubscribe} · to list: {subscriptions}",
+    "sub.text.created.failed": "Subscribed: tasks on {name} that fail",
+    "sub.text.created.all": "Subscribed: tasks on {name} that finish (any outcome)",
+    "sub.text.updated.failed": "Updated: tasks on {name} that fail",
+    "sub.text.updated.all": "Updated: tasks on {name} that finish (any outcome)",
+    "sub.text.glob": "{text} whose name matches {glob}",
+    "unsub.this_instance": "this instance",
+    "unsub.not_subscribed": "{channel} was not subscribed to *{name}*; nothing changed.",
+    "unsub.see_list": "See this channel's subscriptions with {command}.",
+    "unsub.not_subscribed_text": "This channel was not subscribed to {name}",
+    "unsub.done": (
+        ":no_bell: {channel} will no longer get messages about tasks on *{name}* "
+        "(it got one each time a task {scope})."
+    ),
+    "unsub.again": "To subscribe again: {command}",
+    "unsub.done_text": "Unsubscribed from {name}",
+    "subs.none": "{channel} has no task notifications.\nSubscribe with {example}, e.g. {command}.",
+    "subs.none_text": "This channel has no task notifications",
+    "subs.failed_only": "failures only",
+    "subs.any_outcome": "any outcome",
+    "subs.line": "• *{name}* `{id}` · {scope}",
+    "subs.line_glob": "{line} · name {glob}",
+    "subs.line_by": "{line} · by {user} {date}",
+    "subs.header": "Task notifications in this channel",
+    "subs.count.one": "{channel} · {count} subscription",
+    "subs.count.other": "{channel} · {count} subscriptions",
+    "subs.stop_one": "To stop one: {command}",
+    "subs.more": "… and {count} more. {tail}",
+    "subs.text.one": "{count} subscription in this channel",
+    "subs.text.other": "{count} subscriptions in this channel",
+    # --- notifications --------------------------------------------------------------------
+    "finished.head": "{emoji} *{task}* {status} on *{instance}*",
+    "finished.text": "{emoji} {task} {status} on {instance}",
+    "finished.text_took": "{emoji} {task} {status} on {instance} ({duration})",
+    "digest.header.one": "{count} task finished on {instance}",
+    "digest.header.other": "{count} tasks finished on {instance}",
+    "digest.more": "… and {count} more: {listed}",
+    "digest.any_details": "Any task's details: {command}",
+    # --- status threads -------------------------------------------------------------------
+    "reply.failed": "*{task}* {status}",
+    "reply.finished": "*{task}* finished: {status}",
+    "reply.now": "*{task}* is now {status}",
+    "reply.after": "{line} after {duration}",
+    "reply.so_far": "{line} ({duration})",
+    "reply.text": "{emoji} {task} {status} on {instance}",
+    "reply.text_after": "{emoji} {task} {status} after {duration} on {instance}",
+    "closed.a_while": "a while",
+    "closed.hours": "{hours} h",
+    "closed.names_more": "{named} and {count} more",
+    "closed.still_running": "still running: {named}",
+    "closed.none_running": "nothing was left running",
+    "closed.line": (
+        ":zzz: Stopped following after {after}; {state}; ask again with {command} for the latest."
+    ),
+    "closed.text": "Stopped following {instance} after {after}",
+    # --- DMS reachability -----------------------------------------------------------------
+    "unreachable.the_instance": "the instance",
+    "unreachable.no_answer": "no answer",
+    "unreachable.line": (
+        ":warning: Cannot reach *{instance}* since {date}: {why}.\n"
+        "Notifications will resume when DMS answers; nothing will be lost."
+    ),
+    "unreachable.text": "Cannot reach {instance}: {why}",
+    "reachable.the_instance": "The instance",
+    "reachable.line": (
+        ":white_check_mark: *{instance}* is reachable again (after {after}). "
+        "Any tasks that finished meanwhile follow."
+    ),
+    "reachable.text": "{instance} is reachable again (after {after})",
+    # --- the terminal ---------------------------------------------------------------------
+    "term.summary.one": "{count} task",
+    "term.summary.other": "{count} tasks",
+    "term.summary.filtered": "{summary} matching the filter (of {total} in the window)",
+    "term.truncated": (
+        "Only {fetched} of the {reported} tasks DMS reported could be fetched; narrow the "
+        "window to see the rest."
+    ),
+    "term.col.status": "STATUS",
+    "term.col.name": "NAME",
+    "term.col.user": "USER",
+    "term.col.started": "STARTED",
+    "term.col.duration": "DURATION",
+    "term.col.id": "ID",
+    "term.col.version": "VERSION",
+    "term.col.spec": "SPEC",
+    "term.row.instance": "instance",
+    "term.row.task": "task",
+    "term.row.name": "name",
+    "term.row.status": "status",
+    "term.row.user": "user",
+    "term.row.started": "started",
+    "term.row.updated": "updated",
+    "term.row.duration": "duration",
+    "term.params": "params",
+    "term.no_params": "(none)",
+    "term.no_instances": "No Kafka instances in {where}.",
+    "term.instances.one": "{count} Kafka instance in {where}",
+    "term.instances.other": "{count} Kafka instances in {where}",
+    # --- task statuses (bot.dms.models.TaskStatus) ---------------------------------------
+    "status.CREATED": "Created",
+    "status.EXECUTING": "Running",
+    "status.SUCCESS": "Succeeded",
+    "status.FAILED": "Failed",
+    "status.DELETED": "Deleted",
+    "status.CANCELLED": "Cancelled",
+    # --- instance statuses (dms-api.md §3) ------------------------------------------------
+    "instance_status.CREATING": "Creating",
+    "instance_status.CREATEFAILED": "Creation failed",
+    "instance_status.RUNNING": "Running",
+    "instance_status.ERROR": "Error",
+    "instance_status.RESTARTING": "Restarting",
+    "instance_status.STARTING": "Starting",
+    "instance_status.EXTENDING": "Scaling",
+    "instance_status.EXTENDEDFAILED": "Scaling failed",
+    "instance_status.FROZEN": "Frozen",
+    "instance_status.FREEZING": "Freezing",
+    "instance_status.UPGRADING": "Upgrading",
+    "instance_status.ROLLINGBACK": "Rolling back",
+    "instance_status.DELETING": "Deleting",
+    # --- task names DMS sends (ListBackgroundTasks ``name``) -----------------------------
+    # Three are confirmed by the official examples (modifyAutoTopic, changeRetentionPolicy,
+    # bindInstancePublicIp); the rest are the names the simulator uses and their likely
+    # siblings (dms-api.md §2). Any other name is shown as DMS sent it.
+    "task.createInstance": "Create instance",
+    "task.deleteInstance": "Delete instance",
+    "task.restartInstance": "Restart instance",
+    "task.extendInstance": "Scale instance",
+    "task.upgradeInstance": "Upgrade instance",
+    "task.modifyInstanceName": "Rename instance",
+    "task.bindInstancePublicIp": "Enable public IP",
+    "task.unbindInstancePublicIp": "Disable public IP",
+    "task.createTopic": "Create topic",
+    "task.deleteTopic": "Delete topic",
+    "task.modifyTopic": "Change topic",
+    "task.addPartitions": "Add partitions",
+    "task.reassignPartitions": "Reassign partitions",
+    "task.modifyAutoTopic": "Change topic auto-creation",
+    "task.changeRetentionPolicy": "Change retention policy",
+    "task.modifyConfigs": "Change configuration",
+    "task.createUser": "Create user",
+    "task.deleteUser": "Delete user",
+    "task.resetPassword": "Reset password",
+    "task.resetConsumerOffset": "Reset consumer offsets",
+    "task.deleteGroup": "Delete consumer group",
+}

@@ -1,0 +1,355 @@
+"""The catalog, the labels and the errors in both languages."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from bot.commands import CommandError
+from bot.dms.errors import (
+    AmbiguousInstance,
+    DmsAuthError,
+    DmsError,
+    DmsNotFound,
+    DmsProtocolError,
+    DmsRequestError,
+    DmsThrottled,
+    DmsUnavailable,
+    UnknownInstance,
+    UnknownPlace,
+    UnknownTask,
+)
+from bot.i18n import CATALOG, LANGS, Lang, en, lang_from_locale, t, tn, zh
+from bot.i18n.errors import _grammar_error, describe_error
+from bot.i18n.labels import (
+    humanize,
+    instance_status_label,
+    status_label,
+    task_label,
+    window_label,
+)
+from bot.timewindow import WindowError
+
+# Every name DMS is known to send, the three of the official examples first.
+DMS_TASK_NAMES = (
+    "modifyAutoTopic",
+    "changeRetentionPolicy",
+    "bindInstancePublicIp",
+    "createTopic",
+    "modifyConfigs",
+    "deleteTopic",
+    "createUser",
+    "reassignPartitions",
+    "restartInstance",
+    "resetPassword",
+    "extendInstance",
+    "modifyInstanceName",
+)
+STATUSES = ("CREATED", "EXECUTING", "SUCCESS", "FAILED", "DELETED", "CANCELLED")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def fields(template: str) -> set[tuple[str, str | None]]:
+    """The placeholders of a template, with their format specs."""
+    return {
+        (name, spec) for _, name, spec, _ in string.Formatter().parse(template) if name is not None
+    }
+
+
+# --- the catalog -----------------------------------------------------------------------
+
+
+def test_every_key_is_in_both_languages() -> None:
+    assert set(en.MESSAGES) == set(zh.MESSAGES)
+    assert set(CATALOG) == set(LANGS)
+
+
+@pytest.mark.parametrize("key", sorted(en.MESSAGES))
+def test_both_languages_have_the_same_placeholders(key: str) -> None:
+    assert fields(zh.MESSAGES[key]) == fields(en.MESSAGES[key]), key
+
+
+def test_plural_keys_come_in_pairs() -> None:
+    for key in en.MESSAGES:
+        stem, _, form = key.rpartition(".")
+        if form in ("one", "other"):
+            assert f"{stem}.one" in en.MESSAGES
+            assert f"{stem}.other" in en.MESSAGES
+
+
+def test_every_chinese_text_is_translated() -> None:
+    # These are only placeholders and markup (or "ID"), the same in both languages;
+    # every other text must be Chinese, not a copy of the English.
+    same = {"times", "sub.created", "subs.line", "reply.failed", "term.col.id"}
+    for key, text in zh.MESSAGES.items():
+        if key in same:
+            assert text == en.MESSAGES[key]
+        else:
+            assert text != en.MESSAGES[key], key
+
+
+def test_slack_markup_in_chinese_stands_apart_from_the_chinese() -> None:
+    # Slack reads *bold* and `code` only at word boundaries, which CJK characters are
+    # not: each mark needs a space, a line end or ASCII punctuation beside it.
+    for key, text in zh.MESSAGES.items():
+        for match in re.finditer(r"\*[^*\n]+\*|`[^`\n]+`", text):
+            before = text[match.start() - 1] if match.start() else " "
+            after = text[match.end()] if match.end() < len(text) else " "
+            for side in (before, after):
+                assert not CJK.search(side), (key, text)
+                assert side not in "，。：；（）、“”", (key, text)
+
+
+def test_t_fills_placeholders_and_falls_back_to_english() -> None:
+    assert t("en", "instances.none", place="cn-north-4") == "No Kafka instances in cn-north-4."
+    assert t("zh", "instances.none", place="cn-north-4") == "cn-north-4 中没有 Kafka 实例。"
+    # A language a stored row may name but this release does not speak.
+    assert t("fr", "button.retry") == "Retry"  # type: ignore[arg-type]
+    # Braces in a value are not read as placeholders.
+    assert t("en", "looking_up", what="{what}") == ":hourglass_flowing_sand: Looking up {what}…"
+    with pytest.raises(KeyError):
+        t("en", "no.such.key")
+
+
+def test_tn_picks_the_plural_form() -> None:
+    assert tn("en", "subs.text", 1) == "1 subscription in this channel"
+    assert tn("en", "subs.text", 2) == "2 subscriptions in this channel"
+    assert tn("en", "subs.text", 0) == "0 subscriptions in this channel"
+    assert tn("zh", "subs.text", 1) == "本频道有 1 个订阅"
+
+
+def test_durations_in_chinese() -> None:
+    from datetime import timedelta
+
+    from bot.views.format import duration_text
+
+    cases = {0: "0 秒", 42: "42 秒", 200: "3 分 20 秒", 3725: "1 小时 02 分", 90061: "1 天 1 小时"}
+    for seconds, text in cases.items():
+        assert duration_text(timedelta(seconds=seconds), "zh") == text
+    assert duration_text(timedelta(seconds=200)) == "3m 20s"
+    assert duration_text(None, "zh") == "-"
+
+
+# --- locales ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "default", "lang"),
+    [
+        ("zh-CN", "en", "zh"),
+        ("zh_CN", "en", "zh"),
+        ("zh-Hans", "en", "zh"),
+        ("zh-TW", "en", "zh"),
+        ("ZH-cn", "en", "zh"),
+        ("en-US", "zh", "en"),
+        ("en-GB", "en", "en"),
+        ("de-DE", "en", "en"),
+        ("de-DE", "zh", "zh"),
+        ("ja-JP", "zh", "zh"),
+        ("", "zh", "zh"),
+        (None, "en", "en"),
+        ("zh", "en", "zh"),
+    ],
+)
+def test_locales_pick_a_language(locale: str | None, default: Lang, lang: Lang) -> None:
+    assert lang_from_locale(locale, default) == lang
+
+
+# --- labels ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", DMS_TASK_NAMES)
+def test_every_task_name_dms_sends_has_a_label_in_both(name: str) -> None:
+    english, chinese = task_label(name, "en"), task_label(name, "zh")
+    assert english != name
+    assert english[0].isupper()
+    assert CJK.search(chinese), chinese
+
+
+def test_known_labels_read_as_people_say_them() -> None:
+    assert task_label("restartInstance", "en") == "Restart instance"
+    assert task_label("restartInstance", "zh") == "重启实例"
+    assert task_label("reassignPartitions", "zh") == "分区重分配"
+    assert task_label("createTopic", "zh") == "创建 Topic"
+    assert task_label("extendInstance", "en") == "Scale instance"
+
+
+def test_unknown_task_names_are_shown_as_dms_sent_them() -> None:
+    assert task_label("rollingUpgradeBrokers", "en") == "Rolling upgrade brokers"
+    assert task_label("enableSaslSsl", "en") == "Enable SASL SSL"
+    assert task_label("rollingUpgradeBrokers", "zh") == "rollingUpgradeBrokers"
+    # Not a camelCase identifier: left exactly as it came.
+    for odd in ("restart", "a b", "x-y", "<@U1>", "", "卡夫卡", "Restart2"):
+        assert task_label(odd, "en") == odd
+        assert task_label(odd, "zh") == odd
+    assert humanize("resetConsumerOffset") == "Reset consumer offset"
+    assert humanize("modifyV2Config") == "Modify v2 config"
+    assert humanize("enableSASLSsl") == "Enable SASL SSL"
+    assert humanize("XMLParse") == "XML parse"
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_every_task_status_has_a_label_in_both(status: str) -> None:
+    assert status_label(status, "en") != status
+    assert CJK.search(status_label(status, "zh"))
+
+
+def test_status_labels() -> None:
+    assert status_label("FAILED", "zh") == "失败"
+    assert status_label("EXECUTING", "zh") == "执行中"
+    assert status_label("SUCCESS", "en") == "Succeeded"
+    assert status_label("ROLLING_BACK", "zh") == "ROLLING_BACK"
+    assert instance_status_label("RUNNING", "zh") == "运行中"
+    assert instance_status_label("ODD", "zh") == "ODD"
+
+
+@pytest.mark.parametrize(
+    ("label", "chinese"),
+    [
+        ("last 1h", "过去 1 小时"),
+        ("last 30m", "过去 30 分钟"),
+        ("last 2h30m", "过去 2 小时 30 分钟"),
+        ("last 7d", "过去 7 天"),
+        ("last 36h", "过去 36 小时"),
+        ("today", "今天"),
+        ("yesterday", "昨天"),
+        ("since 09:00", "09:00 至今"),
+        ("since 2026-11-27 08:00", "2026-11-27 08:00 至今"),
+        ("2026-11-27 08:00 → 10:30", "2026-11-27 08:00 → 10:30"),
+        ("最近1小时", "最近1小时"),
+        ("anything else", "anything else"),
+    ],
+)
+def test_window_labels_in_chinese(label: str, chinese: str) -> None:
+    assert window_label(label, "zh") == chinese
+    assert window_label(label, "en") == label
+
+
+# --- errors ----------------------------------------------------------------------------
+
+
+def dms_errors() -> list[DmsError]:
+    return [
+        DmsError("boom", request_id="r-1"),
+        DmsAuthError(
+            "DMS refused the credentials (APIGW.0301): Incorrect IAM authentication",
+            status=401,
+            request_id="r-2",
+        ),
+        DmsNotFound(
+            "DMS answered 404 DMS.00404022: This instance does not exist.",
+            status=404,
+            error_code="DMS.00404022",
+            request_id="r-3",
+        ),
+        DmsThrottled("DMS answered 429: Too Many Requests", retry_after=3.4, request_id="r-4"),
+        DmsThrottled("DMS answered 429: Too Many Requests"),
+        DmsUnavailable("DMS did not answer within 10 s (ReadTimeout)"),
+        DmsUnavailable("the connection to DMS failed (ConnectError)"),
+        DmsProtocolError("DMS sent a body that is not JSON", snippet="<html>", request_id="r-5"),
+        DmsProtocolError("DMS sent tasks in an unexpected shape"),
+        DmsRequestError("DMS answered 400 DMS.00400002: The project ID format is invalid."),
+        DmsNotFound("DMS has no task t-1 on instance i-1", status=404, request_id="r-6"),
+    ]
+
+
+@pytest.mark.parametrize("exc", dms_errors(), ids=lambda e: type(e).__name__)
+def test_dms_errors_in_english_are_their_own_text(exc: DmsError) -> None:
+    assert describe_error(exc, "en") == str(exc)
+
+
+@pytest.mark.parametrize("exc", dms_errors(), ids=lambda e: type(e).__name__)
+def test_dms_errors_in_chinese_keep_the_request_id_and_say_what_to_do(exc: DmsError) -> None:
+    said = describe_error(exc, "zh")
+    assert CJK.search(said)
+    assert "\n" not in said
+    if exc.request_id:
+        assert f"（请求 ID {exc.request_id}）" in said
+    # The English frame is gone; DMS's own words (its error_msg) stay as DMS sent them.
+    for english in ("Try again", "DMS answered", "did not answer", "refused the", "Check "):
+        assert english not in said, said
+
+
+def test_dms_error_details_in_chinese() -> None:
+    not_found, throttled = dms_errors()[2], dms_errors()[3]
+    assert describe_error(not_found, "zh") == (
+        "DMS 返回 404 DMS.00404022：This instance does not exist。"
+        "请检查 ID，或运行 `instances` 列出本项目的实例。（请求 ID r-3）"
+    )
+    assert "请 3 秒后重试" in describe_error(throttled, "zh")
+    assert "请 10 秒后重试" in describe_error(dms_errors()[4], "zh")
+    auth = describe_error(dms_errors()[1], "zh")
+    assert auth.startswith("DMS 拒绝了凭据（APIGW.0301）：Incorrect IAM authentication。")
+    assert "HUAWEICLOUD_SDK_AK" in auth
+    assert describe_error(dms_errors()[5], "zh").startswith("DMS 在 10 秒内没有响应（ReadTimeout）")
+
+
+def test_a_dms_message_not_known_is_kept_with_the_hint_in_chinese() -> None:
+    said = describe_error(DmsUnavailable("something new happened", request_id="r-9"), "zh")
+    assert said == "something new happened。DMS 未及时响应，请稍后重试。（请求 ID r-9）"
+
+
+def test_a_subclass_with_its_own_hint_keeps_it() -> None:
+    class Special(DmsNotFound):
+        hint = "Ask the platform team."
+
+    said = describe_error(Special("DMS answered 404: gone"), "zh")
+    assert said == "DMS 返回 404：gone。Ask the platform team."
+
+
+def test_lookup_errors_in_chinese() -> None:
+    unknown = UnknownInstance("prod", "cn-north-4", ["prod-a", "prod-b"])
+    assert describe_error(unknown, "en") == str(unknown)
+    assert describe_error(unknown, "zh") == (
+        "cn-north-4 中没有名为“prod”的 Kafka 实例。相近的名称：prod-a、prod-b。"
+    )
+    traced = UnknownInstance("p", "cn-north-4", request_id="r-7")
+    assert describe_error(traced, "zh") == (
+        "cn-north-4 中没有名为“p”的 Kafka 实例。运行 `instances` 可列出全部实例。（请求 ID r-7）"
+    )
+    task = UnknownTask("t-1", "prod-orders")
+    assert describe_error(task, "zh") == (
+        "prod-orders 上没有任务“t-1”。任务 ID 显示在每个任务的详情中，"
+        "也可以用 `prod-orders last 24h` 查看。"
+    )
+    ambiguous = AmbiguousInstance("prod", [("prod-a", "i-1"), ("prod-b", "i-2")])
+    assert describe_error(ambiguous, "zh") == (
+        "“prod”匹配到多个实例：prod-a（i-1）、prod-b（i-2）。请使用完整名称或 ID。"
+    )
+    place = UnknownPlace("orders@mars", "mars", ["prod", "stage"], ["cn-north-4"])
+    assert describe_error(place, "zh") == (
+        "“orders@mars”中的“mars”不是机器人已知的账号或区域（账号：prod, stage；区域：cn-north-4）。"
+        "请写成 <实例>@<账号> 或 <实例>@<区域>。"
+    )
+
+
+def test_grammar_errors_in_chinese() -> None:
+    for exc in (
+        WindowError("lst 2h", "last 2h"),
+        CommandError("prod orders", "prod-orders last 1h", "an instance is one word"),
+    ):
+        assert describe_error(exc, "en") == str(exc)
+        said = describe_error(exc, "zh")
+        assert CJK.search(said)
+        text = getattr(exc, "text", None)
+        if callable(text):  # the grammar says its own errors in Chinese
+            assert said == text("zh")
+        # Without that, the frame is Chinese and the fix can be pasted back as it is.
+        fallback = _grammar_error(exc)
+        assert fallback.startswith(f"无法识别“{exc.bad}”")
+        assert fallback.endswith(f"；试试“{exc.suggestion}”")
+
+
+def test_an_error_that_says_itself_in_each_language_is_asked() -> None:
+    class Polite(ValueError):
+        def text(self, lang: Lang) -> str:
+            return "礼貌" if lang == "zh" else "polite"
+
+    assert describe_error(Polite("x"), "zh") == "礼貌"
+    assert describe_error(Polite("x"), "en") == "x"
+
+
+def test_any_other_exception_is_its_text() -> None:
+    assert describe_error(RuntimeError("odd"), "zh") == "odd"
