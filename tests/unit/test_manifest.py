@@ -35,6 +35,11 @@ NEEDED_BOT_SCOPES = {
     "channels:history",
     "groups:history",
     "mpim:history",
+    # users.conversations for the Home tab: public and private channels.
+    "channels:read",
+    "groups:read",
+    # usergroups.users.list for access rules that name user groups.
+    "usergroups:read",
 }
 
 
@@ -142,11 +147,17 @@ def test_mentions_and_direct_messages_reach_the_bot(manifest: dict[str, Any]) ->
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_mention",
         "message.im",
+        "app_home_opened",
     }
     # Without a writable messages tab Slack does not let users DM the app at all.
     app_home = manifest["features"]["app_home"]
     assert app_home["messages_tab_enabled"] is True
     assert app_home["messages_tab_read_only_enabled"] is False
+
+
+def test_the_home_tab_is_on(manifest: dict[str, Any]) -> None:
+    # Without it Slack shows no Home tab and sends no app_home_opened for it.
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
 
 
 def test_interactivity_and_socket_mode(manifest: dict[str, Any]) -> None:
