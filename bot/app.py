@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -14,7 +16,8 @@ import handlers
 from bot import bolt_fixes
 from bot.config import Settings, SettingsError
 from bot.conversation import Conversation
-from bot.slack_users import UserZones
+from bot.home import ChannelDirectory, HomeService, allow_all
+from bot.slack_users import UserProfiles
 
 
 def slack_client(settings: Settings) -> AsyncWebClient:
@@ -54,6 +57,8 @@ def build_app(
     client: AsyncWebClient | None = None,
     slow_after: float = 0.8,
 ) -> AsyncApp:
+    """The access rules come with ``conversation.gate``, the audit log with its
+    ``audit``: the Home tab checks and records through the same ones."""
     bolt_fixes.apply()
     web = client or slack_client(settings)
     app = AsyncApp(
@@ -64,6 +69,20 @@ def build_app(
         request_verification_enabled=settings.slack_signing_secret is not None,
         ignoring_self_events_enabled=True,
     )
-    zones = UserZones(web, settings.zone)
-    handlers.register(app, handlers.Deps(conversation, zones, slow_after=slow_after))
+    profiles = UserProfiles(web, settings.zone, default_lang=settings.default_lang)
+    gate = conversation.gate
+    # The tab lists subscriptions, which live in the store: none without one.
+    home = (
+        HomeService(
+            conversation.dms,
+            conversation.store,
+            ChannelDirectory(web),
+            may_view=partial(gate.allows, "query") if gate else allow_all,
+            may_unsubscribe=partial(gate.allows, "unsubscribe") if gate else allow_all,
+            audit=conversation.audit,
+        )
+        if conversation.store is not None
+        else None
+    )
+    handlers.register(app, handlers.Deps(conversation, profiles, slow_after=slow_after, home=home))
     return app

@@ -7,20 +7,25 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 
 from bot.conversation import Conversation
-from bot.slack_users import UserZones
+from bot.home import HomeService
+from bot.slack_users import UserProfiles
 
 
 @dataclass(frozen=True)
 class Deps:
     conversation: Conversation
-    zones: UserZones
+    # Each user's zone and language (users.info), for answers in their time and words.
+    profiles: UserProfiles
     # Seconds before a "looking up ..." placeholder is shown for a slow answer.
     slow_after: float = 0.8
+    # The App Home tab; None (no store, as in the shell): app_home_opened is not heard.
+    home: HomeService | None = None
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    from handlers import buttons, mentions, slash
+    from handlers import buttons, home, mentions, slash
 
     slash.register(app, deps)
     mentions.register(app, deps)
     buttons.register(app, deps)
+    home.register(app, deps)

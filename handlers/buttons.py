@@ -31,7 +31,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
         channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
         message_ts = (body.get("message") or {}).get("ts") or container.get("message_ts")
         thread_ts = (body.get("message") or {}).get("thread_ts") or message_ts
-        tz = await deps.zones.zone((body.get("user") or {}).get("id"))
+        profile = await deps.profiles.profile((body.get("user") or {}).get("id"))
+        tz = profile.tz
         user = str((body.get("user") or {}).get("id") or "")
         reply = await deps.conversation.press(
             str(action.get("action_id")),
@@ -39,6 +40,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             tz=tz,
             shareable=ephemeral,
             asker=Asker(user=user, channel=str(channel or "")),
+            lang=profile.lang,
         )
         follow_ts: str | None = None
         text, blocks = reply.message.text, reply.message.block_dicts()

@@ -19,8 +19,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
         channel = str(event["channel"])
         user = event.get("user")
         text = str(event.get("text") or "")
-        tz = await deps.zones.zone(user)
-        placeholder = deps.conversation.looking_up(text)
+        profile = await deps.profiles.profile(user)
+        tz = profile.tz
+        placeholder = deps.conversation.looking_up(text, lang=profile.lang)
         posted: dict[str, Any] = {}
 
         async def show() -> None:
@@ -33,15 +34,23 @@ def register(app: AsyncApp, deps: Deps) -> None:
             posted["ts"] = response["ts"]
 
         # Visible to the channel: no Share button needed.
-        asker = Asker(user=str(user or ""), channel=channel)
+        asker = Asker(user=str(user or ""), channel=channel, via="mention" if thread_ts else "dm")
         reply, shown = await with_placeholder(
-            deps.conversation.answer(text, tz=tz, shareable=False, asker=asker),
+            deps.conversation.answer(
+                text,
+                tz=tz,
+                shareable=False,
+                asker=asker,
+                public=thread_ts is not None,
+                lang=profile.lang,
+            ),
             after=deps.slow_after,
             show=show,
         )
         message = reply.message
-        if not reply.ok and thread_ts is not None and user:
-            # Errors go to the asker alone; the placeholder, if any, says where it went.
+        if reply.delivery == "ephemeral" and thread_ts is not None and user:
+            # Errors, and answers the access rules keep from the channel, go to the asker
+            # alone; the placeholder, if any, says where it went.
             await client.chat_postEphemeral(
                 channel=channel,
                 user=str(user),
@@ -53,7 +62,11 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 await client.chat_update(
                     channel=channel,
                     ts=posted["ts"],
-                    text=f"Could not answer that; the details went to <@{user}> only.",
+                    text=(
+                        f"Could not answer that; the details went to <@{user}> only."
+                        if not reply.ok
+                        else f"Answered <@{user}> privately."
+                    ),
                     blocks=[],
                 )
             return

@@ -22,8 +22,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
         # Slack gives 3 s for this ack; nothing slow may come before it.
         await ack()
         text = str(command.get("text") or "")
-        tz = await deps.zones.zone(command.get("user_id"))
-        placeholder = deps.conversation.looking_up(text)
+        profile = await deps.profiles.profile(command.get("user_id"))
+        tz = profile.tz
+        placeholder = deps.conversation.looking_up(text, lang=profile.lang)
 
         async def show() -> None:
             await respond(
@@ -36,7 +37,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             user=str(command.get("user_id") or ""), channel=str(command.get("channel_id") or "")
         )
         reply, shown = await with_placeholder(
-            deps.conversation.answer(text, tz=tz, shareable=True, asker=asker),
+            deps.conversation.answer(text, tz=tz, shareable=True, asker=asker, lang=profile.lang),
             after=deps.slow_after,
             show=show,
         )

@@ -25,7 +25,13 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from tests.fakes.slack_blocks import MAX_POST_TEXT, MAX_UPDATE_TEXT, SlackError, check_message
+from tests.fakes.slack_blocks import (
+    MAX_POST_TEXT,
+    MAX_UPDATE_TEXT,
+    SlackError,
+    block_problems,
+    check_message,
+)
 from tests.fakes.socket_mode import FakeSocketMode
 
 # One workspace and one bot. The request senders use the same ids, so an event the
@@ -41,6 +47,11 @@ FAKE_BOT_NAME = "kafka-tasks"
 DEFAULT_USER_ID = "U123"
 DEFAULT_BOT_TOKEN = "xoxb-test-token"
 DEFAULT_APP_TOKEN = "xapp-1-test"
+
+# Views (modals and Home tabs) take 1 to 100 blocks; a modal's title up to 24 characters.
+MAX_VIEW_BLOCKS = 100
+MAX_VIEW_TITLE = 24
+MAX_PRIVATE_METADATA = 3000
 
 # Slack documents a response_url as good for five posts within 30 minutes.
 RESPONSE_URL_MAX_USES = 5
@@ -138,7 +149,13 @@ class FakeSlack:
         for user_id, fields in (users if users is not None else {DEFAULT_USER_ID: {}}).items():
             self.set_user(user_id, **fields)
         self._channels: dict[str, list[_Json]] = {}
+        self._groups: dict[str, list[str]] = {}
         self._ephemerals: dict[str, list[_Json]] = {}
+        # channel -> its members, and what users.conversations says of the channel.
+        self._members: dict[str, set[str]] = {}
+        self._channel_info: dict[str, _Json] = {}
+        self._home_views: dict[str, _Json] = {}
+        self._modals: dict[str, _Json] = {}
         self._responses: dict[str, _ResponseTarget] = {}
         self._failures: dict[str, deque[_Failure]] = {}
         self._next_ts_micros = _FIRST_TS_MICROS
@@ -154,12 +171,14 @@ class FakeSlack:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.getPermalink": self._chat_get_permalink,
             "users.info": self._users_info,
+            "usergroups.users.list": self._usergroups_users_list,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
+            "users.conversations": self._users_conversations,
             "views.open": self._views_open,
             "views.push": self._views_open,
-            "views.update": self._views_open,
-            "views.publish": self._views_open,
+            "views.update": self._views_update,
+            "views.publish": self._views_publish,
         }
 
     # -- lifecycle ------------------------------------------------------------------
@@ -293,6 +312,15 @@ class FakeSlack:
         response_url posts for a URL issued with a channel), each with its ``user``."""
         return copy.deepcopy(self._ephemerals.get(channel, []))
 
+    def home_view(self, user: str) -> _Json | None:
+        """The Home view last published for ``user`` (``views.publish``), or None."""
+        view = self._home_views.get(user)
+        return copy.deepcopy(view) if view is not None else None
+
+    def modal(self, view_id: str) -> _Json:
+        """A modal opened with ``views.open`` in its latest state (``views.update``)."""
+        return copy.deepcopy(self._modals[view_id])
+
     def responses(self, name: str = "default") -> list[_Json]:
         """The bodies posted to the response_url issued under ``name``, accepted or not."""
         return [c.args for c in self.calls_to(RESPONSE_URL_METHOD) if c.args.get("name") == name]
@@ -322,6 +350,22 @@ class FakeSlack:
         self._failures.setdefault(method, deque()).append(
             _Failure(status=status, error=error, retry_after=retry_after, remaining=times)
         )
+
+    def set_group(self, group_id: str, users: list[str]) -> None:
+        """A user group (``S...``) and its members, as ``usergroups.users.list`` tells."""
+        self._groups[group_id] = list(users)
+
+    def set_member(
+        self, channel: str, user: str, *, name: str | None = None, private: bool = False
+    ) -> None:
+        """Put ``user`` in ``channel``, as ``users.conversations`` then tells."""
+        self._members.setdefault(channel, set()).add(user)
+        info = self._channel_info.setdefault(
+            channel, {"name": name or f"channel-{channel.lower()}", "private": private}
+        )
+        if name is not None:
+            info["name"] = name
+        info["private"] = private or bool(info["private"])
 
     def set_user(
         self,
@@ -655,6 +699,12 @@ class FakeSlack:
         shown = self._readable(thread, args)
         return {"ok": True, "messages": shown[:limit], "has_more": len(shown) > limit}
 
+    def _usergroups_users_list(self, args: _Json) -> _Json:
+        group = str(args.get("usergroup") or "")
+        if group not in self._groups:
+            raise _refuse("no_such_subteam")
+        return {"ok": True, "users": list(self._groups[group])}
+
     def _users_info(self, args: _Json) -> _Json:
         profile = self._users.get(str(args.get("user")))
         if profile is None:
@@ -679,25 +729,113 @@ class FakeSlack:
             user["locale"] = profile["locale"]
         return {"ok": True, "user": user}
 
+    def _users_conversations(self, args: _Json) -> _Json:
+        # Public channels unless asked for more; only the two channel kinds are modelled.
+        user = str(args.get("user") or FAKE_BOT_USER_ID)
+        types = set(str(args.get("types") or "public_channel").split(","))
+        wanted = [
+            channel
+            for channel in sorted(self._members)
+            if user in self._members[channel]
+            and ("private_channel" if self._channel_info[channel]["private"] else "public_channel")
+            in types
+        ]
+        limit = int(args.get("limit") or 100)
+        cursor = str(args.get("cursor") or "")
+        # Slack's cursors are opaque; this one is the offset, which tests need not know.
+        if cursor and not (cursor.startswith("dXNlcjo") and cursor[7:].isdigit()):
+            raise _refuse("invalid_cursor")
+        start = int(cursor[7:]) if cursor else 0
+        page = wanted[start : start + limit]
+        after = start + len(page)
+        return {
+            "ok": True,
+            "channels": [
+                {
+                    "id": channel,
+                    "name": self._channel_info[channel]["name"],
+                    "is_channel": True,
+                    "is_private": self._channel_info[channel]["private"],
+                    "is_archived": False,
+                }
+                for channel in page
+            ],
+            "response_metadata": {"next_cursor": f"dXNlcjo{after}" if after < len(wanted) else ""},
+        }
+
     def _views_open(self, args: _Json) -> _Json:
-        view = args.get("view")
-        if isinstance(view, str):
-            try:
-                view = json.loads(view)
-            except ValueError:
-                raise _refuse("invalid_arguments") from None
-        if not isinstance(view, dict):
-            raise _refuse("invalid_arguments")
+        if not args.get("trigger_id"):
+            raise _refuse("invalid_trigger_id")
+        view = _view(args, "modal")
         self._view_count += 1
-        view_id = args.get("view_id") or f"V{self._view_count:08d}"
+        view_id = f"V{self._view_count:08d}"
         opened = {**view, "id": view_id, "team_id": FAKE_TEAM_ID, "state": {"values": {}}}
-        return {"ok": True, "view": opened}
+        self._modals[view_id] = opened
+        return {"ok": True, "view": copy.deepcopy(opened)}
+
+    def _views_update(self, args: _Json) -> _Json:
+        view_id = str(args.get("view_id") or "")
+        if view_id not in self._modals:
+            raise _refuse("not_found")
+        view = _view(args, "modal")
+        updated = {**view, "id": view_id, "team_id": FAKE_TEAM_ID, "state": {"values": {}}}
+        self._modals[view_id] = updated
+        return {"ok": True, "view": copy.deepcopy(updated)}
+
+    def _views_publish(self, args: _Json) -> _Json:
+        user = str(args.get("user_id") or "")
+        if user not in self._users:
+            raise _refuse("user_not_found")
+        view = _view(args, "home")
+        self._view_count += 1
+        published = {**view, "id": f"V{self._view_count:08d}", "team_id": FAKE_TEAM_ID}
+        self._home_views[user] = published
+        return {"ok": True, "view": copy.deepcopy(published)}
 
 
 def _default_error(status: int) -> str:
     if status == 429:
         return "ratelimited"
     return "internal_error" if status >= 500 else "fatal_error"
+
+
+def _view(args: _Json, kind: str) -> _Json:
+    """The ``view`` argument, refused as Slack refuses a view: of the wrong type, with a
+    modal's title missing or too long, or with blocks breaking a documented limit."""
+    view = args.get("view")
+    if isinstance(view, str):
+        try:
+            view = json.loads(view)
+        except ValueError:
+            raise _refuse("invalid_arguments") from None
+    if not isinstance(view, dict) or view.get("type") != kind:
+        raise _refuse("invalid_arguments")
+    problems: list[str] = []
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or not 0 < len(blocks) <= MAX_VIEW_BLOCKS:
+        problems.append(f"must have 1 to {MAX_VIEW_BLOCKS} items [json-pointer:/view/blocks]")
+        blocks = []
+    for index, block in enumerate(blocks):
+        # Each block alone: the 50-block cap of block_problems is a message's, not a view's.
+        problems += [
+            p.replace("/blocks/0", f"/view/blocks/{index}", 1) for p in block_problems([block])
+        ]
+    ids = [b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("block_id")]
+    if len(ids) != len(set(ids)):
+        problems.append("duplicate block_id [json-pointer:/view/blocks]")
+    if kind == "modal":
+        title = view.get("title")
+        if (
+            not isinstance(title, dict)
+            or title.get("type") != "plain_text"
+            or not 0 < len(str(title.get("text") or "")) <= MAX_VIEW_TITLE
+        ):
+            problems.append(f"must be 1 to {MAX_VIEW_TITLE} characters [json-pointer:/view/title]")
+    if len(str(view.get("private_metadata") or "")) > MAX_PRIVATE_METADATA:
+        problems.append("too long [json-pointer:/view/private_metadata]")
+    if problems:
+        raise _Refused(SlackError("invalid_arguments", tuple(problems)))
+    return view
 
 
 def _channel(args: _Json) -> str:
