@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -25,7 +26,9 @@ from bot.clock import utc_now
 from bot.dms.cache import SingleFlightCache
 from bot.dms.errors import DmsError, ResolveError
 from bot.dms.models import Instance, Task, TaskList
+from bot.dms.trace import collecting_request_ids
 from bot.i18n import Lang
+from bot.i18n.errors import describe_error
 from bot.service import TaskAnswer
 from bot.store.models import Subscription
 from bot.store.store import Store
@@ -203,16 +206,35 @@ class HomeService:
         fresh: bool = False,
         notice: Notice | None = None,
     ) -> View:
-        """The user's Home view, ready for ``views.publish``; never raises."""
-        try:
-            page = await self.page(user, im_channel=im_channel, fresh=fresh, notice=notice)
-            built = home_view(page, lang=lang, tz=tz, now=self._clock())
-            built.to_dict()  # slack_sdk's own checks, here rather than at publish time
-            return built
-        except Exception:
-            incident = uuid.uuid4().hex[:8]
-            log.exception("could not build the Home tab for %s (incident %s)", user, incident)
-            return broken_home_view(incident, lang, im_channel=im_channel)
+        """The user's Home view, ready for ``views.publish``; never raises.
+
+        ``fresh``: a Refresh press, which gets its audit line (opening the tab does not:
+        it happens on every visit and asks nothing of anyone).
+        """
+        started = time.perf_counter()
+        result: AuditResult = "ok"
+        with collecting_request_ids() as request_ids:
+            try:
+                page = await self.page(user, im_channel=im_channel, fresh=fresh, notice=notice)
+                built = home_view(page, lang=lang, tz=tz, now=self._clock())
+                built.to_dict()  # slack_sdk's own checks, here rather than at publish time
+            except Exception:
+                incident = uuid.uuid4().hex[:8]
+                log.exception("could not build the Home tab for %s (incident %s)", user, incident)
+                built, result = broken_home_view(incident, lang, im_channel=im_channel), "error"
+        if fresh and self._audit is not None:
+            self._audit.record(
+                AuditEvent(
+                    kind="home",
+                    user=user,
+                    channel=None,
+                    what="refresh",
+                    result=result,
+                    request_ids=tuple(request_ids),
+                    duration_ms=(time.perf_counter() - started) * 1000,
+                )
+            )
+        return built
 
     def loading_view(self, lang: Lang) -> View:
         return loading_home_view(lang)
@@ -394,26 +416,48 @@ class HomeService:
 
     async def details(self, user: str, value: str, *, lang: Lang = "en", tz: tzinfo = UTC) -> View:
         """The modal for a Details button: the task, if the rules let the user see it."""
+        started = time.perf_counter()
+        with collecting_request_ids() as request_ids:
+            view, result, ref = await self._details(user, value, lang, tz)
+        if self._audit is not None:
+            self._audit.record(
+                AuditEvent(
+                    kind="home",
+                    user=user,
+                    channel=ref.channel if ref else None,
+                    what="details",
+                    result=result,
+                    instance=ref.instance_id if ref else None,
+                    request_ids=tuple(request_ids),
+                    duration_ms=(time.perf_counter() - started) * 1000,
+                )
+            )
+        return view
+
+    async def _details(
+        self, user: str, value: str, lang: Lang, tz: tzinfo
+    ) -> tuple[View, AuditResult, HomeTaskRef | None]:
+        ref: HomeTaskRef | None = None
         try:
             ref = HomeTaskRef.decode(value)
             instance = await self._instance_for(ref.instance_id, "")
             if not await self._allowed(self._may_view, user, ref.channel, instance):
-                return notice_modal("details_refused", lang)
+                return notice_modal("details_refused", lang), "refused", ref
             task = await asyncio.wait_for(
                 self._dms.get_task(ref.instance_id, ref.task_id), self._timeout
             )
         except BadHomeValue as exc:
             log.warning("Home Details from %s: %s", user, exc)
-            return notice_modal("details_unreadable", lang)
+            return notice_modal("details_unreadable", lang), "error", ref
         except TimeoutError:
-            return notice_modal("details_timeout", lang)
+            return notice_modal("details_timeout", lang), "error", ref
         except (DmsError, ResolveError) as exc:
-            return failed_modal(str(exc), lang)
+            return failed_modal(describe_error(exc, lang), lang), "error", ref
         except Exception:
             incident = uuid.uuid4().hex[:8]
             log.exception("Home Details for %s failed (incident %s)", user, incident)
-            return notice_modal("details_broken", lang, incident=incident)
+            return notice_modal("details_broken", lang, incident=incident), "error", ref
         message = task_details_message(
             TaskAnswer(instance, task), tz=tz, now=self._clock(), lang=lang
         )
-        return details_modal(message, lang)
+        return details_modal(message, lang), "ok", ref

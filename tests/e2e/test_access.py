@@ -164,6 +164,10 @@ async def test_subscribing_is_refused_by_channel_and_allowed_by_group(
     assert "has no task notifications" not in text_of(listed)
     assert "prod-orders" in text_of(listed)
 
+    # Alice may look at anything anywhere, by a rule naming her, but not subscribe.
+    alice = await ask(bot, "subscribe prod-orders all", user=ALICE, channel=LOBBY, name="a")
+    assert "You may not subscribe this channel to `prod-orders`" in text_of(alice)
+
     # Bob may not remove it either; Carol may.
     bob_off = await ask(bot, "unsubscribe prod-orders", user=BOB, channel=LOBBY, name="bo")
     assert "You may not remove this channel's subscription" in text_of(bob_off)

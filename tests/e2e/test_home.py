@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot.audit import AUDIT_LOGGER
 from bot.simulator import ManualClock
 from bot.store.store import Store
 from bot.views.home import DETAILS, REFRESH, UNSUBSCRIBE, HomeTaskRef, SubscriptionRef
@@ -211,8 +213,9 @@ async def test_a_user_in_no_channel_gets_the_empty_state(subscribed: RunningBot)
 
 
 async def test_unsubscribe_removes_the_subscription_and_republishes(
-    subscribed: RunningBot,
+    subscribed: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger=AUDIT_LOGGER)
     bot = subscribed
     await open_home(bot)
     view = await home_after(bot, USER, 0)
@@ -238,6 +241,14 @@ async def test_unsubscribe_removes_the_subscription_and_republishes(
     # Answered in the tab only: the message buttons' listener (^kt_) stayed out of it.
     assert bot.slack.calls_to("chat.postMessage") == []
     assert bot.slack.calls_to("chat.postEphemeral") == []
+    audit = [json.loads(r.getMessage()) for r in caplog.records if r.name == AUDIT_LOGGER]
+    (line,) = [a for a in audit if a["kind"] == "home"]
+    assert (line["user"], line["channel"], line["what"], line["result"]) == (
+        USER,
+        "C0TWO",
+        "unsubscribe",
+        "ok",
+    )
 
 
 async def test_refresh_republishes_with_what_changed(subscribed: RunningBot) -> None:
