@@ -381,14 +381,23 @@ class Store:
             return cast(datetime | None, conn.execute(stmt).scalar())
 
     def set_cursor(self, instance_id: str, moment: datetime) -> None:
-        stmt = self._insert(poll_cursors).values(
-            instance_id=instance_id, cursor_at=_aware(moment, "moment")
-        )
+        self.set_cursors({instance_id: moment})
+
+    def set_cursors(self, moments: Mapping[str, datetime]) -> None:
+        """Several instances' cursors in one transaction: the poller writes a cycle's
+        together, where a transaction per instance was a fifth of its CPU."""
+        if not moments:
+            return
+        rows = [
+            {"instance_id": instance_id, "cursor_at": _aware(moment, "moment")}
+            for instance_id, moment in moments.items()
+        ]
+        stmt = self._insert(poll_cursors)
         stmt = stmt.on_conflict_do_update(
             index_elements=["instance_id"], set_={"cursor_at": stmt.excluded.cursor_at}
         )
         with self._write() as conn:
-            conn.execute(stmt)
+            conn.execute(stmt, rows)
 
     # -- poll leases ---------------------------------------------------------------------
 

@@ -113,6 +113,10 @@ class Poller:
                 self._metrics.forget_instance(gone)
         due = sorted(i for i in watched if self._next_due.get(i, now) <= now)
         gate = asyncio.Semaphore(self.options.concurrency)
+        # Where each poll reached, written together once the cycle's polls are done. A
+        # crash before that only widens the next look at those instances: what it finds
+        # again is already in the task states and the outbox, so nothing is repeated.
+        cursors: dict[str, datetime] = {}
 
         async def one(instance_id: str) -> None:
             async with gate:
@@ -121,14 +125,22 @@ class Poller:
                 # due at once).
                 due_at = self._next_due.get(instance_id, now)
                 late = max(0.0, (self._clock() - due_at).total_seconds())
-                await self._poll_if_ours(instance_id, report, late=late)
+                await self._poll_if_ours(instance_id, report, late=late, cursors=cursors)
 
-        await asyncio.gather(*(one(i) for i in due))
+        try:
+            await asyncio.gather(*(one(i) for i in due))
+        finally:
+            await self._db(self.store.set_cursors, cursors)
         await self._close_expired_threads(report)
         return report
 
     async def _poll_if_ours(
-        self, instance_id: str, report: CycleReport, *, late: float = 0.0
+        self,
+        instance_id: str,
+        report: CycleReport,
+        *,
+        late: float = 0.0,
+        cursors: dict[str, datetime] | None = None,
     ) -> None:
         ours = await self._hold_lease(instance_id)
         if not ours:
@@ -143,7 +155,7 @@ class Poller:
         if self._metrics:
             self._metrics.poll_lag(instance_id, late)
         try:
-            busy, queued = await self.poll_instance(instance_id)
+            busy, queued = await self.poll_instance(instance_id, cursors=cursors)
         except DmsError as exc:
             if self._metrics:
                 self._metrics.poll_error()
@@ -173,8 +185,14 @@ class Poller:
             self._lease_until.pop(instance_id, None)
         return ours
 
-    async def poll_instance(self, instance_id: str) -> tuple[bool, int]:
-        """One look at an instance; returns (tasks still in progress, rows queued)."""
+    async def poll_instance(
+        self, instance_id: str, *, cursors: dict[str, datetime] | None = None
+    ) -> tuple[bool, int]:
+        """One look at an instance; returns (tasks still in progress, rows queued).
+
+        ``cursors``: where the cycle gathers where each poll reached, to write them
+        together; without it the cursor is written at once.
+        """
         now = self._clock()
         view: PollView = await self._db(self.store.poll_view, instance_id)
         cursor, baseline = view.cursor, not view.has_baseline
@@ -204,7 +222,10 @@ class Poller:
         }
         if baseline or changed:
             await self._db(self.store.save_task_states, instance_id, changed)
-        await self._db(self.store.set_cursor, instance_id, now)
+        if cursors is None:
+            await self._db(self.store.set_cursor, instance_id, now)
+        else:
+            cursors[instance_id] = now
         busy = any(t.in_progress for t in tasks)
         return busy, queued
 

@@ -52,3 +52,12 @@ def test_cursor_round_trips_as_aware_utc(store: Store) -> None:
     assert saved is not None
     assert saved.utcoffset() == timedelta(0)
     assert store.cursor("i-b") is None
+
+
+def test_a_cycles_cursors_are_written_together_new_and_moved(store: Store) -> None:
+    store.set_cursor("i-a", START)
+    store.set_cursors({"i-a": START + timedelta(minutes=1), "i-b": START + timedelta(minutes=2)})
+    assert store.cursor("i-a") == START + timedelta(minutes=1)
+    assert store.cursor("i-b") == START + timedelta(minutes=2)
+    store.set_cursors({})  # a cycle that polled nothing writes nothing
+    assert store.cursor("i-a") == START + timedelta(minutes=1)
