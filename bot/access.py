@@ -75,7 +75,13 @@ class Target:
     def of(cls, instance: Instance, aliases: Iterable[str] = ()) -> Target:
         names = {instance.name, instance.instance_id, *aliases}
         account = instance.account
-        if account:
+        base, at, suffix = instance.name.rpartition("@")
+        if at and base and not account:
+            # A name stored as its label ("prod-payments@prod", as subscriptions keep
+            # it when there are several accounts): judged as the instance it names.
+            names.add(base)
+            account = suffix
+        elif account:
             names.add(f"{instance.name}@{account}")
         return cls(frozenset(n for n in names if n), account)
 

@@ -20,7 +20,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import actions
-from bot.access import Action, Gatekeeper, GroupsUnavailable, Subject, Target
+from bot.access import Action, Gatekeeper, GroupsUnavailable, Policy, Subject, Target
 from bot.actions import BadActionValue, QueryState, SubscribeRef, TaskRef
 from bot.audit import AuditEvent, AuditKind, AuditLog
 from bot.clock import utc_now
@@ -250,13 +250,7 @@ class Conversation:
             # Posted for the channel: no Share button on what is shared already.
             ask = replace(ask, shareable=False)
         reply = await self._guarded(lambda: self._run(command, ask), ask.lang, retry=retry)
-        shown = (
-            not public
-            or not reply.ok
-            or ask.who is None
-            or reply.instance is None
-            or await self._decide("share", ask.who, reply.instance)
-        )
+        shown = not public or not reply.ok or await self._may_share(ask.who, reply.instance)
         if not shown:
             # Still answered, to the asker alone: they may look, not show.
             return replace(
@@ -277,7 +271,9 @@ class Conversation:
             if action_id == actions.DETAILS:
                 ref = TaskRef.decode(value)
                 reply = await self._guarded(lambda: self._details(ref, ask), lang, retry=None)
-                return replace(reply, delivery="thread" if reply.ok else "ephemeral")
+                # In the thread everyone reads: only where the answer may be shared.
+                in_thread = reply.ok and await self._may_share(ask.who, reply.instance)
+                return replace(reply, delivery="thread" if in_thread else "ephemeral")
             if action_id == actions.SHARE:
                 state = QueryState.decode(value)
                 shared = replace(ask, shareable=False)
@@ -328,11 +324,8 @@ class Conversation:
         try:
             instance = await self.dms.resolve(typed)
         except UnknownInstance as exc:
-            named = policy.decide(action, who, _named(typed))
-            if not named.allowed:
-                raise Refused(action, typed, named.by) from exc
             close = [c for c in exc.close if policy.decide(action, who, _named(c)).allowed]
-            raise UnknownInstance(exc.name, exc.where, close, exc.request_id) from exc
+            raise self._unseen(policy, action, who, typed, close) from exc
         except AmbiguousInstance as exc:
             seen = [
                 (label, iid)
@@ -340,14 +333,37 @@ class Conversation:
                 if policy.decide(action, who, _named(label, iid)).allowed
             ]
             if not seen:
-                raise Refused(action, typed, "every match refused") from exc
+                raise self._unseen(policy, action, who, typed, []) from exc
             if len(seen) == 1:
                 return await self.dms.resolve(seen[0][1])
             raise AmbiguousInstance(exc.name, seen) from exc
-        decision = policy.decide(action, who, policy.target(instance))
-        if not decision.allowed:
-            raise Refused(action, typed, decision.by)
+        # An id no listing confirms could be any instance, one the rules refuse
+        # included: someone the rules restrict gets only instances DMS lists.
+        unconfirmed = instance.name == instance.instance_id
+        if unconfirmed or not policy.decide(action, who, policy.target(instance)).allowed:
+            raise self._unseen(policy, action, who, typed, [])
         return instance
+
+    def _unseen(
+        self, policy: Policy, action: Action, who: Subject, typed: str, close: list[str]
+    ) -> Exception:
+        """The answer for an instance the asker may not see: exactly what they would get
+        if ``typed`` named nothing at all, so that refusals map nothing out."""
+        named = policy.decide(action, who, _named(typed))
+        if not named.allowed:
+            return Refused(action, typed, named.by)
+        return UnknownInstance(typed, self.dms.where, close)
+
+    async def _may_share(self, who: Subject | None, instance_id: str | None) -> bool:
+        """Whether an answer about the instance may be shown to the channel; when that
+        cannot be told (DMS down), it is not."""
+        if who is None or instance_id is None:
+            return True
+        try:
+            return await self._decide("share", who, instance_id)
+        except (DmsError, ResolveError) as exc:
+            log.info("could not check sharing of %s (%s); answering privately", instance_id, exc)
+            return False
 
     # -- the answers -------------------------------------------------------------------
 

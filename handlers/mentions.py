@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import Asker
+from bot.i18n import t
 from bot.slow import with_placeholder
 from handlers import Deps
 
@@ -62,10 +63,10 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 await client.chat_update(
                     channel=channel,
                     ts=posted["ts"],
-                    text=(
-                        f"Could not answer that; the details went to <@{user}> only."
-                        if not reply.ok
-                        else f"Answered <@{user}> privately."
+                    text=t(
+                        profile.lang,
+                        "mention.private_answer" if reply.ok else "mention.private_error",
+                        user=user,
                     ),
                     blocks=[],
                 )

@@ -104,10 +104,12 @@ class Fleet:
         if not self._several:
             return await self._default.client.list_instances(fresh=fresh)
         listings = await self._listings(tuple(self._members.values()), fresh=fresh)
-        for listing in listings:
-            if listing.error is not None:
-                raise listing.error
-        found = [inst for listing in listings for inst in listing.instances]
+        answered = [listing for listing in listings if listing.error is None]
+        if not answered and listings[0].error is not None:
+            raise listings[0].error
+        # One account whose key expired must not hide every other account's instances
+        # (the failure is in the log, and questions about its instances say so).
+        found = [inst for listing in answered for inst in listing.instances]
         return tuple(sorted(found, key=lambda i: (i.name, i.account)))
 
     async def resolve(self, name_or_id: str) -> Instance:
@@ -136,9 +138,17 @@ class Fleet:
             )
         if any(inst is found for inst in instances):
             return found
+        if len(members) < len(self._members):
+            # An id asked with @account that this account does not list: if another
+            # account lists it, that is the instance, named as it is, whatever was typed
+            # after the @ (access rules judge its real name and account).
+            for listing in await self._listings(tuple(self._members.values())):
+                for inst in listing.instances:
+                    if inst.instance_id == found.instance_id:
+                        return inst
         # An id no listing shows: asked with @account it goes there, else to the default.
+        # Not remembered: a guess must not outlive the call that made it.
         home = members[0] if len(members) == 1 else self._default
-        self._home.setdefault(found.instance_id, home.name)
         return self._tag(found, home)
 
     async def list_tasks(
@@ -206,7 +216,8 @@ class Fleet:
             else:
                 tagged = self._tag_all(member, result)
                 for inst in tagged:
-                    self._home.setdefault(inst.instance_id, member.name)
+                    # What an account's listing shows settles where an id lives.
+                    self._home[inst.instance_id] = member.name
                 listings.append(_Listing(member, tagged))
         return listings
 

@@ -129,6 +129,9 @@ MESSAGES: dict[str, str] = {
         "log. Try again, and tell the bot's owners if it keeps happening."
     ),
     "error.pick_one": '"{name}" matches {count} instances. Pick one:',
+    # A mention's public placeholder, once its answer has gone to the asker alone.
+    "mention.private_error": "Could not answer that; the details went to <@{user}> only.",
+    "mention.private_answer": "Answered <@{user}> privately.",
     # --- watching: shared -----------------------------------------------------------------
     "watch.this_channel_id": "This channel (<#{channel}>)",
     "watch.this_conversation": "This conversation",

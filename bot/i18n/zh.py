@@ -122,6 +122,8 @@ MESSAGES: dict[str, str] = {
         "请重试；如果一直出现，请告知机器人的维护者。"
     ),
     "error.pick_one": "“{name}”匹配到 {count} 个实例，请选择一个：",
+    "mention.private_error": "无法回答；详情只发给了 <@{user}>。",
+    "mention.private_answer": "已单独回复 <@{user}>。",
     # --- watching: shared -----------------------------------------------------------------
     "watch.this_channel_id": "本频道（<#{channel}>）",
     "watch.this_conversation": "本会话",

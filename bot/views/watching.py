@@ -378,16 +378,8 @@ def task_finished_message(
     if summary is not None:
         blocks.append(_context(t(lang, "watch.params", summary=_code(summary, PARAMS_SUMMARY))))
     duration = task_duration(task, now, lang)
-    fields = {
-        "emoji": _emoji(task),
-        "task": one_line(task_name),
-        "status": one_line(status),
-        "instance": name,
-    }
-    text = (
-        t(lang, "finished.text_took", duration=duration, **fields)
-        if duration != "-"
-        else t(lang, "finished.text", **fields)
+    text = _outcome_text(
+        "finished.text", "finished.text_took", task, task_name, status, name, duration, lang
     )
     return _message(escape(one_line(text)), blocks)
 
@@ -489,18 +481,33 @@ def thread_reply_message(
     if task.terminal and task.updated_at is not None:
         line += f" · {date_token(task.updated_at, tz, '{time_secs}')}"
     blocks = [_section(f"{_emoji(task)} {line}", _details(instance_id, task, lang))]
+    instance = _label(instance_name, instance_id, lang)
+    text = _outcome_text(
+        "reply.text", "reply.text_after", task, task_name, status, instance, duration, lang
+    )
+    return _message(escape(one_line(text)), blocks)
+
+
+def _outcome_text(
+    key: str,
+    key_with_duration: str,
+    task: Task,
+    task_name: str,
+    status: str,
+    instance: str,
+    duration: str,
+    lang: Lang,
+) -> str:
+    """A finished task's one-line fallback text, with how long it took when known."""
     fields = {
         "emoji": _emoji(task),
         "task": one_line(task_name),
         "status": one_line(status),
-        "instance": _label(instance_name, instance_id, lang),
+        "instance": instance,
     }
-    text = (
-        t(lang, "reply.text_after", duration=duration, **fields)
-        if duration != "-"
-        else t(lang, "reply.text", **fields)
-    )
-    return _message(escape(one_line(text)), blocks)
+    if duration != "-":
+        return t(lang, key_with_duration, duration=duration, **fields)
+    return t(lang, key, **fields)
 
 
 def thread_closed_message(

@@ -223,3 +223,40 @@ async def test_the_audit_log_can_go_to_a_file_of_json_lines(tmp_path: Path) -> N
     ]
     assert lines[1]["detail"] == "no rule allows it"
     assert all(line["user"] == BOB and line["kind"] == "slash" for line in lines)
+
+
+async def test_part_of_a_forbidden_name_is_answered_as_if_nothing_matched(
+    bot: RunningBot,
+) -> None:
+    # "payments" finds prod-payments, which the lobby may not see; "paymentz" finds
+    # nothing. The two answers must not tell them apart.
+    found = text_of(await ask(bot, "payments last 1h", user=BOB, channel=LOBBY, name="p"))
+    nothing = text_of(await ask(bot, "paymentz last 1h", user=BOB, channel=LOBBY, name="z"))
+    assert found.replace("payments", "X") == nothing.replace("paymentz", "X")
+    # And an id of the forbidden instance, as an id nobody has.
+    payments = bot.sim.state.find_instances("prod-payments", exact=True)[0].instance_id
+    by_id = text_of(await ask(bot, f"{payments} last 1h", user=BOB, channel=LOBBY, name="i"))
+    nobody = "00000000-0000-4000-8000-000000000000"
+    by_none = text_of(await ask(bot, f"{nobody} last 1h", user=BOB, channel=LOBBY, name="n"))
+    assert by_id.replace(payments, "X") == by_none.replace(nobody, "X")
+    assert "prod-payments" not in by_id
+
+
+async def test_details_go_to_the_asker_alone_where_answers_may_not_be_shared(
+    bot: RunningBot,
+) -> None:
+    # Bob may look at orders in the lobby but not show it: Details pressed on a message
+    # in the channel does not post the task's params into its thread.
+    answer = await ask(bot, "prod-orders last 6h", user=BOB, channel=LOBBY, name="a")
+    details = buttons_of(answer)[actions.DETAILS][0]
+    reply = await bot.sender.action(
+        actions.DETAILS,
+        str(details["value"]),
+        user=BOB,
+        channel=LOBBY,
+        response_url=bot.slack.response_url("d"),
+    )
+    assert reply.status_code == 200
+    shown = await final_response(bot.slack, "d")
+    assert shown.args.get("response_type") == "ephemeral"
+    assert not bot.slack.calls_to("chat.postMessage")

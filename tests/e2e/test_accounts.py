@@ -229,3 +229,33 @@ def test_a_bad_config_file_stops_start_up_with_its_line(tmp_path: Path) -> None:
         )
         assert "never-shown-secret" not in result.stderr + result.stdout
         assert "Traceback" not in result.stderr
+
+
+async def test_an_id_typed_with_another_accounts_name_is_judged_as_what_it_is(
+    tmp_path: Path,
+) -> None:
+    # Payments may not be looked at from C123, in whichever account and however named.
+    rules = '\n[access]\ndefault = "allow"\n\n[[access.rules]]\neffect = "deny"\n'
+    rules += 'channels = ["C123"]\ninstances = ["prod-payments"]\n'
+    staging = Simulator(STAGING, clock=ManualClock(datetime.now(UTC)))
+    orders_id = staging.state.find_instances("prod-orders", exact=True)[0].instance_id
+
+    def settings(prod: Simulator) -> dict[str, str]:
+        path = tmp_path / "kafka-tasks.toml"
+        text = config_text(prod.url, staging.url, orders_id) + rules
+        path.write_text(text, encoding="utf-8")
+        return {"KAFKA_TASKS_CONFIG": str(path), **CREDENTIALS, **FAST}
+
+    async with staging, running_bot(extra=settings) as bot:
+        payments = bot.sim.state.find_instances("prod-payments", exact=True)[0].instance_id
+        for n, typed in enumerate(
+            [f"{payments}@staging", payments, "prod-payments@prod", "prod-payments"]
+        ):
+            text, buttons = await slash(bot, f"{typed} last 24h", f"ask{n}")
+            # Refused, or (an id the rules do not name) as if there were no such
+            # instance: never its tasks.
+            assert "You may not look at" in text or "No Kafka instance named" in text, typed
+            assert actions.REFRESH not in buttons, typed
+        # An instance the rules allow still answers, from the account it lives in.
+        text, buttons = await slash(bot, "prod-orders@prod last 24h", "allowed")
+        assert actions.REFRESH in buttons
