@@ -52,6 +52,8 @@ class PolicyError(ValueError):
     def __init__(self, path: tuple[str | int, ...], reason: str) -> None:
         self.path = path
         self.reason = reason
+        # The table's other problems, when there are several.
+        self.others: tuple[PolicyError, ...] = ()
         super().__init__(f"{'.'.join(str(p) for p in path)}: {reason}")
 
 
@@ -200,41 +202,62 @@ class Policy:
 
 
 def parse_policy(table: Mapping[str, Any], *, aliases: Mapping[str, str] | None = None) -> Policy:
-    """The ``[access]`` table as a Policy; a PolicyError names the key at fault."""
+    """The ``[access]`` table as a Policy.
+
+    Raises a PolicyError for the first key at fault, with every other one in its
+    ``others``: a file with three mistyped ids is mended in one go, not three starts.
+    """
+    problems: list[PolicyError] = []
     for key in table:
         if key not in ("default", "rules"):
-            raise PolicyError((key,), "unknown key; [access] takes `default` and `rules`")
+            problems.append(
+                PolicyError((key,), "unknown key; [access] takes `default` and `rules`")
+            )
     raw_rules = table.get("rules", [])
+    rules: tuple[Rule, ...] = ()
     if not isinstance(raw_rules, list) or not all(isinstance(r, Mapping) for r in raw_rules):
-        raise PolicyError(("rules",), "write each rule as an [[access.rules]] table")
-    rules = tuple(_rule(raw, n) for n, raw in enumerate(raw_rules, start=1))
+        problems.append(PolicyError(("rules",), "write each rule as an [[access.rules]] table"))
+    else:
+        rules = tuple(_rule(raw, n, problems) for n, raw in enumerate(raw_rules, start=1))
     default = table.get("default", "deny" if rules else "allow")
     if default not in ("allow", "deny"):
-        raise PolicyError(("default",), f'must be "allow" or "deny", got {default!r}')
+        problems.append(PolicyError(("default",), f'must be "allow" or "deny", got {default!r}'))
+    if problems:
+        first, *others = problems
+        first.others = tuple(others)
+        raise first
     return Policy(rules=rules, default=default, aliases=dict(aliases or {}))
 
 
-def _rule(raw: Mapping[str, Any], number: int) -> Rule:
+def _rule(raw: Mapping[str, Any], number: int, problems: list[PolicyError]) -> Rule:
+    """One rule; what is wrong with it goes to ``problems`` (the rule is then unused)."""
     path: tuple[str | int, ...] = ("rules", number - 1)
     for key in raw:
         if key not in _RULE_KEYS:
-            raise PolicyError(
-                (*path, key), f"unknown key; a rule takes {', '.join(sorted(_RULE_KEYS))}"
+            problems.append(
+                PolicyError(
+                    (*path, key), f"unknown key; a rule takes {', '.join(sorted(_RULE_KEYS))}"
+                )
             )
     effect = raw.get("effect", "allow")
     if effect not in ("allow", "deny"):
-        raise PolicyError((*path, "effect"), f'must be "allow" or "deny", got {effect!r}')
+        problems.append(
+            PolicyError((*path, "effect"), f'must be "allow" or "deny", got {effect!r}')
+        )
+        effect = "deny"
 
     def words(key: str, check: Callable[[str], str | None] | None = None) -> tuple[str, ...]:
         value = raw.get(key, [])
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise PolicyError((*path, key), "must be a list of non-empty strings")
+            problems.append(PolicyError((*path, key), "must be a list of non-empty strings"))
+            return ()
         for item in value:
             problem = check(item) if check else None
             if problem:
-                raise PolicyError((*path, key), problem)
+                problems.append(PolicyError((*path, key), problem))
+                return ()
         return tuple(value)
 
     actions = words(
@@ -243,7 +266,8 @@ def _rule(raw: Mapping[str, Any], number: int) -> Rule:
     )
     description = raw.get("description", "")
     if not isinstance(description, str):
-        raise PolicyError((*path, "description"), "must be a string")
+        problems.append(PolicyError((*path, "description"), "must be a string"))
+        description = ""
     return Rule(
         effect=effect,
         number=number,

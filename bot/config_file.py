@@ -510,7 +510,8 @@ class _Reader:
             try:
                 policy = parse_policy(access, aliases={a.name: a.instance_id for a in aliases})
             except PolicyError as exc:
-                self.problem(("access", *exc.path), f"{_dotted(exc.path)}: {exc.reason}")
+                for each in (exc, *exc.others):
+                    self.problem(("access", *each.path), f"{_dotted(each.path)}: {each.reason}")
         if self.problems:
             raise ConfigFileError(self.path.name, self.problems)
         timezone = defaults.get("timezone")

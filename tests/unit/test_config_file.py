@@ -454,3 +454,21 @@ inline = { x = 1, y = [1, 2] }
     assert locate(text, ("access", "rules", 1, "users", 1)) == 13
     assert locate(text, ("access", "rules", 1, "inline", "y")) == 15
     assert locate(text, ("nowhere",)) is None
+
+
+def test_every_bad_access_rule_is_named_at_once_with_its_line(tmp_path: Path) -> None:
+    text = (
+        "[access]\n"  # line 1
+        'default = "deny"\n'
+        "\n"
+        "[[access.rules]]\n"
+        'channels = ["#incidents"]\n'  # line 5
+        "\n"
+        "[[access.rules]]\n"
+        'users = ["alice"]\n'  # line 8
+        'actions = ["delete"]\n'  # line 9
+    )
+    said = refusal(tmp_path, text)
+    for line, culprit in ((5, "#incidents"), (8, "alice"), (9, "delete")):
+        (problem,) = [p for p in said.splitlines() if f"line {line}:" in p]
+        assert culprit in problem
