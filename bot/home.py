@@ -331,7 +331,9 @@ class HomeService:
         except TimeoutError:
             return replace(base, problem="timeout")
         except DmsError as exc:
-            return replace(base, problem="dms", reason=str(exc))
+            return replace(
+                base, problem="dms", reason=str(exc), reason_zh=describe_error(exc, "zh")
+            )
         except Exception:
             incident = uuid.uuid4().hex[:8]
             log.exception(

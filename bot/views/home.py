@@ -127,6 +127,9 @@ class InstanceHome:
     problem: Problem | None = None
     # One line: DMS's own reason for "dms", the incident id for "internal".
     reason: str = ""
+    # The "dms" reason in Chinese (the page is built before its reader's language is
+    # known to matter, so both are kept).
+    reason_zh: str = ""
     # The channel whose rules let the viewer see the tasks: Details buttons carry it, so
     # the press is checked against the same rules.
     channel: str = ""
@@ -491,7 +494,8 @@ def _status_line(item: InstanceHome, hours: int, lang: Lang) -> str:
     if item.problem == "timeout":
         return text(lang, "problem_timeout")
     if item.problem == "dms":
-        return text(lang, "problem_dms", reason=md(item.reason, _REASON) or "-")
+        reason = item.reason_zh if lang == "zh" and item.reason_zh else item.reason
+        return text(lang, "problem_dms", reason=md(reason, _REASON) or "-")
     if item.problem == "internal":
         return text(lang, "problem_internal", reason=md(item.reason, _ID) or "-")
     if item.hidden:

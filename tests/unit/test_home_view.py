@@ -204,6 +204,12 @@ def test_unreadable_instance_gets_one_line_with_the_reason_made_inert() -> None:
     assert "DMS did not answer in time" in timeout
 
 
+def test_an_unreadable_instance_says_why_in_the_viewers_language() -> None:
+    bad = item(instance(), ["C0ONE"], problem="dms", reason="DMS is busy", reason_zh="DMS 繁忙")
+    assert "无法读取任务：DMS 繁忙" in all_text(built(page(bad), "zh"))
+    assert "Tasks could not be read: DMS is busy" in all_text(built(page(bad), "en"))
+
+
 def test_no_unsubscribe_button_where_the_rules_refuse_it() -> None:
     inst = instance()
     entry = HomeSubscription(sub("C0ONE", inst).sub, can_unsubscribe=False)
