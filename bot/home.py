@@ -64,11 +64,6 @@ async def allow_all(user: str, channel: str, instance: Instance) -> bool:
     return True
 
 
-async def english(user: str | None) -> Lang:
-    """The viewer's language until the caller knows better (users.info's locale)."""
-    return "en"
-
-
 class TaskSource(Protocol):
     """What the tab reads from DMS: ``DmsClient`` is one (its cached ``list_tasks``)."""
 

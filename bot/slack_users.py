@@ -80,7 +80,3 @@ class UserProfiles:
         except (ZoneInfoNotFoundError, ValueError):
             log.warning("user %s has an unknown zone %r; using the default", user_id, name)
             return self._default.tz
-
-
-# The name the handlers and bot.app were written against: zone() works as it did.
-UserZones = UserProfiles

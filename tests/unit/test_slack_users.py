@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_users import UserProfile, UserProfiles, UserZones
+from bot.slack_users import UserProfile, UserProfiles
 from tests.fakes import FakeSlack
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -84,8 +84,8 @@ async def test_defaults_when_slack_cannot_say(fake: FakeSlack, client: AsyncWebC
     assert await profiles.profile("U5") == UserProfile(SHANGHAI, "en")
 
 
-async def test_the_old_name_still_answers_zone(fake: FakeSlack, client: AsyncWebClient) -> None:
+async def test_zone_alone_is_the_users_zone(fake: FakeSlack, client: AsyncWebClient) -> None:
     fake.set_user("U6", tz="America/New_York", locale="zh-CN")
-    zones = UserZones(client, UTC)
+    zones = UserProfiles(client, UTC)
     assert await zones.zone("U6") == ZoneInfo("America/New_York")
     assert await zones.zone(None) == UTC
