@@ -171,6 +171,10 @@ class Policy:
         aliases = [a for a, iid in self.aliases.items() if iid == instance.instance_id]
         return Target.of(instance, aliases)
 
+    def allows(self, action: Action, who: Subject, instance: Instance) -> bool:
+        """``decide`` for an instance DMS listed, as a yes or no."""
+        return self.decide(action, who, self.target(instance)).allowed
+
     def decide(self, action: Action, who: Subject, target: Target) -> Decision:
         for rule in self.rules:
             if rule.covers(action, who) and rule.names(target):
@@ -337,4 +341,4 @@ class Gatekeeper:
         if self.policy.open:
             return True
         who = await self.subject(user, channel)
-        return self.policy.decide(action, who, self.policy.target(instance)).allowed
+        return self.policy.allows(action, who, instance)

@@ -304,8 +304,7 @@ class Conversation:
     async def _decide(self, action: Action, who: Subject, instance_id: str) -> bool:
         if self.gate is None:
             return True
-        instance = await self.dms.resolve(instance_id)
-        return self.gate.policy.decide(action, who, self.gate.policy.target(instance)).allowed
+        return self.gate.policy.allows(action, who, await self.dms.resolve(instance_id))
 
     async def _permitted(self, action: Action, who: Subject | None, typed: str) -> Instance:
         """The instance ``typed`` names, if ``who`` may do ``action`` on it.
@@ -340,7 +339,7 @@ class Conversation:
         # An id no listing confirms could be any instance, one the rules refuse
         # included: someone the rules restrict gets only instances DMS lists.
         unconfirmed = instance.name == instance.instance_id
-        if unconfirmed or not policy.decide(action, who, policy.target(instance)).allowed:
+        if unconfirmed or not policy.allows(action, who, instance):
             raise self._unseen(policy, action, who, typed, [])
         return instance
 
@@ -372,9 +371,7 @@ class Conversation:
             instances = await self.dms.list_instances()
             if ask.who is not None and self.gate is not None:
                 policy, who = self.gate.policy, ask.who
-                instances = tuple(
-                    i for i in instances if policy.decide("query", who, policy.target(i)).allowed
-                )
+                instances = tuple(i for i in instances if policy.allows("query", who, i))
             return Reply(instances_message(instances, self.dms.where, lang=ask.lang))
         if isinstance(command, TaskLookup):
             instance = await self._permitted("query", ask.who, command.instance)
@@ -391,11 +388,14 @@ class Conversation:
         shareable = ask.shareable
         try:
             instance = await self._permitted("query", ask.who, query.instance)
-            if sharing:
-                await self._permitted("share", ask.who, instance.instance_id)
-            elif shareable and ask.who is not None:
-                # The Share button is offered only where sharing is allowed.
-                shareable = await self._decide("share", ask.who, instance.instance_id)
+            if (sharing or shareable) and ask.who is not None and self.gate is not None:
+                # Judged on the instance just found: the Share button is offered, and
+                # pressing it shares, only where sharing is allowed.
+                policy = self.gate.policy
+                share = policy.decide("share", ask.who, policy.target(instance))
+                if sharing and not share.allowed:
+                    raise Refused("share", instance.label, share.by)
+                shareable = shareable and share.allowed
             answer = await answer_tasks(self.dms, query, fresh=fresh, instance=instance)
         except AmbiguousInstance as exc:
             rest = _rest_of_command(query)

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
@@ -217,19 +217,38 @@ class HomeService:
                 incident = uuid.uuid4().hex[:8]
                 log.exception("could not build the Home tab for %s (incident %s)", user, incident)
                 built, result = broken_home_view(incident, lang, im_channel=im_channel), "error"
-        if fresh and self._audit is not None:
-            self._audit.record(
-                AuditEvent(
-                    kind="home",
-                    user=user,
-                    channel=None,
-                    what="refresh",
-                    result=result,
-                    request_ids=tuple(request_ids),
-                    duration_ms=(time.perf_counter() - started) * 1000,
-                )
-            )
+        if fresh:
+            self._record(user, "refresh", result, request_ids=request_ids, started=started)
         return built
+
+    def _record(
+        self,
+        user: str,
+        what: str,
+        result: AuditResult,
+        *,
+        channel: str | None = None,
+        instance: str | None = None,
+        detail: str | None = None,
+        request_ids: Sequence[str] = (),
+        started: float | None = None,
+    ) -> None:
+        """The audit line of a press in the tab, as commands get theirs."""
+        if self._audit is None:
+            return
+        self._audit.record(
+            AuditEvent(
+                kind="home",
+                user=user,
+                channel=channel,
+                what=what,
+                result=result,
+                instance=instance,
+                detail=detail,
+                request_ids=tuple(request_ids),
+                duration_ms=None if started is None else (time.perf_counter() - started) * 1000,
+            )
+        )
 
     def loading_view(self, lang: Lang) -> View:
         return loading_home_view(lang)
@@ -383,18 +402,15 @@ class HomeService:
         name = instance.name or ref.instance_id
 
         def audited(notice: Notice, result: AuditResult) -> Notice:
-            if self._audit is not None:
-                self._audit.record(
-                    AuditEvent(
-                        kind="home",
-                        user=user,
-                        channel=ref.channel,
-                        what="unsubscribe",
-                        result=result,
-                        instance=ref.instance_id,
-                        detail=None if result == "ok" else notice.kind,
-                    )
-                )
+            detail = None if result == "ok" else notice.kind
+            self._record(
+                user,
+                "unsubscribe",
+                result,
+                channel=ref.channel,
+                instance=ref.instance_id,
+                detail=detail,
+            )
             return notice
 
         if not await self._allowed(self._may_unsubscribe, user, ref.channel, instance):
@@ -416,19 +432,15 @@ class HomeService:
         started = time.perf_counter()
         with collecting_request_ids() as request_ids:
             view, result, ref = await self._details(user, value, lang, tz)
-        if self._audit is not None:
-            self._audit.record(
-                AuditEvent(
-                    kind="home",
-                    user=user,
-                    channel=ref.channel if ref else None,
-                    what="details",
-                    result=result,
-                    instance=ref.instance_id if ref else None,
-                    request_ids=tuple(request_ids),
-                    duration_ms=(time.perf_counter() - started) * 1000,
-                )
-            )
+        self._record(
+            user,
+            "details",
+            result,
+            channel=ref.channel if ref else None,
+            instance=ref.instance_id if ref else None,
+            request_ids=request_ids,
+            started=started,
+        )
         return view
 
     async def _details(
