@@ -15,6 +15,7 @@ import pytest
 
 from bot import actions
 from bot.audit import AUDIT_LOGGER
+from bot.config import SettingsError
 from tests.e2e.slack_harness import RunningBot, buttons_of, final_response, running_bot, text_of
 from tests.fakes.slack import Call
 
@@ -260,3 +261,24 @@ async def test_details_go_to_the_asker_alone_where_answers_may_not_be_shared(
     shown = await final_response(bot.slack, "d")
     assert shown.args.get("response_type") == "ephemeral"
     assert not bot.slack.calls_to("chat.postMessage")
+
+
+async def test_when_slack_cannot_say_who_is_on_call_the_ask_is_refused_with_why(
+    bot: RunningBot, audit: list[dict[str, object]]
+) -> None:
+    # A deny rule might name the group: guessing could let someone through.
+    bot.slack.fail_next("usergroups.users.list", error="missing_scope")
+    said = text_of(await ask(bot, "prod-orders last 1h", user=CAROL, channel=LOBBY, name="g"))
+    assert "Could not check your access" in said
+    assert "Try again in a minute" in said
+    assert last_result(audit) == "error"
+    # Not remembered: the next ask reads the group again and goes through.
+    again = await ask(bot, "subscribe prod-orders failed", user=CAROL, channel=LOBBY, name="h")
+    assert "You may not" not in text_of(again)
+
+
+async def test_an_audit_log_file_that_cannot_be_written_stops_start_up(tmp_path: Path) -> None:
+    unwritable = tmp_path / "no-such-dir" / "audit.jsonl"
+    with pytest.raises(SettingsError, match="KAFKA_TASKS_AUDIT_LOG"):
+        async with running_bot(extra={"KAFKA_TASKS_AUDIT_LOG": str(unwritable)}):
+            pass
