@@ -1,9 +1,10 @@
 """app.manifest.yaml is a valid Slack app manifest and asks for exactly what the bot uses.
 
-Validated against Slack's published JSON Schema (slackapi/manifest-schema, kept under
-the shared reference folder) so a typo fails here and not when someone pastes the
-manifest into api.slack.com. Also pins the facts users and operators rely on: the
-command, the events, Socket Mode, the scopes, and how the Procfile starts the bot.
+Validated against Slack's published JSON Schema (slackapi/manifest-schema, MIT, carried
+in tests/fixtures with its LICENSE, so the suite needs nothing beside the checkout) so a
+typo fails here and not when someone pastes the manifest into api.slack.com. Also pins
+the facts users and operators rely on: the command, the events, Socket Mode, the
+scopes, and how the Procfile starts the bot.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 REPO = Path(__file__).resolve().parents[2]
-SCHEMA_DIR = REPO.parent / "shared" / "reference" / "slack-manifest-schema"
+SCHEMA_DIR = REPO / "tests" / "fixtures" / "slack-manifest-schema"
 V1_SCHEMA = SCHEMA_DIR / "schemas" / "manifest.schema.1.0.0.json"
 ENTRY_SCHEMA = SCHEMA_DIR / "manifest.schema.json"
 
