@@ -4,10 +4,10 @@ once, racing for the same expired leases and enqueuing the same keys."""
 from __future__ import annotations
 
 import multiprocessing
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.store import Store
-from tests.store.support import RACE_TTL, START, race_in_process
+from tests.store.support import RACE_TTL, race_in_process
 
 PROCESSES = 3
 ROUNDS = 15
@@ -32,9 +32,10 @@ def test_processes_race_for_leases_and_outbox_keys(db_url: str) -> None:
     try:
         phase.wait(timeout=30)  # all started: they open the store together now
         phase.wait(timeout=30)  # all open
-        # A replica that died long ago holds every lease; the racers' real clocks see
-        # them all expired.
-        with Store.open(db_url, clock=lambda: START) as seeder:
+        # A replica that died a day ago holds every lease; the racers take leases on
+        # their real clocks, so "a day ago" and "a day on" are read from the same clock.
+        died = datetime.now(UTC) - timedelta(days=1)
+        with Store.open(db_url, clock=lambda: died) as seeder:
             for r in range(ROUNDS):
                 assert seeder.acquire_lease(f"inst-{r}", "dead-replica", RACE_TTL)
         phase.wait(timeout=30)
@@ -51,10 +52,11 @@ def test_processes_race_for_leases_and_outbox_keys(db_url: str) -> None:
     assert sorted(lease_winners) == list(range(ROUNDS))  # exactly one winner per lease
     assert sorted(key_winners) == list(range(ROUNDS))  # exactly one insert per key
 
-    with Store.open(db_url, clock=lambda: START + timedelta(days=1)) as store:
+    later = datetime.now(UTC) + timedelta(days=1)
+    with Store.open(db_url, clock=lambda: later) as store:
         assert store.schema_version() == 1
         assert store.outbox_depth() == ROUNDS
         for owner, leases, _ in outcomes:
             for r in leases:
-                assert store.lease_owner(f"inst-{r}") is None  # START + 1 day: expired
+                assert store.lease_owner(f"inst-{r}") is None  # a day on: expired
                 assert owner.startswith("replica-")
