@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.audit import AuditEvent, AuditLog
 from bot.conversation import Conversation
 from bot.dms.auth import Credentials
 from bot.dms.client import DmsClient
@@ -28,6 +29,8 @@ class Rig:
     store: Store
     slack: FakeSlack
     deliverer: Deliverer
+    # What the deliverer wrote to the audit log, in order.
+    audited: list[AuditEvent] = field(default_factory=list)
     # The delivery clock: real time unless a test moves it on.
     now: datetime | None = None
 
@@ -72,7 +75,10 @@ async def rig(store: Store) -> AsyncIterator[Rig]:
             client = AsyncWebClient(token="xoxb-test-token", base_url=slack.api_url)
             renderer = OutboxRenderer(Conversation(dms), UTC)
             rig = Rig(store, slack, None)  # type: ignore[arg-type]
-            rig.deliverer = Deliverer(store, client, renderer, owner=OWNER, clock=rig.clock)
+            audit = AuditLog(observers=[rig.audited.append])
+            rig.deliverer = Deliverer(
+                store, client, renderer, owner=OWNER, clock=rig.clock, audit=audit
+            )
             yield rig
 
 
@@ -94,6 +100,17 @@ async def test_several_finished_in_one_poll_become_one_digest(rig: Rig) -> None:
     assert posted_keys(rig.slack) == [keys[0]]
     assert rig.store.outbox_depth() == 0
     assert await rig.deliverer.deliver_due() == 0
+
+
+async def test_each_delivered_notification_has_one_audit_line(rig: Rig) -> None:
+    keys = [rig.task_row("C1", n) for n in range(5)]  # one digest for five rows
+    assert await rig.deliverer.deliver_due() == 5
+    assert [(e.kind, e.channel, e.result, e.instance) for e in rig.audited] == [
+        ("notification", "C1", "delivered", "i-1")
+    ] * 5
+    assert [e.detail for e in rig.audited] == keys
+    assert await rig.deliverer.deliver_due() == 0
+    assert len(rig.audited) == 5  # nothing delivered twice, nothing audited twice
 
 
 async def test_a_few_finished_are_one_message_each_in_queue_order(rig: Rig) -> None:
