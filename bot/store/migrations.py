@@ -28,13 +28,22 @@ def _create_v1(conn: Connection) -> None:
     It creates the tables as ``schema.py`` defines them; once a later step alters a
     table, this step must keep creating that table's version-1 shape instead.
     """
-    tables = [t for t in schema.metadata.sorted_tables if t is not schema.schema_version]
+    later = {schema.schema_version, *_V2_TABLES}
+    tables = [t for t in schema.metadata.sorted_tables if t not in later]
     # No existence checks: this step commits together with its version row, so at
     # version 0 none of these tables can exist.
     schema.metadata.create_all(conn, tables=tables, checkfirst=False)
 
 
-MIGRATIONS: Sequence[Migration] = (_create_v1,)
+_V2_TABLES = (schema.subscription_pauses, schema.handled_requests)
+
+
+def _create_v2(conn: Connection) -> None:
+    """Version 2: paused subscriptions, and the Slack requests already handled."""
+    schema.metadata.create_all(conn, tables=list(_V2_TABLES), checkfirst=False)
+
+
+MIGRATIONS: Sequence[Migration] = (_create_v1, _create_v2)
 
 
 def latest_version(steps: Sequence[Migration] | None = None) -> int:

@@ -26,6 +26,13 @@ class Subscription:
     created_by: str
     created_at: datetime
     language: str = "en"
+    # Set while the access rules no longer allow the subscription: nothing is posted
+    # for it until they do again.
+    paused_at: datetime | None = None
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
 
 
 @dataclass(frozen=True)

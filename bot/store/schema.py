@@ -85,6 +85,30 @@ subscriptions = Table(
     sqlite_autoincrement=True,
 )
 
+# Version 2. A subscription the access rules no longer allow is paused, not deleted: it
+# resumes when the rules allow it again. Kept apart from ``subscriptions`` so that step 1
+# goes on creating that table exactly as version 1 had it.
+subscription_pauses = Table(
+    "subscription_pauses",
+    metadata,
+    Column("channel", String, nullable=False),
+    Column("instance_id", String, nullable=False),
+    Column("paused_at", UtcDateTime, nullable=False),
+    # Which rule refused: for the log and the audit, never shown in the channel.
+    Column("reason", String, nullable=False),
+    PrimaryKeyConstraint("channel", "instance_id", name="pk_subscription_pauses"),
+)
+
+# Version 2. Slack requests and events already handled, so that a retried event
+# (X-Slack-Retry-Num) or a replayed signed request is not answered twice, on any replica.
+handled_requests = Table(
+    "handled_requests",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_handled_requests_expires_at", "expires_at"),
+)
+
 followed_threads = Table(
     "followed_threads",
     metadata,

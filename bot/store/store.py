@@ -15,7 +15,7 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -30,6 +30,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    literal,
     or_,
     select,
     union,
@@ -45,11 +46,14 @@ from bot.store import migrations
 from bot.store.errors import StoreError
 from bot.store.models import SCOPES, FollowedThread, OutboxItem, Scope, Subscription
 from bot.store.schema import (
+    UtcDateTime,
     followed_tasks,
     followed_threads,
+    handled_requests,
     outbox,
     poll_cursors,
     poll_leases,
+    subscription_pauses,
     subscriptions,
     task_states,
 )
@@ -184,7 +188,8 @@ class Store:
                     return _subscription(row), True
                 row = conn.execute(update_existing).first()
                 if row is not None:
-                    return _subscription(row), False
+                    paused = conn.execute(_paused_at(sub.channel, sub.instance_id)).scalar()
+                    return replace(_subscription(row), paused_at=paused), False
                 # Someone unsubscribed between our two statements: try the insert again.
         raise StoreError(f"subscription {sub.channel}/{sub.instance_id} kept changing under us")
 
@@ -197,25 +202,67 @@ class Store:
         )
         with self._write() as conn:
             row = conn.execute(stmt).first()
+            # A pause belongs to its subscription: subscribing again starts unpaused.
+            conn.execute(_pause_of(channel, instance_id, delete(subscription_pauses)))
         return _subscription(row) if row is not None else None
 
     def subscriptions_in(self, channel: str) -> list[Subscription]:
-        stmt = (
-            select(subscriptions)
-            .where(subscriptions.c.channel == channel)
-            .order_by(subscriptions.c.id)
-        )
+        stmt = _with_pauses().where(subscriptions.c.channel == channel)
         with self._read() as conn:
-            return [_subscription(row) for row in conn.execute(stmt)]
+            return [_subscription(row) for row in conn.execute(stmt.order_by(subscriptions.c.id))]
 
     def subscriptions_for(self, instance_id: str) -> list[Subscription]:
-        stmt = (
-            select(subscriptions)
-            .where(subscriptions.c.instance_id == instance_id)
-            .order_by(subscriptions.c.id)
+        stmt = _with_pauses().where(subscriptions.c.instance_id == instance_id)
+        with self._read() as conn:
+            return [_subscription(row) for row in conn.execute(stmt.order_by(subscriptions.c.id))]
+
+    def subscription(self, channel: str, instance_id: str) -> Subscription | None:
+        stmt = _with_pauses().where(
+            subscriptions.c.channel == channel, subscriptions.c.instance_id == instance_id
         )
         with self._read() as conn:
-            return [_subscription(row) for row in conn.execute(stmt)]
+            row = conn.execute(stmt).first()
+        return _subscription(row) if row is not None else None
+
+    def all_subscriptions(self) -> list[Subscription]:
+        with self._read() as conn:
+            rows = conn.execute(_with_pauses().order_by(subscriptions.c.id))
+            return [_subscription(row) for row in rows]
+
+    def pause_subscription(self, channel: str, instance_id: str, reason: str) -> bool:
+        """Pause a subscription the access rules no longer allow.
+
+        ``True`` only for the one caller that paused it (replicas race to tell the
+        channel; exactly one does); ``False`` when it was paused already or is gone.
+        """
+        now = _aware(self._clock(), "clock()")
+        exists = select(subscriptions.c.id).where(
+            subscriptions.c.channel == channel, subscriptions.c.instance_id == instance_id
+        )
+        stmt = (
+            self._insert(subscription_pauses)
+            .from_select(
+                ["channel", "instance_id", "paused_at", "reason"],
+                select(
+                    subscriptions.c.channel,
+                    subscriptions.c.instance_id,
+                    literal(now, UtcDateTime()),
+                    literal(reason[:MAX_ERROR_CHARS]),
+                ).where(subscriptions.c.id.in_(exists)),
+            )
+            .on_conflict_do_nothing(index_elements=["channel", "instance_id"])
+            .returning(subscription_pauses.c.channel)
+        )
+        with self._write() as conn:
+            return conn.execute(stmt).first() is not None
+
+    def resume_subscription(self, channel: str, instance_id: str) -> bool:
+        """Lift a pause; ``True`` only for the one caller that lifted it."""
+        stmt = _pause_of(channel, instance_id, delete(subscription_pauses)).returning(
+            subscription_pauses.c.channel
+        )
+        with self._write() as conn:
+            return conn.execute(stmt).first() is not None
 
     def count_subscriptions(self) -> int:
         with self._read() as conn:
@@ -623,6 +670,25 @@ class Store:
         with self._read() as conn:
             return [_outbox_item(row) for row in conn.execute(stmt)]
 
+    # -- Slack requests already handled -------------------------------------------------
+
+    def first_sighting(self, key: str, ttl: timedelta) -> bool:
+        """Record that the request ``key`` is being handled; ``True`` only the first time
+        within ``ttl`` (on any replica), so a retried or replayed request is not
+        answered twice. Expired keys are forgotten on the way."""
+        if ttl <= timedelta(0):
+            raise ValueError(f"ttl must be positive, got {ttl}")
+        now = _aware(self._clock(), "clock()")
+        insert = self._insert(handled_requests).values(key=key, expires_at=now + ttl)
+        stmt = insert.on_conflict_do_update(
+            index_elements=["key"],
+            set_={"expires_at": insert.excluded.expires_at},
+            where=handled_requests.c.expires_at <= now,
+        ).returning(handled_requests.c.key)
+        with self._write() as conn:
+            conn.execute(delete(handled_requests).where(handled_requests.c.expires_at <= now))
+            return conn.execute(stmt).first() is not None
+
     # -- plumbing ------------------------------------------------------------------------
 
     @contextmanager
@@ -702,9 +768,34 @@ def _threads_of(instance_id: str) -> Select[Any]:
     )
 
 
+def _with_pauses() -> Select[Any]:
+    """Subscriptions with their pause, if any: one statement, no second read."""
+    pauses = subscription_pauses
+    joined = subscriptions.outerjoin(
+        pauses,
+        (pauses.c.channel == subscriptions.c.channel)
+        & (pauses.c.instance_id == subscriptions.c.instance_id),
+    )
+    return select(*subscriptions.c, pauses.c.paused_at).select_from(joined)
+
+
+def _pause_of(channel: str, instance_id: str, stmt: Any) -> Any:
+    return stmt.where(
+        subscription_pauses.c.channel == channel,
+        subscription_pauses.c.instance_id == instance_id,
+    )
+
+
+def _paused_at(channel: str, instance_id: str) -> Select[Any]:
+    return cast(
+        Select[Any], _pause_of(channel, instance_id, select(subscription_pauses.c.paused_at))
+    )
+
+
 def _subscription(row: Row[Any]) -> Subscription:
     m = row._mapping
     return Subscription(
+        paused_at=m.get("paused_at"),
         channel=m["channel"],
         instance_id=m["instance_id"],
         instance_name=m["instance_name"],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import multiprocessing
 from datetime import UTC, datetime, timedelta
 
-from bot.store import Store
+from bot.store import Store, latest_version
 from tests.store.support import RACE_TTL, race_in_process
 
 PROCESSES = 3
@@ -54,7 +54,7 @@ def test_processes_race_for_leases_and_outbox_keys(db_url: str) -> None:
 
     later = datetime.now(UTC) + timedelta(days=1)
     with Store.open(db_url, clock=lambda: later) as store:
-        assert store.schema_version() == 1
+        assert store.schema_version() == latest_version()
         assert store.outbox_depth() == ROUNDS
         for owner, leases, _ in outcomes:
             for r in leases:

@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Connection, inspect, text
@@ -23,8 +23,8 @@ def _version_rows(store: Store) -> list[tuple[int, object]]:
 
 
 def test_open_creates_the_schema_and_records_its_version(store: Store) -> None:
-    assert store.schema_version() == latest_version() == 1
-    assert [version for version, _ in _version_rows(store)] == [1]
+    assert store.schema_version() == latest_version() == 2
+    assert [version for version, _ in _version_rows(store)] == [1, 2]
 
 
 def test_created_tables_match_the_declared_schema(store: Store) -> None:
@@ -43,29 +43,59 @@ def test_reopening_does_not_migrate_again(open_store: Callable[[], Store]) -> No
     recorded = _version_rows(first)
     first.close()
     second = open_store()
-    assert second.schema_version() == 1
+    assert second.schema_version() == latest_version()
     assert _version_rows(second) == recorded
 
 
 def test_migrations_run_step_by_step_from_the_recorded_version(
     open_store: Callable[[], Store], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    open_store().close()  # a database at version 1
+    open_store().close()  # a database at the latest version
     applied: list[int] = []
+    nxt = latest_version() + 1
 
     def add_note_column(conn: Connection) -> None:
-        applied.append(2)
+        applied.append(nxt)
         conn.execute(text("ALTER TABLE subscriptions ADD COLUMN note VARCHAR"))
 
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, add_note_column))
     upgraded = open_store()
-    assert upgraded.schema_version() == 2
-    assert applied == [2]  # step 1 was not run again
+    assert upgraded.schema_version() == nxt
+    assert applied == [nxt]  # the earlier steps were not run again
     assert "note" in {c["name"] for c in inspect(upgraded._engine).get_columns("subscriptions")}
     upgraded.close()
 
     open_store().close()
-    assert applied == [2]
+    assert applied == [nxt]
+
+
+def test_a_version_1_database_keeps_its_subscriptions_through_version_2(
+    open_store: Callable[[], Store], monkeypatch: pytest.MonkeyPatch, clock: ManualClock
+) -> None:
+    # A database as the first release left it: only step 1 applied, one subscription.
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    old = open_store()
+    assert old.schema_version() == 1
+    assert "subscription_pauses" not in inspect(old._engine).get_table_names()
+    with old._engine.begin() as conn:
+        conn.execute(
+            schema.subscriptions.insert().values(
+                channel="C1",
+                instance_id="i-1",
+                instance_name="prod-orders",
+                scope="failed",
+                created_by="U1",
+                created_at=clock.now(),
+            )
+        )
+    old.close()
+    monkeypatch.undo()
+    new = open_store()
+    assert new.schema_version() == 2
+    [sub] = new.subscriptions_in("C1")
+    assert (sub.instance_name, sub.paused) == ("prod-orders", False)
+    assert new.pause_subscription("C1", "i-1", "rule 1")
+    assert new.first_sighting("event:Ev1", timedelta(minutes=5))
 
 
 def test_a_database_newer_than_the_code_is_refused(
@@ -90,10 +120,10 @@ def test_stores_opened_at_once_migrate_once(db_url: str, clock: ManualClock) -> 
             store.close()
 
     with ThreadPoolExecutor(6) as pool:
-        assert list(pool.map(open_one, range(6))) == [1] * 6
+        assert list(pool.map(open_one, range(6))) == [latest_version()] * 6
     store = Store.open(db_url, clock=clock.now)
     try:
-        assert [version for version, _ in _version_rows(store)] == [1]
+        assert [version for version, _ in _version_rows(store)] == [1, 2]
     finally:
         store.close()
 
@@ -110,7 +140,7 @@ def test_open_logs_the_url_without_its_password(
         assert db_url.startswith("postgres://")
     with caplog.at_level(logging.DEBUG):
         Store.open(db_url, clock=clock.now).close()
-    assert "schema version 1" in caplog.text
+    assert f"schema version {latest_version()}" in caplog.text
     assert "hunter2" not in caplog.text
 
 

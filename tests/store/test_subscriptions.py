@@ -153,3 +153,62 @@ def test_watched_instances_follow_subscriptions_and_threads(store: Store) -> Non
     store.delete_subscription("C2", "i-a")
     store.drop_thread(thread.id)
     assert store.watched_instances() == set()
+
+
+def test_a_paused_subscription_reads_paused_everywhere_until_resumed(
+    store: Store, clock: ManualClock
+) -> None:
+    store.upsert_subscription(_sub())
+    store.upsert_subscription(_sub(channel="C2"))
+    assert store.pause_subscription("C1", "i-orders", "rule 2")
+    # Replicas race to tell the channel: only the first pause counts.
+    assert not store.pause_subscription("C1", "i-orders", "rule 2")
+    [paused] = store.subscriptions_in("C1")
+    assert paused.paused
+    assert paused.paused_at == START
+    assert store.subscription("C1", "i-orders") == paused
+    assert [s.paused for s in store.subscriptions_for("i-orders")] == [True, False]
+    assert [s.paused for s in store.all_subscriptions()] == [True, False]
+    # Subscribing again changes the settings, not the pause the rules put on it.
+    again, created = store.upsert_subscription(_sub(scope="all"))
+    assert not created
+    assert again.paused
+    clock.advance(timedelta(minutes=5))
+    assert store.resume_subscription("C1", "i-orders")
+    assert not store.resume_subscription("C1", "i-orders")
+    assert not store.subscriptions_in("C1")[0].paused
+
+
+def test_pausing_needs_a_subscription_and_unsubscribing_forgets_the_pause(store: Store) -> None:
+    assert not store.pause_subscription("C1", "i-orders", "rule 1")  # nothing to pause
+    assert store.subscription("C1", "i-orders") is None
+    store.upsert_subscription(_sub())
+    assert store.pause_subscription("C1", "i-orders", "rule 1")
+    assert store.delete_subscription("C1", "i-orders") is not None
+    # Subscribing anew (the rules allowing it) starts unpaused.
+    fresh, created = store.upsert_subscription(_sub())
+    assert created
+    assert not fresh.paused
+
+
+def test_a_request_is_handled_once_within_its_time(store: Store, clock: ManualClock) -> None:
+    ttl = timedelta(minutes=10)
+    assert store.first_sighting("event:Ev1", ttl)
+    assert not store.first_sighting("event:Ev1", ttl)  # Slack's retry of the same event
+    assert store.first_sighting("event:Ev2", ttl)
+    clock.advance(ttl + timedelta(seconds=1))
+    # Long after, the key is forgotten (and its row pruned) rather than kept forever.
+    assert store.first_sighting("event:Ev1", ttl)
+    with pytest.raises(ValueError, match="positive"):
+        store.first_sighting("event:Ev3", timedelta(0))
+
+
+def test_racing_replicas_handle_a_request_once(store: Store) -> None:
+    start = threading.Barrier(8)
+
+    def handle(_: int) -> bool:
+        start.wait(timeout=10)
+        return store.first_sighting("command:v0=abc", timedelta(minutes=5))
+
+    with ThreadPoolExecutor(8) as pool:
+        assert sorted(pool.map(handle, range(8))) == [False] * 7 + [True]
