@@ -35,6 +35,10 @@ def slack_client(settings: Settings) -> AsyncWebClient:
     )
 
 
+def user_profiles(settings: Settings, client: AsyncWebClient) -> UserProfiles:
+    return UserProfiles(client, settings.zone, default_lang=settings.default_lang)
+
+
 def require_slack(settings: Settings, *, socket_mode: bool) -> None:
     """Names every missing or malformed Slack setting at once, before anything starts."""
     problems = []
@@ -56,9 +60,11 @@ def build_app(
     *,
     client: AsyncWebClient | None = None,
     slow_after: float = 0.8,
+    profiles: UserProfiles | None = None,
 ) -> AsyncApp:
     """The access rules come with ``conversation.gate``, the audit log with its
-    ``audit``: the Home tab checks and records through the same ones."""
+    ``audit``: the Home tab checks and records through the same ones. ``profiles``:
+    the users.info cache, shared with whoever else names people (the conversation)."""
     bolt_fixes.apply()
     web = client or slack_client(settings)
     app = AsyncApp(
@@ -69,7 +75,7 @@ def build_app(
         request_verification_enabled=settings.slack_signing_secret is not None,
         ignoring_self_events_enabled=True,
     )
-    profiles = UserProfiles(web, settings.zone, default_lang=settings.default_lang)
+    profiles = profiles or user_profiles(settings, web)
     gate = conversation.gate
     # The tab lists subscriptions, which live in the store: none without one.
     home = (

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Literal
@@ -85,6 +85,9 @@ class Follow:
     state: QueryState
     task_ids: frozenset[str]
     lang: Lang = "en"
+    # Who asked: each reply in the thread is posted only while the rules still let
+    # them look at the instance and show it there.
+    user: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,10 @@ class Reply:
     why: str | None = None
 
 
+# User ids -> the Slack names of those Slack knows (UserProfiles.names in Slack).
+PeopleNames = Callable[[Iterable[str]], Awaitable[Mapping[str, str]]]
+
+
 class Refused(Exception):
     """The access rules do not let the asker do this; ``typed`` is what they named."""
 
@@ -134,8 +141,11 @@ class Conversation:
         follow_for: timedelta = timedelta(hours=6),
         gate: Gatekeeper | None = None,
         audit: AuditLog | None = None,
+        people: PeopleNames | None = None,
     ) -> None:
         self.dms = dms
+        # Slack names of users, to name people in lists without pinging them.
+        self._people = people
         self.store = store
         self.gate = gate
         self.audit = audit
@@ -167,7 +177,9 @@ class Conversation:
             asker.via if asker else "shell",
             asker,
             text,
-            lambda who: self._answer(text, _Ask(tz, lang, who, shareable), asker, public),
+            lambda who: self._answer(
+                text, _Ask(tz, lang, who, shareable, _user(asker)), asker, public
+            ),
             lang,
         )
 
@@ -186,7 +198,9 @@ class Conversation:
             "button",
             asker,
             action_id,
-            lambda who: self._press(action_id, value, _Ask(tz, lang, who, shareable), asker),
+            lambda who: self._press(
+                action_id, value, _Ask(tz, lang, who, shareable, _user(asker)), asker
+            ),
             lang,
         )
 
@@ -407,7 +421,14 @@ class Conversation:
         state = _state(answer.instance.instance_id, query)
         running = frozenset(t.id for t in answer.tasks if t.in_progress and t.id)
         follow = (
-            Follow(answer.instance.instance_id, answer.instance.name, state, running, ask.lang)
+            Follow(
+                answer.instance.instance_id,
+                answer.instance.name,
+                state,
+                running,
+                ask.lang,
+                ask.user,
+            )
             if running
             else None
         )
@@ -470,7 +491,10 @@ class Conversation:
         lang = ask.lang
         if isinstance(command, ListSubscriptions):
             subs = await asyncio.to_thread(store.subscriptions_in, asker.channel)
-            return Reply(subscriptions_message(subs, asker.channel, tz=ask.tz, lang=lang))
+            people = await self._names(s.created_by for s in subs)
+            return Reply(
+                subscriptions_message(subs, asker.channel, tz=ask.tz, lang=lang, people=people)
+            )
         action: Action = "unsubscribe" if isinstance(command, Unsubscribe) else "subscribe"
         permitted = await self._permitted(action, ask.who, command.instance)
         instance = await existing_instance(self.dms, permitted.instance_id)
@@ -495,10 +519,21 @@ class Conversation:
             language=command.lang or lang,
         )
         saved, created = await asyncio.to_thread(store.upsert_subscription, sub)
+        people = await self._names([saved.created_by])
         return Reply(
-            subscribed_message(saved, created=created, tz=ask.tz, lang=lang),
+            subscribed_message(saved, created=created, tz=ask.tz, lang=lang, people=people),
             instance=instance.instance_id,
         )
+
+    async def _names(self, users: Iterable[str]) -> Mapping[str, str]:
+        if self._people is None:
+            return {}
+        try:
+            return await self._people(users)
+        except Exception:
+            # Names are a courtesy: the list still shows, with ids that do not ping.
+            log.warning("could not read the Slack names of subscribers", exc_info=True)
+            return {}
 
     async def follow(
         self, follow: Follow, *, channel: str, message_ts: str, thread_ts: str | None
@@ -512,6 +547,7 @@ class Conversation:
                 "thread_ts": thread_ts or message_ts,
                 # Replies in the thread speak the asker's language.
                 "lang": follow.lang,
+                "user": follow.user,
             }
         )
         await asyncio.to_thread(
@@ -587,6 +623,12 @@ class _Ask:
     lang: Lang
     who: Subject | None
     shareable: bool
+    # The Slack user asking ("" in the shell and CLI).
+    user: str = ""
+
+
+def _user(asker: Asker | None) -> str:
+    return asker.user if asker else ""
 
 
 def _zone(name: str) -> tzinfo:

@@ -20,7 +20,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Gatekeeper
-from bot.app import build_app, require_slack, slack_client
+from bot.app import build_app, require_slack, slack_client, user_profiles
 from bot.audit import AuditLog, audit_file, counted_in
 from bot.config import Settings, SettingsError
 from bot.conversation import Conversation
@@ -190,6 +190,7 @@ async def _serve(
         if session.note:
             log.warning(session.note)
         web = slack_client(settings)
+        profiles = user_profiles(settings, web)
         policy = settings.policy
         # Said at every start, rules or none: who may do what is not left to guesswork.
         log.warning(policy.describe())
@@ -200,8 +201,9 @@ async def _serve(
             follow_for=settings.watch.follow_for,
             gate=Gatekeeper(policy, GroupMembers(web)),
             audit=AuditLog(observers=[counted_in(metrics)]),
+            people=profiles.names,
         )
-        app = build_app(settings, conversation, client=web)
+        app = build_app(settings, conversation, client=web, profiles=profiles)
         async with watching(
             session.client,
             store,

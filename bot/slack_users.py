@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,6 +24,9 @@ class UserProfile:
 
     tz: tzinfo
     lang: Lang
+    # How Slack shows them (display name, else real name): to name them in a list
+    # without the ping a ``<@U…>`` mention would send.
+    name: str = ""
 
 
 class UserProfiles:
@@ -64,13 +69,29 @@ class UserProfiles:
         English nor Chinese, or cannot be had."""
         return (await self.profile(user_id)).lang
 
+    async def names(self, user_ids: Iterable[str]) -> dict[str, str]:
+        """Each user's Slack name, for those Slack names (one cached users.info each)."""
+        wanted = sorted({u for u in user_ids if u})
+        found = await asyncio.gather(*(self.profile(u) for u in wanted))
+        return {u: p.name for u, p in zip(wanted, found, strict=True) if p.name}
+
     async def _fetch(self, user_id: str) -> UserProfile:
         # Slack sends ``locale`` only when asked for it.
         response = await self._client.users_info(user=user_id, include_locale=True)
         user = response.get("user") or {}
         locale = user.get("locale")
         lang = lang_from_locale(str(locale) if locale else None, self._default.lang)
-        return UserProfile(self._zone(user_id, user.get("tz")), lang)
+        found = user.get("profile")
+        profile: dict[str, object] = found if isinstance(found, dict) else {}
+        name = next(
+            (
+                str(n).strip()
+                for n in (profile.get("display_name"), profile.get("real_name"), user.get("name"))
+                if isinstance(n, str) and n.strip()
+            ),
+            "",
+        )
+        return UserProfile(self._zone(user_id, user.get("tz")), lang, name)
 
     def _zone(self, user_id: str, name: object) -> tzinfo:
         if not name:

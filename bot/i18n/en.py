@@ -179,6 +179,9 @@ MESSAGES: dict[str, str] = {
     "subs.line": "• *{name}* `{id}` · {scope}",
     "subs.line_glob": "{line} · name {glob}",
     "subs.line_by": "{line} · by {user} {date}",
+    "subs.line_paused": (
+        "{line} · :double_vertical_bar: _paused: the access rules no longer allow it_"
+    ),
     "subs.header": "Task notifications in this channel",
     "subs.count.one": "{channel} · {count} subscription",
     "subs.count.other": "{channel} · {count} subscriptions",
@@ -225,6 +228,18 @@ MESSAGES: dict[str, str] = {
         "Any tasks that finished meanwhile follow."
     ),
     "reachable.text": "{instance} is reachable again (after {after})",
+    "paused.line": (
+        ":double_vertical_bar: Task notifications for *{instance}* are paused here: the "
+        "access rules no longer allow this channel to follow it. Nothing more is posted "
+        "until they do again; ask whoever runs kafka-tasks if this is unexpected."
+    ),
+    "paused.text": "Task notifications for {instance} are paused here by the access rules",
+    "resumed.line": (
+        ":arrow_forward: Task notifications for *{instance}* are back on: the access rules "
+        "allow this channel to follow it again. Tasks that finished while paused are not "
+        "posted."
+    ),
+    "resumed.text": "Task notifications for {instance} are back on",
     # --- the terminal ---------------------------------------------------------------------
     "term.summary.one": "{count} task",
     "term.summary.other": "{count} tasks",

@@ -170,6 +170,7 @@ MESSAGES: dict[str, str] = {
     "subs.line": "• *{name}* `{id}` · {scope}",
     "subs.line_glob": "{line} · 名称 {glob}",
     "subs.line_by": "{line} · {user} 设置于 {date}",
+    "subs.line_paused": "{line} · :double_vertical_bar: _已暂停：访问规则不再允许_",
     "subs.header": "本频道的任务通知",
     "subs.count.one": "{channel} · {count} 个订阅",
     "subs.count.other": "{channel} · {count} 个订阅",
@@ -215,6 +216,16 @@ MESSAGES: dict[str, str] = {
         ":white_check_mark: *{instance}* 已恢复连接（中断了 {after}）。期间结束的任务随后补发。"
     ),
     "reachable.text": "{instance} 已恢复连接（中断了 {after}）",
+    "paused.line": (
+        ":double_vertical_bar: 本频道的 *{instance}* 任务通知已暂停：访问规则不再允许本频道关注它。"
+        "在规则重新允许之前不会再发送通知；如有疑问，请联系 kafka-tasks 的管理员。"
+    ),
+    "paused.text": "访问规则已暂停本频道的 {instance} 任务通知",
+    "resumed.line": (
+        ":arrow_forward: 本频道的 *{instance}* 任务通知已恢复：访问规则重新允许本频道关注它。"
+        "暂停期间结束的任务不会补发。"
+    ),
+    "resumed.text": "{instance} 的任务通知已恢复",
     # --- the terminal ---------------------------------------------------------------------
     "term.summary.one": "{count} 个任务",
     "term.summary.other": "{count} 个任务",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Literal
 
@@ -121,9 +121,15 @@ def _channel(channel: str, lang: Lang = "en") -> str:
     return t(lang, "watch.this_channel")
 
 
-def _user(user: str, lang: Lang = "en") -> str:
+def _user(user: str, lang: Lang = "en", people: Mapping[str, str] | None = None) -> str:
+    """A person named without notifying them: these lists are posted again and again in
+    busy channels, and a ``<@U…>`` mention would ping everyone named each time. Their
+    Slack name when known, else their id as plain code (which Slack does not link)."""
+    name = (people or {}).get(user, "")
+    if name:
+        return md(name, _USER)
     if _USER_ID.fullmatch(user):
-        return f"<@{user}>"
+        return _code(user, _USER)
     return md(user, _USER) or t(lang, "watch.someone")
 
 
@@ -215,7 +221,12 @@ def _param_value(value: Any) -> str:
 
 
 def subscribed_message(
-    sub: SubscriptionView, *, created: bool, tz: tzinfo, lang: Lang = "en"
+    sub: SubscriptionView,
+    *,
+    created: bool,
+    tz: tzinfo,
+    lang: Lang = "en",
+    people: Mapping[str, str] | None = None,
 ) -> Message:
     """The confirmation: exactly what will be posted where, and how to stop it."""
     name = _label(sub.instance_name, sub.instance_id, lang)
@@ -240,7 +251,7 @@ def subscribed_message(
             t(
                 lang,
                 "sub.set_up_by",
-                user=_user(sub.created_by, lang),
+                user=_user(sub.created_by, lang, people),
                 date=date_token(sub.created_at, tz),
             ),
             t(lang, "sub.instance", id=md(sub.instance_id, _ID)),
@@ -296,9 +307,15 @@ def unsubscribed_message(
 
 
 def subscriptions_message(
-    subs: Sequence[SubscriptionView], channel: str, *, tz: tzinfo, lang: Lang = "en"
+    subs: Sequence[SubscriptionView],
+    channel: str,
+    *,
+    tz: tzinfo,
+    lang: Lang = "en",
+    people: Mapping[str, str] | None = None,
 ) -> Message:
-    """This channel's subscriptions: what each sends, who set it up and when."""
+    """This channel's subscriptions: what each sends, who set it up and when (named by
+    ``people``, user id -> Slack name, without notifying them), and which are paused."""
     example = _command("subscribe", escape("<instance> [failed|all] [name <glob>]"))
     if not subs:
         blocks: list[Block] = [
@@ -324,9 +341,11 @@ def subscriptions_message(
             lang,
             "subs.line_by",
             line=line,
-            user=_user(sub.created_by, lang),
+            user=_user(sub.created_by, lang, people),
             date=date_token(sub.created_at, tz),
         )
+        if sub.paused:
+            line = t(lang, "subs.line_paused", line=line)
         lines.append(line)
     # Lines packed into as few sections as fit; 40 short lines need a handful at most.
     sections: list[str] = []
@@ -575,3 +594,21 @@ def reachable_again_message(
     after = duration_text(max(down_for, timedelta(0)), lang)
     line = t(lang, "reachable.line", instance=md(name, _NAME), after=after)
     return _message(escape(t(lang, "reachable.text", instance=name, after=after)), [_section(line)])
+
+
+# --- paused by the access rules ----------------------------------------------------------
+
+
+def subscription_paused_message(instance_name: str, *, lang: Lang = "en") -> Message:
+    """Said once when the rules stop a subscription: why the channel goes quiet."""
+    return _access_notice("paused", instance_name, lang)
+
+
+def subscription_resumed_message(instance_name: str, *, lang: Lang = "en") -> Message:
+    return _access_notice("resumed", instance_name, lang)
+
+
+def _access_notice(kind: str, instance_name: str, lang: Lang) -> Message:
+    name = one_line(instance_name) or t(lang, "unnamed_instance")
+    line = t(lang, f"{kind}.line", instance=md(name, _NAME))
+    return _message(escape(t(lang, f"{kind}.text", instance=name)), [_section(line)])

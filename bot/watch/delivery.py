@@ -29,6 +29,7 @@ from bot.metrics import Metrics
 from bot.store.models import OutboxItem
 from bot.store.store import Store
 from bot.views.blocks import Message
+from bot.watch.admission import Admission
 from bot.watch.options import WatchOptions
 
 log = logging.getLogger("kafka_tasks.delivery")
@@ -81,9 +82,12 @@ class Deliverer:
         rng: random.Random | None = None,
         metrics: Metrics | None = None,
         audit: AuditLog | None = None,
+        admission: Admission | None = None,
     ) -> None:
         self.store = store
         self._audit = audit
+        # The access rules, asked again before each row is posted (None: no rules).
+        self._admission = admission
         self.slack = slack
         self.renderer = renderer
         self.owner = owner
@@ -151,6 +155,8 @@ class Deliverer:
                 batch.append(item)
                 ts: str | None = None
             else:
+                if not await self._admitted(item):
+                    return 0
                 batch = await self._batch(item)
                 await self._db(self.store.note_attempt, item.id, self.owner)
                 message = await self.renderer.render(item, batch)
@@ -175,6 +181,19 @@ class Deliverer:
         for row in batch:
             self._record(row, "delivered", None if covered is None else "found posted")
         return len(batch)
+
+    async def _admitted(self, item: OutboxItem) -> bool:
+        """Whether the rules still let the row be posted; a refused row is set aside
+        (kept, marked, audited) so nothing it would have shown is posted, now or later."""
+        if self._admission is None:
+            return True
+        verdict = await self._admission.admit(item)
+        if verdict.allowed:
+            return True
+        log.info("outbox %s to %s not posted: %s", item.key, item.channel, verdict.why)
+        await self._db(self.store.mark_delivered, item.id, self.owner, None)
+        self._record(item, "refused", f"{item.key}: {verdict.why}")
+        return False
 
     def _record(self, item: OutboxItem, result: AuditResult, detail: str | None) -> None:
         """One audit line per notification row: delivered (once), or set aside."""

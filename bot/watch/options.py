@@ -30,3 +30,6 @@ class WatchOptions:
     follow_for: timedelta = timedelta(hours=6)
     # How often the outbox is looked at for rows to deliver.
     delivery_interval: timedelta = timedelta(seconds=1)
+    # How often every subscription is judged by the access rules again (user groups
+    # change without a restart); each delivery is judged as well.
+    access_recheck: timedelta = timedelta(minutes=5)

@@ -251,6 +251,8 @@ class Poller:
         queued = 0
         batch = f"{instance_id}:{self._clock().isoformat()}"
         for sub in subscriptions:
+            if sub.paused:
+                continue  # the access rules refuse it: nothing is queued until they allow
             wanted = [f for f in finished if wants(sub.scope, sub.name_glob, sub.created_at, f)]
             # Oldest first, so the channel reads them in the order they finished.
             wanted.sort(key=lambda f: (f.task.updated_at or self._clock(), f.task.id))
@@ -293,11 +295,8 @@ class Poller:
             root = query.get("thread_ts") or thread.message_ts
             for task in done:
                 payload = {
-                    "instance_id": instance_id,
-                    "instance_name": thread.instance_name,
+                    **_thread_payload(thread, query),
                     "task": task.to_api(),
-                    # The language of whoever asked the question the thread follows.
-                    "lang": query.get("lang", "en"),
                 }
                 key = f"thread:{thread.id}:{task.id}:{task.status}"
                 if await self._db(
@@ -311,9 +310,9 @@ class Poller:
                     queued += 1
             # One edit of the parent per cycle brings its summary up to date.
             parent = {
+                **_thread_payload(thread, query),
                 "message_ts": thread.message_ts,
                 "state": query.get("state"),
-                "lang": query.get("lang", "en"),
             }
             key = f"parent:{thread.id}:" + ",".join(f"{t.id}={t.status}" for t in done)
             if await self._db(
@@ -340,10 +339,9 @@ class Poller:
                 except DmsError:
                     running.append({"id": task_id, "name": task_id, "status": "EXECUTING"})
             payload = {
-                "instance_name": thread.instance_name,
+                **_thread_payload(thread, query),
                 "still_running": running,
                 "hours": self.options.follow_for.total_seconds() / 3600,
-                "lang": query.get("lang", "en"),
             }
             root = query.get("thread_ts") or thread.message_ts
             if await self._db(
@@ -402,6 +400,8 @@ class Poller:
         self, instance_id: str, kind: str, extra: dict[str, Any], *, stamp: datetime
     ) -> None:
         for sub in await self._db(self.store.subscriptions_for, instance_id):
+            if sub.paused:
+                continue
             payload = {
                 "instance_id": instance_id,
                 "instance_name": sub.instance_name,
@@ -410,3 +410,16 @@ class Poller:
             }
             key = f"{kind}:{sub.channel}:{instance_id}:{stamp.isoformat()}"
             await self._db(self.store.enqueue, key, sub.channel, None, kind, json.dumps(payload))
+
+
+def _thread_payload(thread: FollowedThread, query: dict[str, Any]) -> dict[str, Any]:
+    """What every row of a followed thread carries: where it is, in which language, and
+    who asked (delivery asks the access rules again on their behalf)."""
+    return {
+        "instance_id": thread.instance_id,
+        "instance_name": thread.instance_name,
+        "thread_id": thread.id,
+        # The language of whoever asked the question the thread follows.
+        "lang": query.get("lang", "en"),
+        "user": query.get("user") or "",
+    }

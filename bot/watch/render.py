@@ -20,11 +20,14 @@ from bot.views.blocks import Message
 from bot.views.watching import (
     digest_message,
     reachable_again_message,
+    subscription_paused_message,
+    subscription_resumed_message,
     task_finished_message,
     thread_closed_message,
     thread_reply_message,
     unreachable_message,
 )
+from bot.watch.admission import PAUSED, RESUMED
 
 
 class OutboxRenderer:
@@ -95,6 +98,10 @@ class OutboxRenderer:
                 down_for=timedelta(seconds=float(payload.get("down_for_s") or 0)),
                 lang=lang,
             )
+        if item.kind == PAUSED:
+            return subscription_paused_message(name, lang=lang)
+        if item.kind == RESUMED:
+            return subscription_resumed_message(name, lang=lang)
         raise ValueError(f"unknown outbox row kind {item.kind!r}")
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -15,6 +16,7 @@ from bot.conversation import Conversation
 from bot.dms.source import Dms
 from bot.metrics import Metrics
 from bot.store.store import Store
+from bot.watch.admission import Admission
 from bot.watch.delivery import Deliverer
 from bot.watch.options import WatchOptions
 from bot.watch.poller import Poller
@@ -48,6 +50,8 @@ async def watching(
 ) -> AsyncIterator[tuple[Poller, Deliverer]]:
     opts = options or WatchOptions()
     poller = Poller(dms, store, owner=owner, options=opts, metrics=metrics)
+    gate = conversation.gate
+    admission = Admission(gate, store, dms) if gate is not None else None
     deliverer = Deliverer(
         store,
         slack,
@@ -57,15 +61,35 @@ async def watching(
         metrics=metrics,
         # Notifications get audit lines beside the commands that set them up.
         audit=conversation.audit,
+        admission=admission,
     )
     stop = asyncio.Event()
     tasks = [
         asyncio.create_task(poller.run(stop), name="poller"),
         asyncio.create_task(deliverer.run(stop), name="deliverer"),
     ]
+    if admission is not None:
+        tasks.append(
+            asyncio.create_task(
+                _sweeping(admission, stop, opts.access_recheck), name="access-sweep"
+            )
+        )
     log.info("watching as %s", owner)
     try:
         yield poller, deliverer
     finally:
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _sweeping(admission: Admission, stop: asyncio.Event, every: timedelta) -> None:
+    """Re-judges every subscription at start (the rules may be new) and then every
+    ``every`` (user groups change without a restart)."""
+    while not stop.is_set():
+        try:
+            await admission.sweep()
+        except Exception:
+            # The next sweep retries; deliveries are judged row by row meanwhile.
+            log.exception("access sweep failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every.total_seconds())

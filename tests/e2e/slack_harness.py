@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import tempfile
 import time
@@ -64,12 +65,19 @@ async def running_bot(
     # Settings over the defaults; a function of the started simulator when they need
     # its URL (a config file naming it as one of several accounts).
     extra: dict[str, str] | Callable[[Simulator], dict[str, str]] | None = None,
+    # A simulator already running, to outlive this bot (a restart with new settings
+    # against the same cloud); else one is started and stopped with the bot.
+    simulator: Simulator | None = None,
 ) -> AsyncIterator[RunningBot]:
     scratch = tempfile.TemporaryDirectory(prefix="kafka-tasks-")
+    own = simulator is None
     async with (
-        Simulator(sim_config or SimulatorConfig(), clock=clock) as sim,
+        Simulator(sim_config or SimulatorConfig(), clock=clock)
+        if own
+        else contextlib.nullcontext(simulator) as sim,
         FakeSlack(bot_token=BOT_TOKEN) as slack,
     ):
+        assert sim is not None
         port = free_port()
         db = database_url or f"sqlite:///{scratch.name}/bot.db"
         settings = Settings.from_mapping(

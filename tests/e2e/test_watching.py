@@ -56,7 +56,9 @@ async def test_subscribe_confirms_updates_lists_and_unsubscribes(bot: RunningBot
     assert "restart*" in again
     listed = await slash(bot, "subscriptions", "s3")
     assert "prod-orders" in listed
-    assert "U123" in listed
+    # The maker by their Slack name, not a <@U…> mention that would ping them.
+    assert "user.u123" in listed
+    assert "<@U123>" not in listed
     store = Store.open(bot.database_url)
     try:
         subs = store.subscriptions_in("C123")

@@ -32,10 +32,10 @@ def client(fake: FakeSlack) -> AsyncWebClient:
 async def test_a_chinese_locale_gets_chinese_and_the_users_zone(
     fake: FakeSlack, client: AsyncWebClient
 ) -> None:
-    fake.set_user("U1", tz="Asia/Shanghai", locale="zh-CN")
+    fake.set_user("U1", name="chen.jing", tz="Asia/Shanghai", locale="zh-CN")
     profiles = UserProfiles(client, UTC)
 
-    assert await profiles.profile("U1") == UserProfile(SHANGHAI, "zh")
+    assert await profiles.profile("U1") == UserProfile(SHANGHAI, "zh", "chen.jing")
     assert await profiles.zone("U1") == SHANGHAI
     assert await profiles.lang("U1") == "zh"
     # One users.info for all three, asking for the locale Slack otherwise leaves out.
@@ -77,11 +77,20 @@ async def test_defaults_when_slack_cannot_say(fake: FakeSlack, client: AsyncWebC
     assert await profiles.profile(None) == default
     assert await profiles.profile("") == default
     assert await profiles.profile("U404") == default  # users.info: user_not_found
-    fake.set_user("U5", tz="Asia/Shanghai", locale="en-US")
+    fake.set_user("U5", name="li.wei", tz="Asia/Shanghai", locale="en-US")
     fake.fail_next("users.info", status=500)
     assert await profiles.profile("U5") == default
     # A failure is not cached: the next ask gets the user's own.
-    assert await profiles.profile("U5") == UserProfile(SHANGHAI, "en")
+    assert await profiles.profile("U5") == UserProfile(SHANGHAI, "en", "li.wei")
+
+
+async def test_names_are_what_slack_shows_and_only_for_users_slack_knows(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    fake.set_user("U7", name="zhang.san", real_name="Zhang San")
+    profiles = UserProfiles(client, UTC)
+    # Display name first (the fake gives `name` as it); unknown users are left out.
+    assert await profiles.names(["U7", "U404", "U7", ""]) == {"U7": "zhang.san"}
 
 
 async def test_zone_alone_is_the_users_zone(fake: FakeSlack, client: AsyncWebClient) -> None:

@@ -28,6 +28,8 @@ from bot.views.watching import (
     digest_message,
     reachable_again_message,
     subscribed_message,
+    subscription_paused_message,
+    subscription_resumed_message,
     subscriptions_message,
     task_finished_message,
     thread_closed_message,
@@ -108,7 +110,9 @@ def test_confirmation_says_channel_instance_scope_glob_and_how_to_stop() -> None
     )
     assert "`/kafka-tasks unsubscribe prod-orders`" in text
     assert "not replayed" in text  # a new subscription does not post old failures
-    assert "Set up by <@U0ONCALL> <!date^" in text
+    # Named as plain code, not a mention: a confirmation does not ping anyone.
+    assert "Set up by `U0ONCALL` <!date^" in text
+    assert "<@" not in text
     assert not text.startswith(":bell: Updated")
     assert message.text == "Subscribed: tasks on prod-orders that fail whose name matches restart*"
 
@@ -155,16 +159,48 @@ def test_subscriptions_list_shows_what_who_and_when() -> None:
     other = dataclasses.replace(
         SUB, instance_id="i-2", instance_name="stage", scope="all", name_glob=None
     )
-    message = subscriptions_message([SUB, other], "C0INCIDENT", tz=SHANGHAI)
+    message = subscriptions_message(
+        [SUB, other], "C0INCIDENT", tz=SHANGHAI, people={"U0ONCALL": "Chen Jing"}
+    )
     text = all_text(valid(message))
     created = int(SUB.created_at.timestamp())
+    # Each maker by their Slack name, never a <@U…> mention: the list is posted in the
+    # channel again and again, and a mention would ping them every time.
     assert (
-        f"• *prod-orders* `{INSTANCE_ID}` · failures only · name `restart*` · by <@U0ONCALL> "
+        f"• *prod-orders* `{INSTANCE_ID}` · failures only · name `restart*` · by Chen Jing "
         f"<!date^{created}^" in text
     )
-    assert "• *stage* `i-2` · any outcome · by <@U0ONCALL>" in text
+    assert "• *stage* `i-2` · any outcome · by Chen Jing" in text
+    assert "<@" not in text
     assert text.index("prod-orders") < text.index("stage")
     assert message.text == "2 subscriptions in this channel"
+
+
+def test_subscribers_slack_does_not_name_are_shown_by_id_without_a_mention() -> None:
+    text = all_text(valid(subscriptions_message([SUB], "C0INCIDENT", tz=UTC, people={})))
+    assert "· by `U0ONCALL` <!date^" in text
+    assert "<@" not in text
+
+
+def test_a_paused_subscription_says_so_in_the_list() -> None:
+    paused = dataclasses.replace(SUB, paused_at=NOW)
+    other = dataclasses.replace(SUB, instance_id="i-2", instance_name="stage")
+    text = all_text(valid(subscriptions_message([paused, other], "C0INCIDENT", tz=UTC)))
+    first, second = text.split("• ")[1:3]
+    assert "paused: the access rules no longer allow it" in first
+    assert "paused" not in second
+    zh = all_text(valid(subscriptions_message([paused], "C0INCIDENT", tz=UTC, lang="zh")))
+    assert "已暂停" in zh
+
+
+def test_pause_and_resume_notices_name_the_instance_and_why() -> None:
+    paused = subscription_paused_message("prod-payments")
+    text = all_text(valid(paused))
+    assert "*prod-payments* are paused here" in text
+    assert "access rules" in text
+    assert paused.text == "Task notifications for prod-payments are paused here by the access rules"
+    resumed = all_text(valid(subscription_resumed_message("prod-payments", lang="zh")))
+    assert "*prod-payments* 任务通知已恢复" in resumed
 
 
 def test_no_subscriptions_says_how_to_subscribe() -> None:

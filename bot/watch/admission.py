@@ -1,0 +1,201 @@
+"""The access rules, applied again at the moment a notification is delivered.
+
+A subscription or a followed thread was allowed when someone set it up; rules change
+(a new kafka-tasks.toml at a deploy) and so do the user groups they name. So before each
+queued row is posted, the rules are asked again, with the same question the command
+asked: may the subscription's maker still subscribe this channel to the instance, may
+the asker of a followed answer still share it here.
+
+A subscription the rules now forbid is paused, not deleted: its channel is told once,
+``subscriptions`` shows it paused, nothing it would have shown is posted, and it resumes
+(the channel told again) when the rules allow it once more. ``sweep`` makes that
+happen without waiting for a task to finish: at start (new rules) and every few minutes
+(group membership moves).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.access import Action, Gatekeeper, GroupsUnavailable
+from bot.clock import utc_now
+from bot.dms.errors import DmsError, ResolveError
+from bot.dms.models import Instance
+from bot.dms.source import Dms
+from bot.store.models import OutboxItem, Subscription
+from bot.store.store import Store
+
+log = logging.getLogger("kafka_tasks.admission")
+
+# Rows that speak for a subscription, and rows that speak in a followed answer's thread.
+SUBSCRIPTION_KINDS = frozenset({"task_finished", "unreachable", "reachable"})
+THREAD_KINDS = frozenset({"thread_reply", "parent_update", "thread_closed"})
+# What the channel is told when its subscription is paused or resumed: only the name of
+# an instance it subscribed to itself, so these are never held back.
+PAUSED = "subscription_paused"
+RESUMED = "subscription_resumed"
+NOTICE_KINDS = frozenset({PAUSED, RESUMED})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    # Which rule refused, or why the row cannot be judged: for the log and the audit.
+    why: str = ""
+
+
+ALLOWED = Verdict(True)
+
+
+class Admission:
+    def __init__(
+        self,
+        gate: Gatekeeper,
+        store: Store,
+        dms: Dms,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._gate = gate
+        self._store = store
+        self._dms = dms
+        self._clock = clock
+
+    @property
+    def open(self) -> bool:
+        """No rules restrict anyone: nothing to check."""
+        return self._gate.policy.open
+
+    async def admit(self, item: OutboxItem) -> Verdict:
+        """Whether ``item`` may be posted now. Never raises: a row that cannot be judged
+        (a user group Slack will not list) is refused, as commands are."""
+        if self.open or item.kind in NOTICE_KINDS:
+            return ALLOWED
+        try:
+            payload = json.loads(item.payload)
+            if not isinstance(payload, dict):
+                return Verdict(False, "unreadable row")
+            if item.kind in SUBSCRIPTION_KINDS:
+                return await self._subscription_row(item, payload)
+            if item.kind in THREAD_KINDS:
+                return await self._thread_row(item, payload)
+        except GroupsUnavailable as exc:
+            return Verdict(False, f"user group {exc} could not be read")
+        except ValueError:
+            return Verdict(False, "unreadable row")
+        return Verdict(False, f"unknown row kind {item.kind!r}")
+
+    async def _subscription_row(self, item: OutboxItem, payload: dict[str, Any]) -> Verdict:
+        instance_id = str(payload.get("instance_id") or "")
+        sub = await asyncio.to_thread(self._store.subscription, item.channel, instance_id)
+        if sub is None:
+            # Unsubscribed since the row was queued: nobody asks for it any more.
+            return Verdict(False, "no longer subscribed")
+        if sub.paused:
+            return Verdict(False, "subscription paused")
+        verdict = await self._judge_subscription(sub)
+        if not verdict.allowed:
+            await self._pause(sub, verdict.why)
+        return verdict
+
+    async def _thread_row(self, item: OutboxItem, payload: dict[str, Any]) -> Verdict:
+        instance_id = str(payload.get("instance_id") or "")
+        user = str(payload.get("user") or "")
+        instance = await self._instance(instance_id, str(payload.get("instance_name") or ""))
+        # The answer was looked at and shown here: both must still be allowed.
+        for action in ("query", "share"):
+            if not await self._allows(action, user, item.channel, instance):
+                thread_id = payload.get("thread_id")
+                if isinstance(thread_id, int):
+                    # Stop following: nothing more of it may be posted in that thread.
+                    await asyncio.to_thread(self._store.drop_thread, thread_id)
+                log.info(
+                    "no longer following %s in %s for %s: the rules refuse %s",
+                    instance_id,
+                    item.channel,
+                    user or "an unknown asker",
+                    action,
+                )
+                return Verdict(False, f"{action} refused")
+        return ALLOWED
+
+    async def sweep(self) -> None:
+        """Pause every subscription the rules now forbid and resume every one they allow
+        again, telling each channel once."""
+        if self.open:
+            # Rules lifted entirely: whatever was paused may resume.
+            subs = await asyncio.to_thread(self._store.all_subscriptions)
+            for sub in subs:
+                if sub.paused:
+                    await self._resume(sub)
+            return
+        for sub in await asyncio.to_thread(self._store.all_subscriptions):
+            try:
+                verdict = await self._judge_subscription(sub)
+            except GroupsUnavailable as exc:
+                # Not knowing is not a change: leave it as it is until Slack answers.
+                log.warning("access sweep: user group %s unreadable; %s unchanged", exc, sub)
+                continue
+            if not verdict.allowed and not sub.paused:
+                await self._pause(sub, verdict.why)
+            elif verdict.allowed and sub.paused:
+                await self._resume(sub)
+
+    async def _judge_subscription(self, sub: Subscription) -> Verdict:
+        instance = await self._instance(sub.instance_id, sub.instance_name)
+        who = await self._gate.subject(sub.created_by, sub.channel)
+        decision = self._gate.policy.decide("subscribe", who, self._gate.policy.target(instance))
+        return Verdict(decision.allowed, decision.by)
+
+    async def _allows(self, action: Action, user: str, channel: str, instance: Instance) -> bool:
+        who = await self._gate.subject(user, channel)
+        return self._gate.policy.allows(action, who, instance)
+
+    async def _instance(self, instance_id: str, name: str) -> Instance:
+        """The instance as DMS lists it (rules name instances by name, alias, account);
+        when DMS cannot say, the name the row was queued with stands in."""
+        try:
+            return await self._dms.resolve(instance_id)
+        except (DmsError, ResolveError) as exc:
+            log.info("judging %s by its stored name %r: %s", instance_id, name, exc)
+            return Instance(instance_id=instance_id, name=name or instance_id)
+
+    async def _pause(self, sub: Subscription, why: str) -> None:
+        paused = await asyncio.to_thread(
+            self._store.pause_subscription, sub.channel, sub.instance_id, why
+        )
+        if paused:
+            log.warning(
+                "paused the subscription of %s to %s: the access rules refuse it (%s)",
+                sub.channel,
+                sub.instance_id,
+                why,
+            )
+            await self._notice(sub, PAUSED)
+
+    async def _resume(self, sub: Subscription) -> None:
+        if await asyncio.to_thread(self._store.resume_subscription, sub.channel, sub.instance_id):
+            log.warning(
+                "resumed the subscription of %s to %s: the access rules allow it again",
+                sub.channel,
+                sub.instance_id,
+            )
+            await self._notice(sub, RESUMED)
+
+    async def _notice(self, sub: Subscription, kind: str) -> None:
+        stamp = self._clock().isoformat()
+        payload = {
+            "instance_id": sub.instance_id,
+            "instance_name": sub.instance_name,
+            "lang": sub.language,
+        }
+        key = f"{kind}:{sub.channel}:{sub.instance_id}:{stamp}"
+        await asyncio.to_thread(
+            self._store.enqueue, key, sub.channel, None, kind, json.dumps(payload)
+        )
