@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.commands import TaskLookup, TasksQuery
 from bot.dms.errors import DmsNotFound, UnknownInstance, UnknownTask
+from bot.dms.ids import INSTANCE_NOT_FOUND
 from bot.dms.models import Instance, Task, TaskList
 from bot.dms.source import Dms
 from bot.i18n import LANGS
@@ -71,9 +72,6 @@ def filter_tasks(
         for t in tasks
         if (not statuses or t.status in statuses) and name_matches(t.name, name_glob)
     )
-
-
-INSTANCE_NOT_FOUND = "DMS.00404022"
 
 
 def _missing_instance(exc: DmsNotFound, asked: str, client: Dms) -> Exception:

@@ -31,6 +31,7 @@ from bot.dms.errors import (
     DmsUnavailable,
     from_response,
 )
+from bot.dms.ids import instance_segment, task_segment
 from bot.dms.models import Instance, Task, TaskList
 from bot.dms.resolve import pick_instance
 from bot.dms.trace import note_request_id
@@ -306,7 +307,7 @@ class DmsClient:
         self, instance_id: str, start: int, limit: int, query: Mapping[str, str]
     ) -> _Page:
         body, request_id = await self._get(
-            f"/v2/{self.project_id}/instances/{instance_id}/tasks",
+            f"/v2/{self.project_id}/instances/{instance_segment(instance_id)}/tasks",
             {"start": str(start), "limit": str(limit), **query},
             "list_tasks",
         )
@@ -339,7 +340,10 @@ class DmsClient:
 
     async def get_task(self, instance_id: str, task_id: str) -> Task:
         body, request_id = await self._get(
-            f"/v2/{self.project_id}/instances/{instance_id}/tasks/{task_id}", {}, "get_task"
+            f"/v2/{self.project_id}/instances/{instance_segment(instance_id)}"
+            f"/tasks/{task_segment(task_id)}",
+            {},
+            "get_task",
         )
         page = self._parse_tasks(body, request_id)
         for task in page.tasks:
