@@ -1,15 +1,24 @@
-"""What a button carries: the query behind an answer, compact enough for a button value.
+"""What a button carries, and the one codec for every button value the bot makes.
 
 Buttons must work on any replica, after restarts, with no server-side session: so the
 value holds the whole query. Refresh re-reads a relative window ("last 1h") at click
 time; paging keeps the exact window the user is looking at, so rows do not shift.
+
+A value comes back from Slack as the presser's client sent it, so it is read as
+untrusted input: bounded in size, a JSON object with the fields expected, every id of
+the shape DMS and Slack give ids, or ``BadActionValue``. Who may act on what it names
+is decided again at press time by the caller; a value never grants anything.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
+
+from bot.dms.ids import is_dms_id
 
 # action_id values; each button kind has one, listeners match on them.
 REFRESH = "kt_refresh"
@@ -28,6 +37,47 @@ MAX_VALUE = 2000  # Slack's limit on a button value
 
 class BadActionValue(ValueError):
     pass
+
+
+# Slack channel ids: public (C), private (G) and direct-message (D) conversations.
+_CHANNEL = re.compile(r"[CGD][A-Z0-9]{2,20}")
+# An instance as a button may name it: an id, or a name as typed (resolved again).
+_INSTANCE_TEXT = 200
+
+
+def _object(value: str, what: str) -> dict[str, Any]:
+    if len(value) > MAX_VALUE:
+        raise BadActionValue(f"this {what} button's data is too long")
+    try:
+        data = json.loads(value)
+    except (ValueError, RecursionError) as exc:
+        raise BadActionValue(f"this {what} button's data could not be read ({exc})") from None
+    if not isinstance(data, dict):
+        raise BadActionValue(f"this {what} button's data is not an object")
+    return data
+
+
+def _text(data: dict[str, Any], key: str, *, limit: int = _INSTANCE_TEXT) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise BadActionValue(f"field {key!r} is missing or malformed")
+    if any((ch.isspace() and ch != " ") or not ch.isprintable() for ch in value):
+        raise BadActionValue(f"field {key!r} has control characters")
+    return value
+
+
+def _dms_id(data: dict[str, Any], key: str) -> str:
+    value = _text(data, key)
+    if not is_dms_id(value):
+        raise BadActionValue(f"field {key!r} is not a DMS id")
+    return value
+
+
+def _channel(data: dict[str, Any], key: str) -> str:
+    value = _text(data, key)
+    if not _CHANNEL.fullmatch(value):
+        raise BadActionValue(f"field {key!r} is not a Slack channel id")
+    return value
 
 
 @dataclass(frozen=True)
@@ -66,19 +116,30 @@ class QueryState:
 
     @classmethod
     def decode(cls, value: str) -> QueryState:
+        data = _object(value, "query")
+        statuses = data.get("s") or []
+        if not isinstance(statuses, list) or not all(
+            isinstance(x, str) and 0 < len(x) <= 40 for x in statuses
+        ):
+            raise BadActionValue("field 's' is not a list of statuses")
+        glob = data.get("n")
+        if glob is not None and not isinstance(glob, str):
+            raise BadActionValue("field 'n' is not a name filter")
+        window = data.get("w")
+        if not isinstance(window, str) or len(window) > MAX_VALUE:
+            raise BadActionValue("field 'w' is not a window")
         try:
-            data = json.loads(value)
             return cls(
-                instance=str(data["i"]),
-                window_text=str(data["w"]),
+                instance=_text(data, "i"),
+                window_text=window,
                 begin=datetime.fromtimestamp(int(data["b"]) / 1000, tz=UTC),
                 end=datetime.fromtimestamp(int(data["e"]) / 1000, tz=UTC),
-                zone=str(data["z"]),
-                statuses=frozenset(str(s) for s in data.get("s") or ()),
-                name_glob=data.get("n") or None,
-                page=max(1, int(data.get("p") or 1)),
+                zone=_text(data, "z", limit=64),
+                statuses=frozenset(statuses),
+                name_glob=glob or None,
+                page=max(1, min(int(data.get("p") or 1), 100_000)),
             )
-        except (ValueError, KeyError, TypeError, OverflowError) as exc:
+        except (ValueError, KeyError, TypeError, OverflowError, OSError) as exc:
             raise BadActionValue(f"this button's data could not be read ({exc})") from None
 
 
@@ -94,11 +155,8 @@ class TaskRef:
 
     @classmethod
     def decode(cls, value: str) -> TaskRef:
-        try:
-            data = json.loads(value)
-            return cls(instance=str(data["i"]), task_id=str(data["t"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BadActionValue(f"this button's data could not be read ({exc})") from None
+        data = _object(value, "Details")
+        return cls(instance=_text(data, "i"), task_id=_dms_id(data, "t"))
 
 
 @dataclass(frozen=True)
@@ -115,11 +173,62 @@ class SubscribeRef:
 
     @classmethod
     def decode(cls, value: str) -> SubscribeRef:
-        try:
-            data = json.loads(value)
-            scope = str(data.get("s") or "failed")
-            if scope not in ("failed", "all"):
-                raise ValueError(f"unknown scope {scope!r}")
-            return cls(instance_id=str(data["i"]), instance_name=str(data["n"]), scope=scope)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BadActionValue(f"this button's data could not be read ({exc})") from None
+        data = _object(value, "Subscribe")
+        scope = data.get("s") or "failed"
+        if scope not in ("failed", "all"):
+            raise BadActionValue(f"unknown scope {scope!r}")
+        name = data.get("n")
+        return cls(
+            instance_id=_dms_id(data, "i"),
+            instance_name=name[:_INSTANCE_TEXT] if isinstance(name, str) else "",
+            scope=scope,
+        )
+
+
+# --- the App Home tab's buttons ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubscriptionRef:
+    """What a Home Unsubscribe button carries: the channel and the instance."""
+
+    channel: str
+    instance_id: str
+    instance_name: str = ""
+
+    def encode(self) -> str:
+        data = {"c": self.channel, "i": self.instance_id, "n": self.instance_name[:150]}
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def decode(cls, value: str) -> SubscriptionRef:
+        data = _object(value, "Unsubscribe")
+        name = data.get("n")
+        return cls(
+            channel=_channel(data, "c"),
+            instance_id=_dms_id(data, "i"),
+            instance_name=name[:_INSTANCE_TEXT] if isinstance(name, str) else "",
+        )
+
+
+@dataclass(frozen=True)
+class HomeTaskRef:
+    """What a Home Details button carries: the task, and the channel whose
+    subscription showed it (the rules are judged for that channel)."""
+
+    channel: str
+    instance_id: str
+    task_id: str
+
+    def encode(self) -> str:
+        data = {"c": self.channel, "i": self.instance_id, "t": self.task_id}
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def decode(cls, value: str) -> HomeTaskRef:
+        data = _object(value, "Details")
+        return cls(
+            channel=_channel(data, "c"),
+            instance_id=_dms_id(data, "i"),
+            task_id=_dms_id(data, "t"),
+        )

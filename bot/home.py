@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.actions import BadActionValue, HomeTaskRef, SubscriptionRef
 from bot.audit import AuditEvent, AuditLog, AuditResult
 from bot.clock import utc_now
 from bot.dms.cache import SingleFlightCache
@@ -35,14 +36,11 @@ from bot.store.store import Store
 from bot.timewindow import TimeWindow
 from bot.views.blocks import task_details_message
 from bot.views.home import (
-    BadHomeValue,
     ChannelsProblem,
     HomePage,
     HomeSubscription,
-    HomeTaskRef,
     InstanceHome,
     Notice,
-    SubscriptionRef,
     broken_home_view,
     details_modal,
     failed_modal,
@@ -387,6 +385,21 @@ class HomeService:
 
     # -- buttons ----------------------------------------------------------------------
 
+    async def _member(self, user: str, channel: str) -> bool:
+        """Whether ``user`` is in ``channel`` at the moment of pressing, read afresh from
+        Slack: a tab drawn before they left the channel must not act on it. A direct
+        message channel is the presser's own when they set up its subscription."""
+        if channel.startswith("D"):
+            subs = await asyncio.to_thread(self._store.subscriptions_in, channel)
+            return any(s.created_by == user for s in subs)
+        try:
+            membership = await self._channels.channels_of(user, fresh=True)
+        except SlackApiError as exc:
+            error = str((exc.response or {}).get("error") or "no reason given")
+            log.warning("users.conversations for %s failed at a press: %s", user, error)
+            return False
+        return channel in membership.channels
+
     async def unsubscribe(self, user: str, value: str) -> Notice:
         """Remove the subscription an Unsubscribe button carries, if the rules allow.
 
@@ -395,7 +408,7 @@ class HomeService:
         """
         try:
             ref = SubscriptionRef.decode(value)
-        except BadHomeValue as exc:
+        except BadActionValue as exc:
             log.warning("Home Unsubscribe from %s: %s", user, exc)
             return Notice("unreadable")
         instance = await self._instance_for(ref.instance_id, ref.instance_name)
@@ -413,7 +426,10 @@ class HomeService:
             )
             return notice
 
-        if not await self._allowed(self._may_unsubscribe, user, ref.channel, instance):
+        member = await self._member(user, ref.channel)
+        if not member or not await self._allowed(
+            self._may_unsubscribe, user, ref.channel, instance
+        ):
             log.info("refused: %s unsubscribing %s from %s", user, ref.channel, ref.instance_id)
             return audited(Notice("refused_unsubscribe", ref.channel, name), "refused")
         removed = await asyncio.to_thread(
@@ -449,13 +465,21 @@ class HomeService:
         ref: HomeTaskRef | None = None
         try:
             ref = HomeTaskRef.decode(value)
-            instance = await self._instance_for(ref.instance_id, "")
+            # What the tab shows: tasks of instances subscribed in a channel the presser
+            # is in (now, not when the tab was drawn), and the rules let them see there.
+            # Asked before DMS is: a forged value costs DMS nothing.
+            subscribed = await asyncio.to_thread(
+                self._store.subscription, ref.channel, ref.instance_id
+            )
+            if subscribed is None or not await self._member(user, ref.channel):
+                return notice_modal("details_refused", lang), "refused", ref
+            instance = await self._instance_for(ref.instance_id, subscribed.instance_name)
             if not await self._allowed(self._may_view, user, ref.channel, instance):
                 return notice_modal("details_refused", lang), "refused", ref
             task = await asyncio.wait_for(
                 self._dms.get_task(ref.instance_id, ref.task_id), self._timeout
             )
-        except BadHomeValue as exc:
+        except BadActionValue as exc:
             log.warning("Home Details from %s: %s", user, exc)
             return notice_modal("details_unreadable", lang), "error", ref
         except TimeoutError:

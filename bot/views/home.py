@@ -32,6 +32,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.actions import HomeTaskRef, SubscriptionRef
 from bot.dms.models import Instance, Task, TaskStatus
 from bot.i18n import Lang
 from bot.i18n.labels import status_label, task_label
@@ -158,52 +159,6 @@ class HomePage:
 
 
 # --- button values -------------------------------------------------------------------------
-
-
-class BadHomeValue(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class SubscriptionRef:
-    """What an Unsubscribe button carries: the channel and the instance."""
-
-    channel: str
-    instance_id: str
-    instance_name: str = ""
-
-    def encode(self) -> str:
-        data = {"c": self.channel, "i": self.instance_id, "n": self.instance_name[:_NAME]}
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-
-    @classmethod
-    def decode(cls, value: str) -> SubscriptionRef:
-        try:
-            data = json.loads(value)
-            return cls(str(data["c"]), str(data["i"]), str(data.get("n") or ""))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BadHomeValue(f"unreadable Unsubscribe value ({exc})") from None
-
-
-@dataclass(frozen=True)
-class HomeTaskRef:
-    """What a Details button carries: the task, and the channel whose rules showed it."""
-
-    channel: str
-    instance_id: str
-    task_id: str
-
-    def encode(self) -> str:
-        data = {"c": self.channel, "i": self.instance_id, "t": self.task_id}
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-
-    @classmethod
-    def decode(cls, value: str) -> HomeTaskRef:
-        try:
-            data = json.loads(value)
-            return cls(str(data["c"]), str(data["i"]), str(data["t"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BadHomeValue(f"unreadable Details value ({exc})") from None
 
 
 def im_channel_of(private_metadata: str | None) -> str | None:

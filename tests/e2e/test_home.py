@@ -15,10 +15,11 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot.actions import HomeTaskRef, SubscriptionRef
 from bot.audit import AUDIT_LOGGER
 from bot.simulator import ManualClock
 from bot.store.store import Store
-from bot.views.home import DETAILS, REFRESH, UNSUBSCRIBE, HomeTaskRef, SubscriptionRef
+from bot.views.home import DETAILS, REFRESH, UNSUBSCRIBE
 from tests.e2e.slack_harness import RunningBot, final_response, running_bot, text_of, walk
 from tests.fakes.slack import FAKE_APP_ID, FAKE_TEAM_ID
 
@@ -285,3 +286,52 @@ async def test_the_messages_tab_publishes_nothing(subscribed: RunningBot) -> Non
     await open_home(bot, tab="messages")
     await asyncio.sleep(0.5)
     assert publishes(bot) == 0
+
+
+async def test_a_stale_tab_cannot_unsubscribe_a_channel_the_presser_has_left(
+    subscribed: RunningBot,
+) -> None:
+    bot = subscribed
+    await open_home(bot)
+    view = await home_after(bot, USER, 0)
+    (payments,) = [
+        b
+        for b in buttons(view, UNSUBSCRIBE)
+        if SubscriptionRef.decode(b["value"]).channel == "C0TWO"
+    ]
+    bot.slack.remove_member("C0TWO", USER)  # they left the channel after the tab was drawn
+    before = publishes(bot)
+    await press(bot, USER, view, payments)
+    after = await home_after(bot, USER, before)
+    assert "You may not unsubscribe <#C0TWO>" in texts(after)
+    store = Store.open(bot.database_url)
+    try:
+        assert len(store.subscriptions_in("C0TWO")) == 1
+    finally:
+        store.close()
+
+
+async def test_forged_details_values_open_nothing_and_never_reach_dms(
+    subscribed: RunningBot,
+) -> None:
+    bot = subscribed
+    await open_home(bot)
+    view = await home_after(bot, USER, 0)
+    real = buttons(view, DETAILS)[0]
+    staging = instance_id(bot, "staging-orders")
+    task = next(t.id for t in bot.sim.state.timeline(staging) or ())
+    forged_values = [
+        # A task of a channel the presser is not in.
+        HomeTaskRef("C0THREE", staging, task).encode(),
+        # A path that would address another resource with the bot's signature.
+        json.dumps({"c": "C0ONE", "i": instance_id(bot, "prod-orders"), "t": "../../../x"}),
+        json.dumps({"c": "C0ONE", "i": f"{staging}/../..", "t": task}),
+    ]
+    bot.sim.stats.reset()
+    for n, value in enumerate(forged_values, start=1):
+        await press(bot, USER, view, {**real, "value": value})
+        updated = await bot.slack.wait_for("views.update", n, ok=True)
+        modal = texts(bot.slack.modal(updated[-1].args["view_id"]))
+        assert task not in modal
+        assert "do not let you see" in modal or "could not be read" in modal
+    assert bot.sim.stats.snapshot().total == 0

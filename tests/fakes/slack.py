@@ -367,6 +367,10 @@ class FakeSlack:
             info["name"] = name
         info["private"] = private or bool(info["private"])
 
+    def remove_member(self, channel: str, user: str) -> None:
+        """Take ``user`` out of ``channel`` (they left, or were removed)."""
+        self._members.get(channel, set()).discard(user)
+
     def set_user(
         self,
         user_id: str,

@@ -5,6 +5,7 @@ store a real SQLite file; DMS is a small in-memory source, so failures can be pl
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.actions import HomeTaskRef, SubscriptionRef
 from bot.dms.errors import DmsNotFound, DmsUnavailable
 from bot.dms.models import Instance, Task, TaskList
 from bot.home import ChannelDirectory, HomeService, subscriptions_in
@@ -22,9 +24,7 @@ from bot.timewindow import TimeWindow
 from bot.views.home import (
     DETAILS,
     UNSUBSCRIBE,
-    HomeTaskRef,
     Notice,
-    SubscriptionRef,
     view_problems,
 )
 from tests.fakes.slack import FakeSlack
@@ -374,6 +374,7 @@ async def test_details_modal_shows_the_task_if_the_rules_allow(
     assert "restartInstance" not in str(refused.to_dict()["blocks"])
 
 
+@pytest.mark.usefixtures("workspace")
 async def test_details_of_a_task_dms_does_not_know_is_one_line(
     store: Store, client: AsyncWebClient, source: Source
 ) -> None:
@@ -382,3 +383,63 @@ async def test_details_of_a_task_dms_does_not_know_is_one_line(
     assert "The task could not be read: DMS has no task task-9999" in str(modal["blocks"])
     bad = (await service(store, client, source).details("U123", "{}")).to_dict()
     assert "could not be read" in str(bad["blocks"])
+
+
+# --- stale and forged buttons ----------------------------------------------------------------
+
+
+def pressable(view: Any, kind: str) -> list[str]:
+    return [
+        b["accessory"]["value"]
+        for b in view["blocks"]
+        if b.get("accessory", {}).get("action_id", "").startswith(kind)
+    ]
+
+
+@pytest.mark.usefixtures("workspace")
+async def test_a_tab_drawn_before_leaving_the_channel_acts_on_nothing(
+    slack: FakeSlack, store: Store, client: AsyncWebClient, source: Source
+) -> None:
+    home = service(store, client, source)
+    view = (await home.view("U123")).to_dict()
+    unsubscribe = SubscriptionRef("C0TWO", PAYMENTS.instance_id, "prod-payments").encode()
+    assert unsubscribe in pressable(view, UNSUBSCRIBE)
+    details = [v for v in pressable(view, DETAILS) if HomeTaskRef.decode(v).channel == "C0TWO"]
+    assert details
+    # Removed from the channel after the tab was drawn (and cached): the buttons on the
+    # old tab are judged by who the presser is now.
+    slack.remove_member("C0TWO", "U123")
+    assert await home.unsubscribe("U123", unsubscribe) == Notice(
+        "refused_unsubscribe", "C0TWO", "prod-payments"
+    )
+    assert len(store.subscriptions_in("C0TWO")) == 2
+    refused = str((await home.details("U123", details[0])).to_dict()["blocks"])
+    assert "do not let you see" in refused
+
+
+@pytest.mark.usefixtures("workspace")
+async def test_forged_values_unsubscribe_nothing_and_open_nothing(
+    store: Store, client: AsyncWebClient, source: Source
+) -> None:
+    home = service(store, client, source)
+    # A channel the presser is not in.
+    theirs = SubscriptionRef("C0THREE", STAGING.instance_id, "staging").encode()
+    assert (await home.unsubscribe("U123", theirs)).kind == "refused_unsubscribe"
+    assert len(store.subscriptions_in("C0THREE")) == 1
+    # A channel they are in, with an instance that channel does not watch.
+    unwatched = HomeTaskRef("C0ONE", PAYMENTS.instance_id, "task-1").encode()
+    assert "do not let you see" in str((await home.details("U123", unwatched)).to_dict())
+    # Ids that are not ids never reach DMS or the store.
+    orders = ORDERS.instance_id
+    unreadable = [
+        '{"c": "C0ONE", "i": "../../instances/other", "t": "t1"}',
+        json.dumps({"c": "#general", "i": orders, "t": "t1"}),
+        json.dumps({"c": ["C0ONE"], "i": orders, "t": "t1"}),
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        "x" * 5000,
+    ]
+    for forged in unreadable:
+        assert (await home.unsubscribe("U123", forged)).kind == "unreadable"
+    for forged in [*unreadable, json.dumps({"c": "C0ONE", "i": orders, "t": "x/../../y"})]:
+        assert "could not be read" in str((await home.details("U123", forged)).to_dict())
+    assert len(store.subscriptions_in("C0ONE")) == 1

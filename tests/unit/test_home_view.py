@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.actions import HomeTaskRef, SubscriptionRef
 from bot.dms.models import Instance, Task
 from bot.service import TaskAnswer
 from bot.store.models import Subscription
@@ -25,10 +26,8 @@ from bot.views.home import (
     UNSUBSCRIBE,
     HomePage,
     HomeSubscription,
-    HomeTaskRef,
     InstanceHome,
     Notice,
-    SubscriptionRef,
     details_modal,
     home_view,
     im_channel_of,
