@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
-from bot import bolt_fixes
+from bot import bolt_fixes, slack_payloads
 from bot.config import Settings, SettingsError
 from bot.conversation import Conversation
 from bot.home import ChannelDirectory, HomeService, allow_all
@@ -75,6 +75,8 @@ def build_app(
         request_verification_enabled=settings.slack_signing_secret is not None,
         ignoring_self_events_enabled=True,
     )
+    # First of the bot's middleware: nothing below reads a body of the wrong shape.
+    app.middleware(slack_payloads.refuse_malformed)
     profiles = profiles or user_profiles(settings, web)
     gate = conversation.gate
     # The tab lists subscriptions, which live in the store: none without one.
