@@ -365,7 +365,7 @@ class Conversation:
         named = policy.decide(action, who, _named(typed))
         if not named.allowed:
             return Refused(action, typed, named.by)
-        return UnknownInstance(typed, self.dms.where, close)
+        return UnknownInstance(typed, "", close)
 
     async def _may_share(self, who: Subject | None, instance_id: str | None) -> bool:
         """Whether an answer about the instance may be shown to the channel; when that

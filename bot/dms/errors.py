@@ -101,7 +101,9 @@ class UnknownInstance(ResolveError):
         self.where = where
         self.close = tuple(close)
         self.request_id = request_id
-        msg = f'No Kafka instance named "{name}" in {where}.'
+        # ``where`` is "" for someone the access rules restrict: a refusal or a miss
+        # tells them nothing of the account (region, project) either.
+        msg = f'No Kafka instance named "{name}"' + (f" in {where}." if where else ".")
         if self.close:
             msg += " Close matches: " + ", ".join(self.close) + "."
         else:

@@ -141,7 +141,8 @@ def _hint(exc: DmsError) -> str:
 
 def _resolve_error(exc: ResolveError) -> str:
     if isinstance(exc, UnknownInstance):
-        text = f"{exc.where} 中没有名为“{exc.name}”的 Kafka 实例。"
+        text = f"{exc.where} 中" if exc.where else ""
+        text += f"没有名为“{exc.name}”的 Kafka 实例。"
         if exc.close:
             text += f"相近的名称：{'、'.join(exc.close)}。"
         else:

@@ -16,6 +16,7 @@ import pytest
 from bot import actions
 from bot.audit import AUDIT_LOGGER
 from bot.config import SettingsError
+from bot.simulator import DEMO_PROJECT_ID
 from tests.e2e.slack_harness import RunningBot, buttons_of, final_response, running_bot, text_of
 from tests.fakes.slack import Call
 
@@ -282,3 +283,19 @@ async def test_an_audit_log_file_that_cannot_be_written_stops_start_up(tmp_path:
     with pytest.raises(SettingsError, match="KAFKA_TASKS_AUDIT_LOG"):
         async with running_bot(extra={"KAFKA_TASKS_AUDIT_LOG": str(unwritable)}):
             pass
+
+
+async def test_a_miss_tells_someone_the_rules_restrict_nothing_of_the_account(
+    bot: RunningBot,
+) -> None:
+    # Bob may look at orders in the lobby: whatever else he names, existing or not, is
+    # answered alike, and neither answer names the account's project or region.
+    missing = text_of(await ask(bot, "no-such-thing last 1h", user=BOB, channel=LOBBY, name="m"))
+    assert "no-such-thing" in missing
+    assert DEMO_PROJECT_ID not in missing
+    assert "project" not in missing
+    # Someone no rule restricts still gets the where, to see which account was searched.
+    found = text_of(
+        await ask(bot, "no-such-thing last 1h", user=ALICE, channel=INCIDENTS, name="a")
+    )
+    assert DEMO_PROJECT_ID in found
