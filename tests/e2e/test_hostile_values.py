@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -76,7 +77,7 @@ async def test_signed_but_malformed_payloads_are_answered_cleanly(
         }
         response = await sender.raw(body, headers)
         assert response.status_code in (200, 400), payload
-    events = [
+    events: list[dict[str, Any]] = [
         {"type": "app_mention", "user": "U1", "channel": "C1", "text": "hi"},  # no ts
         {"type": "app_mention", "user": "U1", "text": "hi", "ts": "1.2"},  # no channel
         {"type": "app_mention", "user": "U1", "channel": ["C1"], "text": 5, "ts": "1.2"},
