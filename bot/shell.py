@@ -189,10 +189,10 @@ async def run_shell(
     screen: Screen | None = None,
     terminal: bool = False,
     history: Path | None = None,
-    read_line: Callable[[str], str] = input,
+    stdin: int = 0,
 ) -> int:
-    """The shell; ``terminal``: stdin and stdout are a terminal, so the line is edited,
-    remembered in ``history`` and completed."""
+    """The shell, reading the descriptor ``stdin``; ``terminal``: stdin and stdout are a
+    terminal, so the line is edited, remembered in ``history`` and completed."""
     try:
         tz: tzinfo = ZoneInfo(args.tz) if args.tz else settings.zone
     except (ZoneInfoNotFoundError, ValueError):
@@ -231,7 +231,7 @@ async def run_shell(
             else:
                 from bot.shell_input import PipedLines
 
-                reader = PipedLines(read_line)
+                reader = PipedLines(stdin, out)
             while True:
                 line = await reader.read(PROMPT)
                 if line is None:

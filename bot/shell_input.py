@@ -31,32 +31,49 @@ class LineReader(Protocol):
 
 
 class PipedLines:
-    """Lines from a pipe or a file, read with ``read_line`` (``input``)."""
+    """Lines from a pipe or a file (scripts, tests), as they come, from the descriptor
+    ``fd``; the prompt is written to ``out`` as ``input()`` would."""
 
-    def __init__(self, read_line: Callable[[str], str] = input) -> None:
-        self._read_line = read_line
+    def __init__(self, fd: int, out: TextIO) -> None:
+        self._fd = fd
+        self._out = out
+        self._pending = b""
+        self._ended = False
 
     async def read(self, prompt: str) -> str | None:
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[str | None] = loop.create_future()
+        print(prompt, end="", file=self._out, flush=True)
+        while b"\n" not in self._pending and not self._ended:
+            chunk = await _read_chunk(self._fd)
+            self._ended = not chunk
+            self._pending += chunk
+        if not self._pending:
+            return None
+        line, _, self._pending = self._pending.partition(b"\n")
+        return line.decode("utf-8", errors="replace").removesuffix("\r")
 
-        def settle(line: str | None) -> None:
-            if not done.done():
-                done.set_result(line)
 
-        def read() -> None:
-            try:
-                line: str | None = self._read_line(prompt)
-            except (EOFError, KeyboardInterrupt, OSError):
-                line = None
-            # The loop may be gone when Ctrl-C ended the shell while this waited.
-            if not loop.is_closed():
-                loop.call_soon_threadsafe(settle, line)
+async def _read_chunk(fd: int) -> bytes:
+    """The next bytes of ``fd`` (empty at its end), read on a daemon thread with
+    ``os.read``: a read still blocked when the shell ends holds neither the process
+    open until Enter nor the lock of ``sys.stdin``, which would stop it at exit."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[bytes] = loop.create_future()
 
-        # A daemon thread, not the loop's executor: a read still blocked when the shell
-        # ends must not hold the process open until Enter.
-        threading.Thread(target=read, name="shell-input", daemon=True).start()
-        return await done
+    def settle(chunk: bytes) -> None:
+        if not done.done():
+            done.set_result(chunk)
+
+    def read() -> None:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            chunk = b""
+        # The loop is gone when Ctrl-C ended the shell while this waited.
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(settle, chunk)
+
+    threading.Thread(target=read, name="shell-input", daemon=True).start()
+    return await done
 
 
 class ShellCompleter(Completer):

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+from pexpect import EOF
+from pexpect.popen_spawn import PopenSpawn
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -94,3 +98,20 @@ def test_one_shot_json_prints_the_block_kit(tmp_path: Path) -> None:
     message = json.loads(result.stdout)
     assert message["text"]
     assert any(block["type"] == "header" for block in message["blocks"])
+
+
+def test_ctrl_c_while_reading_a_pipe_leaves_quietly(tmp_path: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(REPO), "HOME": str(tmp_path)}
+    # Its stdin a pipe left open, as when `make run` is piped: the shell waits for a line.
+    child = PopenSpawn(
+        [sys.executable, "-m", "bot", "shell"],
+        cwd=str(tmp_path),
+        env=env,
+        timeout=30,
+        encoding="utf-8",
+    )
+    child.expect_exact("kafka-tasks> ")
+    child.kill(signal.SIGINT)
+    child.expect(EOF)
+    assert child.proc.wait(timeout=30) == 130  # at once: not after the next Enter
+    assert "Traceback" not in (child.before or "")
