@@ -54,10 +54,9 @@ _STATUS_WORDS: dict[str, frozenset[str]] = {
 _SHORTCUTS = ("failed", "running")
 _KEYED = ("status", "name", "page")
 _COMMANDS = ("subscribe", "unsubscribe", "subscriptions", "instances", "help")
+_WINDOW_STARTS = ("last", "since", "from", "between", "today", "yesterday")
 # Words that start a window or a filter: a command that begins with one forgot its instance.
-_NOT_INSTANCES = frozenset(
-    {"last", "since", "from", "between", "today", "yesterday", "task", *_KEYED, *_SHORTCUTS}
-)
+_NOT_INSTANCES = frozenset({*_WINDOW_STARTS, "task", *_KEYED, *_SHORTCUTS})
 # A name or id, optionally @account or @region (several accounts in kafka-tasks.toml).
 _INSTANCE = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:@[A-Za-z0-9][A-Za-z0-9_-]{0,63})?", re.ASCII
@@ -458,3 +457,30 @@ def _expect_nothing_after(words: list[str]) -> None:
         why = f'"{words[0]}" takes nothing after it'
         why_zh = "这个命令后面不接别的内容"
         raise CommandError(" ".join(words[1:]), words[0].lower(), why, why_zh=why_zh)
+
+
+# --- the vocabulary, for the shell's completion --------------------------------------
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The English words the grammar reads, by where they stand. The shell offers them on
+    Tab: taken from the grammar itself, a word it learns is offered with no list to update."""
+
+    commands: tuple[str, ...]  # a command's first word (else the instance)
+    filters: tuple[str, ...]  # after the instance
+    windows: tuple[str, ...]  # the words of a time window
+    statuses: tuple[str, ...]  # after "status"
+    options: tuple[str, ...]  # after "subscribe <instance>"
+    langs: tuple[str, ...]  # after "lang"
+
+
+VOCABULARY = Vocabulary(
+    commands=_COMMANDS,
+    filters=(*_SHORTCUTS, *_KEYED, "task"),
+    # "to" ends a "from" range (bot.timewindow reads it).
+    windows=(*_WINDOW_STARTS, "to"),
+    statuses=tuple(_STATUS_WORDS),
+    options=(*_SCOPES, "name", "lang"),
+    langs=tuple(_LANGS),
+)

@@ -121,6 +121,18 @@ _POINT_WORD = re.compile(
 _LENGTH_WORD = re.compile(r"(?:[0-9]+[a-z]*)+", re.ASCII)
 
 
+def keywords() -> dict[str, tuple[str, ...]]:
+    """The Chinese words a command may be made of, each with the English words it reads
+    as (for the shell's completion). Fillers, units and the particles that only follow a
+    number or a time are left out: they are typed glued to what they follow."""
+    words = {
+        word: meaning.words
+        for word, meaning in _KEYWORDS.items()
+        if meaning.kind in ("", "from", "to", "key", "task") and meaning.words
+    }
+    return words | {word: (lang,) for word, lang in _LANG_VALUES.items()}
+
+
 def normalise(text: str) -> str:
     """Full-width letters, digits, spaces and punctuation (１小时, ，, ：) as ASCII."""
     return unicodedata.normalize("NFKC", text)

@@ -1,8 +1,10 @@
 """``python -m bot shell [TEXT]``: the bot in a terminal, for people without Slack.
 
 It runs the same conversation as the Slack handlers and prints each message as the
-terminal rendering of its Block Kit, with a Block Kit Builder link to see it as Slack
-would. Buttons are pressed by typing their label.
+terminal rendering of its Block Kit, as wide as the terminal is (``--builder`` adds a
+Block Kit Builder link to see it as Slack would). Buttons are pressed by typing their
+label (``bot.views.button_words``). On a terminal the line is edited, remembered and
+completed (``bot.shell_input``); from a pipe, lines are read as they come.
 """
 
 from __future__ import annotations
@@ -10,28 +12,33 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import shutil
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import tzinfo
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config import Settings, SettingsError
 from bot.conversation import Conversation, Reply
-from bot.i18n import LANGS, Lang
+from bot.dms.source import Dms
+from bot.i18n import LANGS, Lang, t
 from bot.runtime import open_dms
-from bot.views.console import builder_link, buttons, render
+from bot.shell_completion import WORDS, InstanceNames, default_history_path
+from bot.views.button_words import Ambiguous, NotShown, Press, listed, match_button, typable
+from bot.views.console import Button, builder_link, buttons, render, render_text
+
+if TYPE_CHECKING:
+    from bot.shell_input import LineReader
 
 PROMPT = "kafka-tasks> "
-GREETING = (
-    "Type a command as you would after /kafka-tasks (try `prod-orders last 1h` or `help`); "
-    "type a button's label to press it; `quit` or Ctrl-D to leave."
-)
-_DELIVERY_NOTE = {
-    "thread": "(in Slack: posted in the answer's thread)",
-    "channel": "(in Slack: posted in the channel for everyone)",
-    "ephemeral": "(in Slack: only you see this)",
-}
+_QUIT = ("quit", "exit", ":q")
+# Where the output is not a terminal (a pipe, a file), lines are this wide.
+_PIPED_WIDTH = 100
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +50,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=LANGS,
         help="answer in English or Simplified Chinese (default: the config file's language)",
     )
+    parser.add_argument(
+        "--builder",
+        action="store_true",
+        help="after each answer, a Block Kit Builder link that shows it as Slack draws it",
+    )
+    parser.add_argument(
+        "--history",
+        metavar="FILE",
+        help="where typed commands are remembered (default: KAFKA_TASKS_HISTORY, else "
+        "$XDG_STATE_HOME or ~/.local/state, then kafka-tasks/history)",
+    )
+
+
+def _piped_width() -> int:
+    return _PIPED_WIDTH
+
+
+@dataclass(frozen=True)
+class Screen:
+    """How answers are drawn: ``width`` is asked before each one (a terminal may be
+    resized), ``color`` turns on ANSI styles, ``builder`` adds the Block Kit Builder link."""
+
+    width: Callable[[], int] = _piped_width
+    color: bool = False
+    builder: bool = False
 
 
 class Shell:
@@ -54,13 +86,24 @@ class Shell:
         *,
         as_json: bool,
         lang: Lang = "en",
+        screen: Screen | None = None,
     ) -> None:
         self.lang = lang
         self.conversation = conversation
         self.tz = tz
         self.out = out
         self.as_json = as_json
-        self._buttons: list[tuple[str, str, str]] = []
+        self.screen = screen or Screen()
+        self.buttons: list[Button] = []
+
+    def labels(self) -> list[str]:
+        """The labels of the buttons on screen, as they are typed (for completion)."""
+        return [typable(b.label) for b in self.buttons]
+
+    def say(self, text: str) -> None:
+        """One of the shell's own lines (mrkdwn, as the catalog writes it)."""
+        screen = self.screen
+        print(render_text(text, width=screen.width(), color=screen.color), file=self.out)
 
     def show(self, reply: Reply, *, pressed: bool = False) -> None:
         blocks = reply.message.block_dicts()
@@ -70,36 +113,71 @@ class Shell:
                 file=self.out,
             )
         else:
-            if pressed and reply.delivery in _DELIVERY_NOTE:
-                print(_DELIVERY_NOTE[reply.delivery], file=self.out)
-            print(render(blocks), file=self.out)
-            print(f"Block Kit Builder: {builder_link(blocks)}", file=self.out)
+            if pressed and reply.delivery in ("thread", "channel", "ephemeral"):
+                self.say(t(self.lang, f"shell.delivery.{reply.delivery}"))
+            screen = self.screen
+            print(render(blocks, width=screen.width(), color=screen.color), file=self.out)
+            if screen.builder:
+                print(t(self.lang, "shell.builder", link=builder_link(blocks)), file=self.out)
         found = buttons(blocks)
         # A message without buttons (help, an error, details) leaves the last answer's
         # buttons pressable, as they stay on screen in Slack.
         if found:
-            self._buttons = found
-
-    def button_for(self, line: str) -> tuple[str, str, str] | None:
-        wanted = line.strip().strip("[]").lower()
-        if not wanted:
-            return None
-        exact = [b for b in self._buttons if b[0].lower() == wanted]
-        if exact:
-            return exact[0]
-        prefixed = [b for b in self._buttons if b[0].lower().startswith(wanted)]
-        return prefixed[0] if len({b[1] + b[2] for b in prefixed}) == 1 else None
+            self.buttons = found
 
     async def handle(self, line: str) -> None:
-        button = self.button_for(line)
-        if button is not None:
-            _, action_id, value = button
+        found = match_button(line, self.buttons, commands=WORDS.commands)
+        if isinstance(found, Press):
             reply = await self.conversation.press(
-                action_id, value, tz=self.tz, shareable=True, lang=self.lang
+                found.button.action_id,
+                found.button.value,
+                tz=self.tz,
+                shareable=True,
+                lang=self.lang,
             )
             self.show(reply, pressed=True)
-            return
-        self.show(await self.conversation.answer(line, tz=self.tz, shareable=True, lang=self.lang))
+        elif isinstance(found, Ambiguous):
+            choices, example = listed(found.labels), typable(found.labels[0])
+            key = "shell.which_button"
+            self.say(t(self.lang, key, typed=found.typed, choices=choices, example=example))
+        elif isinstance(found, NotShown):
+            if found.shown:
+                choices = listed(found.shown)
+                self.say(t(self.lang, "shell.not_shown", typed=found.typed, choices=choices))
+            else:
+                self.say(t(self.lang, "shell.no_buttons", typed=found.typed))
+        else:
+            reply = await self.conversation.answer(line, tz=self.tz, shareable=True, lang=self.lang)
+            self.show(reply)
+
+
+async def _instance_labels(dms: Dms) -> list[str]:
+    return [instance.label for instance in await dms.list_instances()]
+
+
+async def _interruptible(work: Awaitable[None]) -> bool:
+    """Run ``work``; Ctrl-C meanwhile cancels it (False) instead of ending the shell."""
+    task = asyncio.ensure_future(work)
+    loop = asyncio.get_running_loop()
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        loop.add_signal_handler(signal.SIGINT, task.cancel)
+        hooked = True
+    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+        hooked = False
+    try:
+        await task
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if not task.cancelled() or (current is not None and current.cancelling()):
+            raise  # the shell itself is ending
+        return False
+    finally:
+        if hooked:
+            loop.remove_signal_handler(signal.SIGINT)
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+    return True
 
 
 async def run_shell(
@@ -107,8 +185,14 @@ async def run_shell(
     args: argparse.Namespace,
     out: TextIO,
     err: TextIO,
-    read_line: Callable[[str], str] = input,
+    *,
+    screen: Screen | None = None,
+    terminal: bool = False,
+    history: Path | None = None,
+    stdin: int = 0,
 ) -> int:
+    """The shell, reading the descriptor ``stdin``; ``terminal``: stdin and stdout are a
+    terminal, so the line is edited, remembered in ``history`` and completed."""
     try:
         tz: tzinfo = ZoneInfo(args.tz) if args.tz else settings.zone
     except (ZoneInfoNotFoundError, ValueError):
@@ -116,33 +200,54 @@ async def run_shell(
             f'error: unknown time zone "{args.tz}"; use an IANA name like Asia/Shanghai', file=err
         )
         return 2
+    lang: Lang = args.lang or settings.default_lang
     async with open_dms(settings) as session:
         if session.note:
             print(session.note, file=err)
+        # Help in the shell also says what only the shell does.
+        note = "\n".join(n for n in (session.note, t(lang, "shell.help")) if n)
         shell = Shell(
-            Conversation(session.client, note=session.note),
+            Conversation(session.client, note=note),
             tz,
             out,
             as_json=args.json,
-            lang=args.lang or settings.default_lang,
+            lang=lang,
+            screen=screen,
         )
         if args.text:
             await shell.handle(" ".join(args.text))
             return 0
-        print(GREETING, file=out)
-        loop = asyncio.get_running_loop()
-        while True:
-            try:
-                # input() blocks; in a thread the event loop keeps serving (the simulator
-                # in demo mode answers from this same loop).
-                line = await loop.run_in_executor(None, read_line, PROMPT)
-            except (EOFError, KeyboardInterrupt):
-                print(file=out)
-                return 0
-            if line.strip().lower() in ("quit", "exit", ":q"):
-                return 0
-            if line.strip():
-                await shell.handle(line)
+        shell.say(t(lang, "shell.greeting"))
+        names = InstanceNames(lambda: _instance_labels(session.client))
+        try:
+            if terminal:
+                # Imported here: prompt_toolkit is for the terminal only.
+                from bot.shell_input import ShellCompleter, TerminalLines, open_history
+
+                names.known()  # fetched now, so the first Tab has them
+                reader: LineReader = TerminalLines(
+                    ShellCompleter(names, shell.labels), open_history(history, err, lang)
+                )
+            else:
+                from bot.shell_input import PipedLines
+
+                reader = PipedLines(stdin, out)
+            while True:
+                line = await reader.read(PROMPT)
+                if line is None:
+                    if not terminal:
+                        print(file=out)  # after the prompt input() left on the line
+                    return 0
+                if line.strip().lower() in _QUIT:
+                    return 0
+                if line.strip() and not await _interruptible(shell.handle(line)):
+                    shell.say(t(lang, "shell.cancelled"))
+        finally:
+            await names.aclose()
+
+
+def _terminal_width() -> int:
+    return shutil.get_terminal_size((_PIPED_WIDTH, 24)).columns
 
 
 def main_shell(args: argparse.Namespace) -> int:
@@ -151,4 +256,27 @@ def main_shell(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return asyncio.run(run_shell(settings, args, sys.stdout, sys.stderr))
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    screen = Screen(
+        width=_terminal_width,
+        # https://no-color.org: set to anything, it turns styles off.
+        color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
+        builder=args.builder,
+    )
+    history = Path(args.history) if args.history else default_history_path(os.environ)
+    try:
+        return asyncio.run(
+            run_shell(
+                settings,
+                args,
+                sys.stdout,
+                sys.stderr,
+                screen=screen,
+                terminal=terminal,
+                history=history,
+            )
+        )
+    except KeyboardInterrupt:
+        # Ctrl-C where no answer was pending (reading a pipe, starting up): leave quietly.
+        print(file=sys.stderr)
+        return 130

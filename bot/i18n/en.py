@@ -110,6 +110,34 @@ MESSAGES: dict[str, str] = {
     "error.more_choices": "… and {count} more: type the instance id to pick one.",
     "looking_up": ":hourglass_flowing_sand: Looking up {what}…",
     "looking_up.your_tasks": "your tasks",
+    # --- the local shell (python -m bot shell) ------------------------------------------
+    "shell.greeting": (
+        "Type a command as you would after /kafka-tasks (try `prod-orders last 1h` or "
+        "`help`); type a button's label to press it (`next`, `details 2`); Tab completes, "
+        "Up recalls earlier commands; `quit` or Ctrl-D to leave."
+    ),
+    "shell.help": (
+        "In this shell: type a button's label to press it (`next`, `details 2`); Tab "
+        "completes commands and instance names; Up recalls earlier commands. Start it with "
+        "`--builder` to get a Block Kit Builder link with each answer, to see it as Slack "
+        "draws it."
+    ),
+    "shell.builder": "Block Kit Builder: {link}",
+    "shell.delivery.thread": "(in Slack: posted in the answer's thread)",
+    "shell.delivery.channel": "(in Slack: posted in the channel for everyone)",
+    "shell.delivery.ephemeral": "(in Slack: only you see this)",
+    "shell.which_button": (
+        'Several buttons answer to "{typed}": {choices}. Type one of them, e.g. `{example}`.'
+    ),
+    "shell.not_shown": 'No "{typed}" button on screen now; the buttons shown: {choices}.',
+    "shell.no_buttons": (
+        'No "{typed}" button on screen now: ask something first, e.g. `prod-orders last 1h`.'
+    ),
+    "shell.cancelled": "(cancelled)",
+    "shell.history_off": (
+        "Commands are not remembered this time: cannot write {path} ({reason}). Set "
+        "KAFKA_TASKS_HISTORY to a file you can write, or start with --history FILE."
+    ),
     # What the conversation says of itself (not an upstream error): for its replies.
     "error.subscriptions_from_slack": (
         "Subscriptions deliver to Slack channels, so they are set up from Slack: "

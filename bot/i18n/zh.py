@@ -110,6 +110,30 @@ MESSAGES: dict[str, str] = {
     "error.more_choices": "… 另有 {count} 个：输入实例 ID 来选择。",
     "looking_up": ":hourglass_flowing_sand: 正在查询 {what}…",
     "looking_up.your_tasks": "你的任务",
+    # --- the local shell (python -m bot shell) ------------------------------------------
+    "shell.greeting": (
+        "像在 /kafka-tasks 后面那样输入命令（试试 `prod-orders 最近1小时` 或 `帮助` ）；"
+        "输入按钮的名称即可按下它（例如 `下一页` 、 `详情 2` ）；Tab 键补全，上箭头调出之前的命令；"
+        "输入 `quit` 或按 Ctrl-D 退出。"
+    ),
+    "shell.help": (
+        "在本终端里：输入按钮的名称即可按下它（例如 `下一页` 、 `详情 2` ）；"
+        "Tab 键补全命令和实例名；上箭头调出之前的命令。"
+        "启动时加上 `--builder` ，每个回答都会附上 Block Kit Builder 链接，"
+        "可以看到它在 Slack 中的样子。"
+    ),
+    "shell.builder": "Block Kit Builder 预览：{link}",
+    "shell.delivery.thread": "（在 Slack 中：发在该回答的消息列里）",
+    "shell.delivery.channel": "（在 Slack 中：发到频道，所有人可见）",
+    "shell.delivery.ephemeral": "（在 Slack 中：仅你可见）",
+    "shell.which_button": "有多个按钮对应“{typed}”：{choices}。请输入其中一个，例如 `{example}` 。",
+    "shell.not_shown": "屏幕上现在没有“{typed}”按钮；现有的按钮：{choices}。",
+    "shell.no_buttons": "屏幕上现在没有“{typed}”按钮：请先查询，例如 `prod-orders 最近1小时` 。",
+    "shell.cancelled": "（已取消）",
+    "shell.history_off": (
+        "本次不会记住输入的命令：无法写入 {path}（{reason}）。请把 KAFKA_TASKS_HISTORY "
+        "设为一个可写的文件，或启动时加上 --history FILE。"
+    ),
     "error.subscriptions_from_slack": (
         "订阅会把通知发到 Slack 频道，所以请在 Slack 中设置：在需要接收通知的频道里发送 "
         "`/kafka-tasks subscribe prod-orders failed` 即可。"

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 BUILDER_URL = "https://app.slack.com/block-kit-builder#"
 
-_BOLD, _DIM, _UNDERLINE, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[4m", "\x1b[0m"
+_BOLD, _DIM, _UNDERLINE, _CODE, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[4m", "\x1b[36m", "\x1b[0m"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CONTEXT_PREFIX = "  ┊ "
+# A code block is set off by this indent (and, in colour, its colour) where Slack draws
+# a box: its lines are kept as they are, never wrapped, so they can be copied.
+_CODE_INDENT = "  "
 
 _FENCED = re.compile(r"```(.*?)```", re.DOTALL)
 _INLINE_CODE = re.compile(r"`([^`\n]*)`")
@@ -49,11 +51,18 @@ _EMOJI = {
     "white_check_mark": "✅",
 }
 
-Button = tuple[str, str, str]
+
+class Button(NamedTuple):
+    """A button as the shell shows it: its label on screen, and what pressing it sends."""
+
+    label: str
+    action_id: str
+    value: str
 
 
 def render(blocks: Sequence[Mapping[str, Any]], *, width: int = 100, color: bool = False) -> str:
-    """The blocks as lines of text at most ``width`` columns wide (code is never wrapped).
+    """The blocks as lines of text at most ``width`` columns wide (code is never wrapped):
+    the shell passes its terminal's width.
 
     ANSI styles only with ``color``: output that is piped or logged stays plain.
     """
@@ -83,9 +92,14 @@ def render(blocks: Sequence[Mapping[str, Any]], *, width: int = 100, color: bool
             shown = [f"[{next(labels)}]" for e in block.get("elements") or [] if _is_button(e)]
             if shown:
                 lines += _wrap(" ".join(shown), width, indent="")
-        elif isinstance(block.get("text"), Mapping):
-            lines += _text_lines(_shown(block.get("text"), color=color), width)
+        elif isinstance(text := block.get("text"), Mapping):
+            lines += _text_lines(text, width, color)
     return "\n".join(lines)
+
+
+def render_text(text: str, *, width: int = 100, color: bool = False) -> str:
+    """One mrkdwn text (the shell's own lines) as ``render`` shows a section of it."""
+    return "\n".join(_text_lines({"type": "mrkdwn", "text": text}, max(20, width), color))
 
 
 def buttons(blocks: Sequence[Mapping[str, Any]]) -> list[Button]:
@@ -96,7 +110,7 @@ def buttons(blocks: Sequence[Mapping[str, Any]]) -> list[Button]:
     """
     found = _button_elements(blocks)
     return [
-        (label, str(e.get("action_id") or ""), str(e.get("value") or ""))
+        Button(label, str(e.get("action_id") or ""), str(e.get("value") or ""))
         for label, e in zip(_labels(blocks), found, strict=True)
     ]
 
@@ -109,16 +123,16 @@ def builder_link(blocks: Sequence[Mapping[str, Any]]) -> str:
 
 def readable(text: str, *, color: bool = False) -> str:
     """mrkdwn as plain text: dates as their fallback, entities decoded, bold as bold
-    (with ``color``) or as plain words, code blocks kept with their fences."""
-    parts = _FENCED.split(text)
-    out = []
-    for index, part in enumerate(parts):
-        if index % 2:
-            # The zero-width spaces that defuse fences inside params: not for copying.
-            out.append("```" + _unescape(part.replace("\u200b", "")) + "```")
-        else:
-            out.append(_prose(part, color))
-    return "".join(out)
+    (with ``color``) or as plain words, code as its text (no backticks), a code block
+    on lines of its own, indented."""
+    parts = list(_code_split(text))
+    if not any(is_code for is_code, _ in parts):
+        return _prose(text, color)
+    pieces = [
+        "\n".join(_code_lines(part, color)) if is_code else _prose(part, color).strip("\n")
+        for is_code, part in parts
+    ]
+    return "\n".join(piece for piece in pieces if piece)
 
 
 # --- pieces --------------------------------------------------------------------------
@@ -130,7 +144,7 @@ def _prose(text: str, color: bool) -> str:
     for index, piece in enumerate(pieces):
         piece = _TOKEN.sub(_token_text, piece)
         if index % 2:  # inside `code`: no bold, no emoji
-            out.append(_unescape(piece))
+            out.append(_style(_unescape(piece), _CODE, color))
             continue
         piece = _SHORTCODE.sub(lambda m: _EMOJI.get(m[1], m[0]), piece)
         piece = _BOLD_SPAN.sub(lambda m: _style(m[1], _BOLD, color), piece)
@@ -170,7 +184,7 @@ def _section(block: Mapping[str, Any], labels: Iterator[str], width: int, color:
     lines: list[str] = []
     text = block.get("text")
     if isinstance(text, Mapping):
-        lines += _text_lines(_shown(text, color=color), width)
+        lines += _text_lines(text, width, color)
     fields = [_shown(f, color=color) for f in block.get("fields") or []]
     lines += _fields(fields, width)
     accessory = block.get("accessory")
@@ -204,31 +218,93 @@ def _fields(fields: Sequence[str], width: int) -> list[str]:
     return lines
 
 
-def _text_lines(text: str, width: int) -> list[str]:
-    """Prose wrapped to the width; code blocks kept line for line."""
+def _text_lines(obj: Mapping[str, Any], width: int, color: bool) -> list[str]:
+    """A text object's lines: prose wrapped to the width, code blocks line for line."""
+    if obj.get("type") == "plain_text":
+        return [w for line in _shown(obj, color=color).split("\n") for w in _wrap(line, width)]
     lines: list[str] = []
-    in_code = False
-    for line in text.split("\n"):
-        fences = line.count("```")
-        if in_code or fences:
-            lines.append(line)
-        else:
-            lines += _wrap(line, width)
-        if fences % 2:
-            in_code = not in_code
-    return lines
+    for is_code, part in _code_split(_text_of(obj)):
+        if is_code:
+            lines += _code_lines(part, color)
+        elif prose := _prose(part, color).strip("\n"):
+            lines += [w for line in prose.split("\n") for w in _wrap(line, width)]
+    return lines or [""]
+
+
+def _code_split(text: str) -> Iterator[tuple[bool, str]]:
+    """mrkdwn in turns of prose and code block: (False, prose), (True, code), ..."""
+    for index, part in enumerate(_FENCED.split(text)):
+        if part:
+            yield bool(index % 2), part
+
+
+def _code_lines(code: str, color: bool) -> list[str]:
+    # The zero-width spaces that defuse fences inside params: not for copying. The line
+    # breaks that set the fences apart from the code are Slack's layout, not code.
+    text = _unescape(code.replace("\u200b", ""))
+    text = text.removeprefix("\n").removesuffix("\n")
+    return [_style(_CODE_INDENT + line, _CODE, color) if line else "" for line in text.split("\n")]
 
 
 def _wrap(line: str, width: int, *, indent: str = "  ") -> list[str]:
+    """The line broken at spaces, and between wide (CJK) characters, into lines of at
+    most ``width`` columns; a word longer than a line is cut.
+
+    Written here because ``textwrap`` counts characters, not columns, and breaks only at
+    spaces: a Chinese line would run past the terminal's edge.
+    """
     if _width(line) <= width:
         return [line]
-    return textwrap.wrap(
-        line,
-        width=max(10, width),
-        subsequent_indent=indent,
-        break_on_hyphens=False,
-        drop_whitespace=True,
-    ) or [line]
+    width = max(10, width)
+    body = line.lstrip(" ")
+    lines: list[str] = []
+    current = line[: len(line) - len(body)]
+    gap = False
+    for chunk in _chunks(body):
+        if chunk == " ":
+            gap = True
+            continue
+        joined = current + (" " if gap and current.strip() else "") + chunk
+        if current.strip() and _width(joined) > width:
+            lines.append(current)
+            joined = indent + chunk
+        current, gap = joined, False
+        while _width(current) > width:
+            cut = _cut_at(current, width)
+            lines.append(current[:cut])
+            current = indent + current[cut:]
+    if current.strip():
+        lines.append(current)
+    return lines or [line]
+
+
+def _chunks(text: str) -> Iterator[str]:
+    """Words, single spaces for runs of whitespace, and each wide character on its own
+    (a line may break between two of them, as Chinese text does)."""
+    word = ""
+    for char in text:
+        wide = unicodedata.east_asian_width(char) in "WF"
+        if word and (char.isspace() or wide):
+            yield word
+            word = ""
+        if char.isspace():
+            yield " "
+        elif wide:
+            yield char
+        else:
+            word += char
+    if word:
+        yield word
+
+
+def _cut_at(text: str, width: int) -> int:
+    """How many characters of ``text`` fill at most ``width`` columns (at least one)."""
+    used = 0
+    for index, char in enumerate(text):
+        used += _width(char)
+        if used > width:
+            return max(1, index)
+    return len(text)
 
 
 def _labels(blocks: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -19,7 +19,14 @@ from bot.actions import (
 )
 from bot.dms.models import Task
 from bot.views.blocks import error_message, help_message
-from bot.views.console import BUILDER_URL, builder_link, buttons, readable, render
+from bot.views.console import (
+    BUILDER_URL,
+    builder_link,
+    buttons,
+    readable,
+    render,
+    render_text,
+)
 from tests.unit.test_blocks import api_task, details, incident_tasks, summary
 
 
@@ -84,7 +91,7 @@ def test_a_label_that_occurs_once_is_kept_as_it_is() -> None:
     assert "[Details]" in render(blocks)
 
 
-def test_details_fields_in_two_columns_and_code_kept() -> None:
+def test_details_fields_in_two_columns_and_params_as_code() -> None:
     task = Task.from_api(
         api_task(1, name="resetPassword", params='{"password":"pw","user_name":"a&b"}')
     )
@@ -97,8 +104,10 @@ def test_details_fields_in_two_columns_and_code_kept() -> None:
     assert name.endswith("  Status: 🟢 Succeeded (SUCCESS)")
     user = next(line for line in lines if line.startswith("User: "))
     assert "  Started: " in user
-    assert "```\n{\n" in out
-    assert '"user_name": "a&b"' in out
+    # The params are a code block: set off by an indent, never shown as backticks.
+    assert "```" not in out
+    assert "\n  {\n" in out
+    assert '\n    "user_name": "a&b"' in out
     assert '"password": "••••••"' in out
 
 
@@ -136,3 +145,57 @@ def test_builder_link_decodes_back_to_the_blocks() -> None:
     assert " " not in fragment
     assert "\n" not in fragment
     assert json.loads(unquote(fragment)) == {"blocks": blocks}
+
+
+def widths(text: str) -> list[int]:
+    return [sum(2 if "\u4e00" <= c <= "\u9fff" else 1 for c in line) for line in text.split("\n")]
+
+
+def test_lines_fill_a_wide_terminal_and_fit_a_narrow_one() -> None:
+    blocks = blocks_of(summary(incident_tasks(), page=2))
+    wide = render(blocks, width=200)
+    assert "─" * 200 in wide  # the divider spans the terminal
+    assert max(widths(wide)) > 100  # rows are not cut at 100 when there is room
+    assert all(w <= 200 for w in widths(wide))
+    for width in (40, 60, 80):
+        narrow = render(blocks, width=width)
+        assert all(w <= width for w in widths(narrow)), width
+        assert "[Details 3]" in narrow  # a label is never broken across lines
+
+
+def test_chinese_wraps_by_columns_not_characters() -> None:
+    text = "查询 DMS for Kafka 实例上运行过哪些后台任务，以及结果如何。" * 4
+    out = render_text(text, width=40)
+    assert all(w <= 40 for w in widths(out))
+    assert "".join(line.strip() for line in out.split("\n")).replace(" ", "") == text.replace(
+        " ", ""
+    )
+
+
+def test_code_blocks_show_as_indented_text_in_help_and_details() -> None:
+    out = render(blocks_of(help_message()), width=120)
+    assert "```" not in out
+    lines = out.split("\n")
+    usage = next(line for line in lines if "<instance> [window]" in line)
+    assert usage.startswith("  <instance> [window]")
+    # Code keeps its own line breaks and spacing; the prose before it stays prose.
+    assert "  windows:  last 30m | last 1h" in out
+    assert lines[0].startswith("Ask which background tasks")
+    # Long code lines are never wrapped, even in a narrow terminal.
+    narrow = render(blocks_of(help_message()), width=40)
+    assert any(
+        line.startswith("  <instance> [window] [failed|running]") for line in narrow.split("\n")
+    )
+
+
+def test_code_in_color_has_its_own_style_and_no_backticks() -> None:
+    out = render(blocks_of(help_message()), color=True)
+    assert "\x1b[36m  <instance> [window]" in out
+    inline = readable("run `prod-orders last 1h` now", color=True)
+    assert inline == "run \x1b[36mprod-orders last 1h\x1b[0m now"
+    assert readable("run `prod-orders last 1h` now") == "run prod-orders last 1h now"
+
+
+def test_readable_sets_a_code_block_on_lines_of_its_own() -> None:
+    assert readable('params:\n```\n{"a": 1}\n```\nend') == 'params:\n  {"a": 1}\nend'
+    assert readable("```x &lt; y```") == "  x < y"

@@ -1,0 +1,173 @@
+"""What Tab offers in the shell, and the instance names it keeps without ever blocking."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot import grammar_zh
+from bot.commands import VOCABULARY, CommandError, parse_command
+from bot.shell_completion import WORDS, InstanceNames, candidates, default_history_path
+
+NAMES = ("prod-orders", "prod-orders-dr", "prod-payments", "staging-orders")
+LABELS = ("Details 1", "Details 2", "Refresh", "Previous", "Next", "Share in channel")
+
+
+def offered(before_cursor: str, labels: Sequence[str] = ()) -> list[str]:
+    found, _ = candidates(before_cursor, names=NAMES, labels=labels)
+    return found
+
+
+def test_first_word_commands_instances_and_buttons() -> None:
+    assert offered("he") == ["help"]
+    assert offered("prod-p") == ["prod-payments"]
+    assert offered("PROD-P") == ["prod-payments"]
+    assert offered("prod-orders") == ["prod-orders", "prod-orders-dr"]
+    assert offered("su") == ["subscribe", "subscriptions"]
+    assert offered("订") == ["订阅", "订阅列表"]
+    assert offered("实") == ["实例", "实例列表"]
+    assert offered("re", LABELS) == ["Refresh"]
+    assert offered("det", LABELS) == ["Details 1", "Details 2"]
+    everything = offered("", LABELS)
+    assert {"help", "instances", "prod-orders", "Share in channel"} <= set(everything)
+
+
+def test_after_the_instance_windows_and_filters() -> None:
+    assert offered("prod-orders la") == ["last"]
+    assert offered("prod-orders last 1h fa") == ["failed"]
+    assert offered("prod-orders 最") == ["最近", "最近的"]
+    assert offered("prod-orders st") == ["status"]
+    assert offered("prod-orders status fa") == ["failed"]
+    assert offered("prod-orders 状态 成") == ["成功"]
+    assert "yesterday" in offered("prod-orders ")
+    # After a word that takes a value of the user's own, nothing is guessed.
+    assert offered("prod-orders last ") == []
+    assert offered("prod-orders name ") == []
+    assert offered("prod-orders task ") == []
+    assert offered("help ") == []
+
+
+def test_subscribe_offers_instances_then_its_options() -> None:
+    assert offered("subscribe prod-p") == ["prod-payments"]
+    assert offered("订阅 staging") == ["staging-orders"]
+    assert offered("unsubscribe prod-orders-") == ["prod-orders-dr"]
+    assert offered("subscribe prod-orders f") == ["failed"]
+    assert offered("subscribe prod-orders lang z") == ["zh"]
+    assert offered("subscribe prod-orders 语言 中") == ["中文"]
+
+
+def test_a_label_with_spaces_completes_as_a_whole() -> None:
+    found, typed = candidates("share in", names=NAMES, labels=LABELS)
+    assert (found, typed) == (["Share in channel"], "share in")
+    found, typed = candidates("details ", names=NAMES, labels=LABELS)
+    assert (found, typed) == (["Details 1", "Details 2"], "details ")
+
+
+def test_the_word_being_typed_is_what_a_completion_replaces() -> None:
+    assert candidates("prod-orders la", names=NAMES, labels=()) == (["last"], "la")
+    assert candidates("prod-orders ", names=NAMES, labels=())[1] == ""
+
+
+def test_the_words_are_the_grammars_own() -> None:
+    now = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+    # Every Chinese word offered reads, in the grammar, as the English word it is filed
+    # as (where it may stand: a language after 语言, the others after an instance).
+    for word, english in WORDS.english.items():
+        if not grammar_zh.has_chinese(word):
+            continue
+        if english in VOCABULARY.langs:
+            assert grammar_zh.read(f"语言 {word}").english() == ["lang", english], word
+        else:
+            assert grammar_zh.read(f"prod-orders {word} 1").english()[1] == english, word
+    # The commands offered first are commands; the words offered after an instance read.
+    for word in ("help", "instances", "subscriptions"):
+        parse_command(word, now=now, tz=UTC)
+    for word in VOCABULARY.filters + VOCABULARY.windows:
+        error = error_of(f"prod-orders {word}", now)
+        # Read as the start of a filter or window that wants more, not as an instance.
+        assert error is None or error.bad != "prod-orders", word
+
+
+def error_of(text: str, now: datetime) -> CommandError | None:
+    try:
+        parse_command(text, now=now, tz=UTC)
+    except CommandError as exc:
+        return exc
+    return None
+
+
+async def test_names_are_fetched_in_the_background_and_never_block() -> None:
+    release = asyncio.Event()
+    calls = 0
+
+    async def slow() -> list[str]:
+        nonlocal calls
+        calls += 1
+        await release.wait()
+        return ["prod-orders", "prod-orders", "", "dev-sandbox"]
+
+    names = InstanceNames(slow)
+    assert names.known() == ()  # nothing yet, and no waiting for it
+    assert await names.wait(0.01) == ()  # a slow DMS only leaves the names out
+    assert calls == 1  # one fetch in flight, not one per Tab
+    release.set()
+    assert await names.wait(5) == ("prod-orders", "dev-sandbox")
+    assert names.known() == ("prod-orders", "dev-sandbox")
+    assert calls == 1  # kept: not fetched again within the ttl
+    await names.aclose()
+
+
+async def test_a_failing_fetch_keeps_what_was_known_and_tries_again_later() -> None:
+    now = [0.0]
+    answers: list[list[str] | Exception] = [["prod-orders"], RuntimeError("DMS is down"), ["x"]]
+
+    async def fetch() -> list[str]:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    names = InstanceNames(fetch, ttl=60, retry_after=5, clock=lambda: now[0])
+    assert await names.wait(5) == ("prod-orders",)
+    now[0] = 61  # stale: fetched again, and that fails
+    assert await names.wait(5) == ("prod-orders",)
+    now[0] = 62  # failed a moment ago: not asked again yet
+    assert await names.wait(5) == ("prod-orders",)
+    assert len(answers) == 1
+    now[0] = 67
+    assert await names.wait(5) == ("x",)
+    await names.aclose()
+
+
+async def test_closing_stops_a_fetch_in_flight() -> None:
+    async def never() -> list[str]:
+        await asyncio.Event().wait()
+        return []
+
+    names = InstanceNames(never)
+    names.known()
+    await names.aclose()
+    assert names.known() == ()
+
+
+def test_names_outside_the_event_loop_are_what_is_known() -> None:
+    async def fetch() -> list[str]:
+        return ["a"]
+
+    assert InstanceNames(fetch).known() == ()
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"KAFKA_TASKS_HISTORY": "/tmp/h", "HOME": "/home/a"}, "/tmp/h"),
+        ({"XDG_STATE_HOME": "/state", "HOME": "/home/a"}, "/state/kafka-tasks/history"),
+        ({"HOME": "/home/a"}, "/home/a/.local/state/kafka-tasks/history"),
+    ],
+)
+def test_history_lives_where_the_environment_says(env: dict[str, str], expected: str) -> None:
+    assert default_history_path(env) == Path(expected)

@@ -1,0 +1,63 @@
+"""How the shell reads lines from a pipe, and where it keeps the commands typed."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from pathlib import Path
+
+from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+from bot.shell_input import PipedLines, open_history
+
+
+async def test_piped_lines_come_as_typed_until_the_end() -> None:
+    read_end, write_end = os.pipe()
+    os.write(write_end, "prod-orders last 1h\r\n详情 2\nquit-without-newline".encode())
+    os.close(write_end)
+    out = io.StringIO()
+    lines = PipedLines(read_end, out)
+    try:
+        assert await lines.read("> ") == "prod-orders last 1h"
+        assert await lines.read("> ") == "详情 2"
+        assert await lines.read("> ") == "quit-without-newline"
+        assert await lines.read("> ") is None
+        assert await lines.read("> ") is None
+    finally:
+        os.close(read_end)
+    assert out.getvalue() == "> " * 5
+
+
+def test_history_is_a_private_file(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "kafka-tasks" / "history"
+    err = io.StringIO()
+    history = open_history(path, err, "en")
+    assert isinstance(history, FileHistory)
+    assert err.getvalue() == ""
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    history.store_string("prod-orders last 1h")
+    assert "+prod-orders last 1h" in path.read_text(encoding="utf-8")
+
+
+def test_a_history_that_cannot_be_written_is_said_once_and_kept_in_memory(
+    tmp_path: Path,
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    err = io.StringIO()
+    history = open_history(blocker / "history", err, "en")
+    assert isinstance(history, InMemoryHistory)
+    said = err.getvalue()
+    assert str(blocker / "history") in said
+    assert "KAFKA_TASKS_HISTORY" in said
+    assert said.count("\n") == 1
+    zh = io.StringIO()
+    open_history(blocker / "history", zh, "zh")
+    assert "无法写入" in zh.getvalue()
+
+
+def test_no_history_file_is_no_history_and_no_message() -> None:
+    err = io.StringIO()
+    assert isinstance(open_history(None, err, "en"), InMemoryHistory)
+    assert err.getvalue() == ""
