@@ -220,16 +220,17 @@ def _scan(text: str) -> tuple[str, bool]:
     while (key := _KEY.search(text, pos)) is not None:
         pos = key.end()
         name, quote, space, sep = key[1], key[2], key[3], key[4]
-        said = name.lower() in _SPOKEN
-        if not (said or is_secret_key(name)):
+        said, secret = name.lower() in _SPOKEN, is_secret_key(name)
+        if not (said or secret):
             continue
         value = _VALUE.match(text, pos)
         spoken = said and bool(space) and not (sep or quote)
-        if value is None or not (sep or spoken):
-            unpaired = True
-            continue
-        if spoken and not (value["bare"] and _looks_secret(value["bare"])):
-            unpaired = True
+        # After a bare word, only a quoted value or one shaped like a secret is taken.
+        taken = value is not None and (
+            bool(sep) or (spoken and (value["bare"] is None or _looks_secret(value["bare"])))
+        )
+        if value is None or not taken:
+            unpaired = unpaired or secret
             continue
         if value["bare"] is not None:
             group = "bare"

@@ -226,6 +226,7 @@ SHAPES = [
     row("token abc123def456", f"token {M}", "token: `token <value>` as typed"),
     row("password hunter2", f"password {M}", "token: `password <value>` as typed"),
     row("Bearer 9f8e7d6c5b4a", f"Bearer {M}", "token: `Bearer <value>` as typed"),
+    row('password "correct horse"', f'password "{M}"', "token: a quoted value after a space"),
     row("token expired, password reset", "token expired, password reset", "not masked: prose"),
     row(
         "git clone with ghp_0123456789abcdefghijABCDEFGHIJ0123",
