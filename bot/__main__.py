@@ -10,6 +10,7 @@ import sys
 
 from bot import cli, shell
 from bot.config import Settings, SettingsError
+from bot.log_redaction import configure_logging
 from bot.serve import serve
 
 COMMANDS = {
@@ -88,10 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     # A server logs what it does; the terminal commands show one line per error and
     # keep their log (retries, response snippets) for -v.
     quiet = logging.INFO if command == "serve" else logging.CRITICAL
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else quiet,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(logging.DEBUG if verbose else quiet)
     if command == "serve":
         return run_serve()
     if command == "shell":

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +18,9 @@ from datetime import datetime
 from typing import Literal
 
 from bot.clock import utc_now
+from bot.log_redaction import redact_handler
 from bot.metrics import CommandKind, Metrics
+from bot.redact import redact_text
 
 # Where an event came from: a slash command, a mention in a channel, a direct message,
 # a button, the Home tab, the local shell, or a notification the bot posted.
@@ -29,22 +30,12 @@ AuditResult = Literal["ok", "error", "refused", "delivered", "failed"]
 AUDIT_LOGGER = "kafka_tasks.audit"
 # What a person typed is evidence, not a transcript: enough to see what was asked.
 MAX_WHAT = 300
-MASK = "••••••"
-# Slack tokens, Huawei access keys and ``key=value`` pairs whose key names a secret:
-# things people paste by mistake. Masked in what is written, whatever the context.
-_SECRETS = re.compile(
-    r"(xox[a-z]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|\b[A-Z0-9]{20}\b"
-    r"|(?i:(?:password|passwd|pwd|secret|token|sk|ak)\s*[=:]\s*)\S+)"
-)
 
 
 def mask_secrets(text: str) -> str:
-    def masked(match: re.Match[str]) -> str:
-        found = match.group(0)
-        key = re.match(r"(?i)(password|passwd|pwd|secret|token|sk|ak)\s*[=:]\s*", found)
-        return (key.group(0) if key else "") + MASK
-
-    return _SECRETS.sub(masked, text)
+    """``text`` as an audit line may carry it: tokens, keys, ``password=`` and the
+    rest of what bot/redact.py recognises, masked."""
+    return redact_text(text)
 
 
 @dataclass(frozen=True)
@@ -67,18 +58,23 @@ class AuditEvent:
             "kind": self.kind,
             "user": self.user,
             "channel": self.channel,
-            "what": mask_secrets(" ".join(self.what.split())[:MAX_WHAT]),
+            "what": _clipped(self.what),
             "result": self.result,
         }
         if self.instance:
             record["instance"] = self.instance
         if self.detail:
-            record["detail"] = mask_secrets(" ".join(self.detail.split())[:MAX_WHAT])
+            record["detail"] = _clipped(self.detail)
         if self.request_ids:
             record["request_ids"] = list(dict.fromkeys(self.request_ids))
         if self.duration_ms is not None:
             record["ms"] = round(self.duration_ms, 1)
         return json.dumps(record, ensure_ascii=False)
+
+
+def _clipped(text: str) -> str:
+    # Masked before it is cut, so that a secret straddling the cut is still recognised.
+    return mask_secrets(" ".join(text.split()))[:MAX_WHAT]
 
 
 class AuditLog:
@@ -108,6 +104,7 @@ def audit_file(path: str) -> Iterator[None]:
     """
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(message)s"))
+    redact_handler(handler)
     logger = logging.getLogger(AUDIT_LOGGER)
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)

@@ -83,6 +83,18 @@ class SimulatorState:
             generate_bulk(self.seed, name, task_count, span, self.clock.now(), running=running)
         )
 
+    def add_task(self, instance_id: str, task: TaskRecord) -> None:
+        """Give an instance one more task, exactly as a test writes it (its own params,
+        times and outcome), on top of the generated ones."""
+        with self._lock:
+            timeline = self._timelines.get(instance_id)
+            if timeline is None:
+                raise ValueError(f"no instance with id {instance_id!r}")
+            if task.id in timeline.by_id:
+                raise ValueError(f"instance {instance_id!r} already has a task {task.id!r}")
+            tasks = (*timeline.tasks, task)
+            self._timelines[instance_id] = _Timeline(GeneratedInstance(timeline.instance, tasks))
+
     def instances(self) -> list[InstanceRecord]:
         with self._lock:
             return [t.instance for t in self._timelines.values()]

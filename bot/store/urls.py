@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.redact import is_secret_key
+from bot.redact import is_secret_key, mask_url_userinfo
 
 # Heroku and most hosting dashboards hand out ``postgres://``; SQLAlchemy dropped that
 # alias, and a bare ``postgresql://`` would pick psycopg2, which we do not install.
@@ -17,8 +16,6 @@ _PSYCOPG = "postgresql+psycopg://"
 
 # ASCII, unlike the chat mask: a URL would percent-encode anything else into noise.
 MASK = "***"
-# For text make_url cannot parse: hide whatever sits between "user:" and "@".
-_USERINFO_PASSWORD = re.compile(r"(://[^/@:]*:)[^@/]*@")
 
 
 class DatabaseUrlError(ValueError):
@@ -31,7 +28,7 @@ def safe_url(url: str | URL) -> str:
     try:
         parsed = make_url(text)
     except ArgumentError:
-        return _USERINFO_PASSWORD.sub(rf"\1{MASK}@", text)
+        return mask_url_userinfo(text, MASK)
     if parsed.password:
         parsed = parsed.set(password=MASK)
     secret_keys = [key for key in parsed.query if is_secret_key(key)]

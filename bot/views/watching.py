@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import Block, ButtonElement
 from bot.actions import DETAILS, TaskRef
 from bot.dms.models import Task, TaskStatus
 from bot.i18n import Lang, t, tn
-from bot.redact import is_secret_key, redact
+from bot.redact import mentions_secret, redact
 from bot.store.models import Subscription
 from bot.views.blocks import (
     STATUS_EMOJI,
@@ -197,9 +197,9 @@ def params_summary(params: Any, *, lang: Lang = "en") -> str | None:
         if len(items) > PARAM_KEYS:
             text = t(lang, "watch.params_more", shown=text, count=len(items) - PARAM_KEYS)
     elif isinstance(shown, str):
-        # Text params are not JSON, so redact cannot find the secrets in them; a channel
-        # notification is read by many, so text that names one is not shown at all.
-        if is_secret_key(shown):
+        # Prose that names a secret without a value redact could mask ("reset password
+        # to ..."): a channel notification is read by many, so it is not shown at all.
+        if mentions_secret(shown):
             return t(lang, "watch.params_hidden")
         text = shown
     else:

@@ -12,19 +12,34 @@ posts included) is searched for each secret.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot import actions
+from bot import actions, cli
+from bot.__main__ import shell_parser, tasks_parser
 from bot.config import Settings
+from bot.redact import MASK
 from bot.serve import serve
-from bot.simulator import DEMO_PROJECT_ID, Simulator, SimulatorConfig
+from bot.shell import run_shell
+from bot.simulator import (
+    DEMO_AK,
+    DEMO_PROJECT_ID,
+    DEMO_SK,
+    ManualClock,
+    Simulator,
+    SimulatorConfig,
+    TaskRecord,
+)
+from bot.store.store import Store
 from tests.e2e.slack_harness import (
     RunningBot,
     buttons_of,
@@ -333,3 +348,137 @@ def test_settings_repr_masks_every_secret() -> None:
     for name in ("slack_bot_token", "slack_app_token", "slack_signing_secret", "huawei_sk"):
         assert f"{name}='***'" in repr(settings)
     assert "huawei_security_token='***'" in repr(settings)
+
+
+# -- secrets in task params -----------------------------------------------------------
+
+# Every secret a task's params carry below holds this word, so a piece of one left
+# unmasked is found as surely as the whole.
+PARAM_MARKER = "leak"
+PARAM_PEM = (
+    "-----BEGIN PRIVATE KEY-----\nMIIEvLeakPemBody0a1b2c3d4e5f6a7b8c9d0e1f\n"
+    "-----END PRIVATE KEY-----"
+)
+PARAM_AK = "LEAKAK7W2E9R4T6YQ1Z3"  # the shape of a Huawei Cloud AK: 20 characters
+PARAM_SK = "LeakSk5f3b9d1e7a2c4b6d8e0fA1b2C3d4E5f6Gh"  # and of its SK: 40, mixed case
+# The first three keys are the ones a notification shows.
+SECRET_PARAMS = {
+    "ssl.key.password": "SslKeyPw-Leak-3Rt",
+    "sink_url": "https://svc-billing:UrlPw-Leak-5@sink.example.com/ingest",
+    "note": f"rotated AK {PARAM_AK} SK {PARAM_SK}, token Tok3n-Leak-4",
+    "sasl.jaas.config": "org.apache.kafka.common.security.scram.ScramLoginModule required "
+    'username="svc-billing" password="JaasPw-Leak-7Qx";',
+    "ssl.keystore.key": PARAM_PEM,
+    "encryptionKey": "EncKey-Leak-9Zz=",
+    "kafka_configs": [
+        {"name": "ssl.truststore.password", "old_value": "Old-Leak-1", "new_value": "New-Leak-2"},
+        {"name": "log.retention.hours", "old_value": "72", "new_value": "168"},
+    ],
+    "connector": json.dumps({"connection.password": "InnerPw-Leak-6", "connection.user": "app"}),
+    "payload": '{\\"secret\\":\\"EscPw-Leak-8\\",\\"topic\\":\\"orders\\"}',
+    "topic_name": "password-reset-events",
+}
+SECRET_TEXT_PARAMS = "by oncall: user=svc-billing password=TextPw-Leak-10 token TextTok-Leak-11"
+# What must still be readable: which settings changed, and what is not a secret.
+VISIBLE = ("ssl.key.password", "sasl.jaas.config", "ScramLoginModule", "password-reset-events")
+
+
+def param_leaks(text: str) -> bool:
+    return PARAM_MARKER in text.lower()
+
+
+def secret_task(task_id: str, name: str, params: str, now: datetime) -> TaskRecord:
+    """A task still running at ``now`` that ends, failed, a minute later."""
+    return TaskRecord(
+        id=task_id,
+        name=name,
+        user_name="li.wei",
+        user_id="0" * 32,
+        params=params,
+        created_at=now - timedelta(minutes=2),
+        started_at=now - timedelta(minutes=2),
+        finished_at=now + timedelta(minutes=1),
+        final_status="FAILED",
+    )
+
+
+async def test_secrets_in_task_params_stay_masked_in_details_the_shell_and_notifications() -> None:
+    clock = ManualClock(datetime.now(UTC))
+    fast = {"KAFKA_TASKS_POLL_FAST": "1", "KAFKA_TASKS_POLL_SLOW": "1"}
+    async with running_bot(clock=clock, extra=fast) as bot:
+        iid = bot.sim.state.add_instance("vault-configs", 0, span=timedelta(hours=1))
+        rich, text = "a" * 32, "b" * 32  # task ids
+        now = clock.now()
+        bot.sim.state.add_task(
+            iid, secret_task(rich, "modifyConfigs", json.dumps(SECRET_PARAMS), now)
+        )
+        bot.sim.state.add_task(iid, secret_task(text, "resetPassword", SECRET_TEXT_PARAMS, now))
+
+        # Details in Slack, asked for by id.
+        shown: dict[str, str] = {}
+        for task_id in (rich, text):
+            reply = await bot.sender.slash(
+                f"vault-configs task {task_id}", response_url=bot.slack.response_url(task_id)
+            )
+            assert reply.status_code == 200
+            shown[f"Details of {task_id[0]}"] = text_of(await final_response(bot.slack, task_id))
+
+        # The same Details in the local shell, and the CLI's task view.
+        settings = Settings.from_mapping(
+            {
+                "HUAWEICLOUD_SDK_AK": DEMO_AK,
+                "HUAWEICLOUD_SDK_SK": DEMO_SK,
+                "HUAWEICLOUD_SDK_PROJECT_ID": DEMO_PROJECT_ID,
+                "DMS_ENDPOINT": bot.sim.url,
+            }
+        )
+        for task_id in (rich, text):
+            out, err = io.StringIO(), io.StringIO()
+            args = shell_parser().parse_intermixed_args(["vault-configs", "task", task_id])
+            assert await run_shell(settings, args, out, err) == 0, err.getvalue()
+            shown[f"shell for {task_id[0]}"] = out.getvalue()
+            out, err = io.StringIO(), io.StringIO()
+            args = tasks_parser().parse_intermixed_args(["vault-configs", "task", task_id])
+            assert await asyncio.to_thread(cli.run, args, settings, out, err) == 0, err.getvalue()
+            shown[f"tasks CLI for {task_id[0]}"] = out.getvalue()
+
+        # A channel subscribed to the instance is told when each one ends.
+        await bot.sender.slash(
+            "subscribe vault-configs all", response_url=bot.slack.response_url("s")
+        )
+        await final_response(bot.slack, "s")
+        store = Store.open(bot.database_url)
+        try:
+            deadline = time.monotonic() + 30
+            while not await asyncio.to_thread(store.has_baseline, iid):
+                assert time.monotonic() < deadline, "no baseline poll of vault-configs"
+                await asyncio.sleep(0.1)
+        finally:
+            store.close()
+        clock.advance(timedelta(minutes=5))
+
+        def notified(task_id: str) -> list[Call]:
+            return [
+                c
+                for c in bot.slack.calls_to("chat.postMessage", ok=True)
+                if task_id in str((c.args.get("metadata") or {}).get("event_payload", {}))
+            ]
+
+        deadline = time.monotonic() + 30
+        while not (notified(rich) and notified(text)):
+            assert time.monotonic() < deadline, "no notification of the finished tasks"
+            await asyncio.sleep(0.1)
+        for task_id in (rich, text):
+            shown[f"notification of {task_id[0]}"] = text_of(notified(task_id)[0])
+        calls = list(bot.slack.calls)
+
+    assert {where: seen for where, seen in shown.items() if param_leaks(seen)} == {}
+    assert [call_text(c) for c in calls if param_leaks(call_text(c))] == []
+    # Masked, not dropped: each door still says which setting was changed, and shows
+    # what only looks like a secret.
+    for where in ("Details of a", "shell for a", "tasks CLI for a"):
+        for visible in VISIBLE:
+            assert visible in shown[where], (where, visible)
+        assert MASK in shown[where]
+    assert f"ssl.key.password={MASK}" in shown["notification of a"]
+    assert f"password={MASK}" in shown["notification of b"]

@@ -185,3 +185,33 @@ def test_a_page_is_the_window_slice(
     assert page is not None
     assert page.total == len(window)
     assert list(page.tasks) == window[start - 1 : start - 1 + limit]
+
+
+def test_a_test_can_give_an_instance_its_own_task() -> None:
+    clock = ManualClock(ANCHOR)
+    state = SimulatorState(7, clock)
+    instance_id = state.find_instances("prod-orders", exact=True)[0].instance_id
+    now = clock.now()
+    task = TaskRecord(
+        id="c" * 32,
+        name="modifyConfigs",
+        user_name="li.wei",
+        user_id="d" * 32,
+        params='{"ssl.key.password": "pw"}',
+        created_at=now - timedelta(minutes=1),
+        started_at=now - timedelta(minutes=1),
+        finished_at=now + timedelta(minutes=1),
+        final_status="SUCCESS",
+    )
+    state.add_task(instance_id, task)
+    assert state.task(instance_id, task.id) == task
+    timeline = state.timeline(instance_id) or ()
+    assert task in timeline
+    # Still newest first, so pages and windows find it where its time puts it.
+    assert [t.created_at for t in timeline] == sorted(
+        (t.created_at for t in timeline), reverse=True
+    )
+    with pytest.raises(ValueError, match="already has"):
+        state.add_task(instance_id, task)
+    with pytest.raises(ValueError, match="no instance"):
+        state.add_task("nope", task)
