@@ -21,6 +21,7 @@ from bot.commands import (
 from bot.config import Settings, SettingsError
 from bot.dms.errors import DmsError, ResolveError
 from bot.help import USAGE
+from bot.redact import redact
 from bot.runtime import open_dms
 from bot.service import answer_task, answer_tasks
 from bot.views.terminal import instances_text, task_text, tasks_text
@@ -105,14 +106,16 @@ async def _query(
         elif isinstance(command, TaskLookup):
             one = await answer_task(client, command)
             if args.json:
-                print(json.dumps(one.task.to_api(), ensure_ascii=False), file=out)
+                print(json.dumps(redact(one.task.to_api()), ensure_ascii=False), file=out)
             else:
                 print(task_text(one, tz, datetime.now(UTC)), file=out)
         else:
             answer = await answer_tasks(client, command, fresh=args.fresh)
             if args.json:
                 for task in answer.tasks:
-                    print(json.dumps(task.to_api(), ensure_ascii=False), file=out)
+                    # The API's own fields and text, secrets masked as everywhere else:
+                    # this output is pasted into tickets and chats as often as piped.
+                    print(json.dumps(redact(task.to_api()), ensure_ascii=False), file=out)
             else:
                 print(tasks_text(answer, tz, datetime.now(UTC)), file=out)
     return EXIT_OK
