@@ -101,7 +101,7 @@ async def _query(
                         file=out,
                     )
             else:
-                print(instances_text(instances, client.where), file=out)
+                print(instances_text(instances, str(client.where)), file=out)
         elif isinstance(command, TaskLookup):
             one = await answer_task(client, command)
             if args.json:

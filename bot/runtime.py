@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.dms.auth import Credentials
 from bot.dms.client import DmsClient
 from bot.dms.fleet import Fleet, Member
+from bot.dms.place import Place
 from bot.metrics import Metrics
 
 DEMO_NOTE = (
@@ -45,7 +46,7 @@ async def open_dms(
                     account.base_url(),
                     account.credentials,
                     options=settings.dms,
-                    where=account.where,
+                    where=account.place,
                     metrics=metrics,
                 )
                 await opened.enter_async_context(client)
@@ -62,7 +63,7 @@ async def open_dms(
             simulator.url,
             Credentials(ak=DEMO_AK, sk=DEMO_SK, project_id=DEMO_PROJECT_ID),
             options=settings.dms,
-            where="the demo simulator",
+            where=Place(demo=True),
             metrics=metrics,
         )
         async with client:

@@ -32,6 +32,7 @@ from bot.dms.errors import (
     from_response,
 )
 from bot.dms.models import Instance, Task, TaskList
+from bot.dms.place import Place, Where
 from bot.dms.resolve import pick_instance
 from bot.dms.trace import note_request_id
 from bot.dms.transport import AiohttpTransport
@@ -91,7 +92,7 @@ class DmsClient:
         *,
         project_id: str,
         options: ClientOptions | None = None,
-        where: str = "",
+        where: Where = "",
         clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
@@ -100,7 +101,7 @@ class DmsClient:
         self._http = http
         self.project_id = project_id
         self.options = options or ClientOptions()
-        self.where = where or f"project {project_id}"
+        self.where: Where = where or Place(project=project_id)
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -122,7 +123,7 @@ class DmsClient:
         credentials: Credentials,
         *,
         options: ClientOptions | None = None,
-        where: str = "",
+        where: Where = "",
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -195,6 +196,7 @@ class DmsClient:
             fetched_at=fetched.fetched_at,
             from_cache=cached,
             truncated=fetched.truncated,
+            queried=fetched.queried,
         )
 
     async def _fetch_window(self, instance_id: str, begin: datetime, end: datetime) -> TaskList:
@@ -235,6 +237,7 @@ class DmsClient:
             request_ids=tuple(request_ids),
             fetched_at=self._clock(),
             truncated=truncated,
+            queried=(query["begin_time"], query["end_time"]),
         )
 
     @staticmethod

@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from bot.dms.place import Where
+
 SNIPPET_CHARS = 200
 
 
@@ -95,9 +97,10 @@ class ResolveError(Exception):
 
 class UnknownInstance(ResolveError):
     def __init__(
-        self, name: str, where: str, close: Sequence[str] = (), request_id: str | None = None
+        self, name: str, where: Where, close: Sequence[str] = (), request_id: str | None = None
     ) -> None:
         self.name = name
+        # Kept as a place, so that the message can be said in another language too.
         self.where = where
         self.close = tuple(close)
         self.request_id = request_id

@@ -27,6 +27,7 @@ from bot.dms.errors import (
     UnknownPlace,
     UnknownTask,
 )
+from bot.dms.place import place_text
 from bot.i18n import Lang
 from bot.timewindow import WindowError
 
@@ -141,7 +142,7 @@ def _hint(exc: DmsError) -> str:
 
 def _resolve_error(exc: ResolveError) -> str:
     if isinstance(exc, UnknownInstance):
-        text = f"{exc.where} 中没有名为“{exc.name}”的 Kafka 实例。"
+        text = f"{place_text(exc.where, 'zh')} 中没有名为“{exc.name}”的 Kafka 实例。"
         if exc.close:
             text += f"相近的名称：{'、'.join(exc.close)}。"
         else:

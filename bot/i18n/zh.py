@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "duration.so_far": "已运行 {duration}",
     # --- the tasks summary ----------------------------------------------------------------
     "tasks.window.times_read_in": "时间按 {zone} 解读",
+    "tasks.window.queried": "向 DMS 查询的是 `begin_time={begin}` `end_time={end}` (UTC)",
     "tasks.window.instance": "实例 `{id}`",
     "tasks.window.instance_where": "实例 `{id}` 位于 {where}",
     "tasks.filter.status": "状态 {statuses}",
@@ -58,6 +59,12 @@ MESSAGES: dict[str, str] = {
     "tasks.paging_pages": "第 {first}–{last} 个，共 {total} 个 · 第 {page}/{pages} 页",
     "tasks.strip": "`{bars}` 任务启动数，每格 {slot}（最高 {peak}）",
     "tasks.strip_failed": "`{marks}` 失败",
+    "strip.minutes": "{n} 分钟",
+    "strip.hours": "{n} 小时",
+    "strip.days": "{n} 天",
+    "strip.weeks": "{n} 周",
+    "tasks.past_last_page.one": ":warning: 没有第 {asked} 页：只有 {count} 页。",
+    "tasks.past_last_page.other": ":warning: 没有第 {asked} 页：共 {count} 页，这里是最后一页。",
     "tasks.empty.filtered.one": (
         "本窗口内 *{name}* 上没有符合筛选条件 {filter} 的任务（{others} 个任务均不符合）。\n"
         "去掉筛选条件，或放宽时间窗口，例如 `last 24h` 或 `last 7d`"
@@ -93,6 +100,12 @@ MESSAGES: dict[str, str] = {
     "details.text": "{instance} 上的 {task} · {status}",
     # --- instances, help, errors ----------------------------------------------------------
     "instances.this_project": "本项目",
+    "place.demo": "内置的 DMS 模拟器",
+    "place.project": "项目 {project}",
+    "place.region_project": "{region} 的项目 {project}",
+    "place.account": "账号 {name}（{place}）",
+    "place.account_entry": "{name}（{place}）",
+    "place.accounts": "账号 {accounts}",
     "instances.header": "{place} 的 Kafka 实例",
     "instances.none": "{place} 中没有 Kafka 实例。",
     "instances.ask": "发送 `{example}` 查看某个实例的任务。",

@@ -31,7 +31,7 @@ from bot.help import USAGE
 from bot.i18n import LANGS, Lang
 from bot.redact import MASK
 from bot.service import TaskAnswer, TasksAnswer, filter_tasks
-from bot.timewindow import TimeWindow, parse_window
+from bot.timewindow import TimeWindow, format_api_time, parse_window
 from bot.views.blocks import (
     MAX_PARAM_SECTIONS,
     Message,
@@ -102,6 +102,8 @@ def answer_for(
     **listing: Any,
 ) -> TasksAnswer:
     window = parse_window(window_text, now=NOW, tz=tz)
+    # What a client asking DMS for exactly this window sends.
+    listing.setdefault("queried", (format_api_time(window.begin), format_api_time(window.end)))
     task_list = TaskList(
         instance_id=instance.instance_id,
         begin=window.begin,
@@ -291,7 +293,7 @@ def test_row_shows_status_name_user_start_and_duration() -> None:
     rows = task_rows(valid(summary()))
     failed_row = rows[2]["text"]["text"]
     assert failed_row.startswith(
-        ":red_circle: *Reset password* Failed · paas_dms · started <!date^"
+        ":red_circle: *Reset password* · Failed · paas_dms · started <!date^"
     )
     assert failed_row.endswith(" · 42s")
     assert "Succeeded" not in rows[0]["text"]["text"]  # success rows stay quiet
@@ -301,14 +303,14 @@ def test_unknown_status_is_shown_as_it_comes_with_a_neutral_mark() -> None:
     tasks = [Task.from_api(api_task(0, status="ROLLING_BACK"))]
     blocks = valid(summary(tasks))
     row = task_rows(blocks)[0]["text"]["text"]
-    assert row.startswith(":grey_question: *Change topic auto-creation* ROLLING_BACK")
+    assert row.startswith(":grey_question: *Change topic auto-creation* · ROLLING_BACK")
     assert "1 ROLLING_BACK" in all_text(blocks)
 
 
 def test_unknown_name_is_shown_as_words() -> None:
     tasks = [Task.from_api(api_task(0, status="FAILED", name="rollingUpgradeBrokers"))]
     row = task_rows(valid(summary(tasks)))[0]["text"]["text"]
-    assert row.startswith(":red_circle: *Rolling upgrade brokers* Failed · ")
+    assert row.startswith(":red_circle: *Rolling upgrade brokers* · Failed · ")
 
 
 def test_filters_are_stated_with_the_total_in_the_window() -> None:
@@ -351,10 +353,11 @@ def test_cached_answer_says_when_it_was_fetched() -> None:
 def test_activity_strip_shows_starts_and_marks_failures() -> None:
     strip = next(t for t in texts(valid(summary())) if "task starts" in t)
     bars, marks = (re.findall(r"`([^`]*)`", line)[0] for line in strip.split("\n"))
-    assert len(bars) == len(marks) == 24
+    # A round length per bar: 5 minutes over the hour, from its start.
+    assert len(bars) == len(marks) == 12
     assert set(bars) <= set("▁▂▃▄▅▆▇█·")
-    assert marks.count("x") == 3  # three failures, each in its own 2m 30s slot
-    assert "a bar per 2m 30s" in strip
+    assert marks == "··x······x·x"  # three failures, each in its own 5m slot
+    assert "a bar per 5m" in strip
 
 
 def test_text_from_dms_cannot_mention_or_link() -> None:

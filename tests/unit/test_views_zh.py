@@ -93,7 +93,7 @@ def test_summary_in_chinese() -> None:
     assert "时间按 Asia/Shanghai 解读" in text
     assert f"实例 `{INSTANCE.instance_id}` 位于 cn-north-4" in text
     assert "`begin_time=20261127020000` `end_time=20261127030000`" in text
-    assert "任务启动数，每格 2 分 30 秒（最高 2）" in text
+    assert "任务启动数，每格 5 分钟（最高 4）" in text
     assert "第 1–10 个，共 37 个 · 第 1/4 页" in text
     assert message.text == "prod-orders · 过去 1 小时：共 37 个任务，3 个失败"
 
@@ -101,7 +101,7 @@ def test_summary_in_chinese() -> None:
 def test_summary_rows_use_labels_and_chinese_statuses() -> None:
     rows = task_rows(valid(zh_summary()))
     failed = rows[2]["text"]["text"]
-    assert failed.startswith(":red_circle: *重置密码* 失败 · paas_dms · 开始于 <!date^")
+    assert failed.startswith(":red_circle: *重置密码* · 失败 · paas_dms · 开始于 <!date^")
     assert failed.endswith(" · 42 秒")
     assert "失败" not in rows[0]["text"]["text"]  # success rows stay quiet, as in English
     assert all(row["accessory"]["text"]["text"] == "详情" for row in rows)
@@ -143,11 +143,11 @@ def test_filtered_empty_running_and_unknown_in_chinese() -> None:
     assert "没有符合筛选条件 状态 失败 的任务（37 个任务均不符合）" in none_match
     running = Task.from_api(api_task(0, status="EXECUTING", name="restartInstance"))
     row = task_rows(valid(zh_summary([running])))[0]["text"]["text"]
-    assert row.startswith(":large_blue_circle: *重启实例* 执行中 · ")
+    assert row.startswith(":large_blue_circle: *重启实例* · 执行中 · ")
     assert row.endswith("已运行 1 分 00 秒")
     odd = Task.from_api(api_task(0, status="ROLLING_BACK", name="brandNewTask"))
     row = task_rows(valid(zh_summary([odd])))[0]["text"]["text"]
-    assert row.startswith(":grey_question: *brandNewTask* ROLLING_BACK")
+    assert row.startswith(":grey_question: *brandNewTask* · ROLLING_BACK")
 
 
 def test_cached_and_truncated_in_chinese() -> None:
