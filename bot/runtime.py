@@ -11,6 +11,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.config_file import Account
 from bot.dms.auth import Credentials
 from bot.dms.client import DmsClient
 from bot.dms.fleet import Fleet, Member
@@ -47,6 +48,7 @@ async def open_dms(
                     account.credentials,
                     options=settings.dms,
                     where=account.place,
+                    endpoint_setting=_endpoint_setting(settings, account),
                     metrics=metrics,
                 )
                 await opened.enter_async_context(client)
@@ -71,3 +73,13 @@ async def open_dms(
             # the simulator stands in for.
             fleet = Fleet([Member(settings.default_account, client)], aliases=settings.aliases)
             yield DmsSession(fleet, demo=True)
+
+
+def _endpoint_setting(settings: Settings, account: Account) -> str:
+    """The setting that chose an account's endpoint: what to check when it cannot be
+    reached."""
+    key = "endpoint" if account.endpoint else "region"
+    config = settings.config
+    if config is not None and config.accounts:
+        return f"{config.path.name} [accounts.{account.name}] {key}"
+    return "DMS_ENDPOINT" if account.endpoint else "HUAWEICLOUD_REGION"

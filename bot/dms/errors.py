@@ -7,7 +7,7 @@ trace it (``request_id``, ``error_code``); none ever carries a credential.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 import httpx
 
@@ -73,6 +73,43 @@ class DmsUnavailable(DmsError):
     """5xx, timeouts and dropped connections, after the retries ran out."""
 
     hint = "DMS did not answer in time; try again shortly."
+
+
+# Why no connection to DMS could be made, as far as the network says.
+ConnectFailure: TypeAlias = Literal["refused", "unknown_host", "timed_out", "failed"]
+CONNECT_FAILURES: dict[ConnectFailure, str] = {
+    "refused": "connection refused",
+    "unknown_host": "no such host",
+    "timed_out": "no answer to connect",
+    "failed": "connection failed",
+}
+
+
+class DmsUnreachable(DmsUnavailable):
+    """No connection could be made to DMS's endpoint at all, after the retries.
+
+    Not "DMS did not answer in time": nothing answered, so the address itself, or the
+    way from here to it, is what to check. ``setting`` names the setting that chose the
+    endpoint (DMS_ENDPOINT, HUAWEICLOUD_REGION, an account of the config file).
+    """
+
+    def __init__(
+        self, endpoint: str, failure: ConnectFailure, *, setting: str = "", **kw: Any
+    ) -> None:
+        self.endpoint = endpoint
+        self.failure = failure
+        self.setting = setting
+        super().__init__(
+            f"DMS at {endpoint} could not be reached ({CONNECT_FAILURES[failure]})", **kw
+        )
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        what = self.setting or "the DMS endpoint setting (DMS_ENDPOINT or HUAWEICLOUD_REGION)"
+        return (
+            f"Check {what}, and that this machine can reach that address (network, proxy, "
+            "firewall); then try again."
+        )
 
 
 class DmsProtocolError(DmsError):

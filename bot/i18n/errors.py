@@ -22,6 +22,7 @@ from bot.dms.errors import (
     DmsRequestError,
     DmsThrottled,
     DmsUnavailable,
+    DmsUnreachable,
     ResolveError,
     UnknownInstance,
     UnknownPlace,
@@ -65,8 +66,16 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], _Rewrite], ...] = (
         lambda m: f"DMS 在 {m[1]} 秒内没有响应（{m[2]}）",
     ),
     (
+        re.compile(r"DMS did not answer within (\S+) s", re.DOTALL),
+        lambda m: f"DMS 在 {m[1]} 秒内没有响应",
+    ),
+    (
         re.compile(r"the connection to DMS failed \((.*)\)", re.DOTALL),
         lambda m: f"与 DMS 的连接失败（{m[1]}）",
+    ),
+    (
+        re.compile("the connection to DMS failed before it answered"),
+        lambda _: "DMS 还没响应，连接就断开了",
     ),
     (
         re.compile(r"DMS has no task (.*) on instance (.*)", re.DOTALL),
@@ -112,7 +121,22 @@ def describe_error(exc: BaseException, lang: Lang) -> str:
     return str(exc)
 
 
+_CONNECT_FAILURES_ZH = {
+    "refused": "连接被拒绝",
+    "unknown_host": "找不到该主机",
+    "timed_out": "连接超时",
+    "failed": "无法建立连接",
+}
+
+
 def _dms_error(exc: DmsError) -> str:
+    if isinstance(exc, DmsUnreachable):
+        # Said from its fields: the endpoint and the setting are names, kept as they are.
+        what = exc.setting or "DMS 地址设置（DMS_ENDPOINT 或 HUAWEICLOUD_REGION）"
+        return (
+            f"无法连接 {exc.endpoint} 上的 DMS（{_CONNECT_FAILURES_ZH[exc.failure]}）。"
+            f"请检查 {what}，以及本机能否访问该地址（网络、代理、防火墙），然后重试。"
+        )
     message = exc.message.strip()
     for pattern, rewrite in _MESSAGES_ZH:
         match = pattern.fullmatch(message)

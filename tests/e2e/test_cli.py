@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, SimulatorThread
+from tests.e2e.slack_harness import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 API_FIELDS = {"id", "name", "user_name", "user_id", "params", "status", "created_at", "updated_at"}
@@ -138,6 +139,25 @@ def test_upstream_failure_after_retries_is_one_line_with_the_request_id(
     assert len(lines) == 1
     assert "DMS did not answer" in lines[0]
     assert "request id" in lines[0]
+
+
+def test_an_endpoint_nothing_answers_on_is_named_with_the_setting_to_check(
+    tmp_path: Path,
+) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    env = {
+        "HUAWEICLOUD_SDK_AK": DEMO_AK,
+        "HUAWEICLOUD_SDK_SK": DEMO_SK,
+        "HUAWEICLOUD_SDK_PROJECT_ID": DEMO_PROJECT_ID,
+        "DMS_ENDPOINT": closed,
+    }
+    result = run_cli("tasks", "prod-orders", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert f"DMS at {closed} could not be reached (connection refused)" in lines[0]
+    assert "Check DMS_ENDPOINT" in lines[0]
+    assert "in time" not in lines[0]
 
 
 def test_missing_setting_is_named_before_anything_runs(tmp_path: Path) -> None:

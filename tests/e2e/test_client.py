@@ -19,6 +19,7 @@ from bot.dms.errors import (
     DmsProtocolError,
     DmsThrottled,
     DmsUnavailable,
+    DmsUnreachable,
     UnknownInstance,
 )
 from bot.simulator import (
@@ -31,6 +32,7 @@ from bot.simulator import (
 )
 from bot.timewindow import TimeWindow, parse_window
 from tests.conftest import SIMULATOR_START
+from tests.e2e.slack_harness import free_port
 
 DEMO = Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID)
 
@@ -217,6 +219,27 @@ async def test_persistent_failure_stops_after_bounded_attempts(simulator: Simula
         assert simulator.stats.count("list_tasks") == 3
         assert "DMS did not answer" in str(info.value)
         assert info.value.request_id
+
+
+async def test_an_endpoint_nothing_listens_on_is_unreachable_not_slow() -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    sleep = RecordingSleep()
+    dms = DmsClient.create(
+        closed,
+        DEMO,
+        options=ClientOptions(max_attempts=3),
+        endpoint_setting="DMS_ENDPOINT",
+        sleep=sleep,
+    )
+    async with dms:
+        with pytest.raises(DmsUnreachable) as info:
+            await dms.list_instances()
+    # Retried like any lost connection (a DMS restarting refuses for a moment), then named.
+    assert len(sleep.delays) == 2
+    assert info.value.failure == "refused"
+    assert info.value.endpoint == closed
+    assert str(info.value).startswith(f"DMS at {closed} could not be reached (connection refused).")
+    assert "Check DMS_ENDPOINT" in str(info.value)
 
 
 async def test_429_without_retry_after_uses_backoff(simulator: Simulator) -> None:

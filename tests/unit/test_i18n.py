@@ -17,6 +17,7 @@ from bot.dms.errors import (
     DmsRequestError,
     DmsThrottled,
     DmsUnavailable,
+    DmsUnreachable,
     UnknownInstance,
     UnknownPlace,
     UnknownTask,
@@ -248,6 +249,9 @@ def dms_errors() -> list[DmsError]:
         DmsThrottled("DMS answered 429: Too Many Requests"),
         DmsUnavailable("DMS did not answer within 10 s (ReadTimeout)"),
         DmsUnavailable("the connection to DMS failed (ConnectError)"),
+        DmsUnreachable("http://127.0.0.1:9", "refused", setting="DMS_ENDPOINT"),
+        DmsUnavailable("DMS did not answer within 10 s"),
+        DmsUnavailable("the connection to DMS failed before it answered"),
         DmsProtocolError("DMS sent a body that is not JSON", snippet="<html>", request_id="r-5"),
         DmsProtocolError("DMS sent tasks in an unexpected shape"),
         DmsRequestError("DMS answered 400 DMS.00400002: The project ID format is invalid."),
@@ -284,6 +288,25 @@ def test_dms_error_details_in_chinese() -> None:
     assert auth.startswith("DMS 拒绝了凭据（APIGW.0301）：Incorrect IAM authentication。")
     assert "HUAWEICLOUD_SDK_AK" in auth
     assert describe_error(dms_errors()[5], "zh").startswith("DMS 在 10 秒内没有响应（ReadTimeout）")
+
+
+def test_an_endpoint_that_cannot_be_reached_is_named_with_the_setting_to_check() -> None:
+    refused = DmsUnreachable("http://127.0.0.1:9", "refused", setting="DMS_ENDPOINT")
+    assert str(refused) == (
+        "DMS at http://127.0.0.1:9 could not be reached (connection refused). Check "
+        "DMS_ENDPOINT, and that this machine can reach that address (network, proxy, "
+        "firewall); then try again."
+    )
+    assert describe_error(refused, "zh") == (
+        "无法连接 http://127.0.0.1:9 上的 DMS（连接被拒绝）。请检查 DMS_ENDPOINT，"
+        "以及本机能否访问该地址（网络、代理、防火墙），然后重试。"
+    )
+    nowhere = DmsUnreachable("https://dms.example.invalid", "unknown_host")
+    assert "(no such host)" in str(nowhere)
+    assert "DMS_ENDPOINT or HUAWEICLOUD_REGION" in str(nowhere)
+    assert "找不到该主机" in describe_error(nowhere, "zh")
+    # Not "did not answer in time": nothing answered at all.
+    assert "in time" not in str(refused)
 
 
 def test_a_dms_message_not_known_is_kept_with_the_hint_in_chinese() -> None:
