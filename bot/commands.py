@@ -30,9 +30,10 @@ from datetime import datetime, tzinfo
 from typing import Literal, TypeAlias, TypeVar
 
 from bot import grammar_zh
+from bot.dms.errors import UnknownInstance
 from bot.dms.models import IN_PROGRESS, TaskStatus
 from bot.grammar_zh import to_zh
-from bot.i18n import Lang
+from bot.i18n import Lang, t
 from bot.timewindow import (
     TimeWindow,
     WindowError,
@@ -58,6 +59,18 @@ _COMMANDS = ("subscribe", "unsubscribe", "subscriptions", "instances", "help")
 _NOT_INSTANCES = frozenset(
     {"last", "since", "from", "between", "today", "yesterday", "task", *_KEYED, *_SHORTCUTS}
 )
+# The buttons' labels, which the shell presses when typed ("details 2"), and their texts.
+BUTTON_LABELS = {
+    "details": "button.details",
+    "refresh": "button.refresh",
+    "next": "button.next",
+    "previous": "button.previous",
+    "share": "button.share",
+    "retry": "button.retry",
+}
+# What a first word naming no instance is most likely a typo of. Not "task": "tasks
+# prod-orders" is the CLI's word typed again, not a task lookup.
+_FIRST_WORDS = (*_COMMANDS, *sorted(_NOT_INSTANCES - {"task"}), *BUTTON_LABELS)
 # A name or id, optionally @account or @region (several accounts in kafka-tasks.toml).
 _INSTANCE = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:@[A-Za-z0-9][A-Za-z0-9_-]{0,63})?", re.ASCII
@@ -96,6 +109,7 @@ class CommandError(ValueError):
         *,
         reading: str = "a command",
         why_zh: str | None = None,
+        instance: str | None = None,
     ) -> None:
         super().__init__(error_message(bad, suggestion, why, reading=reading))
         self.bad = bad
@@ -103,6 +117,9 @@ class CommandError(ValueError):
         self.why = why
         self.why_zh = why_zh
         self.reading = reading
+        # The first word, read as an instance, when what is wrong comes after it: if it
+        # names no instance, that is the thing to say (``bot.service.misread_instance``).
+        self.instance = instance
 
     @property
     def zh(self) -> str:
@@ -115,7 +132,12 @@ class CommandError(ValueError):
     def quoting(self, bad: str) -> CommandError:
         """The same error quoting ``bad``: the words as typed rather than as read."""
         return CommandError(
-            bad, self.suggestion, self.why, reading=self.reading, why_zh=self.why_zh
+            bad,
+            self.suggestion,
+            self.why,
+            reading=self.reading,
+            why_zh=self.why_zh,
+            instance=self.instance,
         )
 
 
@@ -301,8 +323,15 @@ def _window(window_words: list[str], words: list[str], *, now: datetime, tz: tzi
                 why = 'only "failed" and "running" stand alone; other statuses follow "status"'
                 why_zh = "只有“失败”和“运行中”可以单独写，其他状态要写在“状态”后面"
                 raise CommandError(word, f"status {word.lower()}", why, why_zh=why_zh) from None
+        # "asdf qwer zxcv", "detials 2": the rest is no window because the first word is
+        # no instance; the caller, who can ask DMS, says so when that is the case.
         raise CommandError(
-            e.bad, e.suggestion, e.why, reading="a time window", why_zh=e.why_zh
+            e.bad,
+            e.suggestion,
+            e.why,
+            reading="a time window",
+            why_zh=e.why_zh,
+            instance=words[0],
         ) from None
 
 
@@ -316,6 +345,52 @@ def _fixed_command_word(words: list[str], *, now: datetime, tz: tzinfo) -> str |
     except CommandError:
         return None
     return candidate
+
+
+class NotAnInstance(UnknownInstance):
+    """A command's first word that names no instance but is close to a command or a
+    button's label: the instance is said first, then what was most likely meant."""
+
+    def __init__(self, unknown: UnknownInstance, meant: str, button: str | None) -> None:
+        self.meant = meant  # the command as it was most likely meant
+        self.button = button  # the label's key in bot.i18n, when it is a button
+        super().__init__(unknown.name, unknown.where, unknown.close, unknown.request_id)
+
+    def also(self) -> str:
+        if self.button is not None:
+            label = t("en", self.button)
+            return (
+                f"Did you mean the {label} button? In Slack it is pressed on an answer; "
+                f"in the shell, type `{self.meant}`."
+            )
+        return f"Did you mean `{self.meant}`?"
+
+
+def meant_command(typed: str) -> tuple[str, str | None] | None:
+    """What a command whose first word names no instance was most likely meant to be,
+    and the button's label key when it is a button's label; None when nothing is close."""
+    words = grammar_zh.normalise(clean_slack_text(typed)).split()
+    if not words:
+        return None
+    close = difflib.get_close_matches(words[0].lower()[:40], _FIRST_WORDS, n=1, cutoff=0.75)
+    if not close:
+        return None
+    word, rest = close[0], words[1:]
+    if word in BUTTON_LABELS:
+        return " ".join([word, *rest]), BUTTON_LABELS[word]
+    if word in _COMMANDS:
+        return " ".join([word, *rest]), None
+    return " ".join(["<instance>", word, *rest]), None
+
+
+def misread(unknown: UnknownInstance, typed: str) -> UnknownInstance:
+    """``unknown``, about the first word of ``typed``, saying also which command or
+    button it most likely was (``detials 2``: the Details button)."""
+    words = grammar_zh.normalise(clean_slack_text(typed)).split()
+    meant = meant_command(typed)
+    if meant is None or isinstance(unknown, NotAnInstance) or words[:1] != [unknown.name]:
+        return unknown
+    return NotAnInstance(unknown, *meant)
 
 
 def _task_lookup(instance: str, args: list[str]) -> TaskLookup:

@@ -141,15 +141,24 @@ class UnknownInstance(ResolveError):
         self.where = where
         self.close = tuple(close)
         self.request_id = request_id
-        msg = f'No Kafka instance named "{name}" in {where}.'
+        super().__init__(self._says())
+
+    def _says(self) -> str:
+        msg = f'No Kafka instance named "{self.name}" in {self.where}.'
         if self.close:
             msg += " Close matches: " + ", ".join(self.close) + "."
         else:
             msg += " Run `instances` to list them."
-        if request_id:
+        if self.also():
+            msg += " " + self.also()
+        if self.request_id:
             # DMS said so (a 404): support can trace that answer.
-            msg += f" (request id {request_id})"
-        super().__init__(msg)
+            msg += f" (request id {self.request_id})"
+        return msg
+
+    def also(self) -> str:
+        """What a subclass adds, in English, before the request id."""
+        return ""
 
 
 class UnknownTask(ResolveError):
@@ -157,9 +166,11 @@ class UnknownTask(ResolveError):
         self.task_id = task_id
         # Kept so the message can be said again in another language (bot.i18n.errors).
         self.instance_name = instance_name
+        # Where ids really are shown: the rows of an answer have none, their Details do.
         super().__init__(
-            f'No task "{task_id}" on {instance_name}. Task ids are shown in each task\'s '
-            f"Details and by `{instance_name} last 24h`."
+            f'No task "{task_id}" on {instance_name}. To find a task\'s id, ask '
+            f"`{instance_name} last 24h` and press Details beside the task (the table of "
+            "`python -m bot tasks` has an ID column)."
         )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.commands import CommandError
+from bot.commands import CommandError, NotAnInstance
 from bot.dms.errors import (
     AmbiguousInstance,
     DmsAuthError,
@@ -29,7 +29,8 @@ from bot.dms.errors import (
     UnknownTask,
 )
 from bot.dms.place import place_text
-from bot.i18n import Lang
+from bot.grammar_zh import to_zh
+from bot.i18n import Lang, t
 from bot.timewindow import WindowError
 
 _QUOTE_LIMIT = 60
@@ -171,14 +172,21 @@ def _resolve_error(exc: ResolveError) -> str:
             text += f"相近的名称：{'、'.join(exc.close)}。"
         else:
             text += "运行 `instances` 可列出全部实例。"
+        if isinstance(exc, NotAnInstance) and exc.button is not None:
+            text += (
+                f"你是想点“{t('zh', exc.button)}”按钮吗？在 Slack 中请在回答上点它；"
+                f"在命令行中输入 `{exc.meant}`。"
+            )
+        elif isinstance(exc, NotAnInstance):
+            text += f"你是想输入 `{to_zh(exc.meant)}` 吗？"
         if exc.request_id:
             text += f"（请求 ID {exc.request_id}）"
         return text
     if isinstance(exc, UnknownTask):
         instance = exc.instance_name
         return (
-            f"{instance} 上没有任务“{exc.task_id}”。任务 ID 显示在每个任务的详情中，"
-            f"也可以用 `{instance} last 24h` 查看。"
+            f"{instance} 上没有任务“{exc.task_id}”。要找任务 ID，请发送 `{instance} last 24h`，"
+            "再点任务旁的“详情”（`python -m bot tasks` 的表格也有 ID 列）。"
         )
     if isinstance(exc, AmbiguousInstance):
         listed = "、".join(f"{name}（{iid}）" for name, iid in exc.candidates)

@@ -108,6 +108,15 @@ def test_unknown_instance_names_close_matches(tmp_path: Path) -> None:
     assert "prod-orders" in error
 
 
+def test_a_first_word_that_is_no_instance_is_said_first_as_in_slack(tmp_path: Path) -> None:
+    result = run_cli("tasks", "detials", "2", cwd=tmp_path)
+    assert result.returncode == 1
+    said = result.stderr.strip().splitlines()[-1]
+    assert said.startswith('error: No Kafka instance named "detials" in the demo simulator.')
+    assert "Did you mean the Details button?" in said
+    assert "time window" not in result.stderr
+
+
 def test_bad_credentials_name_what_to_check_and_never_the_key(
     tmp_path: Path, sim_thread: SimulatorThread
 ) -> None:

@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from bot.commands import CommandError
+from bot.commands import CommandError, NotAnInstance
 from bot.dms.errors import (
     AmbiguousInstance,
     DmsAuthError,
@@ -334,9 +334,16 @@ def test_lookup_errors_in_chinese() -> None:
     )
     task = UnknownTask("t-1", "prod-orders")
     assert describe_error(task, "zh") == (
-        "prod-orders 上没有任务“t-1”。任务 ID 显示在每个任务的详情中，"
-        "也可以用 `prod-orders last 24h` 查看。"
+        "prod-orders 上没有任务“t-1”。要找任务 ID，请发送 `prod-orders last 24h`，"
+        "再点任务旁的“详情”（`python -m bot tasks` 的表格也有 ID 列）。"
     )
+    button = NotAnInstance(UnknownInstance("detials", "cn-north-4"), "details 2", "button.details")
+    assert describe_error(button, "zh") == (
+        "cn-north-4 中没有名为“detials”的 Kafka 实例。运行 `instances` 可列出全部实例。"
+        "你是想点“详情”按钮吗？在 Slack 中请在回答上点它；在命令行中输入 `details 2`。"
+    )
+    command = NotAnInstance(UnknownInstance("lst", "cn-north-4"), "<instance> last 1h", None)
+    assert describe_error(command, "zh").endswith("你是想输入 `<实例> 最近1小时` 吗？")
     ambiguous = AmbiguousInstance("prod", [("prod-a", "i-1"), ("prod-b", "i-2")])
     assert describe_error(ambiguous, "zh") == (
         "“prod”匹配到多个实例：prod-a（i-1）、prod-b（i-2）。请使用完整名称或 ID。"
