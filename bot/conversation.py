@@ -48,7 +48,7 @@ from bot.dms.errors import (
 from bot.dms.models import Instance
 from bot.dms.source import Dms
 from bot.dms.trace import collecting_request_ids
-from bot.i18n import Lang, t
+from bot.i18n import Lang, Said, t
 from bot.i18n.errors import describe_error
 from bot.service import answer_task, answer_tasks, existing_instance, misread_instance
 from bot.store.models import Subscription
@@ -130,7 +130,7 @@ class Conversation:
         *,
         store: Store | None = None,
         clock: Callable[[], datetime] = utc_now,
-        note: str | None = None,
+        note: str | Said | None = None,
         page_size: int = 10,
         follow_for: timedelta = timedelta(hours=6),
         gate: Gatekeeper | None = None,

@@ -16,12 +16,11 @@ from bot.dms.auth import Credentials
 from bot.dms.client import DmsClient
 from bot.dms.fleet import Fleet, Member
 from bot.dms.place import Place
+from bot.i18n import Said
 from bot.metrics import Metrics
 
-DEMO_NOTE = (
-    "No Huawei credentials set (HUAWEICLOUD_SDK_AK/SK): answering from the built-in DMS "
-    "simulator's demo data."
-)
+# Shown with help in the asker's language; printed and logged in English.
+DEMO_NOTE = Said("note.demo")
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class DmsSession:
     demo: bool
 
     @property
-    def note(self) -> str | None:
+    def note(self) -> Said | None:
         return DEMO_NOTE if self.demo else None
 
 

@@ -120,6 +120,10 @@ MESSAGES: dict[str, str] = {
         "The same commands work with `/kafka-tasks`, a mention, and the local shell:"
     ),
     "help.text": "kafka-tasks: how to ask",
+    "note.demo": (
+        "No Huawei credentials set (HUAWEICLOUD_SDK_AK/SK): answering from the built-in DMS "
+        "simulator's demo data."
+    ),
     "error.title": "kafka-tasks could not answer",
     "error.text": "{title}: {said}",
     "error.fallback": "Something went wrong.",

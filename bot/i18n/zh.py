@@ -117,6 +117,9 @@ MESSAGES: dict[str, str] = {
         "以下命令在 `/kafka-tasks` 斜杠命令、@ 机器人和本地命令行中通用："
     ),
     "help.text": "kafka-tasks：使用方法",
+    "note.demo": (
+        "未设置华为云凭据（HUAWEICLOUD_SDK_AK/SK）：以下回答来自内置 DMS 模拟器的演示数据。"
+    ),
     "error.title": "kafka-tasks 无法回答",
     "error.text": "{title}：{said}",
     "error.fallback": "出错了。",

@@ -44,7 +44,7 @@ from bot.actions import (
 from bot.dms.models import Instance, Task, TaskStatus
 from bot.dms.place import Where, place_text
 from bot.help import usage
-from bot.i18n import Lang, t, tn
+from bot.i18n import Lang, Said, t, tn
 from bot.i18n.labels import instance_status_label, window_label
 from bot.redact import redact
 from bot.service import TaskAnswer, TasksAnswer
@@ -633,13 +633,14 @@ def instances_message(instances: Sequence[Instance], where: Where, *, lang: Lang
     return _message(escape(tn(lang, "instances.text", len(instances), place=place)), blocks)
 
 
-def help_message(note: str | None = None, *, lang: Lang = "en") -> Message:
+def help_message(note: str | Said | None = None, *, lang: Lang = "en") -> Message:
     blocks: list[Block] = [
         _section(t(lang, "help.intro")),
         _section(f"{_FENCE}\n{escape(usage(lang).rstrip())}\n{_FENCE}"),
     ]
-    if note and note.strip():
-        blocks.append(_context(escape(note)))
+    said = note.text(lang) if isinstance(note, Said) else note
+    if said and said.strip():
+        blocks.append(_context(escape(said)))
     return _message(t(lang, "help.text"), blocks)
 
 

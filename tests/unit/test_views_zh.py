@@ -20,6 +20,7 @@ from bot.dms.models import Instance, Task
 from bot.help import USAGE_ZH
 from bot.i18n.errors import describe_error
 from bot.redact import MASK
+from bot.runtime import DEMO_NOTE
 from bot.service import TaskAnswer
 from bot.views.blocks import (
     Message,
@@ -219,9 +220,20 @@ def test_help_in_chinese() -> None:
     assert f"```\n{escape(USAGE_ZH.rstrip())}\n```" in [b["text"]["text"] for b in blocks[:2]]
     assert "演示模式" in all_text(blocks[-1:])
     assert message.text == "kafka-tasks：使用方法"
-    # The commands themselves are the same in both languages.
-    for command in ("instances", "subscribe <instance>", "last 1h", "since 09:00"):
+    # The command words are the same in both languages; what is filled in is said in Chinese.
+    for command in ("instances", "subscribe <实例>", "last 1h", "since 09:00"):
         assert command in USAGE_ZH
+
+
+def test_the_demo_note_is_said_in_the_askers_language() -> None:
+    chinese = all_text(valid(help_message(DEMO_NOTE, lang="zh"))[-1:])
+    assert (
+        chinese
+        == "未设置华为云凭据（HUAWEICLOUD_SDK_AK/SK）：以下回答来自内置 DMS 模拟器的演示数据。"
+    )
+    english = all_text(valid(help_message(DEMO_NOTE))[-1:])
+    assert english == str(DEMO_NOTE)
+    assert english.startswith("No Huawei credentials set")
 
 
 def test_errors_in_chinese() -> None:
