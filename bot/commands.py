@@ -360,8 +360,9 @@ class NotAnInstance(UnknownInstance):
         if self.button is not None:
             label = t("en", self.button)
             return (
-                f"Did you mean the {label} button? In Slack it is pressed on an answer; "
-                f"in the shell, type `{self.meant}`."
+                f"Did you mean the {label} button? Buttons are on answers (ask "
+                f"`<instance> last 1h`); in the shell, type one's label to press it: "
+                f"`{self.meant}`."
             )
         return f"Did you mean `{self.meant}`?"
 
@@ -377,6 +378,8 @@ def meant_command(typed: str) -> tuple[str, str | None] | None:
         return None
     word, rest = close[0], words[1:]
     if word in BUTTON_LABELS:
+        # Each task has its own Details button, numbered in the shell.
+        rest = rest or (["1"] if word == "details" else [])
         return " ".join([word, *rest]), BUTTON_LABELS[word]
     if word in _COMMANDS:
         return " ".join([word, *rest]), None

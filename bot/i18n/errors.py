@@ -174,8 +174,9 @@ def _resolve_error(exc: ResolveError) -> str:
             text += "运行 `instances` 可列出全部实例。"
         if isinstance(exc, NotAnInstance) and exc.button is not None:
             text += (
-                f"你是想点“{t('zh', exc.button)}”按钮吗？在 Slack 中请在回答上点它；"
-                f"在命令行中输入 `{exc.meant}`。"
+                f"你是想点“{t('zh', exc.button)}”按钮吗？"
+                "按钮在回答上（先发送 `<实例> 最近1小时`）；"
+                f"在命令行中输入按钮的名字即可点它：`{exc.meant}`。"
             )
         elif isinstance(exc, NotAnInstance):
             text += f"你是想输入 `{to_zh(exc.meant)}` 吗？"

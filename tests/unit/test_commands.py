@@ -295,6 +295,8 @@ def test_errors_not_about_what_follows_an_instance_name_no_first_word() -> None:
     ("typed", "meant", "button"),
     [
         ("detials 2", "details 2", "button.details"),
+        # A label alone: Details is one button per task, so the first is offered.
+        ("details", "details 1", "button.details"),
         ("nxt", "next", "button.next"),
         ("refersh", "refresh", "button.refresh"),
         ("instnaces", "instances", None),
@@ -322,8 +324,8 @@ def test_an_unknown_instance_says_the_command_it_most_likely_was() -> None:
     # The instance first, then what was meant, and the request id stays last.
     assert str(said) == (
         'No Kafka instance named "detials" in the demo simulator. Run `instances` to list '
-        "them. Did you mean the Details button? In Slack it is pressed on an answer; in the "
-        "shell, type `details 2`. (request id r-1)"
+        "them. Did you mean the Details button? Buttons are on answers (ask `<instance> "
+        "last 1h`); in the shell, type one's label to press it: `details 2`. (request id r-1)"
     )
     assert str(misread(UnknownInstance("lst", "x"), "lst 1h")).endswith(
         "Did you mean `<instance> last 1h`?"

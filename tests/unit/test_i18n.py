@@ -340,7 +340,8 @@ def test_lookup_errors_in_chinese() -> None:
     button = NotAnInstance(UnknownInstance("detials", "cn-north-4"), "details 2", "button.details")
     assert describe_error(button, "zh") == (
         "cn-north-4 中没有名为“detials”的 Kafka 实例。运行 `instances` 可列出全部实例。"
-        "你是想点“详情”按钮吗？在 Slack 中请在回答上点它；在命令行中输入 `details 2`。"
+        "你是想点“详情”按钮吗？按钮在回答上（先发送 `<实例> 最近1小时`）；"
+        "在命令行中输入按钮的名字即可点它：`details 2`。"
     )
     command = NotAnInstance(UnknownInstance("lst", "cn-north-4"), "<instance> last 1h", None)
     assert describe_error(command, "zh").endswith("你是想输入 `<实例> 最近1小时` 吗？")
