@@ -50,7 +50,7 @@ class DmsAuthError(DmsError):
     hint = (
         "Check HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (and HUAWEICLOUD_SDK_SECURITY_TOKEN "
         "for temporary keys), HUAWEICLOUD_SDK_PROJECT_ID, the machine's clock, and that the "
-        "key may call dms:instance:getBackgroundTask."
+        "key may call `dms:instance:getBackgroundTask`."
     )
 
 

@@ -42,7 +42,7 @@ _HINTS_ZH: dict[type[DmsError], str] = {
     DmsAuthError: (
         "请检查 HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK（临时密钥还需 "
         "HUAWEICLOUD_SDK_SECURITY_TOKEN）、HUAWEICLOUD_SDK_PROJECT_ID、本机时钟，"
-        "以及该密钥是否有 dms:instance:getBackgroundTask 权限。"
+        "以及该密钥是否有 `dms:instance:getBackgroundTask` 权限。"
     ),
     DmsNotFound: "请检查 ID，或运行 `instances` 列出本项目的实例。",
     DmsUnavailable: "DMS 未及时响应，请稍后重试。",

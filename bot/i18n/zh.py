@@ -113,7 +113,7 @@ MESSAGES: dict[str, str] = {
     "instances.text.one": "{place} 共有 {count} 个 Kafka 实例",
     "instances.text.other": "{place} 共有 {count} 个 Kafka 实例",
     "help.intro": (
-        "查询 DMS for Kafka 实例上运行过哪些后台任务，以及结果如何。"
+        "查询分布式消息服务 Kafka 版（DMS）实例上运行过哪些后台任务，以及结果如何。"
         "以下命令在 `/kafka-tasks` 斜杠命令、@ 机器人和本地命令行中通用："
     ),
     "help.text": "kafka-tasks：使用方法",
@@ -124,7 +124,8 @@ MESSAGES: dict[str, str] = {
     "error.text": "{title}：{said}",
     "error.fallback": "出错了。",
     "error.more_choices": "… 另有 {count} 个：输入实例 ID 来选择。",
-    "looking_up": ":hourglass_flowing_sand: 正在查询 {what}…",
+    # What was typed is quoted: a command, not words of the sentence.
+    "looking_up": ":hourglass_flowing_sand: 正在查询“{what}”…",
     "looking_up.your_tasks": "你的任务",
     "error.subscriptions_from_slack": (
         "订阅会把通知发到 Slack 频道，所以请在 Slack 中设置：在需要接收通知的频道里发送 "

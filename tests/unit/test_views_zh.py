@@ -259,9 +259,9 @@ def test_errors_in_chinese() -> None:
 
 def test_looking_up_in_chinese() -> None:
     assert looking_up_message("prod-orders", lang="zh").text == (
-        ":hourglass_flowing_sand: 正在查询 prod-orders…"
+        ":hourglass_flowing_sand: 正在查询“prod-orders”…"
     )
-    assert looking_up_message("", lang="zh").text == ":hourglass_flowing_sand: 正在查询 你的任务…"
+    assert looking_up_message("", lang="zh").text == ":hourglass_flowing_sand: 正在查询“你的任务”…"
 
 
 # --- subscriptions -------------------------------------------------------------------------
