@@ -18,7 +18,7 @@ API_FIELDS = {"id", "name", "user_name", "user_id", "params", "status", "created
 
 
 def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
+    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     # A clean environment and an empty working directory: no developer's .env or
     # credentials can leak into what is tested.
@@ -27,6 +27,7 @@ def run_cli(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
         env={**base, **(env or {})},
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
