@@ -11,7 +11,8 @@ from datetime import UTC, timedelta
 import pytest
 
 from bot.dms.auth import Credentials
-from bot.dms.client import ClientOptions, DmsClient
+from bot.dms.cache import bucket_window
+from bot.dms.client import ClientOptions, DmsClient, api_time
 from bot.dms.errors import (
     AmbiguousInstance,
     DmsAuthError,
@@ -88,6 +89,22 @@ async def test_last_hour_is_every_task_in_the_window_newest_first(
     async with make_client(simulator, page_size=1000) as whole:
         reference = await whole.list_tasks(iid, window("last 1h"))
     assert [t.id for t in listing.tasks] == [t.id for t in reference.tasks]
+
+
+async def test_a_listing_carries_the_begin_and_end_time_dms_was_asked(
+    client: DmsClient, simulator: Simulator
+) -> None:
+    iid = await instance_id(client, "prod-orders")
+    asked = window("last 1h")
+    listing = await client.list_tasks(iid, asked)
+    low, high = bucket_window(
+        asked.begin, asked.end, ends_now=True, bucket_seconds=client.options.bucket_seconds
+    )
+    assert listing.queried == (api_time(low), api_time(high))
+    # A cached answer was asked the same, earlier.
+    again = await client.list_tasks(iid, asked)
+    assert again.from_cache
+    assert again.queried == listing.queried
 
 
 async def test_pages_after_the_first_are_fetched_concurrently_and_counted_exactly(

@@ -46,6 +46,8 @@ async def test_an_unknown_task_id_is_named_with_how_to_find_ids(talk: Conversati
     assert not reply.ok
     assert "f" * 32 in text(reply)
     assert "prod-orders last 24h" in text(reply)
+    # Where ids are shown: a task's Details, not the rows of an answer.
+    assert "press Details beside the task" in text(reply)
 
 
 async def test_subscribing_to_an_instance_that_does_not_exist_sets_nothing_up(
