@@ -372,7 +372,9 @@ def test_digest_in_chinese() -> None:
         ":red_circle: *失败 2 个* · :large_green_circle: 成功 31 个 · "
         ":heavy_minus_sign: 已取消 1 个" in text
     )
-    assert blocks[2]["text"]["text"].startswith(":red_circle: *重启实例* 失败 · paas_dms · 开始于")
+    assert blocks[2]["text"]["text"].startswith(
+        ":red_circle: *重启实例* · 失败 · paas_dms · 开始于"
+    )
     assert "… 另有 14 个：创建 Topic 成功 ×14" in text
     assert "查看任一任务的详情请发送 `/kafka-tasks prod-orders task &lt;task-id&gt;`" in text
     assert message.text == "prod-orders 上有 34 个任务结束：失败 2 个，成功 31 个，已取消 1 个"
