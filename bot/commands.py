@@ -59,7 +59,8 @@ _COMMANDS = ("subscribe", "unsubscribe", "subscriptions", "instances", "help")
 _NOT_INSTANCES = frozenset(
     {"last", "since", "from", "between", "today", "yesterday", "task", *_KEYED, *_SHORTCUTS}
 )
-# The buttons' labels, which the shell presses when typed ("details 2"), and their texts.
+# The buttons' labels, which the shell presses when typed ("details 2"), and the keys of
+# their texts in bot.i18n.
 BUTTON_LABELS = {
     "details": "button.details",
     "refresh": "button.refresh",

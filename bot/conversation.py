@@ -315,6 +315,8 @@ class Conversation:
     async def _typed(
         self, text: str, command: TasksQuery | TaskLookup | ListInstances, ask: _Ask
     ) -> Reply:
+        """The answer to a typed command; an instance it names that is not there is
+        said with the command or button its first word most likely was."""
         try:
             return await self._run(command, ask)
         except UnknownInstance as exc:

@@ -152,6 +152,8 @@ async def misread_instance(
         await resolve(error.instance)
     except UnknownInstance as exc:
         return misread(exc, typed)
-    except (DmsError, ResolveError) as exc:
+    except ResolveError:
+        pass  # several instances by that name: it is one, ambiguous
+    except DmsError as exc:
         log.info("could not check whether %r is an instance: %s", error.instance, exc)
     return None
