@@ -81,11 +81,18 @@ def main(argv: list[str] | None = None) -> int:
     command, rest = argv[0], argv[1:]
     if command == "run":
         try:
-            configured = Settings.load().slack_configured
+            settings = Settings.load()
         except SettingsError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        command = "serve" if configured else "shell"
+        command = "serve" if settings.slack_configured else "shell"
+        if settings.slack_unfinished:
+            # Half a Slack setup is a mistake being made, not a wish for the shell.
+            print(
+                f"{settings.slack_unfinished}: opening the local shell instead of serving "
+                "Slack (see Creating the Slack app in README.md).",
+                file=sys.stderr,
+            )
     # A server logs what it does; the terminal commands show one line per error and
     # keep their log (retries, response snippets) for -v.
     quiet = logging.INFO if command == "serve" else logging.CRITICAL

@@ -155,15 +155,15 @@ class Policy:
     def group_ids(self) -> frozenset[str]:
         return frozenset(g for rule in self.rules for g in rule.groups)
 
-    def describe(self) -> str:
-        """One line for the start-up log."""
+    def describe(self, source: str | None = None) -> str:
+        """One line for the start-up log. ``source``: the config file the rules were read
+        from; None when there is none (then there are no rules)."""
         if self.open:
-            return (
-                "access: no rules in kafka-tasks.toml: everyone in the workspace may query, "
-                "share and subscribe"
-            )
+            where = f"no rules in {source}" if source else "no config file (KAFKA_TASKS_CONFIG)"
+            return f"access: {where}: everyone in the workspace may query, share and subscribe"
         return (
-            f"access: {len(self.rules)} rule(s); when none matches: {self.default} "
+            f"access: {len(self.rules)} rule(s){f' in {source}' if source else ''}; when none "
+            f"matches: {self.default} "
             f"(groups checked: {', '.join(sorted(self.group_ids)) or 'none'})"
         )
 

@@ -32,6 +32,28 @@ RETRY = "kt_retry"
 SUBSCRIBE = "kt_subscribe"
 ALL_ACTIONS = (REFRESH, PAGE_NEXT, PAGE_PREV, DETAILS, SHARE, PICK_INSTANCE, RETRY, SUBSCRIBE)
 
+# Each pressable button's label (its key in bot.i18n), and the words people type for it,
+# English first: the shell presses a button by these, and the grammar's hint for a
+# mistyped first word ("detials 2") offers them. One table for both.
+LABEL_KEYS: dict[str, str] = {
+    DETAILS: "button.details",
+    REFRESH: "button.refresh",
+    PAGE_PREV: "button.previous",
+    PAGE_NEXT: "button.next",
+    SHARE: "button.share",
+    SUBSCRIBE: "button.subscribe_failures",
+    RETRY: "button.retry",
+}
+TYPED_WORDS: dict[str, tuple[str, ...]] = {
+    DETAILS: ("details", "detail", "详情"),
+    REFRESH: ("refresh", "刷新"),
+    PAGE_PREV: ("previous", "prev", "back", "上一页", "上页"),
+    PAGE_NEXT: ("next", "下一页", "下页"),
+    SHARE: ("share", "分享"),
+    SUBSCRIBE: ("subscribe", "订阅"),
+    RETRY: ("retry", "重试"),
+}
+
 MAX_VALUE = 2000  # Slack's limit on a button value
 
 

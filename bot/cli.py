@@ -16,14 +16,15 @@ from bot.commands import (
     ListInstances,
     TaskLookup,
     TasksQuery,
+    misread,
     parse_command,
 )
 from bot.config import Settings, SettingsError
-from bot.dms.errors import DmsError, ResolveError
+from bot.dms.errors import DmsError, ResolveError, UnknownInstance
 from bot.help import USAGE
 from bot.redact import redact
 from bot.runtime import open_dms
-from bot.service import answer_task, answer_tasks
+from bot.service import answer_task, answer_tasks, misread_instance
 from bot.views.terminal import instances_text, task_text, tasks_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -49,10 +50,21 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) 
         )
         return EXIT_USAGE
     now = datetime.now(UTC)
+    typed = " ".join(args.words)
     try:
-        command = parse_command(" ".join(args.words), now=now, tz=tz)
+        command = parse_command(typed, now=now, tz=tz)
     except CommandError as exc:
-        print(f"error: {exc}", file=err)
+        error = exc
+        if error.instance is not None:
+            # As in Slack: a first word that names no instance is what to say first.
+            try:
+                asyncio.run(_check_first_word(error, typed, settings))
+            except UnknownInstance as unknown:
+                print(f"error: {unknown}", file=err)
+                return EXIT_FAILED
+            except SettingsError:
+                pass  # the grammar's error is the one to fix first
+        print(f"error: {error}", file=err)
         return EXIT_USAGE
     if isinstance(command, Help):
         print(USAGE, file=out, end="")
@@ -66,12 +78,23 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) 
         return EXIT_USAGE
     try:
         return asyncio.run(_query(command, args, settings, tz, out, err))
+    except UnknownInstance as exc:
+        print(f"error: {misread(exc, typed)}", file=err)
+        return EXIT_FAILED
     except (DmsError, ResolveError) as exc:
         print(f"error: {exc}", file=err)
         return EXIT_FAILED
     except SettingsError as exc:
         print(f"error: {exc}", file=err)
         return EXIT_USAGE
+
+
+async def _check_first_word(error: CommandError, typed: str, settings: Settings) -> None:
+    """Raises the UnknownInstance to report instead of ``error``, if there is one."""
+    async with open_dms(settings) as session:
+        unknown = await misread_instance(error, typed, session.client.resolve)
+    if unknown is not None:
+        raise unknown
 
 
 async def _query(
@@ -102,7 +125,7 @@ async def _query(
                         file=out,
                     )
             else:
-                print(instances_text(instances, client.where), file=out)
+                print(instances_text(instances, str(client.where)), file=out)
         elif isinstance(command, TaskLookup):
             one = await answer_task(client, command)
             if args.json:

@@ -30,9 +30,11 @@ from datetime import datetime, tzinfo
 from typing import Literal, TypeAlias, TypeVar
 
 from bot import grammar_zh
+from bot.actions import LABEL_KEYS, TYPED_WORDS
+from bot.dms.errors import UnknownInstance
 from bot.dms.models import IN_PROGRESS, TaskStatus
 from bot.grammar_zh import to_zh
-from bot.i18n import Lang
+from bot.i18n import Lang, t
 from bot.timewindow import (
     TimeWindow,
     WindowError,
@@ -57,6 +59,16 @@ _COMMANDS = ("subscribe", "unsubscribe", "subscriptions", "instances", "help")
 _WINDOW_STARTS = ("last", "since", "from", "between", "today", "yesterday")
 # Words that start a window or a filter: a command that begins with one forgot its instance.
 _NOT_INSTANCES = frozenset({*_WINDOW_STARTS, "task", *_KEYED, *_SHORTCUTS})
+# The buttons' English words (the shell presses a button by them: "details 2") and the
+# keys of their labels in bot.i18n; "subscribe" is the command before it is a button.
+BUTTON_LABELS = {
+    words[0]: LABEL_KEYS[action]
+    for action, words in TYPED_WORDS.items()
+    if words[0] not in _COMMANDS
+}
+# What a first word naming no instance is most likely a typo of. Not "task": "tasks
+# prod-orders" is the CLI's word typed again, not a task lookup.
+_FIRST_WORDS = (*_COMMANDS, *sorted(_NOT_INSTANCES - {"task"}), *BUTTON_LABELS)
 # A name or id, optionally @account or @region (several accounts in kafka-tasks.toml).
 _INSTANCE = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:@[A-Za-z0-9][A-Za-z0-9_-]{0,63})?", re.ASCII
@@ -95,6 +107,7 @@ class CommandError(ValueError):
         *,
         reading: str = "a command",
         why_zh: str | None = None,
+        instance: str | None = None,
     ) -> None:
         super().__init__(error_message(bad, suggestion, why, reading=reading))
         self.bad = bad
@@ -102,6 +115,9 @@ class CommandError(ValueError):
         self.why = why
         self.why_zh = why_zh
         self.reading = reading
+        # The first word, read as an instance, when what is wrong comes after it: if it
+        # names no instance, that is the thing to say (``bot.service.misread_instance``).
+        self.instance = instance
 
     @property
     def zh(self) -> str:
@@ -114,7 +130,12 @@ class CommandError(ValueError):
     def quoting(self, bad: str) -> CommandError:
         """The same error quoting ``bad``: the words as typed rather than as read."""
         return CommandError(
-            bad, self.suggestion, self.why, reading=self.reading, why_zh=self.why_zh
+            bad,
+            self.suggestion,
+            self.why,
+            reading=self.reading,
+            why_zh=self.why_zh,
+            instance=self.instance,
         )
 
 
@@ -300,8 +321,15 @@ def _window(window_words: list[str], words: list[str], *, now: datetime, tz: tzi
                 why = 'only "failed" and "running" stand alone; other statuses follow "status"'
                 why_zh = "只有“失败”和“运行中”可以单独写，其他状态要写在“状态”后面"
                 raise CommandError(word, f"status {word.lower()}", why, why_zh=why_zh) from None
+        # "asdf qwer zxcv", "detials 2": the rest is no window because the first word is
+        # no instance; the caller, who can ask DMS, says so when that is the case.
         raise CommandError(
-            e.bad, e.suggestion, e.why, reading="a time window", why_zh=e.why_zh
+            e.bad,
+            e.suggestion,
+            e.why,
+            reading="a time window",
+            why_zh=e.why_zh,
+            instance=words[0],
         ) from None
 
 
@@ -315,6 +343,55 @@ def _fixed_command_word(words: list[str], *, now: datetime, tz: tzinfo) -> str |
     except CommandError:
         return None
     return candidate
+
+
+class NotAnInstance(UnknownInstance):
+    """A command's first word that names no instance but is close to a command or a
+    button's label: the instance is said first, then what was most likely meant."""
+
+    def __init__(self, unknown: UnknownInstance, meant: str, button: str | None) -> None:
+        self.meant = meant  # the command as it was most likely meant
+        self.button = button  # the label's key in bot.i18n, when it is a button
+        super().__init__(unknown.name, unknown.where, unknown.close, unknown.request_id)
+
+    def also(self) -> str:
+        if self.button is not None:
+            label = t("en", self.button)
+            return (
+                f"Did you mean the {label} button? Buttons are on answers (ask "
+                f"`<instance> last 1h`); in the shell, type one's label to press it: "
+                f"`{self.meant}`."
+            )
+        return f"Did you mean `{self.meant}`?"
+
+
+def meant_command(typed: str) -> tuple[str, str | None] | None:
+    """What a command whose first word names no instance was most likely meant to be,
+    and the button's label key when it is a button's label; None when nothing is close."""
+    words = grammar_zh.normalise(clean_slack_text(typed)).split()
+    if not words:
+        return None
+    close = difflib.get_close_matches(words[0].lower()[:40], _FIRST_WORDS, n=1, cutoff=0.75)
+    if not close:
+        return None
+    word, rest = close[0], words[1:]
+    if word in BUTTON_LABELS:
+        # Each task has its own Details button, numbered in the shell.
+        rest = rest or (["1"] if word == "details" else [])
+        return " ".join([word, *rest]), BUTTON_LABELS[word]
+    if word in _COMMANDS:
+        return " ".join([word, *rest]), None
+    return " ".join(["<instance>", word, *rest]), None
+
+
+def misread(unknown: UnknownInstance, typed: str) -> UnknownInstance:
+    """``unknown``, about the first word of ``typed``, saying also which command or
+    button it most likely was (``detials 2``: the Details button)."""
+    words = grammar_zh.normalise(clean_slack_text(typed)).split()
+    meant = meant_command(typed)
+    if meant is None or isinstance(unknown, NotAnInstance) or words[:1] != [unknown.name]:
+        return unknown
+    return NotAnInstance(unknown, *meant)
 
 
 def _task_lookup(instance: str, args: list[str]) -> TaskLookup:

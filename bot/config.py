@@ -91,6 +91,26 @@ class Settings:
         return bool(self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret))
 
     @property
+    def slack_unfinished(self) -> str | None:
+        """Some Slack settings set, but too few to serve: which are set and what is
+        missing, for `make run` to say why it opens the shell. None with all or none."""
+        given = {
+            "SLACK_BOT_TOKEN": self.slack_bot_token,
+            "SLACK_SIGNING_SECRET": self.slack_signing_secret,
+            "SLACK_APP_TOKEN": self.slack_app_token,
+        }
+        named = [name for name, value in given.items() if value]
+        if not named or self.slack_configured:
+            return None
+        missing = (
+            "SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)"
+            if self.slack_bot_token
+            else "SLACK_BOT_TOKEN"
+        )
+        are = "is" if len(named) == 1 else "are"
+        return f"{' and '.join(named)} {are} set but {missing} is not"
+
+    @property
     def demo_mode(self) -> bool:
         """No Huawei credentials: the built-in simulator answers instead of DMS."""
         if self.config is not None and self.config.accounts:

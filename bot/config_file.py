@@ -50,6 +50,7 @@ from bot.access import Policy, PolicyError, parse_policy
 from bot.dms.auth import Credentials
 from bot.dms.endpoints import KNOWN_REGIONS, endpoint_for_region
 from bot.dms.fleet import Alias
+from bot.dms.place import Place
 from bot.dms.resolve import looks_like_id
 from bot.i18n import LANGS, Lang
 
@@ -107,9 +108,13 @@ class Account:
         return endpoint_for_region(self.region)
 
     @property
-    def where(self) -> str:
+    def place(self) -> Place:
         """How answers name the place they looked: region (or endpoint) and project."""
-        return f"{self.region or self.endpoint}, project {self.project_id}"
+        return Place(region=self.region or self.endpoint or "", project=self.project_id)
+
+    @property
+    def where(self) -> str:
+        return str(self.place)
 
 
 @dataclass(frozen=True)

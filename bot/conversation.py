@@ -33,6 +33,7 @@ from bot.commands import (
     TaskLookup,
     TasksQuery,
     Unsubscribe,
+    misread,
     parse_command,
 )
 from bot.dms.errors import (
@@ -47,9 +48,9 @@ from bot.dms.errors import (
 from bot.dms.models import Instance
 from bot.dms.source import Dms
 from bot.dms.trace import collecting_request_ids
-from bot.i18n import Lang, t
+from bot.i18n import Lang, Said, t
 from bot.i18n.errors import describe_error
-from bot.service import answer_task, answer_tasks, existing_instance
+from bot.service import answer_task, answer_tasks, existing_instance, misread_instance
 from bot.store.models import Subscription
 from bot.store.store import Store
 from bot.timewindow import TimeWindow, WindowError, parse_window
@@ -136,7 +137,7 @@ class Conversation:
         *,
         store: Store | None = None,
         clock: Callable[[], datetime] = utc_now,
-        note: str | None = None,
+        note: str | Said | None = None,
         page_size: int = 10,
         follow_for: timedelta = timedelta(hours=6),
         gate: Gatekeeper | None = None,
@@ -249,7 +250,8 @@ class Conversation:
         try:
             command = parse_command(text, now=self._clock(), tz=ask.tz)
         except CommandError as exc:
-            return self._error(exc.text(ask.lang), ask.lang)
+            error = exc
+            return await self._guarded(lambda: self._unreadable(error, text, ask), ask.lang)
         if isinstance(command, Help):
             return Reply(help_message(self.note, lang=ask.lang))
         if isinstance(command, Subscribe | Unsubscribe | ListSubscriptions):
@@ -263,7 +265,7 @@ class Conversation:
         if public:
             # Posted for the channel: no Share button on what is shared already.
             ask = replace(ask, shareable=False)
-        reply = await self._guarded(lambda: self._run(command, ask), ask.lang, retry=retry)
+        reply = await self._guarded(lambda: self._typed(text, command, ask), ask.lang, retry=retry)
         shown = not public or not reply.ok or await self._may_share(ask.who, reply.instance)
         if not shown:
             # Still answered, to the asker alone: they may look, not show.
@@ -312,6 +314,31 @@ class Conversation:
             log.warning("unreadable button value for %s: %s", action_id, exc)
             return self._error(t(lang, "error.unreadable_button"), lang)
         return self._error(t(lang, "error.unknown_button", action=repr(action_id)), lang)
+
+    async def _unreadable(self, error: CommandError, text: str, ask: _Ask) -> Reply:
+        async def resolve(word: str) -> Instance | None:
+            try:
+                return await self._permitted("query", ask.who, word)
+            except Refused:
+                # The rules refuse the word whatever it names: the grammar's error stands.
+                return None
+
+        unknown = await misread_instance(error, text, resolve)
+        return self._error(describe_error(unknown or error, ask.lang), ask.lang)
+
+    async def _typed(
+        self, text: str, command: TasksQuery | TaskLookup | ListInstances, ask: _Ask
+    ) -> Reply:
+        """The answer to a typed command; an instance it names that is not there is
+        said with the command or button its first word most likely was."""
+        try:
+            return await self._run(command, ask)
+        except UnknownInstance as exc:
+            # "detials": no instance, and most likely the Details button.
+            better = misread(exc, text)
+            if better is exc:
+                raise
+            raise better from exc
 
     # -- access ------------------------------------------------------------------------
 
@@ -571,7 +598,7 @@ class Conversation:
     # -- failures ----------------------------------------------------------------------
 
     async def _guarded(
-        self, run: Callable[[], Awaitable[Reply]], lang: Lang, *, retry: QueryState | None
+        self, run: Callable[[], Awaitable[Reply]], lang: Lang, *, retry: QueryState | None = None
     ) -> Reply:
         try:
             return await run()

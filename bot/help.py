@@ -1,4 +1,9 @@
-"""The command grammar, as users read it. One text for Slack, the shell and the CLI."""
+"""The command grammar, as users read it. One text for Slack, the shell and the CLI.
+
+Every example here works as written on any day (tests/e2e/test_examples.py runs each):
+a form that needs a date shows where the date goes (YYYY-MM-DD) rather than one that
+would be too old to ask about some months later.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +20,8 @@ subscriptions                        this channel's task-finished notifications
 help
 
 windows:  last 30m | last 1h | last 2h30m | last 7d | since 09:00
-          since 2026-11-27 08:00 | from 08:00 to 10:30 | today | yesterday
-          20261127080000 (the API's own form, UTC)
+          since YYYY-MM-DD 08:00 | from 08:00 to 10:30 | today | yesterday
+          YYYYMMDDHHmmss (the API's own form, UTC); dates of the last 90 days
           default: last 24h; times without a zone are read in your time zone
           (add UTC, +08:00 or Asia/Shanghai to say otherwise)
 statuses: CREATED EXECUTING SUCCESS FAILED DELETED CANCELLED
@@ -26,24 +31,25 @@ examples: prod-orders last 1h
           prod-orders yesterday name restart*
 """
 
-# The same grammar explained in Chinese. The commands stay as typed above: the grammar
-# reads them in both languages, and Chinese forms (最近1小时 for last 1h) as well.
+# The same grammar explained in Chinese. The command words stay as typed above (the
+# grammar reads them in both languages, and Chinese forms such as 最近1小时 as well); the
+# placeholders for what the user fills in are said in Chinese.
 USAGE_ZH = """\
-<instance> [window] [failed|running] [status <s>[,<s>]] [name <glob>] [page <n>]
+<实例> [时间窗口] [failed|running] [status <状态>[,<状态>]] [name <通配符>] [page <页码>]
     实例（名称或 ID）的后台任务，最新的在前
-<instance> task <task-id>            单个任务及其参数
+<实例> task <任务ID>                 单个任务及其参数
 instances                            本项目的 Kafka 实例
-subscribe <instance> [failed|all] [name <glob>] [lang zh|en]
+subscribe <实例> [failed|all] [name <通配符>] [lang zh|en]
                                      任务结束时通知本频道（failed：仅失败；all：全部；
                                      lang：通知的语言）
-unsubscribe <instance>               取消订阅
+unsubscribe <实例>                   取消订阅
 subscriptions                        本频道的任务结束通知
 help                                 显示本帮助
 
 时间窗口: last 30m | last 1h | last 2h30m | last 7d | since 09:00
-          since 2026-11-27 08:00 | from 08:00 to 10:30 | today | yesterday
-          20261127080000（API 自身的格式，UTC）
-          中文写法也可以，例如 最近1小时
+          since YYYY-MM-DD 08:00 | from 08:00 to 10:30 | today | yesterday
+          YYYYMMDDHHmmss（API 自身的格式，UTC）
+          中文写法也可以，例如 最近1小时；日期须在最近 90 天内
           默认 last 24h；不带时区的时间按你的时区解读
           （加上 UTC、+08:00 或 Asia/Shanghai 可指定时区）
 状态:     CREATED（已创建） EXECUTING（执行中） SUCCESS（成功）

@@ -11,15 +11,16 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.config_file import Account
 from bot.dms.auth import Credentials
 from bot.dms.client import DmsClient
 from bot.dms.fleet import Fleet, Member
+from bot.dms.place import Place
+from bot.i18n import Said
 from bot.metrics import Metrics
 
-DEMO_NOTE = (
-    "No Huawei credentials set (HUAWEICLOUD_SDK_AK/SK): answering from the built-in DMS "
-    "simulator's demo data."
-)
+# Shown with help in the asker's language; printed and logged in English.
+DEMO_NOTE = Said("note.demo")
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class DmsSession:
     demo: bool
 
     @property
-    def note(self) -> str | None:
+    def note(self) -> Said | None:
         return DEMO_NOTE if self.demo else None
 
 
@@ -45,7 +46,8 @@ async def open_dms(
                     account.base_url(),
                     account.credentials,
                     options=settings.dms,
-                    where=account.where,
+                    where=account.place,
+                    endpoint_setting=_endpoint_setting(settings, account),
                     metrics=metrics,
                 )
                 await opened.enter_async_context(client)
@@ -62,7 +64,7 @@ async def open_dms(
             simulator.url,
             Credentials(ak=DEMO_AK, sk=DEMO_SK, project_id=DEMO_PROJECT_ID),
             options=settings.dms,
-            where="the demo simulator",
+            where=Place(demo=True),
             metrics=metrics,
         )
         async with client:
@@ -70,3 +72,13 @@ async def open_dms(
             # the simulator stands in for.
             fleet = Fleet([Member(settings.default_account, client)], aliases=settings.aliases)
             yield DmsSession(fleet, demo=True)
+
+
+def _endpoint_setting(settings: Settings, account: Account) -> str:
+    """The setting that chose an account's endpoint: what to check when it cannot be
+    reached."""
+    key = "endpoint" if account.endpoint else "region"
+    config = settings.config
+    if config is not None and config.accounts:
+        return f"{config.path.name} [accounts.{account.name}] {key}"
+    return "DMS_ENDPOINT" if account.endpoint else "HUAWEICLOUD_REGION"

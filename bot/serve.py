@@ -28,7 +28,6 @@ from bot.metrics import Metrics
 from bot.runtime import open_dms
 from bot.slack_groups import GroupMembers
 from bot.store.store import Store
-from bot.store.urls import safe_url
 from bot.watch.runner import replica_id, watching
 
 log = logging.getLogger("kafka_tasks.serve")
@@ -171,12 +170,8 @@ async def serve(
                 raise SettingsError(
                     [f"KAFKA_TASKS_AUDIT_LOG {settings.audit_log!r} cannot be written: {exc}"]
                 ) from None
+        # Store.open logs where the store is and its schema version.
         store = await asyncio.to_thread(Store.open, settings.database_url)
-        log.info(
-            "store: %s (schema version %s)",
-            safe_url(settings.database_url),
-            store.schema_version(),
-        )
         try:
             await _serve(settings, store, app_token, stop, metrics or Metrics())
         finally:
@@ -193,7 +188,8 @@ async def _serve(
         profiles = user_profiles(settings, web)
         policy = settings.policy
         # Said at every start, rules or none: who may do what is not left to guesswork.
-        log.warning(policy.describe())
+        source = settings.config.path.name if settings.config is not None else None
+        log.info(policy.describe(source))
         conversation = Conversation(
             session.client,
             store=store,

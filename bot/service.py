@@ -7,19 +7,22 @@ the same wherever it is read.
 from __future__ import annotations
 
 import fnmatch
+import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.commands import TaskLookup, TasksQuery
-from bot.dms.errors import DmsNotFound, UnknownInstance, UnknownTask
+from bot.commands import CommandError, TaskLookup, TasksQuery, misread
+from bot.dms.errors import DmsError, DmsNotFound, ResolveError, UnknownInstance, UnknownTask
 from bot.dms.ids import INSTANCE_NOT_FOUND
 from bot.dms.models import Instance, Task, TaskList
 from bot.dms.source import Dms
 from bot.i18n import LANGS
 from bot.i18n.labels import task_label
 from bot.timewindow import TimeWindow
+
+log = logging.getLogger("kafka_tasks.service")
 
 
 @dataclass(frozen=True)
@@ -128,3 +131,27 @@ async def existing_instance(client: Dms, name_or_id: str) -> Instance:
         except DmsNotFound as exc:
             raise _missing_instance(exc, name_or_id, client) from exc
     return instance
+
+
+async def misread_instance(
+    error: CommandError, typed: str, resolve: Callable[[str], Awaitable[object]]
+) -> UnknownInstance | None:
+    """What to say instead of ``error`` when the words it is about follow a first word
+    that names no instance ("asdf qwer zxcv", "detials 2"): that the first word is no
+    instance, with the instances and commands it is close to. None when it is one, or
+    when that cannot be told (DMS failing): then ``error`` is the answer.
+
+    ``resolve`` finds an instance as the caller does (through the access rules), so the
+    answer is the one the same word would get on its own.
+    """
+    if error.instance is None:
+        return None
+    try:
+        await resolve(error.instance)
+    except UnknownInstance as exc:
+        return misread(exc, typed)
+    except ResolveError:
+        pass  # several instances by that name: it is one, ambiguous
+    except DmsError as exc:
+        log.info("could not check whether %r is an instance: %s", error.instance, exc)
+    return None

@@ -202,10 +202,11 @@ async def run_shell(
         return 2
     lang: Lang = args.lang or settings.default_lang
     async with open_dms(settings) as session:
-        if session.note:
-            print(session.note, file=err)
+        demo = session.note.text(lang) if session.note else ""
+        if demo:
+            print(demo, file=err)
         # Help in the shell also says what only the shell does.
-        note = "\n".join(n for n in (session.note, t(lang, "shell.help")) if n)
+        note = "\n".join(n for n in (demo, t(lang, "shell.help")) if n)
         shell = Shell(
             Conversation(session.client, note=note),
             tz,

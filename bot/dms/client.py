@@ -9,9 +9,11 @@ fetched concurrently, bounded, because the API only pages by index and answering
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
 import random
+import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,15 +26,18 @@ from bot.clock import utc_now
 from bot.dms.auth import AkSkAuth, Credentials, canonical_query
 from bot.dms.cache import SingleFlightCache, bucket_window
 from bot.dms.errors import (
+    ConnectFailure,
     DmsError,
     DmsNotFound,
     DmsProtocolError,
     DmsThrottled,
     DmsUnavailable,
+    DmsUnreachable,
     from_response,
 )
 from bot.dms.ids import instance_segment, task_segment
 from bot.dms.models import Instance, Task, TaskList
+from bot.dms.place import Place, Where
 from bot.dms.resolve import pick_instance
 from bot.dms.trace import note_request_id
 from bot.dms.transport import AiohttpTransport
@@ -92,16 +97,19 @@ class DmsClient:
         *,
         project_id: str,
         options: ClientOptions | None = None,
-        where: str = "",
+        where: Where = "",
+        endpoint_setting: str = "",
         clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
         metrics: Metrics | None = None,
     ) -> None:
         self._http = http
+        # Named when the endpoint cannot be reached: the setting to check.
+        self.endpoint_setting = endpoint_setting
         self.project_id = project_id
         self.options = options or ClientOptions()
-        self.where = where or f"project {project_id}"
+        self.where: Where = where or Place(project=project_id)
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -123,7 +131,8 @@ class DmsClient:
         credentials: Credentials,
         *,
         options: ClientOptions | None = None,
-        where: str = "",
+        where: Where = "",
+        endpoint_setting: str = "",
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -146,6 +155,7 @@ class DmsClient:
             project_id=credentials.project_id,
             options=opts,
             where=where,
+            endpoint_setting=endpoint_setting,
             clock=clock,
             sleep=sleep,
             metrics=metrics,
@@ -196,6 +206,7 @@ class DmsClient:
             fetched_at=fetched.fetched_at,
             from_cache=cached,
             truncated=fetched.truncated,
+            queried=fetched.queried,
         )
 
     async def _fetch_window(self, instance_id: str, begin: datetime, end: datetime) -> TaskList:
@@ -236,6 +247,7 @@ class DmsClient:
             request_ids=tuple(request_ids),
             fetched_at=self._clock(),
             truncated=truncated,
+            queried=(query["begin_time"], query["end_time"]),
         )
 
     @staticmethod
@@ -418,15 +430,23 @@ class DmsClient:
             started = time.perf_counter()
             try:
                 response = await self._http.get(url)
+            except httpx.ConnectTimeout as exc:
+                self._observe(operation, time.perf_counter() - started, "timeout")
+                log.debug("DMS GET %s: no connection: %r", path, exc)
+                error = self._unreachable("timed_out")
             except httpx.TimeoutException as exc:
                 self._observe(operation, time.perf_counter() - started, "timeout")
-                # Users read this message: the kind of timeout, not a chain of reprs.
+                # Users read this message; the chain of reprs is for the debug log.
                 log.debug("DMS GET %s timed out: %r", path, exc)
-                kind = type(exc).__name__
-                error = DmsUnavailable(f"DMS did not answer within {opts.timeout:g} s ({kind})")
+                error = DmsUnavailable(f"DMS did not answer within {opts.timeout:g} s")
+            except httpx.ConnectError as exc:
+                self._observe(operation, time.perf_counter() - started, "connection")
+                log.debug("DMS GET %s: no connection: %r", path, exc)
+                error = self._unreachable(_connect_failure(exc))
             except httpx.TransportError as exc:
                 self._observe(operation, time.perf_counter() - started, "connection")
-                error = DmsUnavailable(f"the connection to DMS failed ({type(exc).__name__})")
+                log.debug("DMS GET %s: connection lost: %r", path, exc)
+                error = DmsUnavailable("the connection to DMS failed before it answered")
             else:
                 # Measured before the body is parsed: this is DMS's time, not ours.
                 elapsed = time.perf_counter() - started
@@ -476,6 +496,10 @@ class DmsClient:
             )
             await self._sleep(delay)
 
+    def _unreachable(self, failure: ConnectFailure) -> DmsUnreachable:
+        endpoint = str(self._http.base_url).rstrip("/")
+        return DmsUnreachable(endpoint, failure, setting=self.endpoint_setting)
+
     def _observe(self, operation: Operation, seconds: float, error: str | None = None) -> None:
         if self._metrics is None:
             return
@@ -492,6 +516,23 @@ class DmsClient:
         # Full jitter: retries from many callers spread out instead of arriving together.
         ceiling = min(opts.backoff_cap, opts.backoff_base * 2 ** (attempt - 1))
         return self._rng.uniform(0, ceiling)
+
+
+def _connect_failure(exc: BaseException) -> ConnectFailure:
+    """Why a connection could not be made, from the errors behind ``exc`` (the socket's
+    own, under whichever HTTP library's wrapping)."""
+    seen: BaseException | None = exc
+    for _ in range(10):  # a chain is short; a cycle must not hang us
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return "unknown_host"
+        if isinstance(seen, ConnectionRefusedError) or (
+            isinstance(seen, OSError) and seen.errno == errno.ECONNREFUSED
+        ):
+            return "refused"
+        seen = seen.__cause__ or seen.__context__
+    return "failed"
 
 
 def _parse_count(value: object) -> int | None:

@@ -7,9 +7,11 @@ trace it (``request_id``, ``error_code``); none ever carries a credential.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 import httpx
+
+from bot.dms.place import Where
 
 SNIPPET_CHARS = 200
 
@@ -48,7 +50,7 @@ class DmsAuthError(DmsError):
     hint = (
         "Check HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (and HUAWEICLOUD_SDK_SECURITY_TOKEN "
         "for temporary keys), HUAWEICLOUD_SDK_PROJECT_ID, the machine's clock, and that the "
-        "key may call dms:instance:getBackgroundTask."
+        "key may call `dms:instance:getBackgroundTask`."
     )
 
 
@@ -73,6 +75,43 @@ class DmsUnavailable(DmsError):
     hint = "DMS did not answer in time; try again shortly."
 
 
+# Why no connection to DMS could be made, as far as the network says.
+ConnectFailure: TypeAlias = Literal["refused", "unknown_host", "timed_out", "failed"]
+CONNECT_FAILURES: dict[ConnectFailure, str] = {
+    "refused": "connection refused",
+    "unknown_host": "no such host",
+    "timed_out": "no answer to connect",
+    "failed": "connection failed",
+}
+
+
+class DmsUnreachable(DmsUnavailable):
+    """No connection could be made to DMS's endpoint at all, after the retries.
+
+    Not "DMS did not answer in time": nothing answered, so the address itself, or the
+    way from here to it, is what to check. ``setting`` names the setting that chose the
+    endpoint (DMS_ENDPOINT, HUAWEICLOUD_REGION, an account of the config file).
+    """
+
+    def __init__(
+        self, endpoint: str, failure: ConnectFailure, *, setting: str = "", **kw: Any
+    ) -> None:
+        self.endpoint = endpoint
+        self.failure = failure
+        self.setting = setting
+        super().__init__(
+            f"DMS at {endpoint} could not be reached ({CONNECT_FAILURES[failure]})", **kw
+        )
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        what = self.setting or "the DMS endpoint setting (DMS_ENDPOINT or HUAWEICLOUD_REGION)"
+        return (
+            f"Check {what}, and that this machine can reach that address (network, proxy, "
+            "firewall); then try again."
+        )
+
+
 class DmsProtocolError(DmsError):
     """A body that is not the documented shape. ``snippet`` is for the log only."""
 
@@ -95,23 +134,34 @@ class ResolveError(Exception):
 
 class UnknownInstance(ResolveError):
     def __init__(
-        self, name: str, where: str, close: Sequence[str] = (), request_id: str | None = None
+        self, name: str, where: Where, close: Sequence[str] = (), request_id: str | None = None
     ) -> None:
         self.name = name
+        # Kept as a place, so that the message can be said in another language too.
         self.where = where
         self.close = tuple(close)
         self.request_id = request_id
+        super().__init__(self._says())
+
+    def _says(self) -> str:
         # ``where`` is "" for someone the access rules restrict: a refusal or a miss
         # tells them nothing of the account (region, project) either.
-        msg = f'No Kafka instance named "{name}"' + (f" in {where}." if where else ".")
+        msg = f'No Kafka instance named "{self.name}"'
+        msg += f" in {self.where}." if self.where else "."
         if self.close:
             msg += " Close matches: " + ", ".join(self.close) + "."
         else:
             msg += " Run `instances` to list them."
-        if request_id:
+        if self.also():
+            msg += " " + self.also()
+        if self.request_id:
             # DMS said so (a 404): support can trace that answer.
-            msg += f" (request id {request_id})"
-        super().__init__(msg)
+            msg += f" (request id {self.request_id})"
+        return msg
+
+    def also(self) -> str:
+        """What a subclass adds, in English, before the request id."""
+        return ""
 
 
 class UnknownTask(ResolveError):
@@ -119,9 +169,11 @@ class UnknownTask(ResolveError):
         self.task_id = task_id
         # Kept so the message can be said again in another language (bot.i18n.errors).
         self.instance_name = instance_name
+        # Where ids really are shown: the rows of an answer have none, their Details do.
         super().__init__(
-            f'No task "{task_id}" on {instance_name}. Task ids are shown in each task\'s '
-            f"Details and by `{instance_name} last 24h`."
+            f'No task "{task_id}" on {instance_name}. To find a task\'s id, ask '
+            f"`{instance_name} last 24h` and press Details beside the task (the table of "
+            "`python -m bot tasks` has an ID column)."
         )
 
 

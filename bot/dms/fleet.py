@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from bot.dms.client import ClientOptions, Window
 from bot.dms.errors import DmsError, UnknownInstance, UnknownPlace
 from bot.dms.models import Instance, Task, TaskList
+from bot.dms.place import Place, Where
 from bot.dms.resolve import pick_instance
 from bot.dms.source import Dms
 
@@ -91,7 +92,7 @@ class Fleet:
         return self._default.name
 
     @property
-    def where(self) -> str:
+    def where(self) -> Where:
         return self._where(tuple(self._members.values()))
 
     @property
@@ -236,9 +237,7 @@ class Fleet:
             return instance
         return replace(instance, account=member.name, region=member.region)
 
-    def _where(self, members: Sequence[Member]) -> str:
+    def _where(self, members: Sequence[Member]) -> Where:
         if not self._several:
             return members[0].client.where
-        if len(members) == 1:
-            return f"account {members[0].name} ({members[0].client.where})"
-        return "accounts " + ", ".join(f"{m.name} ({m.client.where})" for m in members)
+        return Place(accounts=tuple((m.name, m.client.where) for m in members))

@@ -217,3 +217,6 @@ class TaskList:
     # True when not every task DMS reported could be fetched: more than the client's
     # max_tasks, or paging stopped on a page that repeated tasks already seen.
     truncated: bool = False
+    # The begin_time and end_time DMS was asked for, as sent (the fetch's bucket, which a
+    # cached answer shares); None when not known.
+    queried: tuple[str, str] | None = None

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from bot.dms.errors import AmbiguousInstance, UnknownInstance
 from bot.dms.models import Instance
+from bot.dms.place import Where
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
@@ -22,7 +23,7 @@ def looks_like_id(text: str) -> bool:
     return bool(_UUID.match(text))
 
 
-def pick_instance(wanted: str, instances: Sequence[Instance], *, where: str) -> Instance:
+def pick_instance(wanted: str, instances: Sequence[Instance], *, where: Where) -> Instance:
     """The instance ``wanted`` names: an id, then an exact name (case first, then any
     case), then a unique partial name.
 

@@ -11,11 +11,12 @@ from typing import Protocol
 
 from bot.dms.client import ClientOptions, Window
 from bot.dms.models import Instance, Task, TaskList
+from bot.dms.place import Where
 
 
 class Dms(Protocol):
     @property
-    def where(self) -> str:
+    def where(self) -> Where:
         """Where instances are looked for, as answers and errors name it."""
         ...
 

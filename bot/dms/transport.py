@@ -65,6 +65,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     content=content,
                     request=request,
                 )
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise httpx.ConnectTimeout(f"timed out connecting: {exc!r}", request=request) from exc
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise httpx.ReadTimeout(f"timed out: {exc!r}", request=request) from exc
         except aiohttp.ClientConnectorError as exc:

@@ -7,6 +7,7 @@ notifications follow the language stored with each subscription.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal, get_args
 
 from bot.i18n import en, zh
@@ -49,3 +50,17 @@ def tn(lang: Lang, key: str, count: int, /, **params: object) -> str:
     """A plural pair: ``key.one`` when ``count`` is 1, else ``key.other``; ``count`` is
     passed on as ``{count}``."""
     return t(lang, f"{key}.{'one' if count == 1 else 'other'}", count=count, **params)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message said later, in each reader's language (a note shown with answers):
+    ``str()`` is the English, for logs and the terminal."""
+
+    key: str
+
+    def text(self, lang: Lang) -> str:
+        return t(lang, self.key)
+
+    def __str__(self) -> str:
+        return self.text("en")

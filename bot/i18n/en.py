@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "duration.so_far": "{duration} so far",
     # --- the tasks summary ----------------------------------------------------------------
     "tasks.window.times_read_in": "times read in {zone}",
+    "tasks.window.queried": "asked DMS for `begin_time={begin}` `end_time={end}` (UTC)",
     "tasks.window.instance": "instance `{id}`",
     "tasks.window.instance_where": "instance `{id}` in {where}",
     "tasks.filter.status": "status {statuses}",
@@ -40,7 +41,7 @@ MESSAGES: dict[str, str] = {
     "tasks.failed_named": ":red_circle: *{count} Failed*: {named}",
     "tasks.failed_more": "{named} and {more} more",
     "tasks.no_failures": ":large_green_circle: No failed tasks",
-    "tasks.summary.filtered.one": "*{count} task* match {filter} (of {total} in the window)",
+    "tasks.summary.filtered.one": "*{count} task* matches {filter} (of {total} in the window)",
     "tasks.summary.filtered.other": "*{count} tasks* match {filter} (of {total} in the window)",
     "tasks.summary.all.one": "*{count} task* started in this window",
     "tasks.summary.all.other": "*{count} tasks* started in this window",
@@ -55,6 +56,14 @@ MESSAGES: dict[str, str] = {
     "tasks.paging_pages": "{first}–{last} of {total} · page {page} of {pages}",
     "tasks.strip": "`{bars}` task starts, a bar per {slot} (tallest: {peak})",
     "tasks.strip_failed": "`{marks}` failed",
+    "strip.minutes": "{n}m",
+    "strip.hours": "{n}h",
+    "strip.days": "{n}d",
+    "strip.weeks": "{n}w",
+    "tasks.past_last_page.one": ":warning: There is no page {asked}: there is only {count} page.",
+    "tasks.past_last_page.other": (
+        ":warning: There is no page {asked}: there are {count} pages; this is the last."
+    ),
     "tasks.empty.filtered.one": (
         "No tasks matching {filter} started on *{name}* in this window "
         "({others} task did not match).\n"
@@ -70,7 +79,7 @@ MESSAGES: dict[str, str] = {
         "Widen the window, e.g. `last 24h` or `last 7d`."
     ),
     "tasks.text": "{instance} · {window}: {summary}",
-    "tasks.text.filtered.one": "{shown} of {total} task match the filter",
+    "tasks.text.filtered.one": "{shown} of {total} task matches the filter",
     "tasks.text.filtered.other": "{shown} of {total} tasks match the filter",
     "tasks.text.all.one": "{count} task",
     "tasks.text.all.other": "{count} tasks",
@@ -93,6 +102,13 @@ MESSAGES: dict[str, str] = {
     "details.text": "{task} · {status} on {instance}",
     # --- instances, help, errors ----------------------------------------------------------
     "instances.this_project": "this project",
+    # Where instances are looked for (bot.dms.place): names stay as they are.
+    "place.demo": "the demo simulator",
+    "place.project": "project {project}",
+    "place.region_project": "{region}, project {project}",
+    "place.account": "account {name} ({place})",
+    "place.account_entry": "{name} ({place})",
+    "place.accounts": "accounts {accounts}",
     "instances.header": "Kafka instances in {place}",
     "instances.none": "No Kafka instances in {place}.",
     "instances.ask": "Ask `{example}` for an instance's tasks.",
@@ -104,6 +120,10 @@ MESSAGES: dict[str, str] = {
         "The same commands work with `/kafka-tasks`, a mention, and the local shell:"
     ),
     "help.text": "kafka-tasks: how to ask",
+    "note.demo": (
+        "No Huawei credentials set (HUAWEICLOUD_SDK_AK/SK): answering from the built-in DMS "
+        "simulator's demo data."
+    ),
     "error.title": "kafka-tasks could not answer",
     "error.text": "{title}: {said}",
     "error.fallback": "Something went wrong.",

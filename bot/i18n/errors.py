@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.commands import CommandError
+from bot.commands import CommandError, NotAnInstance
 from bot.dms.errors import (
     AmbiguousInstance,
     DmsAuthError,
@@ -22,12 +22,15 @@ from bot.dms.errors import (
     DmsRequestError,
     DmsThrottled,
     DmsUnavailable,
+    DmsUnreachable,
     ResolveError,
     UnknownInstance,
     UnknownPlace,
     UnknownTask,
 )
-from bot.i18n import Lang
+from bot.dms.place import place_text
+from bot.grammar_zh import to_zh
+from bot.i18n import Lang, t
 from bot.timewindow import WindowError
 
 _QUOTE_LIMIT = 60
@@ -39,7 +42,7 @@ _HINTS_ZH: dict[type[DmsError], str] = {
     DmsAuthError: (
         "请检查 HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK（临时密钥还需 "
         "HUAWEICLOUD_SDK_SECURITY_TOKEN）、HUAWEICLOUD_SDK_PROJECT_ID、本机时钟，"
-        "以及该密钥是否有 dms:instance:getBackgroundTask 权限。"
+        "以及该密钥是否有 `dms:instance:getBackgroundTask` 权限。"
     ),
     DmsNotFound: "请检查 ID，或运行 `instances` 列出本项目的实例。",
     DmsUnavailable: "DMS 未及时响应，请稍后重试。",
@@ -64,8 +67,16 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], _Rewrite], ...] = (
         lambda m: f"DMS 在 {m[1]} 秒内没有响应（{m[2]}）",
     ),
     (
+        re.compile(r"DMS did not answer within (\S+) s", re.DOTALL),
+        lambda m: f"DMS 在 {m[1]} 秒内没有响应",
+    ),
+    (
         re.compile(r"the connection to DMS failed \((.*)\)", re.DOTALL),
         lambda m: f"与 DMS 的连接失败（{m[1]}）",
+    ),
+    (
+        re.compile("the connection to DMS failed before it answered"),
+        lambda _: "DMS 还没响应，连接就断开了",
     ),
     (
         re.compile(r"DMS has no task (.*) on instance (.*)", re.DOTALL),
@@ -111,7 +122,22 @@ def describe_error(exc: BaseException, lang: Lang) -> str:
     return str(exc)
 
 
+_CONNECT_FAILURES_ZH = {
+    "refused": "连接被拒绝",
+    "unknown_host": "找不到该主机",
+    "timed_out": "连接超时",
+    "failed": "无法建立连接",
+}
+
+
 def _dms_error(exc: DmsError) -> str:
+    if isinstance(exc, DmsUnreachable):
+        # Said from its fields: the endpoint and the setting are names, kept as they are.
+        what = exc.setting or "DMS 地址设置（DMS_ENDPOINT 或 HUAWEICLOUD_REGION）"
+        return (
+            f"无法连接 {exc.endpoint} 上的 DMS（{_CONNECT_FAILURES_ZH[exc.failure]}）。"
+            f"请检查 {what}，以及本机能否访问该地址（网络、代理、防火墙），然后重试。"
+        )
     message = exc.message.strip()
     for pattern, rewrite in _MESSAGES_ZH:
         match = pattern.fullmatch(message)
@@ -141,20 +167,29 @@ def _hint(exc: DmsError) -> str:
 
 def _resolve_error(exc: ResolveError) -> str:
     if isinstance(exc, UnknownInstance):
-        text = f"{exc.where} 中" if exc.where else ""
+        # No place for someone the access rules restrict (``where`` is "").
+        text = f"{place_text(exc.where, 'zh')} 中" if exc.where else ""
         text += f"没有名为“{exc.name}”的 Kafka 实例。"
         if exc.close:
             text += f"相近的名称：{'、'.join(exc.close)}。"
         else:
             text += "运行 `instances` 可列出全部实例。"
+        if isinstance(exc, NotAnInstance) and exc.button is not None:
+            text += (
+                f"你是想点“{t('zh', exc.button)}”按钮吗？"
+                "按钮在回答上（先发送 `<实例> 最近1小时`）；"
+                f"在命令行中输入按钮的名字即可点它：`{exc.meant}`。"
+            )
+        elif isinstance(exc, NotAnInstance):
+            text += f"你是想输入 `{to_zh(exc.meant)}` 吗？"
         if exc.request_id:
             text += f"（请求 ID {exc.request_id}）"
         return text
     if isinstance(exc, UnknownTask):
         instance = exc.instance_name
         return (
-            f"{instance} 上没有任务“{exc.task_id}”。任务 ID 显示在每个任务的详情中，"
-            f"也可以用 `{instance} last 24h` 查看。"
+            f"{instance} 上没有任务“{exc.task_id}”。要找任务 ID，请发送 `{instance} last 24h`，"
+            "再点任务旁的“详情”（`python -m bot tasks` 的表格也有 ID 列）。"
         )
     if isinstance(exc, AmbiguousInstance):
         listed = "、".join(f"{name}（{iid}）" for name, iid in exc.candidates)

@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "duration.so_far": "已运行 {duration}",
     # --- the tasks summary ----------------------------------------------------------------
     "tasks.window.times_read_in": "时间按 {zone} 解读",
+    "tasks.window.queried": "向 DMS 查询的是 `begin_time={begin}` `end_time={end}` (UTC)",
     "tasks.window.instance": "实例 `{id}`",
     "tasks.window.instance_where": "实例 `{id}` 位于 {where}",
     "tasks.filter.status": "状态 {statuses}",
@@ -58,6 +59,12 @@ MESSAGES: dict[str, str] = {
     "tasks.paging_pages": "第 {first}–{last} 个，共 {total} 个 · 第 {page}/{pages} 页",
     "tasks.strip": "`{bars}` 任务启动数，每格 {slot}（最高 {peak}）",
     "tasks.strip_failed": "`{marks}` 失败",
+    "strip.minutes": "{n} 分钟",
+    "strip.hours": "{n} 小时",
+    "strip.days": "{n} 天",
+    "strip.weeks": "{n} 周",
+    "tasks.past_last_page.one": ":warning: 没有第 {asked} 页：只有 {count} 页。",
+    "tasks.past_last_page.other": ":warning: 没有第 {asked} 页：共 {count} 页，这里是最后一页。",
     "tasks.empty.filtered.one": (
         "本窗口内 *{name}* 上没有符合筛选条件 {filter} 的任务（{others} 个任务均不符合）。\n"
         "去掉筛选条件，或放宽时间窗口，例如 `last 24h` 或 `last 7d`"
@@ -93,6 +100,12 @@ MESSAGES: dict[str, str] = {
     "details.text": "{instance} 上的 {task} · {status}",
     # --- instances, help, errors ----------------------------------------------------------
     "instances.this_project": "本项目",
+    "place.demo": "内置的 DMS 模拟器",
+    "place.project": "项目 {project}",
+    "place.region_project": "{region} 的项目 {project}",
+    "place.account": "账号 {name}（{place}）",
+    "place.account_entry": "{name}（{place}）",
+    "place.accounts": "账号 {accounts}",
     "instances.header": "{place} 的 Kafka 实例",
     "instances.none": "{place} 中没有 Kafka 实例。",
     "instances.ask": "发送 `{example}` 查看某个实例的任务。",
@@ -100,15 +113,19 @@ MESSAGES: dict[str, str] = {
     "instances.text.one": "{place} 共有 {count} 个 Kafka 实例",
     "instances.text.other": "{place} 共有 {count} 个 Kafka 实例",
     "help.intro": (
-        "查询 DMS for Kafka 实例上运行过哪些后台任务，以及结果如何。"
+        "查询分布式消息服务 Kafka 版（DMS）实例上运行过哪些后台任务，以及结果如何。"
         "以下命令在 `/kafka-tasks` 斜杠命令、@ 机器人和本地命令行中通用："
     ),
     "help.text": "kafka-tasks：使用方法",
+    "note.demo": (
+        "未设置华为云凭据（HUAWEICLOUD_SDK_AK/SK）：以下回答来自内置 DMS 模拟器的演示数据。"
+    ),
     "error.title": "kafka-tasks 无法回答",
     "error.text": "{title}：{said}",
     "error.fallback": "出错了。",
     "error.more_choices": "… 另有 {count} 个：输入实例 ID 来选择。",
-    "looking_up": ":hourglass_flowing_sand: 正在查询 {what}…",
+    # What was typed is quoted: a command, not words of the sentence.
+    "looking_up": ":hourglass_flowing_sand: 正在查询“{what}”…",
     "looking_up.your_tasks": "你的任务",
     # --- the local shell (python -m bot shell) ------------------------------------------
     "shell.greeting": (

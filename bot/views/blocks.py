@@ -42,8 +42,9 @@ from bot.actions import (
     TaskRef,
 )
 from bot.dms.models import Instance, Task, TaskStatus
+from bot.dms.place import Where, place_text
 from bot.help import usage
-from bot.i18n import Lang, t, tn
+from bot.i18n import Lang, Said, t, tn
 from bot.i18n.labels import instance_status_label, window_label
 from bot.redact import redact
 from bot.service import TaskAnswer, TasksAnswer
@@ -51,7 +52,6 @@ from bot.timewindow import zone_name
 from bot.views.format import (
     STATUS_ORDER,
     counts_text,
-    duration_text,
     local_time,
     shown_name,
     shown_status,
@@ -87,7 +87,24 @@ UNKNOWN_STATUS_EMOJI = ":grey_question:"
 
 # One section per task row: past this the summary would no longer fit Slack's 50 blocks.
 MAX_PAGE_SIZE = 25
-STRIP_SLOTS = 24
+# The most bars a strip has: a month reads a bar a day.
+STRIP_SLOTS = 31
+# What a bar of the strip stands for: the shortest of these lengths that spans the window
+# in STRIP_SLOTS bars. Round lengths ("a bar per 5m") read at a glance; a window cut in
+# equal parts (56m 02s) does not.
+_SLOT_LENGTHS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(minutes=30),
+    timedelta(hours=1),
+    timedelta(hours=2),
+    timedelta(hours=3),
+    timedelta(hours=6),
+    timedelta(hours=12),
+    timedelta(days=1),
+    timedelta(weeks=1),
+)
 _BARS = "▁▂▃▄▅▆▇█"
 _EMPTY_SLOT = "·"
 _FAILED_SLOT = "x"
@@ -205,7 +222,7 @@ def tasks_message(
     now: datetime,
     page_size: int = 10,
     shareable: bool,
-    where: str = "",
+    where: Where = "",
     lang: Lang = "en",
 ) -> Message:
     """The answer to "which tasks ran on this instance, and how did they end?"."""
@@ -237,6 +254,10 @@ def tasks_message(
         )
         blocks.append(_context(t(lang, "tasks.cached_hint", cached=cached)))
     blocks.append(DividerBlock())
+    if state.page > pages:
+        # Typed past the end (or the tasks changed since the button was made): the last
+        # page is shown, and said to be the last, so that no page seems to be missing.
+        blocks.append(_context(tn(lang, "tasks.past_last_page", pages, asked=state.page)))
     if rows:
         blocks.extend(_task_row(task, answer.instance, tz, now, lang) for task in rows)
         last = first + len(rows)
@@ -273,23 +294,26 @@ def tasks_message(
     return _message(escape(one_line(text)), blocks)
 
 
-def _window_text(answer: TasksAnswer, state: QueryState, tz: tzinfo, where: str, lang: Lang) -> str:
+def _window_text(
+    answer: TasksAnswer, state: QueryState, tz: tzinfo, where: Where, lang: Lang
+) -> str:
     window = answer.window
-    api = window.api_params()
     instance_id = md(answer.instance.instance_id, _ID)
+    place = place_text(where, lang).strip()
     instance = (
-        t(lang, "tasks.window.instance_where", id=instance_id, where=md(where, _WHERE))
-        if where.strip()
+        t(lang, "tasks.window.instance_where", id=instance_id, where=md(place, _WHERE))
+        if place
         else t(lang, "tasks.window.instance", id=instance_id)
     )
-    return " · ".join(
-        [
-            f":calendar: {date_token(window.begin, tz)} → {date_token(window.end, tz)}",
-            f"UTC `begin_time={api['begin_time']}` `end_time={api['end_time']}`",
-            t(lang, "tasks.window.times_read_in", zone=md(state.zone, _ZONE) or "UTC"),
-            instance,
-        ]
-    )
+    parts = [f":calendar: {date_token(window.begin, tz)} → {date_token(window.end, tz)}"]
+    queried = answer.listing.queried
+    if queried is not None:
+        # Exactly what DMS was asked (a window ending now is asked to the edges of its
+        # cache bucket, then cut to the window above), to compare with DMS's own logs.
+        begin, end = (md(stamp, 40) for stamp in queried)
+        parts.append(t(lang, "tasks.window.queried", begin=begin, end=end))
+    parts += [t(lang, "tasks.window.times_read_in", zone=md(state.zone, _ZONE) or "UTC"), instance]
+    return " · ".join(parts)
 
 
 def _filter_text(answer: TasksAnswer, lang: Lang) -> str:
@@ -350,15 +374,22 @@ def activity_strip(
     tasks: Sequence[Task],
     begin: datetime,
     end: datetime,
-    slots: int = STRIP_SLOTS,
+    max_slots: int = STRIP_SLOTS,
     *,
     lang: Lang = "en",
 ) -> str:
     """Task starts over the window as a bar per slot, with failed starts marked beneath;
-    "" when no task started in the window."""
+    "" when no task started in the window. Slots are a round length from ``begin``, the
+    shortest that needs at most ``max_slots`` of them (the last may be cut short)."""
     span = (end - begin).total_seconds()
-    if span <= 0 or slots <= 0:
+    if span <= 0 or max_slots <= 0:
         return ""
+    slot = next(
+        (length for length in _SLOT_LENGTHS if span <= length.total_seconds() * max_slots),
+        _SLOT_LENGTHS[-1],
+    )
+    size = slot.total_seconds()
+    slots = math.ceil(span / size)
     starts, failures = [0] * slots, [0] * slots
     for task in tasks:
         if task.created_at is None:
@@ -366,21 +397,29 @@ def activity_strip(
         offset = (task.created_at - begin).total_seconds()
         if not 0 <= offset <= span:
             continue
-        slot = min(slots - 1, int(offset * slots / span))
-        starts[slot] += 1
-        failures[slot] += task.failed
+        at = min(slots - 1, int(offset // size))
+        starts[at] += 1
+        failures[at] += task.failed
     peak = max(starts)
     if not peak:
         return ""
     bars = "".join(
         _BARS[math.ceil(n * len(_BARS) / peak) - 1] if n else _EMPTY_SLOT for n in starts
     )
-    slot_length = duration_text(timedelta(seconds=span / slots), lang)
-    text = t(lang, "tasks.strip", bars=bars, slot=slot_length, peak=peak)
+    text = t(lang, "tasks.strip", bars=bars, slot=_slot_text(slot, lang), peak=peak)
     if any(failures):
         marks = "".join(_FAILED_SLOT if n else _EMPTY_SLOT for n in failures)
         text += "\n" + t(lang, "tasks.strip_failed", marks=marks)
     return text
+
+
+def _slot_text(slot: timedelta, lang: Lang) -> str:
+    """A round length in its largest whole unit: "5m", "1h", "1d"."""
+    seconds = int(slot.total_seconds())
+    for unit, size in (("weeks", 604800), ("days", 86400), ("hours", 3600)):
+        if seconds % size == 0:
+            return t(lang, f"strip.{unit}", n=seconds // size)
+    return t(lang, "strip.minutes", n=seconds // 60)
 
 
 def _task_row(
@@ -390,7 +429,8 @@ def _task_row(
     head = f"{emoji} *{md(shown_name(task.name, lang), _NAME)}*"
     # Emoji alone do not tell a colour-blind reader or a screen reader much.
     if task.status != TaskStatus.SUCCESS.value:
-        head += f" {md(shown_status(task.status, lang), _STATUS)}"
+        # A field of its own: run into the name, "Enable public IP Running" reads as one.
+        head += f" · {md(shown_status(task.status, lang), _STATUS)}"
     parts = [head, md(user_text(task), _USER)]
     if task.created_at is not None:
         parts.append(t(lang, "started_at", date=date_token(task.created_at, tz)))
@@ -558,9 +598,9 @@ def split_code(text: str, size: int) -> list[str]:
 # --- instances, help, errors -------------------------------------------------------------
 
 
-def instances_message(instances: Sequence[Instance], where: str, *, lang: Lang = "en") -> Message:
+def instances_message(instances: Sequence[Instance], where: Where, *, lang: Lang = "en") -> Message:
     """The Kafka instances a project has, by name and id."""
-    place = one_line(where) or t(lang, "instances.this_project")
+    place = one_line(place_text(where, lang)) or t(lang, "instances.this_project")
     blocks: list[Block] = [_header(t(lang, "instances.header", place=place))]
     if not instances:
         blocks.append(_section(t(lang, "instances.none", place=md(place, _WHERE))))
@@ -593,13 +633,14 @@ def instances_message(instances: Sequence[Instance], where: str, *, lang: Lang =
     return _message(escape(tn(lang, "instances.text", len(instances), place=place)), blocks)
 
 
-def help_message(note: str | None = None, *, lang: Lang = "en") -> Message:
+def help_message(note: str | Said | None = None, *, lang: Lang = "en") -> Message:
     blocks: list[Block] = [
         _section(t(lang, "help.intro")),
         _section(f"{_FENCE}\n{escape(usage(lang).rstrip())}\n{_FENCE}"),
     ]
-    if note and note.strip():
-        blocks.append(_context(escape(note)))
+    said = note.text(lang) if isinstance(note, Said) else note
+    if said and said.strip():
+        blocks.append(_context(escape(said)))
     return _message(t(lang, "help.text"), blocks)
 
 

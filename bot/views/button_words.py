@@ -20,26 +20,9 @@ from bot import actions
 from bot.i18n import LANGS, t
 from bot.views.console import Button
 
-# The label each kind of button has in ``bot.views.blocks``, by its action_id.
-_LABEL_KEYS: Mapping[str, str] = {
-    actions.DETAILS: "button.details",
-    actions.REFRESH: "button.refresh",
-    actions.PAGE_PREV: "button.previous",
-    actions.PAGE_NEXT: "button.next",
-    actions.SHARE: "button.share",
-    actions.SUBSCRIBE: "button.subscribe_failures",
-    actions.RETRY: "button.retry",
-}
-# What people type for a button besides (a start of) its label.
-_SHORT_FORMS: Mapping[str, tuple[str, ...]] = {
-    actions.DETAILS: ("details", "detail", "详情"),
-    actions.REFRESH: ("refresh", "刷新"),
-    actions.PAGE_PREV: ("previous", "prev", "back", "上一页", "上页"),
-    actions.PAGE_NEXT: ("next", "下一页", "下页"),
-    actions.SHARE: ("share", "分享"),
-    actions.SUBSCRIBE: ("subscribe", "订阅"),
-    actions.RETRY: ("retry", "重试"),
-}
+# The label each kind of button has, and what people type for it (bot.actions).
+_LABEL_KEYS: Mapping[str, str] = actions.LABEL_KEYS
+_SHORT_FORMS: Mapping[str, tuple[str, ...]] = actions.TYPED_WORDS
 # A start of a label shorter than this is more likely a typo or an instance than a button.
 _MIN_PREFIX = 2
 _NUMBERED = re.compile(r"(.*?[^\d\s])\s*([0-9]{1,3})")

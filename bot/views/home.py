@@ -530,7 +530,8 @@ def _details_button(
 def _task_line(task: Task, tz: tzinfo, now: datetime, lang: Lang) -> str:
     # Names and statuses read as the rest of the bot shows them in this language.
     name, status = task_label(task.name, lang), status_label(task.status, lang)
-    parts = [f"{_emoji(task)} *{md(name, _NAME)}* {md(status, _STATUS)}"]
+    # The status a field of its own, as in an answer's rows: not run into the name.
+    parts = [f"{_emoji(task)} *{md(name, _NAME)}*", md(status, _STATUS)]
     parts.append(md(user_text(task), _USER))
     if task.created_at is not None:
         parts.append(text(lang, "started", when=date_token(task.created_at, tz)))

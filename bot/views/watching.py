@@ -176,7 +176,8 @@ def _ran(task: Task, tz: tzinfo, now: datetime, lang: Lang) -> list[str]:
 def _finished_line(task: Task, tz: tzinfo, now: datetime, lang: Lang) -> str:
     """One task: what it is, who started it, when, and how long it ran."""
     name = md(shown_name(task.name, lang), _NAME)
-    parts = [f"{_emoji(task)} *{name}* {md(shown_status(task.status, lang), _STATUS)}"]
+    # The status a field of its own, as in an answer's rows: not run into the name.
+    parts = [f"{_emoji(task)} *{name}*", md(shown_status(task.status, lang), _STATUS)]
     parts.append(md(user_text(task), _USER))
     parts += _ran(task, tz, now, lang)
     return " · ".join(parts)

@@ -22,6 +22,8 @@ from bot.clock import utc_now
 from bot.dms.errors import DmsError, DmsNotFound
 from bot.dms.models import Task
 from bot.dms.source import Dms
+from bot.i18n import LANGS
+from bot.i18n.errors import describe_error
 from bot.metrics import Metrics
 from bot.store.models import FollowedThread
 from bot.store.store import PollView, Store
@@ -380,7 +382,12 @@ class Poller:
             await self._notice(
                 instance_id,
                 "unreachable",
-                {"reason": str(exc), "since": health.failing_since.isoformat()},
+                {
+                    "reason": str(exc),
+                    # Each channel reads it in its subscription's language.
+                    "reasons": {lang: describe_error(exc, lang) for lang in LANGS},
+                    "since": health.failing_since.isoformat(),
+                },
                 stamp=health.failing_since,
             )
 

@@ -85,9 +85,12 @@ class OutboxRenderer:
                 running, instance_name=name, hours=float(payload.get("hours") or 6), lang=lang
             )
         if item.kind == "unreachable":
+            # Rows queued before reasons were kept in each language have the English one.
+            reasons = payload.get("reasons")
+            said = reasons.get(lang) if isinstance(reasons, dict) else None
             return unreachable_message(
                 name,
-                str(payload.get("reason") or ""),
+                str(said or payload.get("reason") or ""),
                 since=datetime.fromisoformat(str(payload["since"])),
                 tz=self.tz,
                 lang=lang,

@@ -20,13 +20,14 @@ from bot.simulator import (
     SimulatorThread,
 )
 from bot.simulator.state import SimulatorState
+from tests.e2e.slack_harness import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 API_FIELDS = {"id", "name", "user_name", "user_id", "params", "status", "created_at", "updated_at"}
 
 
 def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
+    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     # A clean environment and an empty working directory: no developer's .env or
     # credentials can leak into what is tested.
@@ -35,6 +36,7 @@ def run_cli(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
         env={**base, **(env or {})},
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
@@ -123,6 +125,15 @@ def test_unknown_instance_names_close_matches(tmp_path: Path) -> None:
     assert "prod-orders" in error
 
 
+def test_a_first_word_that_is_no_instance_is_said_first_as_in_slack(tmp_path: Path) -> None:
+    result = run_cli("tasks", "detials", "2", cwd=tmp_path)
+    assert result.returncode == 1
+    said = result.stderr.strip().splitlines()[-1]
+    assert said.startswith('error: No Kafka instance named "detials" in the demo simulator.')
+    assert "Did you mean the Details button?" in said
+    assert "time window" not in result.stderr
+
+
 def test_bad_credentials_name_what_to_check_and_never_the_key(
     tmp_path: Path, sim_thread: SimulatorThread
 ) -> None:
@@ -154,6 +165,25 @@ def test_upstream_failure_after_retries_is_one_line_with_the_request_id(
     assert len(lines) == 1
     assert "DMS did not answer" in lines[0]
     assert "request id" in lines[0]
+
+
+def test_an_endpoint_nothing_answers_on_is_named_with_the_setting_to_check(
+    tmp_path: Path,
+) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    env = {
+        "HUAWEICLOUD_SDK_AK": DEMO_AK,
+        "HUAWEICLOUD_SDK_SK": DEMO_SK,
+        "HUAWEICLOUD_SDK_PROJECT_ID": DEMO_PROJECT_ID,
+        "DMS_ENDPOINT": closed,
+    }
+    result = run_cli("tasks", "prod-orders", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert f"DMS at {closed} could not be reached (connection refused)" in lines[0]
+    assert "Check DMS_ENDPOINT" in lines[0]
+    assert "in time" not in lines[0]
 
 
 def test_missing_setting_is_named_before_anything_runs(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from datetime import UTC, timedelta
 import pytest
 
 from bot.dms.auth import Credentials
-from bot.dms.client import ClientOptions, DmsClient
+from bot.dms.cache import bucket_window
+from bot.dms.client import ClientOptions, DmsClient, api_time
 from bot.dms.errors import (
     AmbiguousInstance,
     DmsAuthError,
@@ -19,6 +20,7 @@ from bot.dms.errors import (
     DmsProtocolError,
     DmsThrottled,
     DmsUnavailable,
+    DmsUnreachable,
     UnknownInstance,
 )
 from bot.simulator import (
@@ -31,6 +33,7 @@ from bot.simulator import (
 )
 from bot.timewindow import TimeWindow, parse_window
 from tests.conftest import SIMULATOR_START
+from tests.e2e.slack_harness import free_port
 
 DEMO = Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID)
 
@@ -86,6 +89,22 @@ async def test_last_hour_is_every_task_in_the_window_newest_first(
     async with make_client(simulator, page_size=1000) as whole:
         reference = await whole.list_tasks(iid, window("last 1h"))
     assert [t.id for t in listing.tasks] == [t.id for t in reference.tasks]
+
+
+async def test_a_listing_carries_the_begin_and_end_time_dms_was_asked(
+    client: DmsClient, simulator: Simulator
+) -> None:
+    iid = await instance_id(client, "prod-orders")
+    asked = window("last 1h")
+    listing = await client.list_tasks(iid, asked)
+    low, high = bucket_window(
+        asked.begin, asked.end, ends_now=True, bucket_seconds=client.options.bucket_seconds
+    )
+    assert listing.queried == (api_time(low), api_time(high))
+    # A cached answer was asked the same, earlier.
+    again = await client.list_tasks(iid, asked)
+    assert again.from_cache
+    assert again.queried == listing.queried
 
 
 async def test_pages_after_the_first_are_fetched_concurrently_and_counted_exactly(
@@ -217,6 +236,27 @@ async def test_persistent_failure_stops_after_bounded_attempts(simulator: Simula
         assert simulator.stats.count("list_tasks") == 3
         assert "DMS did not answer" in str(info.value)
         assert info.value.request_id
+
+
+async def test_an_endpoint_nothing_listens_on_is_unreachable_not_slow() -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    sleep = RecordingSleep()
+    dms = DmsClient.create(
+        closed,
+        DEMO,
+        options=ClientOptions(max_attempts=3),
+        endpoint_setting="DMS_ENDPOINT",
+        sleep=sleep,
+    )
+    async with dms:
+        with pytest.raises(DmsUnreachable) as info:
+            await dms.list_instances()
+    # Retried like any lost connection (a DMS restarting refuses for a moment), then named.
+    assert len(sleep.delays) == 2
+    assert info.value.failure == "refused"
+    assert info.value.endpoint == closed
+    assert str(info.value).startswith(f"DMS at {closed} could not be reached (connection refused).")
+    assert "Check DMS_ENDPOINT" in str(info.value)
 
 
 async def test_429_without_retry_after_uses_backoff(simulator: Simulator) -> None:

@@ -46,6 +46,8 @@ async def test_an_unknown_task_id_is_named_with_how_to_find_ids(talk: Conversati
     assert not reply.ok
     assert "f" * 32 in text(reply)
     assert "prod-orders last 24h" in text(reply)
+    # Where ids are shown: a task's Details, not the rows of an answer.
+    assert "press Details beside the task" in text(reply)
 
 
 async def test_subscribing_to_an_instance_that_does_not_exist_sets_nothing_up(
@@ -57,3 +59,41 @@ async def test_subscribing_to_an_instance_that_does_not_exist_sets_nothing_up(
     assert MISSING_ID in text(reply)
     assert talk.store is not None
     assert talk.store.subscriptions_in("C1") == []
+
+
+async def test_a_first_word_that_is_no_instance_is_said_before_the_rest(
+    talk: Conversation,
+) -> None:
+    garbled = await talk.answer("asdf qwer zxcv", tz=UTC, shareable=True)
+    assert not garbled.ok
+    assert garbled.message.text.endswith(
+        'No Kafka instance named "asdf" in the test project. Run `instances` to list them.'
+    )
+    # Not a complaint about a window "qwer zxcv" of an instance that is not there.
+    assert "time window" not in text(garbled)
+
+
+async def test_a_typo_of_a_button_or_command_is_named_with_what_was_meant(
+    talk: Conversation,
+) -> None:
+    pressed = await talk.answer("detials 2", tz=UTC, shareable=True)
+    assert not pressed.ok
+    assert 'No Kafka instance named "detials"' in text(pressed)
+    assert "Did you mean the Details button?" in text(pressed)
+    assert "`details 2`" in text(pressed)
+    typed = await talk.answer("instnaces", tz=UTC, shareable=True)
+    assert "Did you mean `instances`?" in text(typed)
+    chinese = await talk.answer("detials 2", tz=UTC, shareable=True, lang="zh")
+    assert "没有名为“detials”的 Kafka 实例" in text(chinese)
+    assert "“详情”按钮" in text(chinese)
+
+
+async def test_after_a_real_instance_the_rest_is_what_is_not_understood(
+    talk: Conversation,
+) -> None:
+    reply = await talk.answer("prod-orders qwer", tz=UTC, shareable=True)
+    assert not reply.ok
+    assert 'couldn\'t read "qwer" as a time window' in text(reply)
+    # An instance named in part (several match) is an instance too.
+    several = await talk.answer("orders qwer", tz=UTC, shareable=True)
+    assert "time window" in text(several)

@@ -31,10 +31,11 @@ from bot.help import USAGE
 from bot.i18n import LANGS, Lang
 from bot.redact import MASK
 from bot.service import TaskAnswer, TasksAnswer, filter_tasks
-from bot.timewindow import TimeWindow, parse_window
+from bot.timewindow import TimeWindow, format_api_time, parse_window
 from bot.views.blocks import (
     MAX_PARAM_SECTIONS,
     Message,
+    activity_strip,
     error_message,
     help_message,
     instances_message,
@@ -102,6 +103,8 @@ def answer_for(
     **listing: Any,
 ) -> TasksAnswer:
     window = parse_window(window_text, now=NOW, tz=tz)
+    # What a client asking DMS for exactly this window sends.
+    listing.setdefault("queried", (format_api_time(window.begin), format_api_time(window.end)))
     task_list = TaskList(
         instance_id=instance.instance_id,
         begin=window.begin,
@@ -291,7 +294,7 @@ def test_row_shows_status_name_user_start_and_duration() -> None:
     rows = task_rows(valid(summary()))
     failed_row = rows[2]["text"]["text"]
     assert failed_row.startswith(
-        ":red_circle: *Reset password* Failed · paas_dms · started <!date^"
+        ":red_circle: *Reset password* · Failed · paas_dms · started <!date^"
     )
     assert failed_row.endswith(" · 42s")
     assert "Succeeded" not in rows[0]["text"]["text"]  # success rows stay quiet
@@ -301,14 +304,14 @@ def test_unknown_status_is_shown_as_it_comes_with_a_neutral_mark() -> None:
     tasks = [Task.from_api(api_task(0, status="ROLLING_BACK"))]
     blocks = valid(summary(tasks))
     row = task_rows(blocks)[0]["text"]["text"]
-    assert row.startswith(":grey_question: *Change topic auto-creation* ROLLING_BACK")
+    assert row.startswith(":grey_question: *Change topic auto-creation* · ROLLING_BACK")
     assert "1 ROLLING_BACK" in all_text(blocks)
 
 
 def test_unknown_name_is_shown_as_words() -> None:
     tasks = [Task.from_api(api_task(0, status="FAILED", name="rollingUpgradeBrokers"))]
     row = task_rows(valid(summary(tasks)))[0]["text"]["text"]
-    assert row.startswith(":red_circle: *Rolling upgrade brokers* Failed · ")
+    assert row.startswith(":red_circle: *Rolling upgrade brokers* · Failed · ")
 
 
 def test_filters_are_stated_with_the_total_in_the_window() -> None:
@@ -348,13 +351,80 @@ def test_cached_answer_says_when_it_was_fetched() -> None:
     assert "cached" not in all_text(valid(summary()))
 
 
+def test_the_echo_is_what_dms_was_asked_not_the_window_rounded() -> None:
+    # A window ending now is asked to its cache bucket's edges: that is what is shown.
+    window = TimeWindow(
+        begin=NOW - timedelta(hours=1, microseconds=-400_000),
+        end=NOW + timedelta(microseconds=400_000),
+        label="last 1h",
+        zone="UTC",
+        ends_now=True,
+    )
+    answer = dataclasses.replace(
+        answer_for(incident_tasks(), queried=("20261127015945", "20261127030000")),
+        window=window,
+    )
+    message = tasks_message(answer, state_for(answer), tz=UTC, now=NOW, shareable=True)
+    text = all_text(valid(message))
+    assert "asked DMS for `begin_time=20261127015945` `end_time=20261127030000` (UTC)" in text
+    assert "20261127030001" not in text  # the window's end, rounded up, was never sent
+    assert "UTC · UTC" not in text
+
+
+def test_a_window_line_without_knowing_what_was_asked_echoes_nothing() -> None:
+    text = all_text(valid(summary(queried=None)))
+    assert "begin_time" not in text
+    assert "times read in Asia/Shanghai" in text
+
+
+@pytest.mark.parametrize(
+    ("window_text", "bars", "slot"),
+    [
+        ("last 1h", 12, "5m"),
+        ("last 2h", 24, "5m"),
+        ("last 6h", 24, "15m"),
+        ("last 12h", 24, "30m"),
+        ("last 24h", 24, "1h"),
+        ("last 3d", 24, "3h"),
+        ("last 7d", 28, "6h"),
+        ("last 30d", 30, "1d"),
+        ("last 90d", 13, "1w"),
+        ("last 50m", 10, "5m"),
+        ("last 56m", 12, "5m"),
+    ],
+)
+def test_a_strip_bar_is_a_round_length(window_text: str, bars: int, slot: str) -> None:
+    answer = answer_for(incident_tasks(), window_text=window_text)
+    strip = activity_strip(answer.tasks, answer.window.begin, answer.window.end)
+    shown = re.findall(r"`([^`]*)`", strip)[0]
+    assert len(shown) == bars
+    assert f"a bar per {slot} " in strip
+
+
+def test_a_page_past_the_last_says_how_many_there_are() -> None:
+    blocks = valid(summary(page=99))
+    text = all_text(blocks)
+    assert ":warning: There is no page 99: there are 4 pages; this is the last." in text
+    assert "31–37 of 37 · page 4 of 4" in text
+    one_page = all_text(valid(summary(incident_tasks(count=3), page=2)))
+    assert "There is no page 2: there is only 1 page." in one_page
+    # Pages that exist say nothing of the kind.
+    assert "There is no page" not in all_text(valid(summary(page=2)))
+
+
+def test_one_task_matching_a_filter_reads_as_english() -> None:
+    text = all_text(valid(summary(statuses=frozenset({"FAILED"}), name_glob="modify*")))
+    assert "*1 task* matches status Failed · name `modify*` (of 37 in the window)" in text
+
+
 def test_activity_strip_shows_starts_and_marks_failures() -> None:
     strip = next(t for t in texts(valid(summary())) if "task starts" in t)
     bars, marks = (re.findall(r"`([^`]*)`", line)[0] for line in strip.split("\n"))
-    assert len(bars) == len(marks) == 24
+    # A round length per bar: 5 minutes over the hour, from its start.
+    assert len(bars) == len(marks) == 12
     assert set(bars) <= set("▁▂▃▄▅▆▇█·")
-    assert marks.count("x") == 3  # three failures, each in its own 2m 30s slot
-    assert "a bar per 2m 30s" in strip
+    assert marks == "··x······x·x"  # three failures, each in its own 5m slot
+    assert "a bar per 5m" in strip
 
 
 def test_text_from_dms_cannot_mention_or_link() -> None:

@@ -17,13 +17,17 @@ from bot.commands import (
     Help,
     ListInstances,
     ListSubscriptions,
+    NotAnInstance,
     Subscribe,
     TaskLookup,
     TasksQuery,
     Unsubscribe,
     clean_slack_text,
+    meant_command,
+    misread,
     parse_command,
 )
+from bot.dms.errors import UnknownInstance
 from bot.timewindow import parse_window
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -270,6 +274,66 @@ def test_a_window_error_keeps_its_bad_part_and_suggestion(
 def test_a_window_error_message_is_the_windows_own() -> None:
     assert str(error("prod-orders 1hr")) == 'couldn\'t read "1hr" as a time window; try "last 1h"'
     assert "the hour is out of range" in str(error("prod-orders since 25:00"))
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [("asdf qwer zxcv", "asdf"), ("detials 2", "detials"), ("prod-orders qwer", "prod-orders")],
+)
+def test_a_window_error_names_the_first_word_for_the_caller_to_check(text: str, first: str) -> None:
+    # Only DMS knows whether the first word is an instance; the caller asks it.
+    assert error(text).instance == first
+
+
+def test_errors_not_about_what_follows_an_instance_name_no_first_word() -> None:
+    assert error("last 1h").instance is None
+    assert error("prod-orders task").instance is None
+    assert error("subscibe prod-orders failed").instance is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "button"),
+    [
+        ("detials 2", "details 2", "button.details"),
+        # A label alone: Details is one button per task, so the first is offered.
+        ("details", "details 1", "button.details"),
+        ("nxt", "next", "button.next"),
+        ("refersh", "refresh", "button.refresh"),
+        ("instnaces", "instances", None),
+        ("hepl", "help", None),
+        ("subscibe", "subscribe", None),
+        ("lst 1h", "<instance> last 1h", None),
+        ("yesterdy", "<instance> yesterday", None),
+    ],
+)
+def test_a_first_word_close_to_a_command_or_a_button_is_read_as_meant(
+    typed: str, meant: str, button: str | None
+) -> None:
+    assert meant_command(typed) == (meant, button)
+
+
+@pytest.mark.parametrize("typed", ["asdf qwer", "prod-ordrs 1h", "tasks prod-orders", ""])
+def test_a_first_word_close_to_nothing_is_just_not_an_instance(typed: str) -> None:
+    assert meant_command(typed) is None
+
+
+def test_an_unknown_instance_says_the_command_it_most_likely_was() -> None:
+    unknown = UnknownInstance("detials", "the demo simulator", request_id="r-1")
+    said = misread(unknown, "detials 2")
+    assert isinstance(said, NotAnInstance)
+    # The instance first, then what was meant, and the request id stays last.
+    assert str(said) == (
+        'No Kafka instance named "detials" in the demo simulator. Run `instances` to list '
+        "them. Did you mean the Details button? Buttons are on answers (ask `<instance> "
+        "last 1h`); in the shell, type one's label to press it: `details 2`. (request id r-1)"
+    )
+    assert str(misread(UnknownInstance("lst", "x"), "lst 1h")).endswith(
+        "Did you mean `<instance> last 1h`?"
+    )
+    # Not about the first word typed, or close to nothing: left as it is.
+    assert misread(unknown, "prod-orders task 1") is unknown
+    other = UnknownInstance("asdf", "x")
+    assert misread(other, "asdf 1h") is other
 
 
 def test_a_very_long_command_is_refused_in_one_short_line() -> None:

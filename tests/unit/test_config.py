@@ -81,3 +81,26 @@ def test_environment_wins_over_dotenv(tmp_path: Path) -> None:
     settings = Settings.load({"PORT": "5000"}, dotenv)
     assert settings.default_tz == "Asia/Shanghai"
     assert settings.port == 5000
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({}, None),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, None),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, None),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1"},
+            "SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN "
+            "(Socket Mode) is not",
+        ),
+        (
+            {"SLACK_SIGNING_SECRET": "s", "SLACK_APP_TOKEN": "xapp-1"},
+            "SLACK_SIGNING_SECRET and SLACK_APP_TOKEN are set but SLACK_BOT_TOKEN is not",
+        ),
+    ],
+)
+def test_half_a_slack_setup_is_named_for_make_run(env: dict[str, str], said: str | None) -> None:
+    settings = Settings.from_mapping(env)
+    assert settings.slack_unfinished == said
+    assert settings.slack_configured == (said is None and bool(env))

@@ -25,6 +25,7 @@ from bot.commands import Command, CommandError, Subscribe, TasksQuery, Unsubscri
 from bot.conversation import Asker, Conversation, Reply
 from bot.dms.auth import Credentials
 from bot.dms.client import ClientOptions, DmsClient
+from bot.dms.errors import AmbiguousInstance, UnknownInstance
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 from bot.store.store import Store
 from bot.timewindow import TimeWindow, WindowError, parse_window
@@ -183,6 +184,16 @@ def parsed(text: str, now: datetime, tz: tzinfo) -> Command | CommandError:
         return exc
 
 
+async def is_instance(conversation: Conversation, word: str) -> bool:
+    try:
+        await conversation.dms.resolve(word)
+    except UnknownInstance:
+        return False
+    except AmbiguousInstance:
+        return True
+    return True
+
+
 def assert_sendable(message: Message) -> None:
     """Non-empty, every Block Kit limit kept, and serialisable by slack_sdk."""
     assert message.text.strip()
@@ -244,7 +255,12 @@ async def test_every_input_gets_a_reply_slack_accepts_and_never_an_exception(
     if isinstance(expected, CommandError):
         assert not reply.ok
         assert reply.delivery == "ephemeral"
-        assert escape(quoted(expected.bad)) in reply.message.text
+        if expected.instance is not None and not await is_instance(conversation, expected.instance):
+            # The words after a first word that names no instance: that is said instead.
+            named = f'No Kafka instance named "{escape(expected.instance)}"'
+            assert named in reply.message.text
+        else:
+            assert escape(quoted(expected.bad)) in reply.message.text
     elif isinstance(expected, TasksQuery | Subscribe | Unsubscribe) and not reply.ok:
         # Unknown or ambiguous instance, or a subscription outside Slack: said, with
         # the name it was about; an id is taken on trust and DMS says it has none.

@@ -166,8 +166,8 @@ def test_subscriptions_running_and_failures_with_their_buttons() -> None:
     assert {d.channel for d in details} == {"C0ONE"}
     assert {d.instance_id for d in details} == {inst.instance_id}
     # Names and statuses as the rest of the bot words them.
-    assert "*Restart instance* Running" in text
-    assert "*Restart instance* Failed" in text
+    assert "*Restart instance* · Running" in text
+    assert "*Restart instance* · Failed" in text
 
 
 def test_only_the_last_failures_and_a_few_running_then_a_command() -> None:
@@ -325,8 +325,8 @@ def test_chinese_tab() -> None:
     assert "Kafka 任务" in text
     assert "1 个进行中 · 最近 24 小时 1 个失败" in text
     assert "失败的任务" in text
-    assert "*重启实例* 执行中" in text
-    assert "*重启实例* 失败" in text
+    assert "*重启实例* · 执行中" in text
+    assert "*重启实例* · 失败" in text
     labels = {b["text"]["text"] for b in buttons(view)}
     assert {"刷新", "取消订阅", "详情"} <= labels
     assert of_kind(view, UNSUBSCRIBE)[0]["confirm"]["title"]["text"] == "停止这些通知？"

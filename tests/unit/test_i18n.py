@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from bot.commands import CommandError
+from bot.commands import CommandError, NotAnInstance
 from bot.dms.errors import (
     AmbiguousInstance,
     DmsAuthError,
@@ -17,6 +17,7 @@ from bot.dms.errors import (
     DmsRequestError,
     DmsThrottled,
     DmsUnavailable,
+    DmsUnreachable,
     UnknownInstance,
     UnknownPlace,
     UnknownTask,
@@ -248,6 +249,9 @@ def dms_errors() -> list[DmsError]:
         DmsThrottled("DMS answered 429: Too Many Requests"),
         DmsUnavailable("DMS did not answer within 10 s (ReadTimeout)"),
         DmsUnavailable("the connection to DMS failed (ConnectError)"),
+        DmsUnreachable("http://127.0.0.1:9", "refused", setting="DMS_ENDPOINT"),
+        DmsUnavailable("DMS did not answer within 10 s"),
+        DmsUnavailable("the connection to DMS failed before it answered"),
         DmsProtocolError("DMS sent a body that is not JSON", snippet="<html>", request_id="r-5"),
         DmsProtocolError("DMS sent tasks in an unexpected shape"),
         DmsRequestError("DMS answered 400 DMS.00400002: The project ID format is invalid."),
@@ -286,6 +290,25 @@ def test_dms_error_details_in_chinese() -> None:
     assert describe_error(dms_errors()[5], "zh").startswith("DMS 在 10 秒内没有响应（ReadTimeout）")
 
 
+def test_an_endpoint_that_cannot_be_reached_is_named_with_the_setting_to_check() -> None:
+    refused = DmsUnreachable("http://127.0.0.1:9", "refused", setting="DMS_ENDPOINT")
+    assert str(refused) == (
+        "DMS at http://127.0.0.1:9 could not be reached (connection refused). Check "
+        "DMS_ENDPOINT, and that this machine can reach that address (network, proxy, "
+        "firewall); then try again."
+    )
+    assert describe_error(refused, "zh") == (
+        "无法连接 http://127.0.0.1:9 上的 DMS（连接被拒绝）。请检查 DMS_ENDPOINT，"
+        "以及本机能否访问该地址（网络、代理、防火墙），然后重试。"
+    )
+    nowhere = DmsUnreachable("https://dms.example.invalid", "unknown_host")
+    assert "(no such host)" in str(nowhere)
+    assert "DMS_ENDPOINT or HUAWEICLOUD_REGION" in str(nowhere)
+    assert "找不到该主机" in describe_error(nowhere, "zh")
+    # Not "did not answer in time": nothing answered at all.
+    assert "in time" not in str(refused)
+
+
 def test_a_dms_message_not_known_is_kept_with_the_hint_in_chinese() -> None:
     said = describe_error(DmsUnavailable("something new happened", request_id="r-9"), "zh")
     assert said == "something new happened。DMS 未及时响应，请稍后重试。（请求 ID r-9）"
@@ -311,9 +334,17 @@ def test_lookup_errors_in_chinese() -> None:
     )
     task = UnknownTask("t-1", "prod-orders")
     assert describe_error(task, "zh") == (
-        "prod-orders 上没有任务“t-1”。任务 ID 显示在每个任务的详情中，"
-        "也可以用 `prod-orders last 24h` 查看。"
+        "prod-orders 上没有任务“t-1”。要找任务 ID，请发送 `prod-orders last 24h`，"
+        "再点任务旁的“详情”（`python -m bot tasks` 的表格也有 ID 列）。"
     )
+    button = NotAnInstance(UnknownInstance("detials", "cn-north-4"), "details 2", "button.details")
+    assert describe_error(button, "zh") == (
+        "cn-north-4 中没有名为“detials”的 Kafka 实例。运行 `instances` 可列出全部实例。"
+        "你是想点“详情”按钮吗？按钮在回答上（先发送 `<实例> 最近1小时`）；"
+        "在命令行中输入按钮的名字即可点它：`details 2`。"
+    )
+    command = NotAnInstance(UnknownInstance("lst", "cn-north-4"), "<instance> last 1h", None)
+    assert describe_error(command, "zh").endswith("你是想输入 `<实例> 最近1小时` 吗？")
     ambiguous = AmbiguousInstance("prod", [("prod-a", "i-1"), ("prod-b", "i-2")])
     assert describe_error(ambiguous, "zh") == (
         "“prod”匹配到多个实例：prod-a（i-1）、prod-b（i-2）。请使用完整名称或 ID。"

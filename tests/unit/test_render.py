@@ -117,3 +117,12 @@ def test_payload_lang() -> None:
     assert payload_lang({}) == "en"
     assert payload_lang({"lang": None}) == "en"
     assert payload_lang([]) == "en"
+
+
+async def test_an_unreachable_reason_is_read_in_the_subscriptions_language() -> None:
+    reasons = {"en": "DMS did not answer within 10 s.", "zh": "DMS 在 10 秒内没有响应。"}
+    payload = {**PAYLOADS["unreachable"], "reasons": reasons}
+    zh_message = await render("unreachable", {**payload, "lang": "zh"})
+    assert zh_message.text == "无法连接 prod-orders：DMS 在 10 秒内没有响应。"
+    en_message = await render("unreachable", {**payload, "lang": "en"})
+    assert en_message.text == "Cannot reach prod-orders: DMS did not answer within 10 s."

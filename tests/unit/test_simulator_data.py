@@ -215,3 +215,21 @@ def test_a_test_can_give_an_instance_its_own_task() -> None:
         state.add_task(instance_id, task)
     with pytest.raises(ValueError, match="no instance"):
         state.add_task("nope", task)
+
+
+def test_every_run_has_the_same_tasks_at_the_same_distance_from_its_start() -> None:
+    # What makes an example with a task id, or "the failure 11 minutes ago", hold on any
+    # day: only the start moves.
+    later = ANCHOR + timedelta(days=400, seconds=17)
+    for first, again in zip(generate_demo(7, ANCHOR), generate_demo(7, later), strict=True):
+        assert first.instance.instance_id == again.instance.instance_id
+        assert len(first.tasks) == len(again.tasks)
+        for one, other in zip(first.tasks, again.tasks, strict=True):
+            assert (one.id, one.name, one.final_status, one.params) == (
+                other.id,
+                other.name,
+                other.final_status,
+                other.params,
+            )
+            assert other.created_at - one.created_at == later - ANCHOR
+            assert other.finished_at - one.finished_at == later - ANCHOR

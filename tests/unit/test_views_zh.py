@@ -20,6 +20,7 @@ from bot.dms.models import Instance, Task
 from bot.help import USAGE_ZH
 from bot.i18n.errors import describe_error
 from bot.redact import MASK
+from bot.runtime import DEMO_NOTE
 from bot.service import TaskAnswer
 from bot.views.blocks import (
     Message,
@@ -93,7 +94,7 @@ def test_summary_in_chinese() -> None:
     assert "时间按 Asia/Shanghai 解读" in text
     assert f"实例 `{INSTANCE.instance_id}` 位于 cn-north-4" in text
     assert "`begin_time=20261127020000` `end_time=20261127030000`" in text
-    assert "任务启动数，每格 2 分 30 秒（最高 2）" in text
+    assert "任务启动数，每格 5 分钟（最高 4）" in text
     assert "第 1–10 个，共 37 个 · 第 1/4 页" in text
     assert message.text == "prod-orders · 过去 1 小时：共 37 个任务，3 个失败"
 
@@ -101,7 +102,7 @@ def test_summary_in_chinese() -> None:
 def test_summary_rows_use_labels_and_chinese_statuses() -> None:
     rows = task_rows(valid(zh_summary()))
     failed = rows[2]["text"]["text"]
-    assert failed.startswith(":red_circle: *重置密码* 失败 · paas_dms · 开始于 <!date^")
+    assert failed.startswith(":red_circle: *重置密码* · 失败 · paas_dms · 开始于 <!date^")
     assert failed.endswith(" · 42 秒")
     assert "失败" not in rows[0]["text"]["text"]  # success rows stay quiet, as in English
     assert all(row["accessory"]["text"]["text"] == "详情" for row in rows)
@@ -143,11 +144,11 @@ def test_filtered_empty_running_and_unknown_in_chinese() -> None:
     assert "没有符合筛选条件 状态 失败 的任务（37 个任务均不符合）" in none_match
     running = Task.from_api(api_task(0, status="EXECUTING", name="restartInstance"))
     row = task_rows(valid(zh_summary([running])))[0]["text"]["text"]
-    assert row.startswith(":large_blue_circle: *重启实例* 执行中 · ")
+    assert row.startswith(":large_blue_circle: *重启实例* · 执行中 · ")
     assert row.endswith("已运行 1 分 00 秒")
     odd = Task.from_api(api_task(0, status="ROLLING_BACK", name="brandNewTask"))
     row = task_rows(valid(zh_summary([odd])))[0]["text"]["text"]
-    assert row.startswith(":grey_question: *brandNewTask* ROLLING_BACK")
+    assert row.startswith(":grey_question: *brandNewTask* · ROLLING_BACK")
 
 
 def test_cached_and_truncated_in_chinese() -> None:
@@ -219,9 +220,20 @@ def test_help_in_chinese() -> None:
     assert f"```\n{escape(USAGE_ZH.rstrip())}\n```" in [b["text"]["text"] for b in blocks[:2]]
     assert "演示模式" in all_text(blocks[-1:])
     assert message.text == "kafka-tasks：使用方法"
-    # The commands themselves are the same in both languages.
-    for command in ("instances", "subscribe <instance>", "last 1h", "since 09:00"):
+    # The command words are the same in both languages; what is filled in is said in Chinese.
+    for command in ("instances", "subscribe <实例>", "last 1h", "since 09:00"):
         assert command in USAGE_ZH
+
+
+def test_the_demo_note_is_said_in_the_askers_language() -> None:
+    chinese = all_text(valid(help_message(DEMO_NOTE, lang="zh"))[-1:])
+    assert (
+        chinese
+        == "未设置华为云凭据（HUAWEICLOUD_SDK_AK/SK）：以下回答来自内置 DMS 模拟器的演示数据。"
+    )
+    english = all_text(valid(help_message(DEMO_NOTE))[-1:])
+    assert english == str(DEMO_NOTE)
+    assert english.startswith("No Huawei credentials set")
 
 
 def test_errors_in_chinese() -> None:
@@ -247,9 +259,9 @@ def test_errors_in_chinese() -> None:
 
 def test_looking_up_in_chinese() -> None:
     assert looking_up_message("prod-orders", lang="zh").text == (
-        ":hourglass_flowing_sand: 正在查询 prod-orders…"
+        ":hourglass_flowing_sand: 正在查询“prod-orders”…"
     )
-    assert looking_up_message("", lang="zh").text == ":hourglass_flowing_sand: 正在查询 你的任务…"
+    assert looking_up_message("", lang="zh").text == ":hourglass_flowing_sand: 正在查询“你的任务”…"
 
 
 # --- subscriptions -------------------------------------------------------------------------
@@ -358,7 +370,9 @@ def test_digest_in_chinese() -> None:
         ":red_circle: *失败 2 个* · :large_green_circle: 成功 31 个 · "
         ":heavy_minus_sign: 已取消 1 个" in text
     )
-    assert blocks[2]["text"]["text"].startswith(":red_circle: *重启实例* 失败 · paas_dms · 开始于")
+    assert blocks[2]["text"]["text"].startswith(
+        ":red_circle: *重启实例* · 失败 · paas_dms · 开始于"
+    )
     assert "… 另有 14 个：创建 Topic 成功 ×14" in text
     assert "查看任一任务的详情请发送 `/kafka-tasks prod-orders task &lt;task-id&gt;`" in text
     assert message.text == "prod-orders 上有 34 个任务结束：失败 2 个，成功 31 个，已取消 1 个"
