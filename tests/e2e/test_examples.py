@@ -55,10 +55,14 @@ NOT_EXAMPLES = frozenset(
         "name@account",
         "name@region",
         "ListBackgroundTasks",
+        "KAFKA_TASKS_HISTORY",
+        "~/.local/state/kafka-tasks/history",
+        # With several tasks shown it asks which (tests/unit/test_button_words.py).
+        "details",
     }
 )
-# Buttons, pressed in the shell by typing their label.
-BUTTONS = ("next", "refresh", "details 2")
+# Buttons, pressed in the shell by typing their label, in this order.
+BUTTONS = ("next", "prev", "refresh", "share", "details 2")
 # Parts of a command, shown on their own: asked after an instance.
 AFTER_AN_INSTANCE = frozenset(
     {
