@@ -11,6 +11,7 @@ import handlers
 from bot import bolt_fixes, slack_payloads
 from bot.config import Settings, SettingsError
 from bot.conversation import Conversation
+from bot.handled_requests import AnswerOnce, HandledRequests
 from bot.home import ChannelDirectory, HomeService, allow_all
 from bot.slack_retry import web_api_retry_handlers
 from bot.slack_users import UserProfiles
@@ -70,6 +71,9 @@ def build_app(
     )
     # First of the bot's middleware: nothing below reads a body of the wrong shape.
     app.middleware(slack_payloads.refuse_malformed)
+    # Then, before any listener: a retried event or a replayed request is acked, not
+    # answered again.
+    app.use(AnswerOnce(HandledRequests(conversation.store)))
     profiles = profiles or user_profiles(settings, web)
     gate = conversation.gate
     # The tab lists subscriptions, which live in the store: none without one.
