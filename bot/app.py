@@ -5,33 +5,27 @@ from __future__ import annotations
 from functools import partial
 
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
 from bot import bolt_fixes, slack_payloads
 from bot.config import Settings, SettingsError
 from bot.conversation import Conversation
+from bot.handled_requests import AnswerOnce, HandledRequests
 from bot.home import ChannelDirectory, HomeService, allow_all
+from bot.slack_retry import web_api_retry_handlers
 from bot.slack_users import UserProfiles
 
 
 def slack_client(settings: Settings) -> AsyncWebClient:
     """The Web API client: SLACK_API_URL honoured, and slack_sdk's retry handlers for
-    rate limits (Retry-After), server errors and dropped connections."""
+    rate limits (Retry-After) on every call, and for server errors and dropped
+    connections on the calls that cannot post twice (``bot.slack_retry``)."""
     return AsyncWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=15,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=web_api_retry_handlers(),
     )
 
 
@@ -77,6 +71,9 @@ def build_app(
     )
     # First of the bot's middleware: nothing below reads a body of the wrong shape.
     app.middleware(slack_payloads.refuse_malformed)
+    # Then, before any listener: a retried event or a replayed request is acked, not
+    # answered again.
+    app.use(AnswerOnce(HandledRequests(conversation.store)))
     profiles = profiles or user_profiles(settings, web)
     gate = conversation.gate
     # The tab lists subscriptions, which live in the store: none without one.

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import Asker
+from bot.slack_once import post_once
 from bot.slack_respond import respond_reliably
 from handlers import Deps
 
@@ -57,15 +58,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 await client.chat_update(channel=channel, ts=message_ts, text=text, blocks=blocks)
                 follow_ts = message_ts
         elif reply.delivery == "thread" and not ephemeral and channel:
-            await client.chat_postMessage(
-                channel=channel, thread_ts=thread_ts, text=text, blocks=blocks
-            )
+            await post_once(client, channel=channel, thread_ts=thread_ts, text=text, blocks=blocks)
         elif reply.delivery == "channel" and channel:
             try:
-                shared = await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-                follow_ts = str(shared["ts"])
+                follow_ts = await post_once(client, channel=channel, text=text, blocks=blocks)
             except SlackApiError as exc:
-                # A private channel the bot is not in: response_url may still post there.
+                # Refused (a private channel the bot is not in): response_url may still
+                # post there. A post Slack may have made is never shared again this way.
                 log.info("share via chat.postMessage failed (%s); using response_url", exc)
                 await via_response_url(response_type="in_channel", replace_original=False)
         else:

@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import Asker
 from bot.i18n import t
+from bot.slack_once import post_ephemeral, post_once
 from bot.slow import with_placeholder
 from handlers import Deps
 
@@ -26,13 +27,15 @@ def register(app: AsyncApp, deps: Deps) -> None:
         posted: dict[str, Any] = {}
 
         async def show() -> None:
-            response = await client.chat_postMessage(
+            ts = await post_once(
+                client,
                 channel=channel,
                 thread_ts=thread_ts,
                 text=placeholder.text,
                 blocks=placeholder.block_dicts(),
             )
-            posted["ts"] = response["ts"]
+            if ts is not None:
+                posted["ts"] = ts
 
         # Visible to the channel: no Share button needed.
         asker = Asker(user=str(user or ""), channel=channel, via="mention" if thread_ts else "dm")
@@ -49,10 +52,14 @@ def register(app: AsyncApp, deps: Deps) -> None:
             show=show,
         )
         message = reply.message
+        # A placeholder whose post Slack left unknown (and the thread did not show) is
+        # not there to replace.
+        shown = shown and "ts" in posted
         if reply.delivery == "ephemeral" and thread_ts is not None and user:
             # Errors, and answers the access rules keep from the channel, go to the asker
             # alone; the placeholder, if any, says where it went.
-            await client.chat_postEphemeral(
+            await post_ephemeral(
+                client,
                 channel=channel,
                 user=str(user),
                 thread_ts=thread_ts,
@@ -76,13 +83,16 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 channel=channel, ts=posted["ts"], text=message.text, blocks=message.block_dicts()
             )
         else:
-            response = await client.chat_postMessage(
+            ts = await post_once(
+                client,
                 channel=channel,
                 thread_ts=thread_ts,
                 text=message.text,
                 blocks=message.block_dicts(),
             )
-            posted["ts"] = response["ts"]
+            if ts is None:
+                return  # unknown, and not in the thread: logged; nothing to follow from
+            posted["ts"] = ts
         if reply.follow is not None:
             # Visible to the channel: its running tasks are followed in this thread.
             await deps.conversation.follow(

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import Asker
-from bot.slack_respond import respond_reliably
+from bot.slack_respond import respond_once, respond_reliably
 from bot.slow import with_placeholder
 from handlers import Deps
 
@@ -27,7 +27,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
         placeholder = deps.conversation.looking_up(text, lang=profile.lang)
 
         async def show() -> None:
-            await respond(
+            await respond_once(
+                respond,
                 text=placeholder.text,
                 blocks=placeholder.block_dicts(),
                 response_type="ephemeral",

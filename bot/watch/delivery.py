@@ -5,7 +5,10 @@ messages arrive in the order they were queued) and posted. Every post carries th
 row's key in Slack message metadata; a row that was already attempted once (the
 process may have died between Slack's "ok" and our note of it) is first looked for
 in the channel's history, and only posted if Slack does not have it. That closes the
-window a crash could otherwise leave for a duplicate.
+window a crash could otherwise leave for a duplicate. A post Slack answered with a 5xx,
+``fatal_error`` or ``internal_error``, or whose connection dropped, may have landed as
+well: it is never re-sent within the try (``bot.slack_retry``), but tried again later
+by that same path, the channel read first.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.audit import AuditEvent, AuditLog, AuditResult
 from bot.clock import utc_now
 from bot.metrics import Metrics
+from bot.slack_once import describe, find_posted, is_ambiguous
 from bot.store.models import OutboxItem
 from bot.store.store import Store
 from bot.views.blocks import Message
@@ -52,8 +56,6 @@ PERMANENT_ERRORS = frozenset(
 MAX_ATTEMPTS = 16
 # A digest stands for at most this many rows (their keys ride in the message metadata).
 MAX_DIGEST_ROWS = 100
-# How far back a restarted replica reads a channel for its own unnoted posts.
-HISTORY_PAGES = 10
 
 
 class Renderer(Protocol):
@@ -147,9 +149,14 @@ class Deliverer:
         try:
             covered = await self._posted_before(item) if item.attempts > 0 else None
             if covered is not None:
-                # Posted by a run that died before noting it: settle exactly the rows that
-                # post covered (a recount now could differ), and post nothing again.
-                log.info("outbox %s was posted before a restart; not posting again", item.key)
+                # Posted by a run that died before noting it, or by a try whose answer
+                # said "failed" or never came: settle exactly the rows that post covered
+                # (a recount now could differ), and post nothing again.
+                log.info(
+                    "outbox %s was posted before a restart, or by a try whose answer was "
+                    "lost; not posting again",
+                    item.key,
+                )
                 pending = await self._db(self.store.pending_for, item.channel)
                 batch = [row for row in pending if row.key in covered and row.id != item.id]
                 batch.append(item)
@@ -161,12 +168,24 @@ class Deliverer:
                 await self._db(self.store.note_attempt, item.id, self.owner)
                 message = await self.renderer.render(item, batch)
                 ts = await self._post(item, message, covers=[b.key for b in batch])
-        except SlackApiError as exc:
-            await self._failed(item, exc)
-            return 0
         except Exception as exc:
-            log.exception("delivering outbox %s failed", item.key)
-            await self._retry_later(item, f"{type(exc).__name__}: {exc}", None)
+            if is_ambiguous(exc):
+                # Slack may have posted it. Never again within this try: the row is tried
+                # later, and as a row tried before it is looked for in the channel first,
+                # the same path as after a restart.
+                log.warning(
+                    "outbox %s to %s: Slack may have posted it (%s); the channel is read "
+                    "before it is posted again",
+                    item.key,
+                    item.channel,
+                    describe(exc),
+                )
+            elif not isinstance(exc, SlackApiError):
+                log.exception("delivering outbox %s failed", item.key)
+            if isinstance(exc, SlackApiError):
+                await self._failed(item, exc)
+            else:
+                await self._retry_later(item, describe(exc), None)
             return 0
         # The rest of a digest first, the claimed head last: until the head is marked,
         # no other replica can claim anything of this channel, and after a crash in
@@ -260,36 +279,18 @@ class Deliverer:
         """The keys covered by this row's message if Slack already has it, else None."""
         if item.kind == "parent_update":
             return None  # an edit is idempotent: doing it twice changes nothing
-        oldest = f"{(item.created_at - timedelta(minutes=5)).timestamp():.6f}"
-        cursor: str | None = None
-        for _ in range(HISTORY_PAGES):
-            if item.thread_ts:
-                response = await self.slack.conversations_replies(
-                    channel=item.channel,
-                    ts=item.thread_ts,
-                    oldest=oldest,
-                    include_all_metadata=True,
-                    limit=200,
-                    cursor=cursor,
-                )
-            else:
-                response = await self.slack.conversations_history(
-                    channel=item.channel,
-                    oldest=oldest,
-                    include_all_metadata=True,
-                    limit=200,
-                    cursor=cursor,
-                )
-            for message in response.get("messages") or []:
-                meta = message.get("metadata") or {}
-                found = meta.get("event_payload") or {}
-                if meta.get("event_type") == METADATA_EVENT and found.get("key") == item.key:
-                    return {k for k in str(found.get("covers") or item.key).split(",") if k}
-            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-            if not response.get("has_more") or not cursor:
-                return None
-        log.warning("outbox %s: history longer than %d pages; not found", item.key, HISTORY_PAGES)
-        return None
+        found = await find_posted(
+            self.slack,
+            channel=item.channel,
+            thread_ts=item.thread_ts,
+            since=item.created_at,
+            event_type=METADATA_EVENT,
+            key=item.key,
+        )
+        if found is None:
+            return None
+        covers = (found["metadata"].get("event_payload") or {}).get("covers")
+        return {k for k in str(covers or item.key).split(",") if k}
 
     async def _failed(self, item: OutboxItem, exc: SlackApiError) -> None:
         error = str(exc.response.get("error") or exc) if exc.response else str(exc)

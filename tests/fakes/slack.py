@@ -17,7 +17,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
@@ -57,6 +57,10 @@ MAX_PRIVATE_METADATA = 3000
 RESPONSE_URL_MAX_USES = 5
 
 RESPONSE_URL_METHOD = "response_url"
+
+# How a call whose connection was closed without an answer is recorded (drop_next).
+DROPPED_STATUS = 0
+DROPPED_ERROR = "connection_dropped"
 
 # The first ts handed out: late November 2026, so ts values look like real ones.
 _FIRST_TS_MICROS = 1_764_200_000_000_100
@@ -99,6 +103,11 @@ class _Failure:
     error: str
     retry_after: float | None
     remaining: int
+    # The call takes effect before the failure is answered: Slack documents that
+    # fatal_error, internal_error and 5xx answers may come after it acted.
+    acted: bool = False
+    # The connection is closed with no answer at all (status 0 in the recorded call).
+    dropped: bool = False
 
 
 @dataclass
@@ -335,6 +344,7 @@ class FakeSlack:
         error: str | None = None,
         retry_after: float | None = None,
         times: int = 1,
+        acted: bool = False,
     ) -> None:
         """Make the next ``times`` calls to ``method`` (or ``response_url``) fail.
 
@@ -342,13 +352,41 @@ class FakeSlack:
         ``retry_after`` is given (rounded up to whole seconds, as Slack sends it and as
         slack_sdk's retry handler parses it). ``status=200`` with an ``error`` is a plain
         refusal such as ``invalid_blocks``. Queued failures apply in the order given.
+
+        ``acted=True``: the call takes effect first (the message is posted, the
+        response_url reply shown) and the failure is answered after, as Slack documents
+        for ``fatal_error``, ``internal_error`` and 5xx answers.
         """
         if times < 1:
             raise ValueError("times must be at least 1")
         if error is None:
             error = _default_error(status)
         self._failures.setdefault(method, deque()).append(
-            _Failure(status=status, error=error, retry_after=retry_after, remaining=times)
+            _Failure(
+                status=status, error=error, retry_after=retry_after, remaining=times, acted=acted
+            )
+        )
+
+    def drop_next(self, method: str, *, acted: bool = True, times: int = 1) -> None:
+        """Close the connection of the next ``times`` calls to ``method`` (or
+        ``response_url``) without answering: the caller cannot tell what happened.
+
+        ``acted=True`` (the default): the call took effect before the connection went,
+        as when Slack posted and the answer was lost on the way back. The call is
+        recorded with status 0 and error ``connection_dropped``. Queued with the
+        failures of :meth:`fail_next`, in the order given.
+        """
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        self._failures.setdefault(method, deque()).append(
+            _Failure(
+                status=DROPPED_STATUS,
+                error=DROPPED_ERROR,
+                retry_after=None,
+                remaining=times,
+                acted=acted,
+                dropped=True,
+            )
         )
 
     def set_group(self, group_id: str, users: list[str]) -> None:
@@ -413,6 +451,10 @@ class FakeSlack:
             token = passed
         failure = self._take_failure(method)
         if failure is not None:
+            if failure.acted:
+                self._dispatch(method, args, token)
+            if failure.dropped:
+                return await self._drop(request, Call(method, args, token, request.path, at))
             headers = _retry_after_header(failure.retry_after)
             body = {"ok": False, "error": failure.error}
             return await self._answer(
@@ -461,6 +503,13 @@ class FakeSlack:
             return await self._answer_response(request, name, {}, at, 400, "invalid_payload")
         failure = self._take_failure(RESPONSE_URL_METHOD)
         if failure is not None:
+            if failure.acted:
+                self._respond(target, payload)
+            if failure.dropped:
+                args = {**payload, "name": name}
+                return await self._drop(
+                    request, Call(RESPONSE_URL_METHOD, args, None, request.path, at)
+                )
             return await self._answer_response(
                 request,
                 name,
@@ -470,15 +519,28 @@ class FakeSlack:
                 failure.error,
                 _retry_after_header(failure.retry_after),
             )
+        status, error = self._respond(target, payload)
+        return await self._answer_response(request, name, payload, at, status, error)
+
+    def _respond(self, target: _ResponseTarget, payload: _Json) -> tuple[int, str | None]:
+        """What a response_url post does, and the status and error it is answered with."""
         target.uses += 1
         if target.uses > RESPONSE_URL_MAX_USES:
-            return await self._answer_response(request, name, payload, at, 404, "used_url")
+            return 404, "used_url"
         if not _truthy(payload.get("delete_original")):
             refusal = check_message(payload, text_limit=MAX_POST_TEXT)
             if refusal is not None:
-                return await self._answer_response(request, name, payload, at, 400, refusal.error)
+                return 400, refusal.error
         self._apply_response(target, payload)
-        return await self._answer_response(request, name, payload, at, 200, None)
+        return 200, None
+
+    async def _drop(self, request: web.Request, call: Call) -> web.Response:
+        """Close the connection without an answer; the client sees it disconnected."""
+        await self._record(replace(call, status=DROPPED_STATUS, error=DROPPED_ERROR))
+        if request.transport is not None:
+            request.transport.close()
+        # Written to a closed transport, this goes nowhere: the client gets no answer.
+        return web.Response()
 
     async def _answer_response(
         self,

@@ -57,6 +57,8 @@ class SlackSender:
         self.app_id = app_id
         self.bot_user_id = bot_user_id
         self.last_payload: _Json | None = None
+        # The last request exactly as sent (body and headers), for replaying it.
+        self.last_request: tuple[bytes, dict[str, str]] | None = None
         self._verifier = SignatureVerifier(signing_secret)
         self._client = httpx.AsyncClient(timeout=timeout, headers={"User-Agent": SLACK_USER_AGENT})
         self._seq = itertools.count(1)
@@ -94,6 +96,15 @@ class SlackSender:
         self, body: bytes, content_type: str, extra: dict[str, str] | None = None
     ) -> httpx.Response:
         headers = {"Content-Type": content_type, **self.signed_headers(body), **(extra or {})}
+        self.last_request = (body, headers)
+        return await self.raw(body, headers)
+
+    async def replay(self) -> httpx.Response:
+        """The last request sent again byte for byte, signing headers and all: what a
+        replay within the signature's five minutes looks like to the bot."""
+        if self.last_request is None:
+            raise RuntimeError("nothing was sent yet")
+        body, headers = self.last_request
         return await self.raw(body, headers)
 
     async def _send_form(self, fields: dict[str, str]) -> httpx.Response:
@@ -165,6 +176,27 @@ class SlackSender:
             "is_ext_shared_channel": False,
             "event_context": f"4-{secrets.token_hex(16)}",
         }
+        return await self._send_event(envelope, retry_num, retry_reason)
+
+    async def redeliver(
+        self,
+        envelope: _Json | None = None,
+        *,
+        retry_num: int = 1,
+        retry_reason: str = "http_timeout",
+    ) -> httpx.Response:
+        """Slack's retry of an event it thinks was not acked: the same envelope (the
+        same ``event_id``), signed afresh, with the retry headers. ``envelope``: one
+        sent before, by this sender or another (another replica); by default the last
+        one this sender sent."""
+        envelope = envelope if envelope is not None else self.last_payload
+        if envelope is None or envelope.get("type") != "event_callback":
+            raise RuntimeError("no event was sent to redeliver")
+        return await self._send_event(envelope, retry_num, retry_reason)
+
+    async def _send_event(
+        self, envelope: _Json, retry_num: int | None, retry_reason: str
+    ) -> httpx.Response:
         self.last_payload = envelope
         extra = None
         if retry_num is not None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiohttp
 import pytest
 from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond, AsyncSay
@@ -37,6 +38,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from tests.fakes import FAKE_BOT_USER_ID, FakeSlack, SlackSender, check_message
+from tests.fakes.slack import DROPPED_ERROR, DROPPED_STATUS
 
 SIGNING_SECRET = "fake-signing-secret"
 
@@ -324,6 +326,41 @@ async def test_server_errors_and_refusals_can_be_scripted(fake: FakeSlack) -> No
     assert fake.message("C1", posted["ts"])["text"] == "after two 500s"
 
 
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(500, "internal_error"), (200, "fatal_error"), (503, "service_unavailable")],
+)
+async def test_a_post_can_be_made_then_answered_as_a_failure(
+    fake: FakeSlack, client: AsyncWebClient, status: int, error: str
+) -> None:
+    fake.fail_next("chat.postMessage", status=status, error=error, acted=True)
+
+    with pytest.raises(SlackApiError) as raised:
+        await client.chat_postMessage(channel="C1", text="posted all the same")
+
+    assert (raised.value.response.status_code, raised.value.response["error"]) == (status, error)
+    # Slack acted before it answered: the message is in the channel.
+    assert [m["text"] for m in fake.messages("C1")] == ["posted all the same"]
+    [call] = fake.calls_to("chat.postMessage")
+    assert (call.ok, call.status, call.error) == (False, status, error)
+
+
+@pytest.mark.parametrize("acted", [True, False])
+async def test_a_dropped_connection_gives_no_answer(fake: FakeSlack, acted: bool) -> None:
+    # slack_sdk's default handler would re-send once on a dropped connection.
+    client = AsyncWebClient(token=fake.bot_token, base_url=fake.api_url, retry_handlers=[])
+    fake.drop_next("chat.postMessage", acted=acted)
+
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await client.chat_postMessage(channel="C1", text="lost answer")
+
+    assert [m["text"] for m in fake.messages("C1")] == (["lost answer"] if acted else [])
+    [call] = fake.calls_to("chat.postMessage")
+    assert (call.status, call.error) == (DROPPED_STATUS, DROPPED_ERROR)
+    # Only that call: the next one is answered.
+    assert (await client.chat_postMessage(channel="C1", text="next"))["ok"]
+
+
 # -- response_url -------------------------------------------------------------------
 
 
@@ -371,6 +408,25 @@ async def test_response_url_takes_five_posts(fake: FakeSlack) -> None:
     assert fake.calls_to("response_url")[-1].error == "used_url"
     # Issuing the name again gives a fresh URL.
     assert (await AsyncWebhookClient(fake.response_url()).send(text="again")).status_code == 200
+
+
+async def test_a_response_url_post_can_be_shown_then_failed_or_dropped(fake: FakeSlack) -> None:
+    url = fake.response_url("r", channel="C1")
+    # No retry handlers: what the fake answers is what the test sees.
+    webhook = AsyncWebhookClient(url, retry_handlers=[])
+    fake.fail_next("response_url", status=500, acted=True)
+    fake.drop_next("response_url")
+
+    failed = await webhook.send(text="shown, then 500", response_type="ephemeral")
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await webhook.send(text="shown, then dropped", response_type="ephemeral")
+
+    assert failed.status_code == 500
+    assert [e["text"] for e in fake.ephemerals("C1")] == ["shown, then 500", "shown, then dropped"]
+    assert [(c.status, c.error) for c in fake.calls_to("response_url")] == [
+        (500, "internal_error"),
+        (DROPPED_STATUS, DROPPED_ERROR),
+    ]
 
 
 # -- waiting ------------------------------------------------------------------------
@@ -549,6 +605,37 @@ async def test_forged_and_stale_requests_are_rejected(
 
     assert [r.status_code for r in (forged, stale, unsigned)] == [401, 401, 401]
     assert seen == []
+
+
+async def test_a_replay_is_the_same_request_and_a_redelivery_the_same_event(
+    fake: FakeSlack, bolt: tuple[str, list[dict[str, Any]]]
+) -> None:
+    url, seen = bolt
+    async with SlackSender(url, SIGNING_SECRET) as slack:
+        await slack.slash("help", response_url=fake.response_url())
+        sent = slack.last_request
+        replayed = await slack.replay()
+        assert slack.last_request == sent
+        await slack.mention("prod-orders", ts="1764200000.000002")
+        first = slack.last_request
+        redelivered = await slack.redeliver(retry_num=2, retry_reason="http_error")
+        again = slack.last_request
+
+    assert replayed.status_code == redelivered.status_code == 200
+    assert first is not None
+    assert again is not None
+    # The same envelope, signed afresh, saying it is Slack's second retry.
+    assert json.loads(first[0]) == json.loads(again[0])
+    assert again[1]["X-Slack-Retry-Num"] == "2"
+    assert again[1]["X-Slack-Retry-Reason"] == "http_error"
+    assert "X-Slack-Retry-Num" not in first[1]
+    # This bare Bolt app dedupes nothing: the listeners saw all four.
+    assert [b.get("command") or b["event"]["event_ts"] for b in seen] == [
+        "/kafka-tasks",
+        "/kafka-tasks",
+        "1764200000.000002",
+        "1764200000.000002",
+    ]
 
 
 async def test_url_verification_gets_the_challenge_back(

@@ -1,0 +1,77 @@
+"""What names a Slack request however often it comes, and remembering it was handled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.handled_requests import HandledRequests, request_key
+from bot.store.store import Store
+
+SIGNED = {"x-slack-signature": ["v0=abc"], "x-slack-request-timestamp": ["1764200000"]}
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "key"),
+    [
+        # An event, retried (signed afresh, with retry headers): the same event_id.
+        (
+            {"type": "event_callback", "event_id": "Ev1"},
+            {**SIGNED, "x-slack-retry-num": ["1"]},
+            "event:Ev1",
+        ),
+        ({"type": "event_callback", "event_id": "Ev1"}, {}, "event:Ev1"),  # Socket Mode
+        # A command or a click over HTTP: the exact signed request.
+        ({"command": "/kafka-tasks", "trigger_id": "1.2.3"}, SIGNED, "signed:1764200000:v0=abc"),
+        # The same in Socket Mode: what the payload says it is.
+        ({"command": "/kafka-tasks", "trigger_id": "1.2.3"}, {}, "trigger:1.2.3"),
+        (
+            {"type": "block_actions", "user": {"id": "U1"}, "actions": [{"action_ts": "17.1"}]},
+            {},
+            "action:U1:17.1",
+        ),
+        ({"type": "url_verification"}, {}, None),
+    ],
+)
+def test_a_request_is_named_by_what_stays_the_same_when_it_comes_again(
+    body: dict[str, Any], headers: dict[str, list[str]], key: str | None
+) -> None:
+    assert request_key(body, headers) == key
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(f"sqlite:///{tmp_path}/handled.db")
+    yield opened
+    opened.close()
+
+
+async def test_without_a_store_a_key_is_remembered_in_memory() -> None:
+    handled = HandledRequests(None)
+    assert await handled.first_sighting("event:Ev1")
+    assert not await handled.first_sighting("event:Ev1")
+    assert await handled.first_sighting("event:Ev2")
+
+
+async def test_with_a_store_every_replica_sees_the_same_keys(store: Store) -> None:
+    one, two = HandledRequests(store), HandledRequests(store)
+    assert await one.first_sighting("event:Ev1")
+    assert not await two.first_sighting("event:Ev1")
+    assert not await one.first_sighting("event:Ev1")
+
+
+async def test_a_store_that_fails_lets_the_request_be_handled(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    handled = HandledRequests(store, remember_for=timedelta(minutes=5))
+
+    def broken(key: str, ttl: timedelta) -> bool:
+        raise RuntimeError("database is gone")
+
+    store.first_sighting = broken  # type: ignore[method-assign]
+    assert await handled.first_sighting("event:Ev1")
+    assert "could not check whether this Slack request was handled before" in caplog.text
