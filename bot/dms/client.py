@@ -21,8 +21,10 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import httpx
+from cachetools import LRUCache
 
 from bot.clock import utc_now
+from bot.dms import bounded_json
 from bot.dms.auth import AkSkAuth, Credentials, canonical_query
 from bot.dms.cache import SingleFlightCache, bucket_window
 from bot.dms.errors import (
@@ -40,13 +42,16 @@ from bot.dms.models import Instance, Task, TaskList
 from bot.dms.place import Place, Where
 from bot.dms.resolve import pick_instance
 from bot.dms.trace import note_request_id
-from bot.dms.transport import AiohttpTransport
+from bot.dms.transport import AiohttpTransport, BodyTooLarge
 from bot.metrics import Metrics, Operation, error_code_label
 
 log = logging.getLogger("kafka_tasks.dms")
 
 API_TIME_FORMAT = "%Y%m%d%H%M%S"
 INSTANCE_PAGE = 50  # ListInstances' documented maximum
+# Tasks and instances whose unreadable fields were logged: each is logged once, not on
+# every poll and answer that reads it again. Bounded, like everything DMS can grow.
+_REPORTED = 4096
 
 
 class Window(Protocol):
@@ -73,6 +78,8 @@ class ClientOptions:
     cache_ttl: float = 20.0
     bucket_seconds: float = 15.0
     names_ttl: float = 600.0
+    # The largest response body read. A page of 50 tasks is some tens of kilobytes.
+    max_body_bytes: int = bounded_json.BODY.max_chars
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,10 @@ class DmsClient:
             ttl=self.options.names_ttl, maxsize=4, name="instances", metrics=metrics
         )
         self.upstream_requests = 0
+        self._body_limits = bounded_json.JsonLimits(
+            max_chars=self.options.max_body_bytes, max_depth=bounded_json.BODY.max_depth
+        )
+        self._reported: LRUCache[tuple[str, str], None] = LRUCache(maxsize=_REPORTED)
 
     @classmethod
     def create(
@@ -148,7 +159,10 @@ class DmsClient:
                 max_keepalive_connections=max(opts.concurrency, 10),
             ),
             headers={"Content-Type": "application/json", "User-Agent": "kafka-tasks/0.1"},
-            transport=transport or AiohttpTransport(max_connections=max(opts.concurrency * 2, 20)),
+            transport=transport
+            or AiohttpTransport(
+                max_connections=max(opts.concurrency * 2, 20), max_body_bytes=opts.max_body_bytes
+            ),
         )
         return cls(
             http,
@@ -323,13 +337,16 @@ class DmsClient:
             {"start": str(start), "limit": str(limit), **query},
             "list_tasks",
         )
-        return self._parse_tasks(body, request_id)
+        return self._parse_tasks(body, request_id, instance_id, most=limit)
 
-    def _parse_tasks(self, body: Any, request_id: str | None) -> _Page:
+    def _parse_tasks(
+        self, body: Any, request_id: str | None, instance_id: str, *, most: int
+    ) -> _Page:
+        """The tasks of one response; at most ``most`` of them (what was asked for)."""
         if not isinstance(body, Mapping):
             raise DmsProtocolError(
                 "DMS sent a task list that is not a JSON object",
-                snippet=json.dumps(body)[:200],
+                snippet=_json_snippet(body),
                 request_id=request_id,
             )
         count = _parse_count(body.get("task_count"))
@@ -338,17 +355,49 @@ class DmsClient:
             if count:
                 raise DmsProtocolError(
                     "DMS reported tasks but sent none",
-                    snippet=json.dumps(body)[:200],
+                    snippet=_json_snippet(body),
                     request_id=request_id,
                 )
             raw_tasks = []
         if not isinstance(raw_tasks, list) or not all(isinstance(t, Mapping) for t in raw_tasks):
             raise DmsProtocolError(
                 "DMS sent tasks in an unexpected shape",
-                snippet=json.dumps(body)[:200],
+                snippet=_json_snippet(body),
                 request_id=request_id,
             )
-        return _Page(tuple(Task.from_api(t) for t in raw_tasks), count, request_id)
+        if len(raw_tasks) > most:
+            log.warning(
+                "DMS sent %d tasks for instance %s where %d were asked for; the rest are "
+                "not read (request id %s)",
+                len(raw_tasks),
+                instance_id,
+                most,
+                request_id,
+            )
+            raw_tasks = raw_tasks[:most]
+        tasks = tuple(Task.from_api(t) for t in raw_tasks)
+        for task in tasks:
+            if task.unreadable:
+                self._report_unreadable("task", task.id, instance_id, task.unreadable)
+        return _Page(tasks, count, request_id)
+
+    def _report_unreadable(
+        self, kind: str, item_id: str, instance_id: str, fields: Mapping[str, str]
+    ) -> None:
+        """Logs, once per task or instance, which of its fields DMS sent unreadable; the
+        fields' content never (it is what could not be read, and may be anything)."""
+        key = (instance_id, f"{kind}:{item_id}")
+        if key in self._reported:
+            return
+        self._reported[key] = None
+        log.warning(
+            "%s %s of instance %s has fields DMS sent that cannot be read (%s); it is "
+            "shown without them",
+            kind,
+            item_id or "(no id)",
+            instance_id,
+            ", ".join(f"{name}: {why}" for name, why in sorted(fields.items())),
+        )
 
     async def get_task(self, instance_id: str, task_id: str) -> Task:
         body, request_id = await self._get(
@@ -357,7 +406,7 @@ class DmsClient:
             {},
             "get_task",
         )
-        page = self._parse_tasks(body, request_id)
+        page = self._parse_tasks(body, request_id, instance_id, most=self.options.max_tasks)
         for task in page.tasks:
             if task.id == task_id:
                 return task
@@ -388,13 +437,17 @@ class DmsClient:
             if not isinstance(raw, list):
                 raise DmsProtocolError(
                     "DMS sent an instance list in an unexpected shape",
-                    snippet=json.dumps(body)[:200],
+                    snippet=_json_snippet(body),
                     request_id=request_id,
                 )
             before = len(found)
             for item in raw:
                 if isinstance(item, Mapping):
                     inst = Instance.from_api(item)
+                    if inst.unreadable:
+                        self._report_unreadable(
+                            "instance", inst.instance_id, inst.instance_id, inst.unreadable
+                        )
                     found.setdefault(inst.instance_id, inst)
             total = _parse_count(body.get("instance_num"))
             offset += len(raw)
@@ -430,6 +483,10 @@ class DmsClient:
             started = time.perf_counter()
             try:
                 response = await self._http.get(url)
+            except httpx.DecodingError as exc:
+                # Not retried: the same request would fetch the same body again.
+                self._observe(operation, time.perf_counter() - started, "malformed")
+                raise self._unreadable_body(path, exc) from None
             except httpx.ConnectTimeout as exc:
                 self._observe(operation, time.perf_counter() - started, "timeout")
                 log.debug("DMS GET %s: no connection: %r", path, exc)
@@ -452,9 +509,16 @@ class DmsClient:
                 elapsed = time.perf_counter() - started
                 request_id = response.headers.get("X-Request-Id")
                 note_request_id(request_id)
+                if len(response.content) > opts.max_body_bytes:
+                    # A transport that does not bound the body itself, or a compressed
+                    # body that grew past the bound when it was decoded.
+                    self._observe(operation, elapsed, "malformed")
+                    raise self._unreadable_body(
+                        path, BodyTooLarge(f"over {opts.max_body_bytes:,} bytes"), request_id
+                    )
                 if response.status_code == 200:
                     try:
-                        decoded = response.json()
+                        decoded = bounded_json.loads(response.content, self._body_limits)
                     except ValueError:
                         self._observe(operation, elapsed, "malformed")
                         log.error(
@@ -472,7 +536,7 @@ class DmsClient:
                     self._observe(operation, elapsed)
                     return decoded, request_id
                 try:
-                    body: Any = response.json()
+                    body: Any = bounded_json.loads(response.content, self._body_limits)
                 except ValueError:
                     body = None
                 error = from_response(response, body)
@@ -496,6 +560,17 @@ class DmsClient:
             )
             await self._sleep(delay)
 
+    def _unreadable_body(
+        self, path: str, exc: httpx.DecodingError, request_id: str | None = None
+    ) -> DmsProtocolError:
+        if isinstance(exc, BodyTooLarge):
+            message = f"DMS sent a response larger than the {self.options.max_body_bytes:,} "
+            message += "bytes the bot reads"
+        else:
+            message = "DMS sent a body that could not be decoded"
+        log.error("%s for %s (request id %s): %s", message, path, request_id, exc)
+        return DmsProtocolError(message, request_id=request_id)
+
     def _unreachable(self, failure: ConnectFailure) -> DmsUnreachable:
         endpoint = str(self._http.base_url).rstrip("/")
         return DmsUnreachable(endpoint, failure, setting=self.endpoint_setting)
@@ -516,6 +591,11 @@ class DmsClient:
         # Full jitter: retries from many callers spread out instead of arriving together.
         ceiling = min(opts.backoff_cap, opts.backoff_base * 2 ** (attempt - 1))
         return self._rng.uniform(0, ceiling)
+
+
+def _json_snippet(body: Any) -> str:
+    """The start of a parsed body, for the log; a part cut for its depth shows as such."""
+    return json.dumps(body, default=str)[:200]
 
 
 def _connect_failure(exc: BaseException) -> ConnectFailure:

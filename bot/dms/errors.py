@@ -14,6 +14,9 @@ import httpx
 from bot.dms.place import Where
 
 SNIPPET_CHARS = 200
+# DMS's own error text is shown to users and logged: real ones are a sentence or two.
+MESSAGE_CHARS = 500
+CODE_CHARS = 64
 
 
 class DmsError(Exception):
@@ -233,9 +236,14 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
         return None
 
 
+def _bounded(text: str | None, limit: int) -> str | None:
+    return text if text is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
 def from_response(response: httpx.Response, body: object) -> DmsError:
     status = response.status_code
     code, msg = body_fields(body)
+    code, msg = _bounded(code, CODE_CHARS), _bounded(msg, MESSAGE_CHARS)
     request_id = response.headers.get("X-Request-Id")
     text = msg or response.reason_phrase or f"HTTP {status}"
     detail = f"DMS answered {status}" + (f" {code}" if code else "") + f": {text}"

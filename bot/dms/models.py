@@ -4,6 +4,10 @@ The API gives every field as a string, documents few of them, and keeps adding t
 names and statuses; so nothing here rejects a value it does not know. Unknown
 statuses and names are kept as they come, and a field that cannot be parsed becomes
 ``None`` rather than failing the whole answer.
+
+Every field is also read within bounds (``bot.dms.bounded_json``): a field too long,
+nested too deeply or not text where text belongs is left out, and named with why in
+``unreadable``, so the rest of the task, and every other task, is still shown.
 """
 
 from __future__ import annotations
@@ -13,9 +17,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal, TypeAlias
+
+from bot.dms import bounded_json
+from bot.dms.bounded_json import Unreadable
 
 JsonValue = Any
+
+# Why a field was not read: nested too deeply, longer than its bound, or an object or
+# list where DMS documents text.
+FieldProblem: TypeAlias = Literal["too_deep", "too_large", "not_text"]
+
+# The longest text field kept. Real ones are short (32-hex ids, camelCase task names,
+# IAM user names); these are far above them and far below what could hurt a view.
+MAX_ID = 256
+MAX_TEXT = 1024
+MAX_DESCRIPTION = 4096
+# An ISO-8601 time is about 30 characters; a longer one is not a time.
+_MAX_TIME = 64
 
 
 class TaskStatus(StrEnum):
@@ -70,14 +89,86 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+class _Reader:
+    """Reads one DMS object's fields, noting each that cannot be read, and why."""
+
+    def __init__(self, data: Mapping[str, JsonValue]) -> None:
+        self.data = data
+        self.unreadable: dict[str, FieldProblem] = {}
+
+    def text(self, key: str, limit: int = MAX_TEXT) -> str:
+        value = self.data.get(key)
+        if isinstance(value, dict | list | Unreadable):
+            self.unreadable[key] = "not_text"
+            return ""
+        text = _text(value)
+        if len(text) > limit:
+            self.unreadable[key] = "too_large"
+            return ""
+        return text
+
+    def time(self, key: str) -> object:
+        """A time field as sent, for the parser of its format; None when it is too long
+        or not a scalar to be one (the API's missing time)."""
+        value = self.data.get(key)
+        if isinstance(value, dict | list | Unreadable):
+            return None
+        return None if isinstance(value, str) and len(value) > _MAX_TIME else value
+
+    def params(self) -> tuple[str, JsonValue | None]:
+        """(the params as sent, parsed), or ("", None) with the reason noted."""
+        value = self.data.get("params")
+        if value is None or isinstance(value, str):
+            raw = _text(value)
+            parsed = parse_params(raw)
+        else:
+            # Seen as an object rather than a string: keep it as the structure it is.
+            parsed = bounded_json.find_unreadable(value, bounded_json.PARAMS.max_depth) or value
+            raw = (
+                ""
+                if isinstance(parsed, Unreadable)
+                else json.dumps(value, ensure_ascii=False, sort_keys=True)
+            )
+            if len(raw) > bounded_json.PARAMS.max_chars:
+                parsed = Unreadable("too_large")
+        if isinstance(parsed, Unreadable):
+            self.unreadable["params"] = parsed.reason
+            return "", None
+        return raw, parsed
+
+    def kept(self) -> dict[str, JsonValue]:
+        """The object as sent, without what could not be read: what is stored and
+        re-sent (outbox rows, ``--json``) never carries it on."""
+        kept: dict[str, JsonValue] = {}
+        for key, value in self.data.items():
+            kept[key] = "" if key in self.unreadable or not _readable(value) else value
+        return kept
+
+
+def _readable(value: JsonValue) -> bool:
+    """Whether a field no reader looks at is within the bounds params are read in."""
+    if isinstance(value, str):
+        return len(value) <= bounded_json.PARAMS.max_chars
+    if isinstance(value, dict | list | Unreadable):
+        return bounded_json.find_unreadable(value, bounded_json.PARAMS.max_depth) is None
+    return True
+
+
 def parse_params(raw: str) -> JsonValue | None:
-    """``params`` is a JSON-encoded string; when it is not JSON it is kept as text."""
+    """``params`` is a JSON-encoded string; when it is not JSON it is kept as text.
+
+    Read within ``bounded_json.PARAMS``: params too large, or nested too deeply
+    anywhere, are an ``Unreadable`` (the whole field: half a change request would read
+    as the whole of it)."""
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
+        parsed = bounded_json.loads(raw, bounded_json.PARAMS)
+    except bounded_json.UnreadableJson as exc:
+        return Unreadable(exc.reason)
     except ValueError:
         return raw
+    return bounded_json.find_unreadable(parsed, bounded_json.PARAMS.max_depth) or parsed
 
 
 @dataclass(frozen=True)
@@ -91,30 +182,28 @@ class Task:
     updated_at: datetime | None
     params_raw: str = ""
     params: JsonValue | None = field(default=None, compare=False)
-    # The API's own object, so ``--json`` output carries its exact field names and text.
+    # The API's own object, so ``--json`` output carries its exact field names and text
+    # (less any field that could not be read).
     raw: Mapping[str, JsonValue] = field(default_factory=dict, compare=False, repr=False)
+    # The API's field names that could not be read, and why; shown as such in Details.
+    unreadable: Mapping[str, FieldProblem] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_api(cls, data: Mapping[str, JsonValue]) -> Task:
-        params_field = data.get("params")
-        if isinstance(params_field, str) or params_field is None:
-            params_raw = _text(params_field)
-            params = parse_params(params_raw)
-        else:
-            # Seen as an object rather than a string: keep it as the structure it is.
-            params_raw = json.dumps(params_field, ensure_ascii=False, sort_keys=True)
-            params = params_field
+        read = _Reader(data)
+        params_raw, params = read.params()
         return cls(
-            id=_text(data.get("id")),
-            name=_text(data.get("name")) or "(unnamed)",
-            user_name=_text(data.get("user_name")),
-            user_id=_text(data.get("user_id")),
-            status=_text(data.get("status")).upper() or "UNKNOWN",
-            created_at=parse_iso_utc(data.get("created_at")),
-            updated_at=parse_iso_utc(data.get("updated_at")),
+            id=read.text("id", MAX_ID),
+            name=read.text("name") or "(unnamed)",
+            user_name=read.text("user_name"),
+            user_id=read.text("user_id"),
+            status=read.text("status").upper() or "UNKNOWN",
+            created_at=parse_iso_utc(read.time("created_at")),
+            updated_at=parse_iso_utc(read.time("updated_at")),
             params_raw=params_raw,
             params=params,
-            raw=dict(data),
+            raw=read.kept(),
+            unreadable=read.unreadable,
         )
 
     @property
@@ -179,6 +268,8 @@ class Instance:
     # accounts are configured (by bot.dms.fleet): with one, answers read as before.
     account: str = ""
     region: str = ""
+    # The API's field names that could not be read, and why.
+    unreadable: Mapping[str, FieldProblem] = field(default_factory=dict, compare=False)
 
     @property
     def label(self) -> str:
@@ -187,16 +278,18 @@ class Instance:
 
     @classmethod
     def from_api(cls, data: Mapping[str, JsonValue]) -> Instance:
+        read = _Reader(data)
         return cls(
-            instance_id=_text(data.get("instance_id")),
-            name=_text(data.get("name")),
-            status=_text(data.get("status")),
-            engine=_text(data.get("engine")),
-            engine_version=_text(data.get("engine_version")),
-            specification=_text(data.get("specification")),
-            type=_text(data.get("type")),
-            description=_text(data.get("description")),
-            created_at=parse_epoch_ms(data.get("created_at")),
+            instance_id=read.text("instance_id", MAX_ID),
+            name=read.text("name"),
+            status=read.text("status"),
+            engine=read.text("engine"),
+            engine_version=read.text("engine_version"),
+            specification=read.text("specification"),
+            type=read.text("type"),
+            description=read.text("description", MAX_DESCRIPTION),
+            created_at=parse_epoch_ms(read.time("created_at")),
+            unreadable=read.unreadable,
         )
 
 

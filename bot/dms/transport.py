@@ -12,6 +12,9 @@ One behaviour comes from aiohttp: a GET on a reused connection that the server c
 before answering is resent once at once (RFC 9112 allows it for idempotent methods).
 A dropped connection can so cost up to two requests per attempt of the client's own
 bounded retries.
+
+A body is read only up to ``max_body_bytes``: past it the response is refused
+(``BodyTooLarge``) before more of it is held in memory.
 """
 
 from __future__ import annotations
@@ -19,10 +22,20 @@ from __future__ import annotations
 import aiohttp
 import httpx
 
+__all__ = ["AiohttpTransport", "BodyTooLarge"]
+
+_CHUNK = 64 * 1024
+
+
+class BodyTooLarge(httpx.DecodingError):
+    """A response body over the transport's bound: it cannot be read as sent, and
+    sending the same request again would only fetch it again."""
+
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
-    def __init__(self, *, max_connections: int = 100) -> None:
+    def __init__(self, *, max_connections: int = 100, max_body_bytes: int | None = None) -> None:
         self._limit = max_connections
+        self._max_body = max_body_bytes
         self._session: aiohttp.ClientSession | None = None
 
     def _open(self) -> aiohttp.ClientSession:
@@ -56,7 +69,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 allow_redirects=False,
                 timeout=timeout,
             ) as response:
-                content = await response.read()
+                content = await self._read(response, request)
                 return httpx.Response(
                     status_code=response.status,
                     headers=[
@@ -75,6 +88,18 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             raise httpx.RemoteProtocolError(str(exc), request=request) from exc
         except aiohttp.ClientError as exc:
             raise httpx.NetworkError(str(exc), request=request) from exc
+
+    async def _read(self, response: aiohttp.ClientResponse, request: httpx.Request) -> bytes:
+        if self._max_body is None:
+            return await response.read()
+        body = bytearray()
+        async for chunk in response.content.iter_chunked(_CHUNK):
+            body += chunk
+            if len(body) > self._max_body:
+                raise BodyTooLarge(
+                    f"the response body is over {self._max_body:,} bytes", request=request
+                )
+        return bytes(body)
 
     async def aclose(self) -> None:
         if self._session is not None:

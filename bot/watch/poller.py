@@ -164,6 +164,15 @@ class Poller:
             report.failed.append(instance_id)
             await self._failed(instance_id, exc)
             return
+        except Exception:
+            # A bug met on one instance's data: that instance is tried again later, and
+            # the cycle's other instances are still polled and their cursors written.
+            log.exception("polling %s failed", instance_id)
+            if self._metrics:
+                self._metrics.poll_error()
+            report.failed.append(instance_id)
+            self._next_due[instance_id] = self._clock() + self.options.slow_interval
+            return
         report.polled.append(instance_id)
         report.queued += queued
         await self._recovered(instance_id)

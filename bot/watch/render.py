@@ -7,7 +7,6 @@ be fetched fresh when it is edited.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, tzinfo
 
@@ -28,6 +27,7 @@ from bot.views.watching import (
     unreachable_message,
 )
 from bot.watch.admission import PAUSED, RESUMED
+from bot.watch.payload import read_payload
 
 
 class OutboxRenderer:
@@ -42,14 +42,14 @@ class OutboxRenderer:
         self._clock = clock
 
     async def render(self, item: OutboxItem, batch: Sequence[OutboxItem]) -> Message:
-        payload = json.loads(item.payload)
+        payload = read_payload(item.payload)
         lang = payload_lang(payload)
         now = self._clock()
         name = str(payload.get("instance_name") or payload.get("instance_id") or "?")
         instance_id = str(payload.get("instance_id") or "")
         if item.kind == "task_finished":
             if len(batch) > 1:
-                tasks = [Task.from_api(json.loads(b.payload)["task"]) for b in batch]
+                tasks = [Task.from_api(read_payload(b.payload)["task"]) for b in batch]
                 # Rows of one batch share a channel and subscription: the first speaks
                 # for all.
                 return digest_message(
