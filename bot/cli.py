@@ -7,7 +7,7 @@ import asyncio
 import json
 import sys
 from datetime import UTC, datetime, tzinfo
-from typing import TextIO
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands import (
@@ -25,6 +25,7 @@ from bot.help import USAGE
 from bot.redact import redact
 from bot.runtime import open_dms
 from bot.service import answer_task, answer_tasks, misread_instance
+from bot.views.safe_text import json_visible
 from bot.views.terminal import instances_text, task_text, tasks_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -114,13 +115,15 @@ async def _query(
             if args.json:
                 for inst in instances:
                     print(
-                        json.dumps(
-                            {
-                                "instance_id": inst.instance_id,
-                                "name": inst.name,
-                                "status": inst.status,
-                            },
-                            ensure_ascii=False,
+                        json_visible(
+                            json.dumps(
+                                {
+                                    "instance_id": inst.instance_id,
+                                    "name": inst.name,
+                                    "status": inst.status,
+                                },
+                                ensure_ascii=False,
+                            )
                         ),
                         file=out,
                     )
@@ -129,7 +132,7 @@ async def _query(
         elif isinstance(command, TaskLookup):
             one = await answer_task(client, command)
             if args.json:
-                print(json.dumps(redact(one.task.to_api()), ensure_ascii=False), file=out)
+                print(_json_line(one.task.to_api()), file=out)
             else:
                 print(task_text(one, tz, datetime.now(UTC)), file=out)
         else:
@@ -138,10 +141,16 @@ async def _query(
                 for task in answer.tasks:
                     # The API's own fields and text, secrets masked as everywhere else:
                     # this output is pasted into tickets and chats as often as piped.
-                    print(json.dumps(redact(task.to_api()), ensure_ascii=False), file=out)
+                    print(_json_line(task.to_api()), file=out)
             else:
                 print(tasks_text(answer, tz, datetime.now(UTC)), file=out)
     return EXIT_OK
+
+
+def _json_line(task: dict[str, Any]) -> str:
+    """A task as one JSON line: its secrets masked, and anything invisible in it written
+    as a JSON escape (the same data, but nothing hidden reaches the terminal)."""
+    return json_visible(json.dumps(redact(task), ensure_ascii=False))
 
 
 def main_tasks(args: argparse.Namespace) -> int:

@@ -486,7 +486,11 @@ class DmsClient:
             except httpx.DecodingError as exc:
                 # Not retried: the same request would fetch the same body again.
                 self._observe(operation, time.perf_counter() - started, "malformed")
-                raise self._unreadable_body(path, exc) from None
+                request_id = None
+                if isinstance(exc, BodyTooLarge):
+                    request_id = exc.headers.get("X-Request-Id")
+                    note_request_id(request_id)
+                raise self._unreadable_body(path, exc, request_id) from None
             except httpx.ConnectTimeout as exc:
                 self._observe(operation, time.perf_counter() - started, "timeout")
                 log.debug("DMS GET %s: no connection: %r", path, exc)
@@ -513,9 +517,10 @@ class DmsClient:
                     # A transport that does not bound the body itself, or a compressed
                     # body that grew past the bound when it was decoded.
                     self._observe(operation, elapsed, "malformed")
-                    raise self._unreadable_body(
-                        path, BodyTooLarge(f"over {opts.max_body_bytes:,} bytes"), request_id
+                    too_large = BodyTooLarge(
+                        f"over {opts.max_body_bytes:,} bytes", request=response.request
                     )
+                    raise self._unreadable_body(path, too_large, request_id)
                 if response.status_code == 200:
                     try:
                         decoded = bounded_json.loads(response.content, self._body_limits)

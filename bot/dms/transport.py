@@ -29,7 +29,14 @@ _CHUNK = 64 * 1024
 
 class BodyTooLarge(httpx.DecodingError):
     """A response body over the transport's bound: it cannot be read as sent, and
-    sending the same request again would only fetch it again."""
+    sending the same request again would only fetch it again. ``headers``: the
+    response's, which name the request for support."""
+
+    def __init__(
+        self, message: str, *, request: httpx.Request, headers: httpx.Headers | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+        self.headers = headers or httpx.Headers()
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -97,7 +104,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             body += chunk
             if len(body) > self._max_body:
                 raise BodyTooLarge(
-                    f"the response body is over {self._max_body:,} bytes", request=request
+                    f"the response body is over {self._max_body:,} bytes",
+                    request=request,
+                    headers=httpx.Headers(
+                        [
+                            (k.decode("latin-1"), v.decode("latin-1"))
+                            for k, v in response.raw_headers
+                        ]
+                    ),
                 )
         return bytes(body)
 

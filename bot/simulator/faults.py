@@ -19,6 +19,9 @@ The kinds, by what the client sees:
   ``tasks_null`` (``tasks`` null while ``task_count`` says there are some) and
   ``bad_dates`` (``created_at``/``updated_at`` as epoch milliseconds, the form the
   instance API uses, which is not the ISO-8601 the task API documents).
+- Task bodies no client should read whole: ``params_nested`` (the first task's params
+  an array nested 100,000 deep, in the body itself rather than as a string) and
+  ``oversized`` (the real body padded past 4 MiB, the most the bot reads).
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from dataclasses import asdict, dataclass
 from typing import Final
 
 # Faults that rewrite a task body rather than replace the response.
-BODY_FAULT_KINDS: Final = frozenset({"count_number", "count_missing", "tasks_null", "bad_dates"})
+BODY_FAULT_KINDS: Final = frozenset(
+    {"count_number", "count_missing", "tasks_null", "bad_dates", "params_nested", "oversized"}
+)
 FAULT_KINDS: Final = frozenset(
     {
         *("401", "403", "404", "429", "500", "502", "503"),

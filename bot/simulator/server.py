@@ -326,7 +326,32 @@ def _rewritten(response: web.Response, kind: str) -> web.Response | None:
         for task in data["tasks"]:
             for key in ("created_at", "updated_at"):
                 task[key] = _epoch_millis_text(task[key])
+    elif kind in ("params_nested", "oversized"):
+        return _hostile(response, data, kind)
     rewritten = web.json_response(data)
+    rewritten.headers[REQUEST_ID_HEADER] = response.headers[REQUEST_ID_HEADER]
+    return rewritten
+
+
+# Deeper than any JSON parser recurses by default (Python's stops near 1,000).
+NESTED_DEPTH = 100_000
+# Past the 4 MiB the bot reads of one response.
+OVERSIZED_BYTES = 5 * 1024 * 1024
+
+
+def _hostile(response: web.Response, data: Any, kind: str) -> web.Response:
+    """The task body as text no client should parse whole; built as text, since no JSON
+    encoder writes what it could not read back."""
+    marker = "\u0000hostile"
+    if kind == "params_nested":
+        if data["tasks"]:
+            data["tasks"][0]["params"] = marker
+        hole = "[" * NESTED_DEPTH + "]" * NESTED_DEPTH
+    else:
+        data["padding"] = marker
+        hole = json.dumps(" " * OVERSIZED_BYTES)
+    text = json.dumps(data).replace(json.dumps(marker), hole)
+    rewritten = web.Response(text=text, content_type="application/json")
     rewritten.headers[REQUEST_ID_HEADER] = response.headers[REQUEST_ID_HEADER]
     return rewritten
 

@@ -56,6 +56,8 @@ from bot.views.format import (
     shown_name,
     shown_status,
     task_duration,
+    unreadable_fields_text,
+    unreadable_text,
     user_text,
 )
 from bot.views.limits import (
@@ -72,6 +74,7 @@ from bot.views.limits import (
     escape,
 )
 from bot.views.readable import ID, NAME, STATUS, USER
+from bot.views.safe_text import inert
 
 STATUS_EMOJI = {
     TaskStatus.FAILED.value: ":red_circle:",
@@ -158,7 +161,7 @@ def md(text: str, limit: int) -> str:
 def plain(text: str, limit: int, fallback: str) -> str:
     """Outside text for plain_text (headers, button labels), which Slack does not parse:
     escaping there would show ``&amp;`` as typed."""
-    return clip(one_line(text) or fallback, limit, mrkdwn=False)
+    return clip(one_line(inert(text)) or fallback, limit, mrkdwn=False)
 
 
 def date_token(moment: datetime, tz: tzinfo, fmt: str = _DATE_TIME) -> str:
@@ -167,15 +170,19 @@ def date_token(moment: datetime, tz: tzinfo, fmt: str = _DATE_TIME) -> str:
     return f"<!date^{math.floor(moment.timestamp())}^{fmt}|{fallback}>"
 
 
+def _mrkdwn(text: str) -> MarkdownTextObject:
+    # verbatim: Slack links nothing it finds by itself (bare domains, channel names);
+    # our own <!date^…> and <@U…> tokens are still read.
+    return MarkdownTextObject(text=text, verbatim=True)
+
+
 def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_TEXT)), accessory=accessory)
+    return SectionBlock(text=_mrkdwn(clip(text, SECTION_TEXT)), accessory=accessory)
 
 
 def _context(*texts: str) -> ContextBlock:
     return ContextBlock(
-        elements=[
-            MarkdownTextObject(text=clip(text, TEXT_OBJECT)) for text in texts[:CONTEXT_ELEMENTS]
-        ]
+        elements=[_mrkdwn(clip(text, TEXT_OBJECT)) for text in texts[:CONTEXT_ELEMENTS]]
     )
 
 
@@ -528,14 +535,15 @@ def task_details_message(
     blocks: list[Block] = [
         _header(title),
         SectionBlock(
-            fields=[
-                MarkdownTextObject(text=clip(f"*{label}*\n{value}", FIELD_TEXT))
-                for label, value in fields
-            ]
+            fields=[_mrkdwn(clip(f"*{label}*\n{value}", FIELD_TEXT)) for label, value in fields]
         ),
     ]
     params = redact(task.params)
-    if params is None:
+    unreadable = task.unreadable.get("params")
+    if unreadable is not None:
+        marker = escape(unreadable_text(unreadable, lang))
+        blocks.append(_context(t(lang, "details.params_unreadable", marker=marker)))
+    elif params is None:
         blocks.append(_context(t(lang, "details.no_params")))
     else:
         body = (
@@ -552,6 +560,9 @@ def task_details_message(
             blocks.append(
                 _context(t(lang, "details.truncated", shown=shown, total=len(escape(body))))
             )
+    others = unreadable_fields_text(task, lang)
+    if others is not None:
+        blocks.append(_context(escape(others)))
     text = t(
         lang,
         "details.text",
@@ -638,9 +649,9 @@ def help_message(note: str | Said | None = None, *, lang: Lang = "en") -> Messag
         _section(t(lang, "help.intro")),
         _section(f"{_FENCE}\n{escape(usage(lang).rstrip())}\n{_FENCE}"),
     ]
-    said = note.text(lang) if isinstance(note, Said) else note
-    if said and said.strip():
-        blocks.append(_context(escape(said)))
+    said = escape((note.text(lang) if isinstance(note, Said) else note) or "")
+    if said.strip():
+        blocks.append(_context(said))
     return _message(t(lang, "help.text"), blocks)
 
 

@@ -75,3 +75,20 @@ def shown_status(status: str, lang: Lang = "en") -> str:
     """A task status as a view shows it, in every language: a label ("Failed", "失败");
     an unknown status as DMS sent it. The details show DMS's word beside the label."""
     return status_label(status, lang)
+
+
+def unreadable_text(problem: str, lang: Lang = "en") -> str:
+    """What a field DMS sent but the bot could not read shows instead of its value:
+    "(unreadable: too deeply nested)"."""
+    return t(lang, "unreadable", why=t(lang, f"unreadable.{problem}"))
+
+
+def unreadable_fields_text(task: Task, lang: Lang = "en", *, but: str = "params") -> str | None:
+    """The task's unreadable fields (other than ``but``, which is shown in its place),
+    each by the API's name and why; None when there are none."""
+    fields = [
+        f"{name} {unreadable_text(problem, lang)}"
+        for name, problem in sorted(task.unreadable.items())
+        if name != but
+    ]
+    return t(lang, "unreadable.fields", fields=t(lang, "sep.list").join(fields)) if fields else None

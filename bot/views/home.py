@@ -37,7 +37,15 @@ from bot.dms.models import Instance, Task, TaskStatus
 from bot.i18n import Lang
 from bot.i18n.labels import status_label, task_label
 from bot.store.models import Subscription
-from bot.views.blocks import STATUS_EMOJI, UNKNOWN_STATUS_EMOJI, Message, date_token, md, one_line
+from bot.views.blocks import (
+    STATUS_EMOJI,
+    UNKNOWN_STATUS_EMOJI,
+    Message,
+    _mrkdwn,
+    date_token,
+    md,
+    one_line,
+)
 from bot.views.format import task_duration, user_text
 from bot.views.limits import (
     ACTIONS_ELEMENTS,
@@ -344,11 +352,11 @@ def text(lang: Lang, key: str, **values: object) -> str:
 
 
 def _section(body: str, accessory: ButtonElement | None = None) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=clip(body, SECTION_TEXT)), accessory=accessory)
+    return SectionBlock(text=_mrkdwn(clip(body, SECTION_TEXT)), accessory=accessory)
 
 
 def _context(*texts: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(t, TEXT_OBJECT)) for t in texts])
+    return ContextBlock(elements=[_mrkdwn(clip(t, TEXT_OBJECT)) for t in texts])
 
 
 def _plain(label: str, limit: int) -> PlainTextObject:

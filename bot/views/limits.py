@@ -12,6 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+# Escaping lives with the rest of what makes outside text safe; every view imports it
+# from here, beside the clip that must not split what it writes.
+from bot.views.safe_text import escape as escape
+
 MAX_BLOCKS = 50
 HEADER_TEXT = 150
 SECTION_TEXT = 3000
@@ -30,11 +34,6 @@ MESSAGE_TEXT = 4000
 ELLIPSIS = "…"
 # The longest entity we write (``&amp;``); a cut closer than this to an ``&`` may split one.
 _LONGEST_ENTITY = len("&amp;")
-
-
-def escape(text: str) -> str:
-    """Text from outside (DMS, users) made inert in mrkdwn: no mentions, links or dates."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int, *, mrkdwn: bool = True) -> str:

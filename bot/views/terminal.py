@@ -1,4 +1,9 @@
-"""Plain-text answers for the terminal CLI: a header line and an aligned table."""
+"""Plain-text answers for the terminal CLI: a header line and an aligned table.
+
+What DMS sent passes ``safe_text.visible`` on its way into a line (each table cell, each
+value), so nothing invisible reaches the terminal and the columns are measured on
+what is shown.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +24,11 @@ from bot.views.format import (
     shown_name,
     shown_status,
     task_duration,
+    unreadable_fields_text,
+    unreadable_text,
     user_text,
 )
+from bot.views.safe_text import visible
 
 MAX_NAME = 40
 
@@ -51,6 +59,7 @@ def _clip(text: str, limit: int) -> str:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    rows = [[visible(cell) for cell in row] for row in rows]
     widths = [_width(h) for h in headers]
     for row in rows:
         widths = [max(w, _width(cell)) for w, cell in zip(widths, row, strict=True)]
@@ -66,7 +75,7 @@ def tasks_text(answer: TasksAnswer, tz: tzinfo, now: datetime, *, lang: Lang = "
     window = answer.window
     listing = answer.listing
     zone = zone_name(tz)
-    title = (
+    title = visible(
         f"{answer.instance.name} ({answer.instance.instance_id}) · "
         f"{window_label(window.label, lang)} · "
         f"{local_time(window.begin, tz)} → {local_time(window.end, tz)} {zone}"
@@ -124,13 +133,20 @@ def task_text(answer: TaskAnswer, tz: tzinfo, now: datetime, *, lang: Lang = "en
         ("updated", f"{local_time(task.updated_at, tz)} {zone_name(tz)}"),
         ("duration", task_duration(task, now, lang)),
     ]
-    labelled = [(t(lang, f"term.row.{key}"), value) for key, value in rows]
+    labelled = [(t(lang, f"term.row.{key}"), visible(value)) for key, value in rows]
     width = max(_width(label) for label, _ in labelled)
     # Padded by display width, so Chinese labels (two columns each) line up too.
     body = "\n".join(
         f"{label}{' ' * (width - _width(label))}  {value}" for label, value in labelled
     )
-    shown = pretty if params is not None else t(lang, "term.no_params")
+    unreadable = task.unreadable.get("params")
+    if unreadable is not None:
+        shown = unreadable_text(unreadable, lang)
+    else:
+        shown = visible(pretty) if params is not None else t(lang, "term.no_params")
+    others = unreadable_fields_text(task, lang)
+    if others is not None:
+        body += f"\n{others}"
     return f"{body}\n{t(lang, 'term.params')}\n{shown}"
 
 

@@ -85,7 +85,8 @@ _ERROR_CODE = re.compile(r"[A-Z]+\.\d+")  # APIGW.0301, DMS.00404022
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/@+:'*-]*")
 _SETTING = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # HUAWEICLOUD_SDK_AK, DMS_ENDPOINT
 _HEX = re.compile(r"[0-9a-fA-F-]{8,}")
-_URL = re.compile(r"https?://\S+")
+# A URL as the bot shows it in Slack: broken (http[:]//) so that Slack does not link it.
+_URL = re.compile(r"https?(?::|\[:\])//\S+")
 _QUOTED = re.compile(r"“[^”]*”")
 
 

@@ -143,6 +143,12 @@ CASES = [
         id="tasks-null",
     ),
     pytest.param(Case("bad_dates", attempts="pages", answered=True), id="unparseable-dates"),
+    # One task's params nested past any parser's recursion: that field is left unread,
+    # the answer and the poll are whole.
+    pytest.param(Case("params_nested", attempts="pages", answered=True), id="params-nested"),
+    pytest.param(
+        Case("oversized", (*UNEXPECTED, "larger than"), retry_button=True), id="oversized-body"
+    ),
 ]
 
 
