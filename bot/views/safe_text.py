@@ -35,13 +35,12 @@ _OTHER = (
     "\x00-\x08\x0b-\x1f\x7f-\x9f"
     "\u00ad\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b"
     "\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb"
-    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
 INVISIBLE = re.compile(f"[{_BIDI}{_OTHER}]")
-# A URL's scheme (``https:`` before ``//``), or ``www.`` starting a word: what Slack links.
-_SCHEME = re.compile(r"(?<![\w+.-])([a-z][a-z0-9+.-]{0,31}):(?=//)", re.IGNORECASE)
-_WWW = re.compile(r"(?<![\w.-])(www)\.(?=\w)", re.IGNORECASE)
+# What Slack links in text: a scheme's ``://`` and a ``www.``, wherever they stand.
+_WWW = re.compile(r"(www)\.", re.IGNORECASE)
 
 
 def visible(text: str) -> str:
@@ -52,8 +51,7 @@ def visible(text: str) -> str:
 
 def unlinked(text: str) -> str:
     """``text`` with each bare URL broken so that Slack does not make it a link."""
-    if "//" in text:
-        text = _SCHEME.sub(r"\1[:]", text)
+    text = text.replace("://", "[:]//")
     if "." in text:
         text = _WWW.sub(r"\1[.]", text)
     return text

@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from bot.dms.auth import Credentials
-from bot.dms.client import ClientOptions, DmsClient
+from bot.dms.client import ClientOptions, DmsClient, Window
+from bot.dms.source import Dms
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, ManualClock, Simulator
 from bot.store.models import Subscription
 from bot.store.store import Store
@@ -172,3 +174,37 @@ async def test_a_thread_followed_past_its_time_gets_a_last_note_naming_what_stil
     assert names == {t.name for t in running}
     assert world.store.threads_for(iid) == []
     assert thread.id not in {t.id for t in world.store.threads_for(iid)}
+
+
+class _BrokenFor:
+    """The real client, but listing one instance meets a bug (not a DMS error)."""
+
+    def __init__(self, dms: DmsClient, broken: str) -> None:
+        self._dms = dms
+        self._broken = broken
+        self.where = dms.where
+        self.options = dms.options
+
+    async def list_tasks(self, instance_id: str, window: Window, *, fresh: bool = False) -> Any:
+        if instance_id == self._broken:
+            raise RuntimeError("a bug met on this instance's data")
+        return await self._dms.list_tasks(instance_id, window, fresh=fresh)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._dms, name)
+
+
+async def test_a_bug_met_polling_one_instance_does_not_stop_the_others(world: World) -> None:
+    broken = world.sim.state.add_instance("broken", 2, span=timedelta(hours=1), running=1)
+    fine = world.sim.state.add_instance("fine", 2, span=timedelta(hours=1), running=1)
+    world.subscribe(broken)
+    world.subscribe(fine, channel="C2")
+    poller = Poller(
+        cast(Dms, _BrokenFor(world.dms, broken)), world.store, owner="a", clock=world.clock.now
+    )
+    report = await poller.cycle()
+    assert (report.polled, report.failed) == ([fine], [broken])
+    world.clock.advance(timedelta(days=1))
+    await poller.cycle()
+    assert [p["task"]["id"] for p in world.queued("C2")]  # type: ignore[index]
+    assert world.store.poll_view(broken).cursor is None

@@ -443,6 +443,84 @@ def test_text_from_dms_cannot_mention_or_link() -> None:
     assert blocks[0]["text"]["text"] == "a<b>&c · last 1h"
 
 
+BIDI = "\u202e\u2066\u200f\u061c"
+HOSTILE_URL = "https://evil.example/login"
+
+
+def test_invisible_characters_and_bare_urls_from_dms_never_reach_slack() -> None:
+    name = f"restart{BIDI}Instance www.evil.example"
+    tasks = [
+        Task.from_api(api_task(0, name=name, user=f"li{BIDI} {HOSTILE_URL}", status="FAILED")),
+        Task.from_api(api_task(1, params=json.dumps({"callback": HOSTILE_URL}))),
+    ]
+    instance = Instance.from_api({"instance_id": "i-1", "name": f"prod{BIDI}-orders"})
+    for message in (
+        summary(tasks, instance=instance),
+        details(tasks[0], instance),
+        details(tasks[1], instance),
+    ):
+        # Everything a reader sees; button values are opaque data sent back to the bot,
+        # where a task id or a name must stay exactly as DMS has it.
+        shown = [n["text"] for n in _nodes(valid(message)) if isinstance(n.get("text"), str)]
+        sent = "\n".join([message.text, *shown])
+        assert not any(char in sent for char in BIDI), sent
+        assert "://" not in sent
+        assert "www.evil" not in sent
+        assert "evil.example" in sent  # still readable, just not a link
+    # Slack finds nothing else to link by itself in any mrkdwn text either.
+    mrkdwn = [
+        node for node in _nodes(valid(details(tasks[1], instance))) if node.get("type") == "mrkdwn"
+    ]
+    assert mrkdwn
+    assert all(node.get("verbatim") is True for node in mrkdwn)
+
+
+def _nodes(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        return [value, *(n for child in value.values() for n in _nodes(child))]
+    if isinstance(value, list):
+        return [n for child in value for n in _nodes(child)]
+    return []
+
+
+DEEP_PARAMS = "[" * 100_000 + "]" * 100_000
+
+
+def test_a_task_with_unreadable_params_is_listed_with_the_others() -> None:
+    tasks = incident_tasks(count=5)
+    hostile = Task.from_api(api_task(7, params=DEEP_PARAMS, status="FAILED"))
+    message = summary([*tasks[:2], hostile, *tasks[2:]])
+    rows = task_rows(valid(message))
+    assert len(rows) == 6
+    assert hostile.id in json.dumps(rows)
+
+
+@pytest.mark.parametrize(
+    ("lang", "marker"),
+    [("en", "(unreadable: too deeply nested)"), ("zh", "（无法读取：嵌套过深）")],
+)
+def test_details_mark_unreadable_params_and_show_the_rest(lang: Lang, marker: str) -> None:
+    task = Task.from_api(api_task(3, params=DEEP_PARAMS, status="FAILED"))
+    message = task_details_message(TaskAnswer(INSTANCE, task), tz=SHANGHAI, now=NOW, lang=lang)
+    blocks = valid(message)
+    assert marker in all_text(blocks)
+    assert "[[[" not in all_text(blocks)
+    assert task.id in all_text(blocks)
+    fields = [f["text"] for f in blocks[1]["fields"]]
+    assert any("paas_dms" in f for f in fields)
+
+
+def test_details_name_other_unreadable_fields_without_their_content() -> None:
+    data = {**api_task(3), "user_name": "u" * 5000, "name": {"not": "text"}}
+    blocks = valid(details(Task.from_api(data)))
+    text = all_text(blocks)
+    assert (
+        "Not readable from DMS: name (unreadable: not text), user_name (unreadable: too large)"
+    ) in text
+    assert "uuuu" not in text
+    assert "old_auto_status" in text  # the params are read and shown as ever
+
+
 def test_many_tasks_and_a_huge_page_size_still_fit() -> None:
     tasks = incident_tasks(count=5000, failed=range(0, 5000, 7))
     answer = answer_for(tasks, window_text="last 7d")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
+from bot.dms.bounded_json import Unreadable
 from bot.dms.models import Instance, Task
 from bot.redact import MASK, redact
 
@@ -76,3 +78,57 @@ def test_redaction_masks_secret_looking_values_at_any_depth() -> None:
         "ak": MASK,
         "partitions": 3,
     }
+
+
+# -- fields DMS sends that cannot be read -------------------------------------------------
+
+DEEP_PARAMS = "[" * 100_000 + "]" * 100_000
+
+
+def test_params_nested_past_any_parser_leave_the_rest_of_the_task_readable() -> None:
+    task = Task.from_api({**DOC_TASK, "params": DEEP_PARAMS})
+    assert task.unreadable == {"params": "too_deep"}
+    assert task.params is None
+    assert (task.id, task.name, task.status) == (DOC_TASK["id"], "modifyAutoTopic", "EXECUTING")
+    assert task.created_at == Task.from_api(DOC_TASK).created_at
+    # What is stored and re-sent (outbox rows, --json) leaves the field out, and reads back.
+    again = Task.from_api(json.loads(json.dumps(task.to_api())))
+    assert again.params is None
+    assert again.to_api() == {**DOC_TASK, "params": ""}
+
+
+def test_params_over_their_size_bound_are_unreadable_not_parsed() -> None:
+    huge = json.dumps({"topics": ["t"] * 200_000})
+    task = Task.from_api({**DOC_TASK, "params": huge})
+    assert task.unreadable == {"params": "too_large"}
+    assert task.to_api()["params"] == ""
+
+
+def test_params_sent_as_an_object_are_bounded_like_a_string() -> None:
+    deep: object = {"a": 1}
+    for _ in range(40):
+        deep = [deep]
+    task = Task.from_api({**DOC_TASK, "params": deep})
+    assert task.unreadable == {"params": "too_deep"}
+    cut = Task.from_api({**DOC_TASK, "params": {"topic": [Unreadable("too_deep")]}})
+    assert cut.unreadable == {"params": "too_deep"}
+    json.dumps(cut.to_api())  # nothing unreadable is carried on to be written
+    fine = Task.from_api({**DOC_TASK, "params": {"topic": "orders"}})
+    assert (fine.unreadable, fine.params) == ({}, {"topic": "orders"})
+
+
+def test_text_fields_too_long_or_not_text_are_named_and_left_empty() -> None:
+    task = Task.from_api(
+        {**DOC_TASK, "name": ["not", "text"], "user_name": "u" * 5000, "id": "i" * 300}
+    )
+    assert task.unreadable == {"name": "not_text", "user_name": "too_large", "id": "too_large"}
+    assert (task.name, task.user_name, task.id) == ("(unnamed)", "", "")
+    assert task.user_id == DOC_TASK["user_id"]
+    assert task.to_api()["user_name"] == ""
+    assert Task.from_api({**DOC_TASK, "created_at": "2" * 10_000}).created_at is None
+
+
+def test_an_instance_field_too_long_is_named_and_left_empty() -> None:
+    inst = Instance.from_api({"instance_id": "i-1", "name": "n" * 5000, "status": "RUNNING"})
+    assert inst.unreadable == {"name": "too_large"}
+    assert (inst.instance_id, inst.name, inst.status) == ("i-1", "", "RUNNING")

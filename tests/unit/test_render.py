@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -126,3 +127,27 @@ async def test_an_unreachable_reason_is_read_in_the_subscriptions_language() -> 
     assert zh_message.text == "无法连接 prod-orders：DMS 在 10 秒内没有响应。"
     en_message = await render("unreachable", {**payload, "lang": "en"})
     assert en_message.text == "Cannot reach prod-orders: DMS did not answer within 10 s."
+
+
+DEEP = 100_000
+
+
+async def test_a_row_holding_params_nested_past_any_parser_still_renders() -> None:
+    # Rows queued before tasks were read within bounds carry such params as DMS sent them.
+    hostile = {**TASK, "params": "[" * DEEP + "]" * DEEP}
+    one = await render("task_finished", {**BASE, "task": hostile})
+    assert one.text == ENGLISH["task_finished"]
+    digest = await render("task_finished", {**BASE, "task": hostile}, batch=5)
+    assert digest.text == "5 tasks finished on prod-orders: 5 Failed"
+    reply = await render("thread_reply", {**BASE, "task": hostile})
+    assert reply.text == ENGLISH["thread_reply"]
+
+
+async def test_a_row_nested_past_any_parser_in_its_own_json_still_renders() -> None:
+    # No JSON encoder writes this, so it is written out by hand: params as an object.
+    text = json.dumps({**BASE, "task": {**TASK, "params": "HOLE"}})
+    text = text.replace('"HOLE"', "[" * DEEP + "]" * DEEP)
+    item = dataclasses.replace(row("task_finished", {}), payload=text)
+    message = await renderer().render(item, [item])
+    assert check_message(message.block_dicts(), message.text) == []
+    assert message.text == ENGLISH["task_finished"]

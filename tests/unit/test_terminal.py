@@ -36,3 +36,23 @@ def test_one_task_shows_the_label_with_dms_identifier_beside_it() -> None:
     detail = task_text(TaskAnswer(INSTANCE, odd), SHANGHAI, NOW)
     assert "\nname      Rolling upgrade brokers (rollingUpgradeBrokers)\n" in detail
     assert "\nstatus    ROLLING_BACK\n" in detail
+
+
+def test_nothing_invisible_from_dms_reaches_the_terminal() -> None:
+    bidi = "\u202e\u2066\x1b[2J"
+    tasks = [Task.from_api(api_task(0, name=f"restart{bidi}Instance", user=f"li{bidi}"))]
+    listed = tasks_text(answer_for(tasks), SHANGHAI, NOW)
+    one = task_text(TaskAnswer(INSTANCE, tasks[0]), SHANGHAI, NOW)
+    for text in (listed, one):
+        assert "\u202e" not in text
+        assert "\u2066" not in text
+        assert "\x1b" not in text
+    assert "restart[2JInstance" in listed.split("\n")[-1]
+
+
+def test_one_task_with_unreadable_params_shows_why_and_everything_else() -> None:
+    hostile = Task.from_api(api_task(3, params="[" * 100_000 + "]" * 100_000))
+    detail = task_text(TaskAnswer(INSTANCE, hostile), SHANGHAI, NOW)
+    assert detail.endswith("\nparams\n(unreadable: too deeply nested)")
+    assert hostile.id in detail
+    assert "paas_dms" in detail

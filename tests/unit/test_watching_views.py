@@ -327,6 +327,37 @@ def test_text_from_dms_cannot_mention_or_link() -> None:
         assert "&lt;!channel&gt;" in all_text(blocks) + message.text
 
 
+def test_notifications_carry_nothing_invisible_and_link_no_url_from_dms() -> None:
+    hostile = "\u202eevil\u2066 https://evil.example/x www.evil.example"
+    t = task(name=hostile, user=hostile, params=json.dumps({"callback": hostile}))
+    messages = [
+        finished(t, name=hostile),
+        digest([t] * 30, name=hostile),
+        thread_reply_message(t, instance_id=hostile, instance_name=hostile, tz=UTC, now=NOW),
+        thread_closed_message([t], instance_name=hostile, hours=6),
+        unreachable_message(hostile, hostile, since=NOW, tz=UTC),
+    ]
+    for message in messages:
+        blocks = valid(message)
+        shown = [message.text, *(t for b in blocks for t in _mrkdwn(b))]
+        shown += [b["text"]["text"] for b in blocks if b["type"] == "header"]
+        for text in shown:
+            assert "\u202e" not in text
+            assert "\u2066" not in text
+            assert "://" not in text
+            assert "www.evil" not in text
+        assert "https[:]//evil.example/x" in all_text(blocks) + message.text
+
+
+def test_a_notification_of_a_task_with_unreadable_params_is_still_posted() -> None:
+    t = task(params="[" * 100_000 + "]" * 100_000)
+    assert t.unreadable == {"params": "too_deep"}
+    blocks = valid(finished(t))
+    assert "Restart instance" in all_text(blocks)
+    assert details_buttons(blocks) == [TaskRef(INSTANCE_ID, t.id)]
+    assert "[[[" not in all_text(blocks)
+
+
 def _mrkdwn(block: dict[str, Any]) -> list[str]:
     found: list[str] = []
     for node in [block.get("text"), *(block.get("elements") or []), *(block.get("fields") or [])]:
