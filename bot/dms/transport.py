@@ -79,9 +79,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 content = await self._read(response, request)
                 return httpx.Response(
                     status_code=response.status,
-                    headers=[
-                        (k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers
-                    ],
+                    headers=_headers(response),
                     content=content,
                     request=request,
                 )
@@ -106,12 +104,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 raise BodyTooLarge(
                     f"the response body is over {self._max_body:,} bytes",
                     request=request,
-                    headers=httpx.Headers(
-                        [
-                            (k.decode("latin-1"), v.decode("latin-1"))
-                            for k, v in response.raw_headers
-                        ]
-                    ),
+                    headers=httpx.Headers(_headers(response)),
                 )
         return bytes(body)
 
@@ -119,6 +112,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _headers(response: aiohttp.ClientResponse) -> list[tuple[str, str]]:
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]
 
 
 def _sum(*parts: float | None) -> float | None:

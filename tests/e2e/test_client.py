@@ -8,6 +8,7 @@ import math
 from collections.abc import AsyncIterator
 from datetime import UTC, timedelta
 
+import httpx
 import pytest
 
 from bot.dms.auth import Credentials
@@ -350,3 +351,23 @@ async def test_a_server_ignoring_start_ends_paging_with_a_warning_not_a_loop(
         assert listing.truncated
         assert offset_only.stats.count("list_tasks") == 2
         assert "added no new task" in caplog.text
+
+
+@pytest.mark.parametrize("bounded_transport", [True, False])
+async def test_a_body_over_the_bound_is_refused_with_its_request_id_and_not_retried(
+    simulator: Simulator, bounded_transport: bool
+) -> None:
+    # The bot's transport stops reading at the bound; any other is checked after it.
+    transport = None if bounded_transport else httpx.AsyncHTTPTransport()
+    sleep = RecordingSleep()
+    options = ClientOptions(max_body_bytes=2000)
+    async with DmsClient.create(
+        simulator.url, DEMO, options=options, transport=transport, sleep=sleep
+    ) as dms:
+        iid = simulator.state.find_instances("prod-orders", exact=True)[0].instance_id
+        with pytest.raises(DmsProtocolError) as info:
+            await dms.list_tasks(iid, window("last 1h"))
+    assert "larger than the 2,000 bytes the bot reads" in str(info.value)
+    assert info.value.request_id
+    assert sleep.delays == []
+    assert simulator.stats.count("list_tasks") == 1
