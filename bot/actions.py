@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.dms import bounded_json
 from bot.dms.ids import is_dms_id
 
 # action_id values; each button kind has one, listeners match on them.
@@ -63,19 +64,22 @@ class BadActionValue(ValueError):
 
 # Slack channel ids: public (C), private (G) and direct-message (D) conversations.
 _CHANNEL = re.compile(r"[CGD][A-Z0-9]{2,20}")
+# Every value the bot makes is one flat object, a list of statuses at most inside it.
+_VALUE_LIMITS = bounded_json.JsonLimits(max_chars=MAX_VALUE, max_depth=3)
 # An instance as a button may name it: an id, or a name as typed (resolved again).
 _INSTANCE_TEXT = 200
 
 
 def _object(value: str, what: str) -> dict[str, Any]:
-    if len(value) > MAX_VALUE:
-        raise BadActionValue(f"this {what} button's data is too long")
     try:
-        data = json.loads(value)
-    except (ValueError, RecursionError) as exc:
+        # The loader everything from outside goes through: size and depth bounded.
+        data = bounded_json.loads(value, _VALUE_LIMITS)
+    except ValueError as exc:
         raise BadActionValue(f"this {what} button's data could not be read ({exc})") from None
     if not isinstance(data, dict):
         raise BadActionValue(f"this {what} button's data is not an object")
+    if bounded_json.find_unreadable(data, _VALUE_LIMITS.max_depth) is not None:
+        raise BadActionValue(f"this {what} button's data is nested too deeply")
     return data
 
 
