@@ -8,10 +8,8 @@ and a followed thread stops being followed. Against the fake Slack over loopback
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -19,14 +17,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.access import Gatekeeper, Policy, parse_policy
 from bot.audit import AuditEvent, AuditLog
 from bot.conversation import Conversation
-from bot.dms.auth import Credentials
 from bot.dms.client import DmsClient
-from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 from bot.store.models import Subscription
 from bot.store.store import Store
 from bot.watch.admission import Admission
 from bot.watch.delivery import Deliverer
 from bot.watch.render import OutboxRenderer
+from tests.e2e.conftest import DeliveryParts
 from tests.fakes.slack import FakeSlack
 
 PAY, OPS = "C0PAY", "C0OPS"
@@ -101,19 +98,9 @@ class Rig:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(f"sqlite:///{tmp_path}/outbox.db")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-async def rig(store: Store) -> AsyncIterator[Rig]:
-    async with Simulator() as sim, FakeSlack() as slack:
-        dms = DmsClient.create(sim.url, Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID))
-        async with dms:
-            client = AsyncWebClient(token="xoxb-test-token", base_url=slack.api_url)
-            yield Rig(store, slack, dms, client)
+def rig(outbox_store: Store, delivery_parts: DeliveryParts) -> Rig:
+    parts = delivery_parts
+    return Rig(outbox_store, parts.slack, parts.dms, parts.client)
 
 
 async def test_rows_queued_before_the_rules_changed_are_not_posted(rig: Rig) -> None:

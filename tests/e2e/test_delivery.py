@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.audit import AuditEvent, AuditLog
 from bot.conversation import Conversation
-from bot.dms.auth import Credentials
-from bot.dms.client import DmsClient
-from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 from bot.store.store import Store
 from bot.watch.delivery import METADATA_EVENT, Deliverer
 from bot.watch.render import OutboxRenderer
+from tests.e2e.conftest import DeliveryParts
 from tests.fakes.slack import FakeSlack
 
 OWNER = "replica-test"
@@ -61,25 +57,15 @@ class Rig:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(f"sqlite:///{tmp_path}/outbox.db")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-async def rig(store: Store) -> AsyncIterator[Rig]:
-    async with Simulator() as sim, FakeSlack() as slack:
-        dms = DmsClient.create(sim.url, Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID))
-        async with dms:
-            client = AsyncWebClient(token="xoxb-test-token", base_url=slack.api_url)
-            renderer = OutboxRenderer(Conversation(dms), UTC)
-            rig = Rig(store, slack, None)  # type: ignore[arg-type]
-            audit = AuditLog(observers=[rig.audited.append])
-            rig.deliverer = Deliverer(
-                store, client, renderer, owner=OWNER, clock=rig.clock, audit=audit
-            )
-            yield rig
+def rig(outbox_store: Store, delivery_parts: DeliveryParts) -> Rig:
+    store, slack = outbox_store, delivery_parts.slack
+    renderer = OutboxRenderer(Conversation(delivery_parts.dms), UTC)
+    rig = Rig(store, slack, None)  # type: ignore[arg-type]
+    audit = AuditLog(observers=[rig.audited.append])
+    rig.deliverer = Deliverer(
+        store, delivery_parts.client, renderer, owner=OWNER, clock=rig.clock, audit=audit
+    )
+    return rig
 
 
 def posted_keys(slack: FakeSlack) -> list[str]:
