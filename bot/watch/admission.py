@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.access import Action, Gatekeeper, GroupsUnavailable
+from bot.access import Gatekeeper, GroupsUnavailable
 from bot.clock import utc_now
 from bot.dms.errors import DmsError, ResolveError
 from bot.dms.models import Instance
@@ -109,33 +109,27 @@ class Admission:
         instance_id = str(payload.get("instance_id") or "")
         user = str(payload.get("user") or "")
         instance = await self._instance(instance_id, str(payload.get("instance_name") or ""))
+        who = await self._gate.subject(user, item.channel)
         # The answer was looked at and shown here: both must still be allowed.
-        for action in ("query", "share"):
-            if not await self._allows(action, user, item.channel, instance):
-                thread_id = payload.get("thread_id")
-                if isinstance(thread_id, int):
-                    # Stop following: nothing more of it may be posted in that thread.
-                    await asyncio.to_thread(self._store.drop_thread, thread_id)
-                log.info(
-                    "no longer following %s in %s for %s: the rules refuse %s",
-                    instance_id,
-                    item.channel,
-                    user or "an unknown asker",
-                    action,
-                )
-                return Verdict(False, f"{action} refused")
-        return ALLOWED
+        refused = [a for a in ("query", "share") if not self._gate.policy.allows(a, who, instance)]
+        if not refused:
+            return ALLOWED
+        thread_id = payload.get("thread_id")
+        if isinstance(thread_id, int):
+            # Stop following: nothing more of it may be posted in that thread.
+            await asyncio.to_thread(self._store.drop_thread, thread_id)
+        log.info(
+            "no longer following %s in %s for %s: the rules refuse %s",
+            instance_id,
+            item.channel,
+            user or "an unknown asker",
+            refused[0],
+        )
+        return Verdict(False, f"{refused[0]} refused")
 
     async def sweep(self) -> None:
         """Pause every subscription the rules now forbid and resume every one they allow
-        again, telling each channel once."""
-        if self.open:
-            # Rules lifted entirely: whatever was paused may resume.
-            subs = await asyncio.to_thread(self._store.all_subscriptions)
-            for sub in subs:
-                if sub.paused:
-                    await self._resume(sub)
-            return
+        again (all of them, once rules are lifted), telling each channel once."""
         for sub in await asyncio.to_thread(self._store.all_subscriptions):
             try:
                 verdict = await self._judge_subscription(sub)
@@ -149,23 +143,27 @@ class Admission:
                 await self._resume(sub)
 
     async def _judge_subscription(self, sub: Subscription) -> Verdict:
+        """The question the subscribe command asked, asked again: may its maker still
+        subscribe this channel to the instance?"""
+        if self.open:
+            return ALLOWED
         instance = await self._instance(sub.instance_id, sub.instance_name)
         who = await self._gate.subject(sub.created_by, sub.channel)
         decision = self._gate.policy.decide("subscribe", who, self._gate.policy.target(instance))
         return Verdict(decision.allowed, decision.by)
 
-    async def _allows(self, action: Action, user: str, channel: str, instance: Instance) -> bool:
-        who = await self._gate.subject(user, channel)
-        return self._gate.policy.allows(action, who, instance)
-
     async def _instance(self, instance_id: str, name: str) -> Instance:
         """The instance as DMS lists it (rules name instances by name, alias, account);
-        when DMS cannot say, the name the row was queued with stands in."""
+        when DMS cannot say, or lists no name for it, the name the row or subscription
+        was made with stands in."""
         try:
-            return await self._dms.resolve(instance_id)
+            found = await self._dms.resolve(instance_id)
         except (DmsError, ResolveError) as exc:
             log.info("judging %s by its stored name %r: %s", instance_id, name, exc)
             return Instance(instance_id=instance_id, name=name or instance_id)
+        if found.name == found.instance_id and name:
+            return Instance(instance_id=instance_id, name=name)
+        return found
 
     async def _pause(self, sub: Subscription, why: str) -> None:
         paused = await asyncio.to_thread(
