@@ -92,6 +92,13 @@ def _text(data: dict[str, Any], key: str, *, limit: int = _INSTANCE_TEXT) -> str
     return value
 
 
+def _label(data: dict[str, Any], key: str) -> str:
+    """An instance's display name riding along for a message: optional, clipped, and
+    never used to decide anything (the id is)."""
+    value = data.get(key)
+    return value[:_INSTANCE_TEXT] if isinstance(value, str) else ""
+
+
 def _dms_id(data: dict[str, Any], key: str) -> str:
     value = _text(data, key)
     if not is_dms_id(value):
@@ -203,12 +210,7 @@ class SubscribeRef:
         scope = data.get("s") or "failed"
         if scope not in ("failed", "all"):
             raise BadActionValue(f"unknown scope {scope!r}")
-        name = data.get("n")
-        return cls(
-            instance_id=_dms_id(data, "i"),
-            instance_name=name[:_INSTANCE_TEXT] if isinstance(name, str) else "",
-            scope=scope,
-        )
+        return cls(instance_id=_dms_id(data, "i"), instance_name=_label(data, "n"), scope=scope)
 
 
 # --- the App Home tab's buttons ---------------------------------------------------------
@@ -229,11 +231,10 @@ class SubscriptionRef:
     @classmethod
     def decode(cls, value: str) -> SubscriptionRef:
         data = _object(value, "Unsubscribe")
-        name = data.get("n")
         return cls(
             channel=_channel(data, "c"),
             instance_id=_dms_id(data, "i"),
-            instance_name=name[:_INSTANCE_TEXT] if isinstance(name, str) else "",
+            instance_name=_label(data, "n"),
         )
 
 
