@@ -16,15 +16,15 @@ from bot.commands import (
     ListInstances,
     TaskLookup,
     TasksQuery,
-    misread,
     parse_command,
 )
 from bot.config import Settings, SettingsError
 from bot.dms.errors import DmsError, ResolveError, UnknownInstance
+from bot.dms.models import Instance
 from bot.help import USAGE
 from bot.redact import redact
 from bot.runtime import open_dms
-from bot.service import answer_task, answer_tasks, misread_instance
+from bot.service import answer_task, answer_tasks, error_to_report
 from bot.views.safe_text import json_visible
 from bot.views.terminal import instances_text, task_text, tasks_text
 
@@ -55,18 +55,10 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) 
     try:
         command = parse_command(typed, now=now, tz=tz)
     except CommandError as exc:
-        error = exc
-        if error.instance is not None:
-            # As in Slack: a first word that names no instance is what to say first.
-            try:
-                asyncio.run(_check_first_word(error, typed, settings))
-            except UnknownInstance as unknown:
-                print(f"error: {unknown}", file=err)
-                return EXIT_FAILED
-            except SettingsError:
-                pass  # the grammar's error is the one to fix first
+        # As in Slack: a first word that names no instance is what to say first.
+        error = _to_report(exc, typed, settings)
         print(f"error: {error}", file=err)
-        return EXIT_USAGE
+        return EXIT_FAILED if isinstance(error, UnknownInstance) else EXIT_USAGE
     if isinstance(command, Help):
         print(USAGE, file=out, end="")
         return EXIT_OK
@@ -80,7 +72,7 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) 
     try:
         return asyncio.run(_query(command, args, settings, tz, out, err))
     except UnknownInstance as exc:
-        print(f"error: {misread(exc, typed)}", file=err)
+        print(f"error: {_to_report(exc, typed, settings)}", file=err)
         return EXIT_FAILED
     except (DmsError, ResolveError) as exc:
         print(f"error: {exc}", file=err)
@@ -90,12 +82,19 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) 
         return EXIT_USAGE
 
 
-async def _check_first_word(error: CommandError, typed: str, settings: Settings) -> None:
-    """Raises the UnknownInstance to report instead of ``error``, if there is one."""
-    async with open_dms(settings) as session:
-        unknown = await misread_instance(error, typed, session.client.resolve)
-    if unknown is not None:
-        raise unknown
+def _to_report(
+    error: CommandError | UnknownInstance, typed: str, settings: Settings
+) -> CommandError | UnknownInstance:
+    """``error_to_report``: DMS is opened only if the first word must be looked up."""
+
+    async def resolve(word: str) -> Instance | None:
+        try:
+            async with open_dms(settings) as session:
+                return await session.client.resolve(word)
+        except SettingsError:
+            return None  # nothing to ask: the grammar's error is the one to fix first
+
+    return asyncio.run(error_to_report(error, typed, resolve))
 
 
 async def _query(

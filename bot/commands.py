@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Literal, TypeAlias, TypeVar
@@ -116,7 +116,7 @@ class CommandError(ValueError):
         self.why_zh = why_zh
         self.reading = reading
         # The first word, read as an instance, when what is wrong comes after it: if it
-        # names no instance, that is the thing to say (``bot.service.misread_instance``).
+        # names no instance, that is the thing to say (``bot.service.error_to_report``).
         self.instance = instance
 
     @property
@@ -193,7 +193,7 @@ _T = TypeVar("_T")
 def parse_command(text: str, *, now: datetime, tz: tzinfo) -> Command:
     """Read one command. Slack markup is cleaned first, so all three surfaces share it."""
     # Folded after cleaning (NFKC may itself make spaces), then spaced once again.
-    cleaned = " ".join(grammar_zh.normalise(clean_slack_text(text)).split())
+    cleaned = " ".join(command_words(text))
     if len(cleaned) > MAX_COMMAND_LENGTH:
         why = f"a command is at most {MAX_COMMAND_LENGTH} characters"
         why_zh = f"命令最长 {MAX_COMMAND_LENGTH} 个字符"
@@ -224,6 +224,12 @@ def _parse(phrase: grammar_zh.Phrase, *, now: datetime, tz: tzinfo) -> Command:
     if head == "unsubscribe":
         return _unsubscribe(words[1:])
     return _about_instance(phrase, now=now, tz=tz)
+
+
+def command_words(text: str) -> list[str]:
+    """``text``'s words as the grammar reads them: Slack's markup cleaned, then folded
+    (full width, Chinese punctuation) by ``bot.grammar_zh``."""
+    return grammar_zh.normalise(clean_slack_text(text)).split()
 
 
 def clean_slack_text(text: str) -> str:
@@ -365,16 +371,16 @@ class NotAnInstance(UnknownInstance):
         return f"Did you mean `{self.meant}`?"
 
 
-def meant_command(typed: str) -> tuple[str, str | None] | None:
-    """What a command whose first word names no instance was most likely meant to be,
-    and the button's label key when it is a button's label; None when nothing is close."""
-    words = grammar_zh.normalise(clean_slack_text(typed)).split()
+def meant_command(words: Sequence[str]) -> tuple[str, str | None] | None:
+    """What a command (its ``command_words``) whose first word names no instance was most
+    likely meant to be, and the button's label key when it is a button's label; None
+    when nothing is close."""
     if not words:
         return None
     close = difflib.get_close_matches(words[0].lower()[:40], _FIRST_WORDS, n=1, cutoff=0.75)
     if not close:
         return None
-    word, rest = close[0], words[1:]
+    word, rest = close[0], list(words[1:])
     if word in BUTTON_LABELS:
         # Each task has its own Details button, numbered in the shell.
         rest = rest or (["1"] if word == "details" else [])
@@ -384,12 +390,13 @@ def meant_command(typed: str) -> tuple[str, str | None] | None:
     return " ".join(["<instance>", word, *rest]), None
 
 
-def misread(unknown: UnknownInstance, typed: str) -> UnknownInstance:
-    """``unknown``, about the first word of ``typed``, saying also which command or
-    button it most likely was (``detials 2``: the Details button)."""
-    words = grammar_zh.normalise(clean_slack_text(typed)).split()
-    meant = meant_command(typed)
-    if meant is None or isinstance(unknown, NotAnInstance) or words[:1] != [unknown.name]:
+def misread(unknown: UnknownInstance, words: Sequence[str]) -> UnknownInstance:
+    """``unknown``, about the first of a command's ``words`` (``command_words``), saying
+    also which command or button it most likely was (``detials 2``: the Details button)."""
+    if isinstance(unknown, NotAnInstance) or not words or words[0] != unknown.name:
+        return unknown
+    meant = meant_command(words)
+    if meant is None:
         return unknown
     return NotAnInstance(unknown, *meant)
 

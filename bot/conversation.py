@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import partial
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,7 +34,6 @@ from bot.commands import (
     TaskLookup,
     TasksQuery,
     Unsubscribe,
-    misread,
     parse_command,
 )
 from bot.dms.errors import (
@@ -50,7 +50,7 @@ from bot.dms.source import Dms
 from bot.dms.trace import collecting_request_ids
 from bot.i18n import Lang, Said, t
 from bot.i18n.errors import describe_error
-from bot.service import answer_task, answer_tasks, existing_instance, misread_instance
+from bot.service import answer_task, answer_tasks, error_to_report, existing_instance
 from bot.store.models import Subscription
 from bot.store.store import Store
 from bot.timewindow import TimeWindow, WindowError, parse_window
@@ -250,8 +250,7 @@ class Conversation:
         try:
             command = parse_command(text, now=self._clock(), tz=ask.tz)
         except CommandError as exc:
-            error = exc
-            return await self._guarded(lambda: self._unreadable(error, text, ask), ask.lang)
+            return await self._guarded(partial(self._unreadable, exc, text, ask), ask.lang)
         if isinstance(command, Help):
             return Reply(help_message(self.note, lang=ask.lang))
         if isinstance(command, Subscribe | Unsubscribe | ListSubscriptions):
@@ -316,15 +315,8 @@ class Conversation:
         return self._error(t(lang, "error.unknown_button", action=repr(action_id)), lang)
 
     async def _unreadable(self, error: CommandError, text: str, ask: _Ask) -> Reply:
-        async def resolve(word: str) -> Instance | None:
-            try:
-                return await self._permitted("query", ask.who, word)
-            except Refused:
-                # The rules refuse the word whatever it names: the grammar's error stands.
-                return None
-
-        unknown = await misread_instance(error, text, resolve)
-        return self._error(describe_error(unknown or error, ask.lang), ask.lang)
+        said = await self._to_report(error, text, ask)
+        return self._error(describe_error(said, ask.lang), ask.lang)
 
     async def _typed(
         self, text: str, command: TasksQuery | TaskLookup | ListInstances, ask: _Ask
@@ -335,10 +327,24 @@ class Conversation:
             return await self._run(command, ask)
         except UnknownInstance as exc:
             # "detials": no instance, and most likely the Details button.
-            better = misread(exc, text)
-            if better is exc:
+            said = await self._to_report(exc, text, ask)
+            if said is exc:
                 raise
-            raise better from exc
+            raise said from exc
+
+    async def _to_report(
+        self, error: CommandError | UnknownInstance, text: str, ask: _Ask
+    ) -> CommandError | UnknownInstance:
+        """``error_to_report``, with the first word looked up as this asker may."""
+
+        async def resolve(word: str) -> Instance | None:
+            try:
+                return await self._permitted("query", ask.who, word)
+            except Refused:
+                # The rules refuse the word whatever it names: the grammar's error stands.
+                return None
+
+        return await error_to_report(error, text, resolve)
 
     # -- access ------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.commands import CommandError, TaskLookup, TasksQuery, misread
+from bot.commands import CommandError, TaskLookup, TasksQuery, command_words, misread
 from bot.dms.errors import DmsError, DmsNotFound, ResolveError, UnknownInstance, UnknownTask
 from bot.dms.ids import INSTANCE_NOT_FOUND
 from bot.dms.models import Instance, Task, TaskList
@@ -133,25 +133,33 @@ async def existing_instance(client: Dms, name_or_id: str) -> Instance:
     return instance
 
 
-async def misread_instance(
-    error: CommandError, typed: str, resolve: Callable[[str], Awaitable[object]]
-) -> UnknownInstance | None:
-    """What to say instead of ``error`` when the words it is about follow a first word
-    that names no instance ("asdf qwer zxcv", "detials 2"): that the first word is no
-    instance, with the instances and commands it is close to. None when it is one, or
-    when that cannot be told (DMS failing): then ``error`` is the answer.
+async def error_to_report(
+    error: CommandError | UnknownInstance,
+    typed: str,
+    resolve: Callable[[str], Awaitable[object]],
+) -> CommandError | UnknownInstance:
+    """What to tell someone whose command ``typed`` failed with ``error``.
+
+    A first word that names no instance is said first, with the command or button it is
+    close to ("detials 2": the Details button): for an unknown instance the command
+    named, and for a grammar error about the words after a first word that ``resolve``
+    finds names no instance ("asdf qwer zxcv"), rather than a complaint about "qwer
+    zxcv". Otherwise, and when that cannot be told (DMS failing), ``error`` itself.
 
     ``resolve`` finds an instance as the caller does (through the access rules), so the
     answer is the one the same word would get on its own.
     """
+    words = command_words(typed)
+    if isinstance(error, UnknownInstance):
+        return misread(error, words)
     if error.instance is None:
-        return None
+        return error
     try:
         await resolve(error.instance)
     except UnknownInstance as exc:
-        return misread(exc, typed)
+        return misread(exc, words)
     except ResolveError:
         pass  # several instances by that name: it is one, ambiguous
     except DmsError as exc:
         log.info("could not check whether %r is an instance: %s", error.instance, exc)
-    return None
+    return error

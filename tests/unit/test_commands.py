@@ -23,6 +23,7 @@ from bot.commands import (
     TasksQuery,
     Unsubscribe,
     clean_slack_text,
+    command_words,
     meant_command,
     misread,
     parse_command,
@@ -309,17 +310,17 @@ def test_errors_not_about_what_follows_an_instance_name_no_first_word() -> None:
 def test_a_first_word_close_to_a_command_or_a_button_is_read_as_meant(
     typed: str, meant: str, button: str | None
 ) -> None:
-    assert meant_command(typed) == (meant, button)
+    assert meant_command(command_words(typed)) == (meant, button)
 
 
 @pytest.mark.parametrize("typed", ["asdf qwer", "prod-ordrs 1h", "tasks prod-orders", ""])
 def test_a_first_word_close_to_nothing_is_just_not_an_instance(typed: str) -> None:
-    assert meant_command(typed) is None
+    assert meant_command(command_words(typed)) is None
 
 
 def test_an_unknown_instance_says_the_command_it_most_likely_was() -> None:
     unknown = UnknownInstance("detials", "the demo simulator", request_id="r-1")
-    said = misread(unknown, "detials 2")
+    said = misread(unknown, command_words("detials 2"))
     assert isinstance(said, NotAnInstance)
     # The instance first, then what was meant, and the request id stays last.
     assert str(said) == (
@@ -327,13 +328,13 @@ def test_an_unknown_instance_says_the_command_it_most_likely_was() -> None:
         "them. Did you mean the Details button? Buttons are on answers (ask `<instance> "
         "last 1h`); in the shell, type one's label to press it: `details 2`. (request id r-1)"
     )
-    assert str(misread(UnknownInstance("lst", "x"), "lst 1h")).endswith(
+    assert str(misread(UnknownInstance("lst", "x"), command_words("lst 1h"))).endswith(
         "Did you mean `<instance> last 1h`?"
     )
     # Not about the first word typed, or close to nothing: left as it is.
-    assert misread(unknown, "prod-orders task 1") is unknown
+    assert misread(unknown, command_words("prod-orders task 1")) is unknown
     other = UnknownInstance("asdf", "x")
-    assert misread(other, "asdf 1h") is other
+    assert misread(other, command_words("asdf 1h")) is other
 
 
 def test_a_very_long_command_is_refused_in_one_short_line() -> None:
