@@ -6,6 +6,7 @@ the same wherever it is read.
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import logging
 from collections import Counter
@@ -133,10 +134,18 @@ async def existing_instance(client: Dms, name_or_id: str) -> Instance:
     return instance
 
 
+# How long the first word of a command that could not be read is looked up for. The
+# grammar's error is known at once, and is as good an answer: a slow or failing DMS
+# (the client's retries take up to ~40 s) must not hold a typo's answer back.
+FIRST_WORD_WAIT = 1.5
+
+
 async def error_to_report(
     error: CommandError | UnknownInstance,
     typed: str,
     resolve: Callable[[str], Awaitable[object]],
+    *,
+    wait: float = FIRST_WORD_WAIT,
 ) -> CommandError | UnknownInstance:
     """What to tell someone whose command ``typed`` failed with ``error``.
 
@@ -144,7 +153,8 @@ async def error_to_report(
     close to ("detials 2": the Details button): for an unknown instance the command
     named, and for a grammar error about the words after a first word that ``resolve``
     finds names no instance ("asdf qwer zxcv"), rather than a complaint about "qwer
-    zxcv". Otherwise, and when that cannot be told (DMS failing), ``error`` itself.
+    zxcv". Otherwise, and when that cannot be told (DMS failing, or not answering
+    within ``wait`` seconds), ``error`` itself.
 
     ``resolve`` finds an instance as the caller does (through the access rules), so the
     answer is the one the same word would get on its own.
@@ -155,11 +165,13 @@ async def error_to_report(
     if error.instance is None:
         return error
     try:
-        await resolve(error.instance)
+        await asyncio.wait_for(resolve(error.instance), wait)
     except UnknownInstance as exc:
         return misread(exc, words)
     except ResolveError:
         pass  # several instances by that name: it is one, ambiguous
     except DmsError as exc:
         log.info("could not check whether %r is an instance: %s", error.instance, exc)
+    except TimeoutError:
+        log.info("no word from DMS in %s s on whether %r is an instance", wait, error.instance)
     return error

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -132,6 +133,21 @@ def test_a_first_word_that_is_no_instance_is_said_first_as_in_slack(tmp_path: Pa
     assert said.startswith('error: No Kafka instance named "detials" in the demo simulator.')
     assert "Did you mean the Details button?" in said
     assert "time window" not in result.stderr
+
+
+def test_a_typo_is_answered_at_once_when_dms_does_not_answer(
+    tmp_path: Path, sim_thread: SimulatorThread
+) -> None:
+    sim_thread.faults.add("timeout", count=50, delay_ms=120_000)
+    started = time.monotonic()
+    result = run_cli("tasks", "prod-orders", "qwer", cwd=tmp_path, env=against(sim_thread))
+    # Not after the client's ~40 s of retries: whether "prod-orders" is an instance is
+    # only asked briefly, and the grammar's error is the answer meanwhile.
+    assert time.monotonic() - started < 15
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        'error: couldn\'t read "qwer" as a time window; try "yesterday"'
+    ]
 
 
 def test_bad_credentials_name_what_to_check_and_never_the_key(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC
 from pathlib import Path
@@ -97,3 +98,21 @@ async def test_after_a_real_instance_the_rest_is_what_is_not_understood(
     # An instance named in part (several match) is an instance too.
     several = await talk.answer("orders qwer", tz=UTC, shareable=True)
     assert "time window" in text(several)
+
+
+@pytest.mark.parametrize(
+    ("fault", "delay_ms"),
+    [("timeout", 120_000.0), ("503", None), ("401", None)],
+    ids=["not answering", "failing", "refusing"],
+)
+async def test_a_dms_that_cannot_say_whether_the_first_word_is_one_leaves_the_grammars_error(
+    talk: Conversation, simulator: Simulator, fault: str, delay_ms: float | None
+) -> None:
+    simulator.faults.add(fault, count=50, delay_ms=delay_ms)
+    started = time.monotonic()
+    reply = await talk.answer("prod-orders qwer", tz=UTC, shareable=True)
+    # At once, as for any typo: not after the client's ~40 s of retries.
+    assert time.monotonic() - started < 10
+    assert not reply.ok
+    assert 'couldn\'t read "qwer" as a time window' in text(reply)
+    assert "No Kafka instance" not in text(reply)
