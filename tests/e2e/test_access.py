@@ -299,3 +299,28 @@ async def test_a_miss_tells_someone_the_rules_restrict_nothing_of_the_account(
         await ask(bot, "no-such-thing last 1h", user=ALICE, channel=INCIDENTS, name="a")
     )
     assert DEMO_PROJECT_ID in found
+
+
+async def test_words_not_understood_after_a_first_word_are_judged_as_that_word_alone(
+    bot: RunningBot,
+) -> None:
+    # No rule lets Bob look at anything from elsewhere: the grammar's error stands, and
+    # it costs DMS no request.
+    bot.sim.stats.reset()
+    refused = text_of(await ask(bot, "asdf qwer", user=BOB, channel="C0ELSEWHERE", name="r"))
+    assert 'couldn\'t read "qwer" as a time window' in refused
+    assert "No Kafka instance" not in refused
+    assert bot.sim.stats.snapshot().total == 0
+    # In the lobby payments may not be looked at: the grammar's error, whether the
+    # instance exists or not.
+    forbidden = text_of(await ask(bot, "prod-payments qwer", user=BOB, channel=LOBBY, name="f"))
+    missing = text_of(await ask(bot, "prod-paymentz qwer", user=BOB, channel=LOBBY, name="m"))
+    assert 'couldn\'t read "qwer" as a time window' in forbidden
+    assert forbidden.replace("payments", "X") == missing.replace("paymentz", "X")
+    # A name the rules let him look at, that names nothing: said first, as for the name
+    # alone, and naming no place.
+    unknown = text_of(await ask(bot, "prod-ordersx qwer", user=BOB, channel=LOBBY, name="u"))
+    assert 'No Kafka instance named "prod-ordersx". Close matches: prod-orders' in unknown
+    assert "time window" not in unknown
+    assert DEMO_PROJECT_ID not in unknown
+    assert "project" not in unknown
