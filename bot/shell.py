@@ -137,12 +137,12 @@ class Shell:
             )
             self.show(reply, pressed=True)
         elif isinstance(found, Ambiguous):
-            choices, example = listed(found.labels), typable(found.labels[0])
+            choices, example = listed(found.buttons), typable(found.labels[0])
             key = "shell.which_button"
             self.say(t(self.lang, key, typed=found.typed, choices=choices, example=example))
         elif isinstance(found, NotShown):
-            if found.shown:
-                choices = listed(found.shown)
+            if found.buttons:
+                choices = listed(found.buttons)
                 self.say(t(self.lang, "shell.not_shown", typed=found.typed, choices=choices))
             else:
                 self.say(t(self.lang, "shell.no_buttons", typed=found.typed))

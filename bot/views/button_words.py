@@ -4,16 +4,16 @@ One mapping from words to buttons, built from the buttons actually shown (``butt
 in ``bot.views.console``): a button answers to its label as shown, to its label in
 either language (``button.*`` in ``bot.i18n``, whatever language the shell speaks), to
 the short forms people type (``prev``, ``back``), and to any start of those of at least
-two characters; in any case, without the arrows and brackets. Repeated buttons are
-numbered on screen ("Details 1" ... "Details 10"): ``details 2`` presses one, ``details``
-alone asks which.
+two characters; in any case, without the arrows and brackets. Buttons that share a name
+are numbered on screen ("Details 1" ... "Details 10", ``Button.number``): ``details 2``
+presses one, ``details`` alone asks which.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot import actions
@@ -25,7 +25,8 @@ _LABEL_KEYS: Mapping[str, str] = actions.LABEL_KEYS
 _SHORT_FORMS: Mapping[str, tuple[str, ...]] = actions.TYPED_WORDS
 # A start of a label shorter than this is more likely a typo or an instance than a button.
 _MIN_PREFIX = 2
-_NUMBERED = re.compile(r"(.*?[^\d\s])\s*([0-9]{1,3})")
+# The most digits read as a button's number ("details 10"); more are no button's.
+_MAX_DIGITS = 3
 _NOT_WORD = re.compile(r"[\W_]+")
 _ENDS = re.compile(r"^[\W_]+|[\W_]+$")
 
@@ -39,18 +40,26 @@ class Press:
 
 @dataclass(frozen=True)
 class Ambiguous:
-    """Several buttons answer to what was typed: it must say which (``labels``)."""
+    """Several buttons answer to what was typed: it must say which (``buttons``)."""
 
     typed: str
-    labels: tuple[str, ...]
+    buttons: tuple[Button, ...]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(b.label for b in self.buttons)
 
 
 @dataclass(frozen=True)
 class NotShown:
-    """A button's name, but no such button is on screen now (``shown``: those that are)."""
+    """A button's name, but no such button is on screen now (``buttons``: those that are)."""
 
     typed: str
-    shown: tuple[str, ...]
+    buttons: tuple[Button, ...]
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        return tuple(b.label for b in self.buttons)
 
 
 Match = Press | Ambiguous | NotShown
@@ -68,40 +77,45 @@ def match_button(
     whole = [b for b in shown if label_key(b.label) == key]
     if whole:
         return Press(whole[0])
-    base, number = _split_number(key)
-    found = _named(base, shown, exact=True) or _named(base, shown, exact=False)
+    # The words as a name first: a name may end in a number of its own ("kafka 2").
+    base, number = key, None
+    found = _named(key, shown)
+    if not found:
+        base, number = _split_number(key)
+        found = _named(base, shown) if number is not None else []
     if number is not None and found:
-        numbered = [b for b in found if _number_of(b, shown) == number]
+        numbered = [b for b in found if b.number == number]
         if len(numbered) == 1:
             return Press(numbered[0])
-        return Ambiguous(typed.strip(), tuple(b.label for b in found))
+        return Ambiguous(typed.strip(), tuple(found))
     if len(found) == 1:
         return Press(found[0])
     if found:
-        return Ambiguous(typed.strip(), tuple(b.label for b in found))
+        return Ambiguous(typed.strip(), tuple(found))
     reserved = {label_key(c) for c in commands}
     if base not in reserved and any(base in _kind_words(action) for action in _LABEL_KEYS):
-        return NotShown(typed.strip(), tuple(b.label for b in shown))
+        return NotShown(typed.strip(), tuple(shown))
     return None
 
 
-def listed(labels: Sequence[str]) -> str:
-    """Labels as the screen shows them, for a message that lists them; a run of numbered
+def listed(buttons: Sequence[Button]) -> str:
+    """Buttons as the screen shows them, for a message that lists them; a run of numbered
     ones by its ends: "[Details 1] … [Details 10] [Refresh]"."""
     shown: list[str] = []
-    run: list[str] = []
-    for label in [*labels, ""]:
-        if run and label and _stem(label) == _stem(run[-1]) and _stem(label) != label:
-            run.append(label)
+    run: list[Button] = []
+    for button in buttons:
+        if run and button.number is not None and button.name == run[-1].name:
+            run.append(button)
             continue
-        shown += [f"[{run[0]}]", "…", f"[{run[-1]}]"] if len(run) > 2 else [f"[{r}]" for r in run]
-        run = [label] if label else []
-    return " ".join(shown)
+        shown += _run_shown(run)
+        run = [button]
+    return " ".join(shown + _run_shown(run))
 
 
-def _stem(label: str) -> str:
-    head, _, tail = label.rpartition(" ")
-    return head if head and tail.isdigit() else label
+def _run_shown(run: Sequence[Button]) -> list[str]:
+    if len(run) > 2:
+        return [f"[{run[0].label}]", "…", f"[{run[-1].label}]"]
+    return [f"[{b.label}]" for b in run]
 
 
 def label_key(text: str) -> str:
@@ -117,27 +131,25 @@ def typable(label: str) -> str:
 
 
 def _split_number(key: str) -> tuple[str, int | None]:
-    numbered = _NUMBERED.fullmatch(key)
-    if numbered is None:
+    """Typed words and the number at their end, if any: "details 2" and "details2" are
+    ("details", 2)."""
+    base = key.rstrip("0123456789")
+    digits = key[len(base) :]
+    if not base.strip() or not 0 < len(digits) <= _MAX_DIGITS:
         return key, None
-    return numbered[1].strip(), int(numbered[2])
+    return base.rstrip(), int(digits)
 
 
-def _named(base: str, shown: Sequence[Button], *, exact: bool) -> list[Button]:
-    if not exact and len(base) < _MIN_PREFIX:
-        return []
-    found = []
-    for button in shown:
-        names = _names(button, shown)
-        if (base in names) if exact else any(name.startswith(base) for name in names):
-            found.append(button)
-    return found
+def _named(base: str, shown: Sequence[Button]) -> list[Button]:
+    """The buttons ``base`` names in full, else those a name of which it starts."""
+    exact = [b for b in shown if base in _names(b)]
+    if exact or len(base) < _MIN_PREFIX:
+        return exact
+    return [b for b in shown if any(name.startswith(base) for name in _names(b))]
 
 
-def _names(button: Button, shown: Sequence[Button]) -> set[str]:
-    names = {label_key(_unnumbered(button, shown))}
-    names.update(_kind_words(button.action_id))
-    return names
+def _names(button: Button) -> set[str]:
+    return {label_key(button.name), *_kind_words(button.action_id)}
 
 
 def _kind_words(action_id: str) -> set[str]:
@@ -146,22 +158,3 @@ def _kind_words(action_id: str) -> set[str]:
     if key is not None:
         words.update(label_key(t(lang, key)) for lang in LANGS)
     return words
-
-
-def _unnumbered(button: Button, shown: Sequence[Button]) -> str:
-    """The label without the number the screen added to tell repeated labels apart."""
-    head, _, tail = button.label.rpartition(" ")
-    if head and tail.isdigit() and _repeats(head, shown):
-        return head
-    return button.label
-
-
-def _number_of(button: Button, shown: Sequence[Button]) -> int | None:
-    head, _, tail = button.label.rpartition(" ")
-    if head and tail.isdigit() and _repeats(head, shown):
-        return int(tail)
-    return None
-
-
-def _repeats(head: str, shown: Iterable[Button]) -> bool:
-    return sum(1 for b in shown if b.label.rpartition(" ")[0] == head) > 1

@@ -12,8 +12,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import quote
 
 BUILDER_URL = "https://app.slack.com/block-kit-builder#"
@@ -52,12 +53,23 @@ _EMOJI = {
 }
 
 
-class Button(NamedTuple):
-    """A button as the shell shows it: its label on screen, and what pressing it sends."""
+@dataclass(frozen=True)
+class Button:
+    """A button as the shell shows it, and what pressing it sends.
 
-    label: str
+    ``name``: its text as Slack shows it; ``number``: which of the buttons with that
+    name it is, from 1, when several have it (a Details button per task), else None.
+    """
+
+    name: str
     action_id: str
     value: str
+    number: int | None = None
+
+    @property
+    def label(self) -> str:
+        """As the screen shows it: "Details 2" for the second of several, else the name."""
+        return self.name if self.number is None else f"{self.name} {self.number}"
 
 
 def render(blocks: Sequence[Mapping[str, Any]], *, width: int = 100, color: bool = False) -> str:
@@ -67,7 +79,7 @@ def render(blocks: Sequence[Mapping[str, Any]], *, width: int = 100, color: bool
     ANSI styles only with ``color``: output that is piped or logged stays plain.
     """
     width = max(20, width)
-    labels = iter(_labels(blocks))
+    labels = iter([b.label for b in buttons(blocks)])
     lines: list[str] = []
     for block in blocks:
         kind = block.get("type")
@@ -103,16 +115,24 @@ def render_text(text: str, *, width: int = 100, color: bool = False) -> str:
 
 
 def buttons(blocks: Sequence[Mapping[str, Any]]) -> list[Button]:
-    """(label, action_id, value) of every button, in the order ``render`` shows them.
+    """Every button, in the order ``render`` shows them.
 
-    Labels are made unique ("Details 1", "Details 2", ...) so that typing one presses
-    exactly one button; a label that occurs once is kept as it is.
+    Buttons that share a name are numbered ("Details 1", "Details 2", ...) so that typing
+    a label presses exactly one button; a name that occurs once is not.
     """
     found = _button_elements(blocks)
-    return [
-        Button(label, str(e.get("action_id") or ""), str(e.get("value") or ""))
-        for label, e in zip(_labels(blocks), found, strict=True)
-    ]
+    names = [" ".join(_text_of(e.get("text")).split()) or "?" for e in found]
+    repeated = Counter(names)
+    seen: Counter[str] = Counter()
+    numbered = []
+    for name, element in zip(names, found, strict=True):
+        number = None
+        if repeated[name] > 1:
+            seen[name] += 1
+            number = seen[name]
+        action_id, value = str(element.get("action_id") or ""), str(element.get("value") or "")
+        numbered.append(Button(name, action_id, value, number))
+    return numbered
 
 
 def builder_link(blocks: Sequence[Mapping[str, Any]]) -> str:
@@ -305,20 +325,6 @@ def _cut_at(text: str, width: int) -> int:
         if used > width:
             return max(1, index)
     return len(text)
-
-
-def _labels(blocks: Sequence[Mapping[str, Any]]) -> list[str]:
-    names = [" ".join(_text_of(e.get("text")).split()) or "?" for e in _button_elements(blocks)]
-    repeated = Counter(names)
-    seen: Counter[str] = Counter()
-    labels = []
-    for name in names:
-        if repeated[name] > 1:
-            seen[name] += 1
-            labels.append(f"{name} {seen[name]}")
-        else:
-            labels.append(name)
-    return labels
 
 
 def _button_elements(blocks: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

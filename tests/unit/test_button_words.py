@@ -209,9 +209,27 @@ def test_label_key_drops_case_arrows_and_width() -> None:
 
 
 def test_listed_shows_a_run_of_numbered_labels_by_its_ends() -> None:
-    assert listed([b.label for b in PAGE_TWO]) == (
+    assert listed(PAGE_TWO) == (
         "[Details 1] … [Details 10] [Refresh] [‹ Previous] [Next ›] [Share in channel] "
         "[Subscribe to failures]"
     )
-    assert listed(["Details 1", "Details 2"]) == "[Details 1] [Details 2]"
+    assert listed(PAGE_TWO[:2]) == "[Details 1] [Details 2]"
     assert listed([]) == ""
+
+
+def picks(*labels: str) -> list[Button]:
+    choices = [(label, f"id-{i} last 1h") for i, label in enumerate(labels, 1)]
+    return buttons(error_message("which one?", choices=choices).block_dicts())
+
+
+def test_a_label_ending_in_a_digit_is_read_as_it_is() -> None:
+    # Instances named with numbers are not numbered buttons.
+    three = picks("kafka 1", "kafka 2", "kafka 3")
+    assert listed(three) == "[kafka 1] [kafka 2] [kafka 3]"
+    assert pressed("kafka 2", three).value == "id-2 last 1h"
+    # Two buttons of one such name are numbered after it: its own number is no pick.
+    twins = picks("kafka 2", "kafka 2")
+    found = match_button("kafka 2", twins)
+    assert isinstance(found, Ambiguous)
+    assert found.labels == ("kafka 2 1", "kafka 2 2")
+    assert pressed("kafka 2 2", twins).value == "id-2 last 1h"

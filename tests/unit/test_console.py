@@ -63,7 +63,7 @@ def test_render_in_color_uses_ansi_styles() -> None:
 def test_buttons_in_order_with_unique_labels() -> None:
     tasks = incident_tasks()
     found = buttons(blocks_of(summary(tasks, page=2)))
-    labels = [label for label, _, _ in found]
+    labels = [b.label for b in found]
     assert labels == [
         *(f"Details {i}" for i in range(1, 11)),
         "Refresh",
@@ -72,23 +72,36 @@ def test_buttons_in_order_with_unique_labels() -> None:
         "Share in channel",
         "Subscribe to failures",
     ]
-    assert [a for _, a, _ in found][-5:] == [REFRESH, PAGE_PREV, PAGE_NEXT, SHARE, SUBSCRIBE]
-    assert {a for _, a, _ in found[:10]} == {DETAILS}
-    assert TaskRef.decode(found[0][2]).task_id == tasks[10].id
-    assert QueryState.decode(found[12][2]).page == 3
-    assert SubscribeRef.decode(found[14][2]) == SubscribeRef(
+    assert [b.action_id for b in found][-5:] == [REFRESH, PAGE_PREV, PAGE_NEXT, SHARE, SUBSCRIBE]
+    assert {b.action_id for b in found[:10]} == {DETAILS}
+    assert TaskRef.decode(found[0].value).task_id == tasks[10].id
+    assert QueryState.decode(found[12].value).page == 3
+    assert SubscribeRef.decode(found[14].value) == SubscribeRef(
         "43dab215-d294-570b-99de-c1e44144aaae", "prod-orders", "failed"
     )
 
 
 def test_a_label_that_occurs_once_is_kept_as_it_is() -> None:
     blocks = blocks_of(summary(incident_tasks(count=1), shareable=False))
-    assert [label for label, _, _ in buttons(blocks)] == [
+    assert [b.label for b in buttons(blocks)] == [
         "Details",
         "Refresh",
         "Subscribe to failures",
     ]
     assert "[Details]" in render(blocks)
+
+
+def test_only_names_shown_more_than_once_are_numbered() -> None:
+    choices = [("kafka-1", "id-1"), ("kafka 2", "id-2"), ("kafka 2", "id-3")]
+    found = buttons(blocks_of(error_message("which one?", choices=choices)))
+    assert [(b.name, b.number, b.label) for b in found] == [
+        ("kafka-1", None, "kafka-1"),
+        ("kafka 2", 1, "kafka 2 1"),
+        ("kafka 2", 2, "kafka 2 2"),
+    ]
+    shown = render(blocks_of(error_message("which one?", choices=choices)))
+    assert "kafka-1 · id-1  [kafka-1]" in shown
+    assert "kafka 2 · id-3  [kafka 2 2]" in shown
 
 
 def test_details_fields_in_two_columns_and_params_as_code() -> None:
