@@ -74,9 +74,14 @@ def match_button(
     key = label_key(typed)
     if not key:
         return None
-    whole = [b for b in shown if label_key(b.label) == key]
-    if whole:
-        return Press(whole[0])
+    # A label as shown, else in another case or width, else without its punctuation:
+    # of the picks "prod-orders" and "prod_orders", each presses its own.
+    for same in (str.strip, _folded, label_key):
+        whole = [b for b in shown if same(b.label) == same(typed)]
+        if len(whole) == 1:
+            return Press(whole[0])
+        if whole:
+            return Ambiguous(typed.strip(), tuple(whole))
     # The words as a name first: a name may end in a number of its own ("kafka 2").
     base, number = key, None
     found = _named(key, shown)
@@ -121,8 +126,11 @@ def _run_shown(run: Sequence[Button]) -> list[str]:
 def label_key(text: str) -> str:
     """A label or typed line as compared: case folded, full-width folded, punctuation
     (‹ › [ ] and the like) dropped, spaces single."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_NOT_WORD.sub(" ", folded).split())
+    return " ".join(_NOT_WORD.sub(" ", _folded(text)).split())
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def typable(label: str) -> str:

@@ -233,3 +233,14 @@ def test_a_label_ending_in_a_digit_is_read_as_it_is() -> None:
     assert isinstance(found, Ambiguous)
     assert found.labels == ("kafka 2 1", "kafka 2 2")
     assert pressed("kafka 2 2", twins).value == "id-2 last 1h"
+
+
+def test_a_label_as_shown_presses_its_own_button_before_one_alike() -> None:
+    twins = picks("prod-orders", "prod_orders")
+    assert pressed("prod_orders", twins).value == "id-2 last 1h"
+    assert pressed("prod-orders", twins).value == "id-1 last 1h"
+    assert pressed("PROD_ORDERS", twins).value == "id-2 last 1h"
+    # Without the punctuation that tells them apart: which one?
+    alike = match_button("prod orders", twins)
+    assert isinstance(alike, Ambiguous)
+    assert alike.labels == ("prod-orders", "prod_orders")
