@@ -92,7 +92,10 @@ def match_button(
         numbered = [b for b in found if b.number == number]
         if len(numbered) == 1:
             return Press(numbered[0])
-        return Ambiguous(typed.strip(), tuple(found))
+        if len(found) > 1:
+            return Ambiguous(typed.strip(), tuple(found))
+        # "next 2": the one Next button has no number; there is no such button.
+        return NotShown(typed.strip(), tuple(shown))
     if len(found) == 1:
         return Press(found[0])
     if found:

@@ -244,3 +244,11 @@ def test_a_label_as_shown_presses_its_own_button_before_one_alike() -> None:
     alike = match_button("prod orders", twins)
     assert isinstance(alike, Ambiguous)
     assert alike.labels == ("prod-orders", "prod_orders")
+
+
+@pytest.mark.parametrize("typed", ["next 2", "refresh 1", "Share in channel 3"])
+def test_a_number_after_a_button_shown_once_names_no_button_on_screen(typed: str) -> None:
+    found = match_button(typed, PAGE_TWO, commands=WORDS.commands)
+    assert isinstance(found, NotShown)
+    assert found.typed == typed
+    assert found.shown == tuple(b.label for b in PAGE_TWO)
