@@ -3,8 +3,8 @@
 The words come from the grammar (``bot.commands.VOCABULARY`` and the Chinese words of
 ``bot.grammar_zh``), by where the cursor stands: a command or an instance first, then
 windows and filters, statuses after ``status``, and so on. Instance names come from the
-DMS listing, fetched in the background and kept a while (``InstanceNames``): Tab never
-waits long for DMS, and a DMS that is slow or down only leaves the names out. (The
+DMS listing, fetched in the background (``InstanceNames``): Tab never waits long for
+DMS, and a DMS that is slow or down only leaves the names out. (The
 prompt_toolkit side, ``ShellCompleter``, is in ``bot.shell_input``.)
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -30,36 +29,28 @@ WAIT_FOR_NAMES = 0.5
 class InstanceNames:
     """The instance names DMS lists, for completion: never blocks, never raises.
 
-    ``known()`` returns what was fetched last and starts a fetch in the background when
-    that is older than ``ttl`` seconds (or failed ``retry_after`` seconds ago).
+    ``known()`` returns the names fetched last and starts a fetch, when none is in
+    flight, for the next Tab. Nothing is kept here beyond that: ``fetch`` reads the DMS
+    client's listing, which the client caches (``names_ttl``) and coalesces.
     """
 
-    def __init__(
-        self,
-        fetch: Callable[[], Awaitable[Sequence[str]]],
-        *,
-        ttl: float = 60.0,
-        retry_after: float = 5.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, fetch: Callable[[], Awaitable[Sequence[str]]]) -> None:
         self._fetch = fetch
-        self._ttl = ttl
-        self._retry_after = retry_after
-        self._clock = clock
         self._names: tuple[str, ...] = ()
-        self._next_fetch: float | None = None
         self._task: asyncio.Task[None] | None = None
+        self._failing = False
+        self._closed = False
 
     def known(self) -> tuple[str, ...]:
         """The names fetched last (none yet: empty)."""
         # Outside the event loop nothing can be fetched: what there is is offered.
         with contextlib.suppress(RuntimeError):
-            self._refresh_if_due()
+            self._start()
         return self._names
 
     async def wait(self, seconds: float) -> tuple[str, ...]:
         """The names, waiting up to ``seconds`` for a fetch in flight."""
-        self._refresh_if_due()
+        self._start()
         task = self._task
         if task is not None and not task.done():
             # asyncio.wait, not wait_for: a slow fetch goes on for the next Tab.
@@ -67,15 +58,15 @@ class InstanceNames:
         return self._names
 
     async def aclose(self) -> None:
+        """Stops a fetch in flight; none is started after."""
+        self._closed = True
         task = self._task
         if task is not None and not task.done():
             task.cancel()
             await asyncio.wait({task})
 
-    def _refresh_if_due(self) -> None:
-        if self._task is not None and not self._task.done():
-            return
-        if self._next_fetch is not None and self._clock() < self._next_fetch:
+    def _start(self) -> None:
+        if self._closed or (self._task is not None and not self._task.done()):
             return
         self._task = asyncio.get_running_loop().create_task(self._refresh())
 
@@ -85,11 +76,13 @@ class InstanceNames:
         except Exception as exc:
             # Completion is a convenience: the names it had stay offered, and the next
             # command the user types meets the same failure with its own clear message.
-            log.warning("instance names for completion not fetched: %s", exc)
-            self._next_fetch = self._clock() + self._retry_after
+            # Said once while it lasts, not at every Tab.
+            level = logging.DEBUG if self._failing else logging.WARNING
+            log.log(level, "instance names for completion not fetched: %s", exc)
+            self._failing = True
             return
+        self._failing = False
         self._names = tuple(dict.fromkeys(n for n in names if n))
-        self._next_fetch = self._clock() + self._ttl
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -116,14 +117,23 @@ async def test_names_are_fetched_in_the_background_and_never_block() -> None:
     assert calls == 1  # one fetch in flight, not one per Tab
     release.set()
     assert await names.wait(5) == ("prod-orders", "dev-sandbox")
+    # Each Tab reads the listing again (the DMS client caches it), one read at a time.
     assert names.known() == ("prod-orders", "dev-sandbox")
-    assert calls == 1  # kept: not fetched again within the ttl
+    assert names.known() == ("prod-orders", "dev-sandbox")
+    assert await names.wait(5) == ("prod-orders", "dev-sandbox")
+    assert calls == 2
     await names.aclose()
 
 
-async def test_a_failing_fetch_keeps_what_was_known_and_tries_again_later() -> None:
-    now = [0.0]
-    answers: list[list[str] | Exception] = [["prod-orders"], RuntimeError("DMS is down"), ["x"]]
+async def test_a_failing_fetch_keeps_what_was_known_and_the_next_tries_again(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    answers: list[list[str] | Exception] = [
+        ["prod-orders"],
+        RuntimeError("DMS is down"),
+        RuntimeError("DMS is down"),
+        ["x"],
+    ]
 
     async def fetch() -> list[str]:
         answer = answers.pop(0)
@@ -131,27 +141,36 @@ async def test_a_failing_fetch_keeps_what_was_known_and_tries_again_later() -> N
             raise answer
         return answer
 
-    names = InstanceNames(fetch, ttl=60, retry_after=5, clock=lambda: now[0])
+    names = InstanceNames(fetch)
     assert await names.wait(5) == ("prod-orders",)
-    now[0] = 61  # stale: fetched again, and that fails
-    assert await names.wait(5) == ("prod-orders",)
-    now[0] = 62  # failed a moment ago: not asked again yet
-    assert await names.wait(5) == ("prod-orders",)
-    assert len(answers) == 1
-    now[0] = 67
+    with caplog.at_level(logging.DEBUG, logger="kafka_tasks.shell"):
+        assert await names.wait(5) == ("prod-orders",)
+        assert await names.wait(5) == ("prod-orders",)
+    # Said once while DMS keeps failing, not at every Tab.
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert [r.getMessage() for r in warned] == [
+        "instance names for completion not fetched: DMS is down"
+    ]
     assert await names.wait(5) == ("x",)
     await names.aclose()
 
 
 async def test_closing_stops_a_fetch_in_flight() -> None:
+    calls = 0
+
     async def never() -> list[str]:
+        nonlocal calls
+        calls += 1
         await asyncio.Event().wait()
         return []
 
     names = InstanceNames(never)
     names.known()
+    await asyncio.sleep(0)
     await names.aclose()
     assert names.known() == ()
+    assert await names.wait(0.01) == ()
+    assert calls == 1  # nothing fetched once closed
 
 
 def test_names_outside_the_event_loop_are_what_is_known() -> None:
