@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from bot.shell_input import LineReader
 
 PROMPT = "kafka-tasks> "
+# A one-shot run (``shell TEXT``) whose answer is an error (it is shown as usual).
+EXIT_NO_ANSWER = 1
 _QUIT = ("quit", "exit", ":q")
 # Where the output is not a terminal (a pipe, a file), lines are this wide.
 _PIPED_WIDTH = 100
@@ -85,6 +87,7 @@ class Shell:
         out: TextIO,
         *,
         as_json: bool,
+        err: TextIO | None = None,
         lang: Lang = "en",
         screen: Screen | None = None,
     ) -> None:
@@ -93,6 +96,8 @@ class Shell:
         self.tz = tz
         self.out = out
         self.as_json = as_json
+        # The shell's own lines: with --json, out of the way of the JSON on ``out``.
+        self.notes = err if as_json and err is not None else out
         self.screen = screen or Screen()
         self.buttons: list[Button] = []
 
@@ -103,7 +108,7 @@ class Shell:
     def say(self, text: str) -> None:
         """One of the shell's own lines (mrkdwn, as the catalog writes it)."""
         screen = self.screen
-        print(render_text(text, width=screen.width(), color=screen.color), file=self.out)
+        print(render_text(text, width=screen.width(), color=screen.color), file=self.notes)
 
     def show(self, reply: Reply, *, pressed: bool = False) -> None:
         blocks = reply.message.block_dicts()
@@ -147,8 +152,14 @@ class Shell:
             else:
                 self.say(t(self.lang, "shell.no_buttons", typed=found.typed))
         else:
-            reply = await self.conversation.answer(line, tz=self.tz, shareable=True, lang=self.lang)
-            self.show(reply)
+            await self.ask(line)
+
+    async def ask(self, line: str) -> bool:
+        """``line`` as a command, never a button's label; whether it got an answer (False:
+        what was shown is an error)."""
+        reply = await self.conversation.answer(line, tz=self.tz, shareable=True, lang=self.lang)
+        self.show(reply)
+        return reply.ok
 
 
 async def _instance_labels(dms: Dms) -> list[str]:
@@ -212,12 +223,14 @@ async def run_shell(
             tz,
             out,
             as_json=args.json,
+            err=err,
             lang=lang,
             screen=screen,
         )
         if args.text:
-            await shell.handle(" ".join(args.text))
-            return 0
+            # Once, with no buttons on screen: the text is a command.
+            answered = await shell.ask(" ".join(args.text))
+            return 0 if answered else EXIT_NO_ANSWER
         shell.say(t(lang, "shell.greeting"))
         names = InstanceNames(lambda: _instance_labels(session.client))
         try:
@@ -232,12 +245,12 @@ async def run_shell(
             else:
                 from bot.shell_input import PipedLines
 
-                reader = PipedLines(stdin, out)
+                reader = PipedLines(stdin, shell.notes)
             while True:
                 line = await reader.read(PROMPT)
                 if line is None:
                     if not terminal:
-                        print(file=out)  # after the prompt input() left on the line
+                        print(file=shell.notes)  # after the prompt left on the line
                     return 0
                 if line.strip().lower() in _QUIT:
                     return 0

@@ -115,3 +115,28 @@ def test_ctrl_c_while_reading_a_pipe_leaves_quietly(tmp_path: Path) -> None:
     child.expect(EOF)
     assert child.proc.wait(timeout=30) == 130  # at once: not after the next Enter
     assert "Traceback" not in (child.before or "")
+
+
+def test_one_shot_text_is_a_command_and_an_error_exits_1(tmp_path: Path) -> None:
+    # No buttons are on screen in a one-shot run: "next" is read as a command.
+    result = shell("shell", "--json", "next", cwd=tmp_path)
+    assert result.returncode == 1
+    message = json.loads(result.stdout)
+    assert 'No Kafka instance named "next"' in message["text"]
+    assert "Did you mean the Next › button?" in message["text"]
+    assert "button on screen" not in result.stdout + result.stderr
+    typo = shell("shell", "prod-orders", "lst", "2h", cwd=tmp_path)
+    assert typo.returncode == 1
+    assert "last 2h" in typo.stdout
+
+
+def test_with_json_stdout_is_only_json_and_the_shells_own_lines_go_to_stderr(
+    tmp_path: Path,
+) -> None:
+    session = shell("shell", "--json", cwd=tmp_path, stdin="prod-orders last 1h\nnext 2\nquit\n")
+    assert session.returncode == 0, session.stderr
+    answers = [json.loads(line) for line in session.stdout.splitlines() if line.strip()]
+    assert len(answers) == 1
+    assert any(block["type"] == "header" for block in answers[0]["blocks"])
+    assert 'No "next 2" button on screen now; the buttons shown: [Details 1]' in session.stderr
+    assert "kafka-tasks> " in session.stderr
