@@ -2,11 +2,11 @@
 
 The words come from the grammar (``bot.commands.VOCABULARY`` and the Chinese words of
 ``bot.grammar_zh``), by where the cursor stands: a command or an instance first, then
-windows and filters, statuses after ``status``, and so on. Instance names come from the
-DMS listing, fetched in the background (``InstanceNames``): Tab never waits long for
-DMS, and a DMS that is slow or down only leaves the names out. (The
-prompt_toolkit side, ``ShellCompleter``, is in ``bot.shell_input``.)
-"""
+windows and filters, statuses after ``status``, and so on; not the subscription
+commands, which only Slack carries out. Instance names come from the DMS listing,
+fetched in the background (``InstanceNames``): Tab never waits long for DMS, and a DMS
+that is slow or down only leaves the names out. (The prompt_toolkit side,
+``ShellCompleter``, is in ``bot.shell_input``.)"""
 
 from __future__ import annotations
 
@@ -93,8 +93,6 @@ class _Words:
     filters: tuple[str, ...]
     windows: tuple[str, ...]
     statuses: tuple[str, ...]
-    options: tuple[str, ...]
-    langs: tuple[str, ...]
     # Every word, Chinese included, to the English word it reads as ("订阅" -> subscribe).
     english: dict[str, str]
 
@@ -113,8 +111,6 @@ def _grammar_words() -> _Words:
         filters=with_chinese(v.filters),
         windows=with_chinese(v.windows),
         statuses=with_chinese(v.statuses),
-        options=with_chinese(v.options),
-        langs=with_chinese(v.langs),
         english=english,
     )
 
@@ -125,7 +121,13 @@ def _all(groups: Iterable[tuple[str, ...]]) -> Iterator[str]:
 
 
 WORDS = _grammar_words()
-
+# Subscriptions deliver to Slack channels: in the shell these only say so, so Tab does
+# not offer them (typed, they still answer that).
+_SHELL_COMMANDS = tuple(
+    w
+    for w in WORDS.commands
+    if WORDS.english[w] not in ("subscribe", "unsubscribe", "subscriptions")
+)
 
 # After these comes a length, a time or a number: nothing to offer.
 _FREE_AFTER = frozenset({"last", "since", "from", "to", "between", "name", "page", "task"})
@@ -147,18 +149,9 @@ def candidates(
     head = WORDS.english.get(words[0].lower(), words[0].lower()) if words else ""
     previous = WORDS.english.get(words[-1].lower(), words[-1].lower()) if words else ""
     if not words:
-        offered = [*WORDS.commands, *names]
-    elif head in ("subscribe", "unsubscribe"):
-        if len(words) == 1:
-            offered = list(names)
-        elif head == "subscribe" and previous == "lang":
-            offered = list(WORDS.langs)
-        elif head == "subscribe" and previous != "name":
-            offered = list(WORDS.options)
-        else:
-            offered = []
+        offered = [*_SHELL_COMMANDS, *names]
     elif head in VOCABULARY.commands:
-        offered = []  # help, instances, subscriptions: nothing follows
+        offered = []  # help, instances, and the commands not offered: nothing follows
     elif previous == "status":
         offered = list(WORDS.statuses)
     elif previous in _FREE_AFTER:

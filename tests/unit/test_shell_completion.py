@@ -28,8 +28,6 @@ def test_first_word_commands_instances_and_buttons() -> None:
     assert offered("prod-p") == ["prod-payments"]
     assert offered("PROD-P") == ["prod-payments"]
     assert offered("prod-orders") == ["prod-orders", "prod-orders-dr"]
-    assert offered("su") == ["subscribe", "subscriptions"]
-    assert offered("订") == ["订阅", "订阅列表"]
     assert offered("实") == ["实例", "实例列表"]
     assert offered("re", LABELS) == ["Refresh"]
     assert offered("det", LABELS) == ["Details 1", "Details 2"]
@@ -52,13 +50,17 @@ def test_after_the_instance_windows_and_filters() -> None:
     assert offered("help ") == []
 
 
-def test_subscribe_offers_instances_then_its_options() -> None:
-    assert offered("subscribe prod-p") == ["prod-payments"]
-    assert offered("订阅 staging") == ["staging-orders"]
-    assert offered("unsubscribe prod-orders-") == ["prod-orders-dr"]
-    assert offered("subscribe prod-orders f") == ["failed"]
-    assert offered("subscribe prod-orders lang z") == ["zh"]
-    assert offered("subscribe prod-orders 语言 中") == ["中文"]
+def test_subscription_commands_are_not_offered_in_the_shell() -> None:
+    # They deliver to Slack channels: in the shell they only say so.
+    assert offered("su") == []
+    assert offered("un") == []
+    assert offered("订") == []
+    assert offered("取消") == []
+    assert not {"subscribe", "unsubscribe", "subscriptions", "退订", "查看订阅"} & set(offered(""))
+    assert offered("subscribe prod-p") == []
+    assert offered("订阅 staging") == []
+    # A Subscribe button on screen is still offered: pressing it says where to go.
+    assert offered("su", ("Subscribe to failures",)) == ["Subscribe to failures"]
 
 
 def test_a_label_with_spaces_completes_as_a_whole() -> None:
