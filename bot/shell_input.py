@@ -22,6 +22,7 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 
 from bot.i18n import Lang, t
 from bot.shell_completion import WAIT_FOR_NAMES, InstanceNames, candidates
+from bot.views.safe_text import visible
 
 
 class LineReader(Protocol):
@@ -101,7 +102,10 @@ class ShellCompleter(Completer):
     def _completions(self, document: Document, names: Sequence[str]) -> Iterator[Completion]:
         found, typed = candidates(document.text_before_cursor, names=names, labels=self._labels())
         for text in found:
-            yield Completion(text, start_position=-len(typed))
+            # Instance names and labels come from outside: shown without what would
+            # reorder or hide characters on the terminal, inserted as they are (a name
+            # must reach DMS as it is spelled there).
+            yield Completion(text, start_position=-len(typed), display=visible(text))
 
 
 class TerminalLines:

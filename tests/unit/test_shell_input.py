@@ -7,9 +7,12 @@ import os
 import stat
 from pathlib import Path
 
+from prompt_toolkit.completion import CompleteEvent
+from prompt_toolkit.document import Document
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 
-from bot.shell_input import PipedLines, open_history
+from bot.shell_completion import InstanceNames
+from bot.shell_input import PipedLines, ShellCompleter, open_history
 
 
 async def test_piped_lines_come_as_typed_until_the_end() -> None:
@@ -61,3 +64,24 @@ def test_no_history_file_is_no_history_and_no_message() -> None:
     err = io.StringIO()
     assert isinstance(open_history(None, err, "en"), InMemoryHistory)
     assert err.getvalue() == ""
+
+
+async def test_completions_show_names_without_hidden_characters_and_insert_them_as_spelled() -> (
+    None
+):
+    # A right-to-left override and a zero-width space, as a name in DMS may hold them.
+    spoofed, hidden = "prod-\u202esredro", "prod-\u200bpayments"
+
+    async def fetch() -> list[str]:
+        return [spoofed, hidden]
+
+    names = InstanceNames(fetch)
+    await names.wait(5)
+    completer = ShellCompleter(names, lambda: ["Refresh"])
+    try:
+        found = list(completer.get_completions(Document("prod-"), CompleteEvent()))
+    finally:
+        await names.aclose()
+    assert [c.text for c in found] == [spoofed, hidden]
+    assert [c.display_text for c in found] == ["prod-sredro", "prod-payments"]
+    assert all(c.start_position == -len("prod-") for c in found)
