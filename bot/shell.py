@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -28,7 +29,7 @@ from bot.conversation import Conversation, Reply
 from bot.dms.source import Dms
 from bot.i18n import LANGS, Lang, t
 from bot.runtime import open_dms
-from bot.shell_completion import WORDS, InstanceNames, default_history_path
+from bot.shell_completion import WORDS, InstanceNames
 from bot.views.button_words import Ambiguous, NotShown, Press, listed, match_button, typable
 from bot.views.console import Button, builder_link, buttons, render, render_text
 
@@ -232,12 +233,13 @@ async def run_shell(
             answered = await shell.ask(" ".join(args.text))
             return 0 if answered else EXIT_NO_ANSWER
         shell.say(t(lang, "shell.greeting"))
-        names = InstanceNames(lambda: _instance_labels(session.client))
-        try:
+        async with contextlib.AsyncExitStack() as closing:
             if terminal:
                 # Imported here: prompt_toolkit is for the terminal only.
                 from bot.shell_input import ShellCompleter, TerminalLines, open_history
 
+                names = InstanceNames(lambda: _instance_labels(session.client))
+                closing.push_async_callback(names.aclose)
                 names.known()  # fetched now, so the first Tab has them
                 reader: LineReader = TerminalLines(
                     ShellCompleter(names, shell.labels), open_history(history, err, lang)
@@ -256,8 +258,6 @@ async def run_shell(
                     return 0
                 if line.strip() and not await _interruptible(shell.handle(line)):
                     shell.say(t(lang, "shell.cancelled"))
-        finally:
-            await names.aclose()
 
 
 def _terminal_width() -> int:
@@ -277,7 +277,12 @@ def main_shell(args: argparse.Namespace) -> int:
         color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
         builder=args.builder,
     )
-    history = Path(args.history) if args.history else default_history_path(os.environ)
+    history = None
+    if terminal:
+        # Imported here: prompt_toolkit is for the terminal only.
+        from bot.shell_input import default_history_path
+
+        history = Path(args.history) if args.history else default_history_path(os.environ)
     try:
         return asyncio.run(
             run_shell(

@@ -13,9 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
-from pathlib import Path
 
 from bot.commands import VOCABULARY
 from bot.grammar_zh import keywords
@@ -166,13 +165,3 @@ def candidates(
 def _starting_with(typed: str, offered: Iterable[str]) -> list[str]:
     wanted = typed.casefold()
     return list(dict.fromkeys(w for w in offered if w.casefold().startswith(wanted)))
-
-
-def default_history_path(env: Mapping[str, str]) -> Path:
-    """Where commands are remembered: ``KAFKA_TASKS_HISTORY``, else the XDG state dir."""
-    explicit = env.get("KAFKA_TASKS_HISTORY", "").strip()
-    if explicit:
-        return Path(explicit).expanduser()
-    state = env.get("XDG_STATE_HOME", "").strip()
-    base = Path(state) if state else Path(env.get("HOME") or Path.home()) / ".local" / "state"
-    return base / "kafka-tasks" / "history"

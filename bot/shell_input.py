@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, TextIO
 
@@ -127,6 +127,16 @@ class TerminalLines:
                 continue  # Ctrl-C: the line is dropped; a fresh prompt
             except EOFError:
                 return None  # Ctrl-D on an empty line
+
+
+def default_history_path(env: Mapping[str, str]) -> Path:
+    """Where commands are remembered: ``KAFKA_TASKS_HISTORY``, else the XDG state dir."""
+    explicit = env.get("KAFKA_TASKS_HISTORY", "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    state = env.get("XDG_STATE_HOME", "").strip()
+    base = Path(state) if state else Path(env.get("HOME") or Path.home()) / ".local" / "state"
+    return base / "kafka-tasks" / "history"
 
 
 def open_history(path: Path | None, err: TextIO, lang: Lang) -> History:

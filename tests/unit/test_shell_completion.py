@@ -6,13 +6,12 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from bot import grammar_zh
 from bot.commands import VOCABULARY, CommandError, parse_command
-from bot.shell_completion import WORDS, InstanceNames, candidates, default_history_path
+from bot.shell_completion import WORDS, InstanceNames, candidates
 
 NAMES = ("prod-orders", "prod-orders-dr", "prod-payments", "staging-orders")
 LABELS = ("Details 1", "Details 2", "Refresh", "Previous", "Next", "Share in channel")
@@ -180,15 +179,3 @@ def test_names_outside_the_event_loop_are_what_is_known() -> None:
         return ["a"]
 
     assert InstanceNames(fetch).known() == ()
-
-
-@pytest.mark.parametrize(
-    ("env", "expected"),
-    [
-        ({"KAFKA_TASKS_HISTORY": "/tmp/h", "HOME": "/home/a"}, "/tmp/h"),
-        ({"XDG_STATE_HOME": "/state", "HOME": "/home/a"}, "/state/kafka-tasks/history"),
-        ({"HOME": "/home/a"}, "/home/a/.local/state/kafka-tasks/history"),
-    ],
-)
-def test_history_lives_where_the_environment_says(env: dict[str, str], expected: str) -> None:
-    assert default_history_path(env) == Path(expected)

@@ -7,12 +7,13 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 
 from bot.shell_completion import InstanceNames
-from bot.shell_input import PipedLines, ShellCompleter, open_history
+from bot.shell_input import PipedLines, ShellCompleter, default_history_path, open_history
 
 
 async def test_piped_lines_come_as_typed_until_the_end() -> None:
@@ -85,3 +86,15 @@ async def test_completions_show_names_without_hidden_characters_and_insert_them_
     assert [c.text for c in found] == [spoofed, hidden]
     assert [c.display_text for c in found] == ["prod-sredro", "prod-payments"]
     assert all(c.start_position == -len("prod-") for c in found)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"KAFKA_TASKS_HISTORY": "/tmp/h", "HOME": "/home/a"}, "/tmp/h"),
+        ({"XDG_STATE_HOME": "/state", "HOME": "/home/a"}, "/state/kafka-tasks/history"),
+        ({"HOME": "/home/a"}, "/home/a/.local/state/kafka-tasks/history"),
+    ],
+)
+def test_history_lives_where_the_environment_says(env: dict[str, str], expected: str) -> None:
+    assert default_history_path(env) == Path(expected)
