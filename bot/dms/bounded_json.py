@@ -76,9 +76,12 @@ class UnreadableJson(ValueError):
 
 
 # A JSON string (escapes included) or one bracket. Possessive, so a long string is one
-# linear match and never backtracks.
-_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]', re.S)
-_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.S)
+# linear match and never backtracks. The closing quote is optional: a string never
+# closed then runs, in one match, to the end of the text (which json.loads refuses);
+# required, each failed match would be retried from every quote inside it, quadratic
+# in the length of a cut-off string.
+_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]', re.S)
+_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"?', re.S)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]++")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 

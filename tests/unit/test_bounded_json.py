@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -111,6 +112,38 @@ def test_what_is_not_json_is_a_value_error_whatever_its_nesting(
 ) -> None:
     with pytest.raises(ValueError, match=why):
         loads(text, BODY)
+
+
+# Generous for work that takes about a millisecond; a scan that retried from every quote
+# took 18 s on the first of these and about two minutes on the last.
+FAST_S = 2.0
+
+
+def _cut_off_twice_encoded(chars: int) -> str:
+    """Params as DMS may send them: a JSON string holding a JSON document that is itself
+    encoded as a string (every quote escaped, then escaped again), cut off mid-way."""
+    inner = json.dumps({"configs": [{"name": f"k{n}", "value": "v"} for n in range(20_000)]})
+    return json.dumps(json.dumps(inner))[:chars]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('["' + '\\"' * 40_000, id="80KB-of-escaped-quotes"),
+        pytest.param(_cut_off_twice_encoded(70_000), id="70KB-cut-off-params"),
+        pytest.param(_cut_off_twice_encoded(PARAMS.max_chars), id="256KiB-cut-off-params"),
+    ],
+)
+def test_a_string_that_is_never_closed_is_refused_in_linear_time(text: str) -> None:
+    assert len(text) <= PARAMS.max_chars
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match="Unterminated string"):
+        loads(text, PARAMS)
+    # The deep-part cutter scans the same way: reached when brackets open past the bound.
+    deep = "[" * (PARAMS.max_depth + 1) + text
+    with pytest.raises(ValueError, match="never closed"):
+        loads(deep, JsonLimits(max_chars=len(deep), max_depth=PARAMS.max_depth))
+    assert time.perf_counter() - started < FAST_S
 
 
 def test_find_unreadable_bounds_depth_of_what_is_already_parsed() -> None:

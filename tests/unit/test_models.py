@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 from bot.dms.bounded_json import Unreadable
@@ -102,6 +103,16 @@ def test_params_over_their_size_bound_are_unreadable_not_parsed() -> None:
     task = Task.from_api({**DOC_TASK, "params": huge})
     assert task.unreadable == {"params": "too_large"}
     assert task.to_api()["params"] == ""
+
+
+def test_params_cut_off_mid_string_are_kept_as_text_at_once() -> None:
+    # Twice encoded, as DMS sends some change requests, and cut off at the params bound.
+    inner = json.dumps({"configs": [{"name": f"k{n}", "value": "v"} for n in range(20_000)]})
+    cut = json.dumps(json.dumps(inner))[: 256 * 1024]
+    started = time.perf_counter()
+    task = Task.from_api({**DOC_TASK, "params": cut})
+    assert time.perf_counter() - started < 2.0  # was about two minutes, on the event loop
+    assert (task.params, task.params_raw, task.unreadable) == (cut, cut, {})
 
 
 def test_params_sent_as_an_object_are_bounded_like_a_string() -> None:
