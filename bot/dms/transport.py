@@ -15,9 +15,16 @@ bounded retries.
 
 A body is read only up to ``max_body_bytes``: past it the response is refused
 (``BodyTooLarge``) before more of it is held in memory.
+
+The pool's size is kept here, by a semaphore whose wait is bounded by httpx's ``pool``
+timeout (``httpx.PoolTimeout``), and not by aiohttp's connector: aiohttp's connect
+timeout also covers waiting for a free connection, and raises the same error for both,
+so a full pool in front of a slow DMS would read as an endpoint that cannot be reached.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 import aiohttp
 import httpx
@@ -44,29 +51,41 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._limit = max_connections
         self._max_body = max_body_bytes
         self._session: aiohttp.ClientSession | None = None
+        self._slots = asyncio.Semaphore(max_connections)
 
-    def _open(self) -> aiohttp.ClientSession:
-        # Created on first use, inside the running event loop, as aiohttp requires.
+    def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
+        # Created on first use, inside the running event loop, as aiohttp requires; the
+        # slots with it, as they too belong to one loop.
         if self._session is None or self._session.closed:
+            self._slots = asyncio.Semaphore(self._limit)
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._limit, enable_cleanup_closed=True),
+                # No limit of its own: ``_slots`` is the pool's size (see the docstring).
+                connector=aiohttp.TCPConnector(limit=0, enable_cleanup_closed=True),
                 # httpx decodes the body from the headers it is given; decoding here
                 # too would decode twice.
                 auto_decompress=False,
                 # Headers are sent exactly as signed: no defaults added.
                 skip_auto_headers=("User-Agent", "Content-Type"),
             )
-        return self._session
+        return self._session, self._slots
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         timeouts = request.extensions.get("timeout") or {}
         timeout = aiohttp.ClientTimeout(
             total=None,
             sock_connect=timeouts.get("connect"),
-            connect=_sum(timeouts.get("pool"), timeouts.get("connect")),
+            connect=timeouts.get("connect"),
             sock_read=timeouts.get("read"),
         )
-        session = self._open()
+        session, slots = self._open()
+        try:
+            async with asyncio.timeout(timeouts.get("pool")):
+                await slots.acquire()
+        except TimeoutError as exc:
+            raise httpx.PoolTimeout(
+                f"no connection of the {self._limit} in the pool came free in time",
+                request=request,
+            ) from exc
         try:
             async with session.request(
                 request.method,
@@ -93,6 +112,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             raise httpx.RemoteProtocolError(str(exc), request=request) from exc
         except aiohttp.ClientError as exc:
             raise httpx.NetworkError(str(exc), request=request) from exc
+        finally:
+            slots.release()
 
     async def _read(self, response: aiohttp.ClientResponse, request: httpx.Request) -> bytes:
         if self._max_body is None:
@@ -116,8 +137,3 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
 def _headers(response: aiohttp.ClientResponse) -> list[tuple[str, str]]:
     return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]
-
-
-def _sum(*parts: float | None) -> float | None:
-    present = [p for p in parts if p is not None]
-    return sum(present) if present else None

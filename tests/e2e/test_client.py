@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import socket
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, timedelta
 
@@ -24,6 +26,7 @@ from bot.dms.errors import (
     DmsUnreachable,
     UnknownInstance,
 )
+from bot.dms.transport import AiohttpTransport
 from bot.simulator import (
     DEMO_AK,
     DEMO_PROJECT_ID,
@@ -257,6 +260,79 @@ async def test_an_endpoint_nothing_listens_on_is_unreachable_not_slow() -> None:
     assert info.value.failure == "refused"
     assert info.value.endpoint == closed
     assert str(info.value).startswith(f"DMS at {closed} could not be reached (connection refused).")
+    assert "Check DMS_ENDPOINT" in str(info.value)
+
+
+async def test_asks_queued_for_a_full_pool_in_front_of_a_slow_dms_are_not_told_to_check_it(
+    simulator: Simulator,
+) -> None:
+    # One connection, and DMS holding every request past the client's timeout: the asks
+    # behind the first wait for the connection, and time out as DMS being slow does.
+    # The third waited longer than the connect and pool timeouts together, which the
+    # pool's own limit once reported as an endpoint that could not be reached.
+    ids = [
+        simulator.state.find_instances(name, exact=True)[0].instance_id
+        for name in ("prod-orders", "prod-payments", "staging-orders")
+    ]
+    simulator.faults.add("timeout", count=10)
+    dms = DmsClient.create(
+        simulator.url,
+        DEMO,
+        options=ClientOptions(timeout=0.5, connect_timeout=0.2, max_attempts=1),
+        endpoint_setting="DMS_ENDPOINT",
+        transport=AiohttpTransport(max_connections=1),
+        sleep=RecordingSleep(),
+    )
+    async with dms:
+        failures = await asyncio.gather(
+            *(dms.list_tasks(iid, window("last 1h")) for iid in ids), return_exceptions=True
+        )
+    assert [type(f) for f in failures] == [DmsUnavailable] * 3, failures
+    for failure in failures:
+        assert "DMS did not answer" in str(failure)
+        assert "DMS_ENDPOINT" not in str(failure)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="relies on Linux dropping SYNs to a full queue")
+async def test_an_endpoint_that_never_completes_a_connect_is_unreachable() -> None:
+    # A listener that accepts nothing, its queue already full: Linux drops further SYNs,
+    # so a connect hangs as it does to an address a firewall drops. Nothing answered at
+    # all, so the endpoint (or the way to it) is what to check.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)):  # fills the queue
+            silent = f"http://127.0.0.1:{port}"
+            sleep = RecordingSleep()
+            options = ClientOptions(connect_timeout=0.2, max_attempts=2)
+            async with DmsClient.create(
+                silent, DEMO, options=options, endpoint_setting="DMS_ENDPOINT", sleep=sleep
+            ) as dms:
+                with pytest.raises(DmsUnreachable) as info:
+                    await dms.list_instances()
+    assert len(sleep.delays) == 1
+    assert info.value.failure == "timed_out"
+    assert str(info.value).startswith(f"DMS at {silent} could not be reached (no answer to")
+    assert "Check DMS_ENDPOINT" in str(info.value)
+
+
+async def test_an_unknown_host_is_unreachable_and_names_the_setting_to_check() -> None:
+    nowhere = "http://dms.kafka-tasks.invalid"  # .invalid never resolves (RFC 2606)
+    sleep = RecordingSleep()
+    dms = DmsClient.create(
+        nowhere,
+        DEMO,
+        options=ClientOptions(max_attempts=2),
+        endpoint_setting="DMS_ENDPOINT",
+        sleep=sleep,
+    )
+    async with dms:
+        with pytest.raises(DmsUnreachable) as info:
+            await dms.list_instances()
+    assert len(sleep.delays) == 1
+    assert info.value.failure == "unknown_host"
+    assert str(info.value).startswith(f"DMS at {nowhere} could not be reached (no such host).")
     assert "Check DMS_ENDPOINT" in str(info.value)
 
 
