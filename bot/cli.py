@@ -25,7 +25,7 @@ from bot.help import USAGE
 from bot.redact import redact
 from bot.runtime import open_dms
 from bot.service import answer_task, answer_tasks, error_to_report
-from bot.views.safe_text import json_visible
+from bot.views.safe_text import json_visible, visible
 from bot.views.terminal import instances_text, task_text, tasks_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -46,9 +46,7 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) 
     try:
         tz: tzinfo = ZoneInfo(args.tz) if args.tz else settings.zone
     except (ZoneInfoNotFoundError, ValueError):
-        print(
-            f'error: unknown time zone "{args.tz}"; use an IANA name like Asia/Shanghai', file=err
-        )
+        _say(f'error: unknown time zone "{args.tz}"; use an IANA name like Asia/Shanghai', err)
         return EXIT_USAGE
     now = datetime.now(UTC)
     typed = " ".join(args.words)
@@ -57,28 +55,28 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) 
     except CommandError as exc:
         # As in Slack: a first word that names no instance is what to say first.
         error = _to_report(exc, typed, settings)
-        print(f"error: {error}", file=err)
+        _say(f"error: {error}", err)
         return EXIT_FAILED if isinstance(error, UnknownInstance) else EXIT_USAGE
     if isinstance(command, Help):
         print(USAGE, file=out, end="")
         return EXIT_OK
     if not isinstance(command, TasksQuery | TaskLookup | ListInstances):
-        print(
+        _say(
             "error: subscriptions live in Slack channels; use /kafka-tasks there "
             "(this command answers queries only)",
-            file=err,
+            err,
         )
         return EXIT_USAGE
     try:
         return asyncio.run(_query(command, args, settings, tz, out, err))
     except UnknownInstance as exc:
-        print(f"error: {_to_report(exc, typed, settings)}", file=err)
+        _say(f"error: {_to_report(exc, typed, settings)}", err)
         return EXIT_FAILED
     except (DmsError, ResolveError) as exc:
-        print(f"error: {exc}", file=err)
+        _say(f"error: {exc}", err)
         return EXIT_FAILED
     except SettingsError as exc:
-        print(f"error: {exc}", file=err)
+        _say(f"error: {exc}", err)
         return EXIT_USAGE
 
 
@@ -127,13 +125,13 @@ async def _query(
                         file=out,
                     )
             else:
-                print(instances_text(instances, str(client.where)), file=out)
+                _say(instances_text(instances, str(client.where)), out)
         elif isinstance(command, TaskLookup):
             one = await answer_task(client, command)
             if args.json:
                 print(_json_line(one.task.to_api()), file=out)
             else:
-                print(task_text(one, tz, datetime.now(UTC)), file=out)
+                _say(task_text(one, tz, datetime.now(UTC)), out)
         else:
             answer = await answer_tasks(client, command, fresh=args.fresh)
             if args.json:
@@ -142,8 +140,16 @@ async def _query(
                     # this output is pasted into tickets and chats as often as piped.
                     print(_json_line(task.to_api()), file=out)
             else:
-                print(tasks_text(answer, tz, datetime.now(UTC)), file=out)
+                _say(tasks_text(answer, tz, datetime.now(UTC)), out)
     return EXIT_OK
+
+
+def _say(text: str, file: TextIO) -> None:
+    """Prints a line of text (a JSON line is written by ``_json_line``). DMS's words are
+    in most of them (names, statuses, its error messages, close matches), and a terminal
+    acts on the control sequences such words can hold: taken out here, where every line
+    leaves, rather than in each of the views and messages that build them."""
+    print(visible(text), file=file)
 
 
 def _json_line(task: dict[str, Any]) -> str:
@@ -156,6 +162,6 @@ def main_tasks(args: argparse.Namespace) -> int:
     try:
         settings = Settings.load()
     except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}", sys.stderr)
         return EXIT_USAGE
     return run(args, settings, sys.stdout, sys.stderr)

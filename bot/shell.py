@@ -32,6 +32,7 @@ from bot.runtime import open_dms
 from bot.shell_completion import WORDS, InstanceNames
 from bot.views.button_words import Ambiguous, NotShown, Press, listed, match_button, typable
 from bot.views.console import Button, builder_link, buttons, render, render_text
+from bot.views.safe_text import json_visible
 
 if TYPE_CHECKING:
     from bot.shell_input import LineReader
@@ -114,10 +115,10 @@ class Shell:
     def show(self, reply: Reply, *, pressed: bool = False) -> None:
         blocks = reply.message.block_dicts()
         if self.as_json:
-            print(
-                json.dumps({"text": reply.message.text, "blocks": blocks}, ensure_ascii=False),
-                file=self.out,
-            )
+            # The messages' text is made safe for Slack, where a button's value is never
+            # shown; printed, a DMS name riding in one would reach the terminal as sent.
+            message = {"text": reply.message.text, "blocks": blocks}
+            print(json_visible(json.dumps(message, ensure_ascii=False)), file=self.out)
         else:
             if pressed and reply.delivery in ("thread", "channel", "ephemeral"):
                 self.say(t(self.lang, f"shell.delivery.{reply.delivery}"))

@@ -1,8 +1,9 @@
 """Plain-text answers for the terminal CLI: a header line and an aligned table.
 
-What DMS sent passes ``safe_text.visible`` on its way into a line (each table cell, each
-value), so nothing invisible reaches the terminal and the columns are measured on
-what is shown.
+Nothing invisible in what DMS sent reaches the terminal: the CLI passes every line it
+prints through ``safe_text.visible`` (bot.cli), the summary and the error lines too.
+Table cells pass it here as well, only so that the columns are measured on what will
+be shown.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def _clip(text: str, limit: int) -> str:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    # Measured as shown: an invisible character would take a column here and none on
+    # the screen once the CLI took it out.
     rows = [[visible(cell) for cell in row] for row in rows]
     widths = [_width(h) for h in headers]
     for row in rows:
@@ -75,7 +78,7 @@ def tasks_text(answer: TasksAnswer, tz: tzinfo, now: datetime, *, lang: Lang = "
     window = answer.window
     listing = answer.listing
     zone = zone_name(tz)
-    title = visible(
+    title = (
         f"{answer.instance.name} ({answer.instance.instance_id}) · "
         f"{window_label(window.label, lang)} · "
         f"{local_time(window.begin, tz)} → {local_time(window.end, tz)} {zone}"
@@ -133,7 +136,7 @@ def task_text(answer: TaskAnswer, tz: tzinfo, now: datetime, *, lang: Lang = "en
         ("updated", f"{local_time(task.updated_at, tz)} {zone_name(tz)}"),
         ("duration", task_duration(task, now, lang)),
     ]
-    labelled = [(t(lang, f"term.row.{key}"), visible(value)) for key, value in rows]
+    labelled = [(t(lang, f"term.row.{key}"), value) for key, value in rows]
     width = max(_width(label) for label, _ in labelled)
     # Padded by display width, so Chinese labels (two columns each) line up too.
     body = "\n".join(
@@ -143,7 +146,7 @@ def task_text(answer: TaskAnswer, tz: tzinfo, now: datetime, *, lang: Lang = "en
     if unreadable is not None:
         shown = unreadable_text(unreadable, lang)
     else:
-        shown = visible(pretty) if params is not None else t(lang, "term.no_params")
+        shown = pretty if params is not None else t(lang, "term.no_params")
     others = unreadable_fields_text(task, lang)
     if others is not None:
         body += f"\n{others}"

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from bot.simulator import (
 )
 from bot.simulator.state import SimulatorState
 from tests.e2e.slack_harness import free_port
+from tests.fakes.canned_dms import CannedDms
 
 REPO = Path(__file__).resolve().parents[2]
 API_FIELDS = {"id", "name", "user_name", "user_id", "params", "status", "created_at", "updated_at"}
@@ -222,3 +223,61 @@ def test_instances_and_help(tmp_path: Path) -> None:
     unknown = run_cli("taks", cwd=tmp_path)
     assert unknown.returncode == 2
     assert "tasks" in unknown.stderr
+
+
+# Sets the terminal's title and clears the screen (ESC and the 8-bit CSI), then turns the
+# rest of the line around.
+DRIVES_TERMINAL = "\x1b]0;x\x07\x1b[2J\x9b2J\u202e"
+HOSTILE_ID = "5b3a7c2e-0000-4000-8000-000000000001"
+LISTED, REFUSED = "a" * 32, "b" * 32
+
+
+def test_nothing_dms_sends_can_drive_the_terminal(tmp_path: Path) -> None:
+    # A status is not shown per cell but counted in the summary line; an error message
+    # is DMS's own text. Neither reaches the terminal with what would act on it.
+    now = datetime.now(UTC)
+    iso = "%Y-%m-%dT%H:%M:%S.000Z"
+    task = {
+        "id": LISTED,
+        "name": f"restart{DRIVES_TERMINAL}Instance",
+        "user_name": f"li{DRIVES_TERMINAL}",
+        "user_id": "0" * 32,
+        "params": json.dumps({"note": DRIVES_TERMINAL}),
+        "status": f"done{DRIVES_TERMINAL}",
+        "created_at": (now - timedelta(minutes=10)).strftime(iso),
+        "updated_at": (now - timedelta(minutes=5)).strftime(iso),
+    }
+    instance = {"instance_id": HOSTILE_ID, "name": f"ops{DRIVES_TERMINAL}", "status": "RUNNING"}
+    with CannedDms() as dms:
+        dms.answer("/instances", {"instances": [instance], "instance_num": 1})
+        dms.answer("/tasks", {"task_count": "1", "tasks": [task]})
+        dms.answer(f"/tasks/{LISTED}", {"task_count": "1", "tasks": [task]})
+        refusal = {"error_code": "DMS.00400001", "error_msg": f"refused{DRIVES_TERMINAL}"}
+        dms.answer(f"/tasks/{REFUSED}", refusal, status=400)
+        env = {
+            "HUAWEICLOUD_SDK_AK": DEMO_AK,
+            "HUAWEICLOUD_SDK_SK": DEMO_SK,
+            "HUAWEICLOUD_SDK_PROJECT_ID": DEMO_PROJECT_ID,
+            "DMS_ENDPOINT": dms.url,
+        }
+        runs = {
+            "table": run_cli("tasks", HOSTILE_ID, "last", "1h", cwd=tmp_path, env=env),
+            "task": run_cli("tasks", HOSTILE_ID, "task", LISTED, cwd=tmp_path, env=env),
+            "instances": run_cli("tasks", "instances", cwd=tmp_path, env=env),
+            "error": run_cli("tasks", HOSTILE_ID, "task", REFUSED, cwd=tmp_path, env=env),
+            "shell": run_cli("shell", f"{HOSTILE_ID} last 1h", cwd=tmp_path, env=env),
+            "shell --json": run_cli(
+                "shell", "--json", f"{HOSTILE_ID} last 1h", cwd=tmp_path, env=env
+            ),
+        }
+    for name, result in runs.items():
+        assert result.returncode == (1 if name == "error" else 0), (name, result.stderr)
+        printed = result.stdout + result.stderr
+        assert not {"\x1b", "\x07", "\x9b", "\u202e"} & set(printed), (name, printed)
+    # Shown, without what would act on the terminal.
+    summary = runs["table"].stdout.splitlines()[1]
+    assert summary == "1 task: 1 DONE]0;X[2J2J"
+    assert "DMS answered 400 DMS.00400001: refused]0;x[2J2J." in runs["error"].stderr
+    assert "restart]0;x[2J2JInstance" in runs["task"].stdout
+    # JSON keeps the data: the characters are written as escapes.
+    assert "\\u009b2J\\u202e" in runs["shell --json"].stdout
