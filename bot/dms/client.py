@@ -42,7 +42,7 @@ from bot.dms.models import Instance, Task, TaskList
 from bot.dms.place import Place, Where
 from bot.dms.resolve import pick_instance
 from bot.dms.trace import note_request_id
-from bot.dms.transport import AiohttpTransport, BodyTooLarge
+from bot.dms.transport import AiohttpTransport, BodyTooLarge, UnreadableBody
 from bot.metrics import Metrics, Operation, error_code_label
 
 log = logging.getLogger("kafka_tasks.dms")
@@ -487,7 +487,7 @@ class DmsClient:
                 # Not retried: the same request would fetch the same body again.
                 self._observe(operation, time.perf_counter() - started, "malformed")
                 request_id = None
-                if isinstance(exc, BodyTooLarge):
+                if isinstance(exc, UnreadableBody):
                     request_id = exc.headers.get("X-Request-Id")
                     note_request_id(request_id)
                 raise self._unreadable_body(path, exc, request_id) from None
@@ -513,17 +513,14 @@ class DmsClient:
                 elapsed = time.perf_counter() - started
                 request_id = response.headers.get("X-Request-Id")
                 note_request_id(request_id)
-                if len(response.content) > opts.max_body_bytes:
-                    # A transport that does not bound the body itself, or a compressed
-                    # body that grew past the bound when it was decoded.
-                    self._observe(operation, elapsed, "malformed")
-                    too_large = BodyTooLarge(
-                        f"over {opts.max_body_bytes:,} bytes", request=response.request
-                    )
-                    raise self._unreadable_body(path, too_large, request_id)
                 if response.status_code == 200:
                     try:
                         decoded = bounded_json.loads(response.content, self._body_limits)
+                    except bounded_json.UnreadableJson as exc:
+                        # Over the bound: read whole by a transport that does not bound
+                        # the body itself (the bot's own refuses it while reading).
+                        self._observe(operation, elapsed, "malformed")
+                        raise self._unreadable_body(path, exc, request_id) from None
                     except ValueError:
                         self._observe(operation, elapsed, "malformed")
                         log.error(
@@ -566,9 +563,12 @@ class DmsClient:
             await self._sleep(delay)
 
     def _unreadable_body(
-        self, path: str, exc: httpx.DecodingError, request_id: str | None = None
+        self,
+        path: str,
+        exc: httpx.DecodingError | bounded_json.UnreadableJson,
+        request_id: str | None = None,
     ) -> DmsProtocolError:
-        if isinstance(exc, BodyTooLarge):
+        if isinstance(exc, BodyTooLarge | bounded_json.UnreadableJson):
             message = f"DMS sent a response larger than the {self.options.max_body_bytes:,} "
             message += "bytes the bot reads"
         else:

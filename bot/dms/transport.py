@@ -13,8 +13,13 @@ before answering is resent once at once (RFC 9112 allows it for idempotent metho
 A dropped connection can so cost up to two requests per attempt of the client's own
 bounded retries.
 
-A body is read only up to ``max_body_bytes``: past it the response is refused
-(``BodyTooLarge``) before more of it is held in memory.
+A body is read only up to ``max_body_bytes`` as decoded: past it the response is
+refused (``BodyTooLarge``) before more of it is held in memory. aiohttp decodes a
+compressed body as it is read, so the bound counts what a gzip body grows to (a few
+hundred kilobytes can decode to hundreds of megabytes), and the response handed to
+httpx carries the decoded body without the headers that described the encoded one. A
+body that cannot be decoded as its Content-Encoding says is refused too
+(``UnreadableBody``, an ``httpx.DecodingError`` as httpx's own decoders raise).
 
 The pool's size is kept here, by a semaphore whose wait is bounded by httpx's ``pool``
 timeout (``httpx.PoolTimeout``), and not by aiohttp's connector: aiohttp's connect
@@ -28,22 +33,27 @@ import asyncio
 
 import aiohttp
 import httpx
+from aiohttp.http_exceptions import ContentEncodingError
 
-__all__ = ["AiohttpTransport", "BodyTooLarge"]
+__all__ = ["AiohttpTransport", "BodyTooLarge", "UnreadableBody"]
 
 _CHUNK = 64 * 1024
 
 
-class BodyTooLarge(httpx.DecodingError):
-    """A response body over the transport's bound: it cannot be read as sent, and
-    sending the same request again would only fetch it again. ``headers``: the
-    response's, which name the request for support."""
+class UnreadableBody(httpx.DecodingError):
+    """A response body that cannot be read as sent: sending the same request again
+    would only fetch it again. ``headers``: the response's, which name the request for
+    support."""
 
     def __init__(
         self, message: str, *, request: httpx.Request, headers: httpx.Headers | None = None
     ) -> None:
         super().__init__(message, request=request)
         self.headers = headers or httpx.Headers()
+
+
+class BodyTooLarge(UnreadableBody):
+    """A response body over the transport's bound, as decoded."""
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -61,9 +71,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._session = aiohttp.ClientSession(
                 # No limit of its own: ``_slots`` is the pool's size (see the docstring).
                 connector=aiohttp.TCPConnector(limit=0, enable_cleanup_closed=True),
-                # httpx decodes the body from the headers it is given; decoding here
-                # too would decode twice.
-                auto_decompress=False,
+                # Decoded here, as it is read, so the body's bound counts decoded bytes.
+                auto_decompress=True,
                 # Headers are sent exactly as signed: no defaults added.
                 skip_auto_headers=("User-Agent", "Content-Type"),
             )
@@ -116,18 +125,28 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             slots.release()
 
     async def _read(self, response: aiohttp.ClientResponse, request: httpx.Request) -> bytes:
-        if self._max_body is None:
-            return await response.read()
-        body = bytearray()
-        async for chunk in response.content.iter_chunked(_CHUNK):
-            body += chunk
-            if len(body) > self._max_body:
-                raise BodyTooLarge(
-                    f"the response body is over {self._max_body:,} bytes",
-                    request=request,
-                    headers=httpx.Headers(_headers(response)),
-                )
-        return bytes(body)
+        try:
+            if self._max_body is None:
+                return await response.read()
+            body = bytearray()
+            async for chunk in response.content.iter_chunked(_CHUNK):
+                body += chunk
+                if len(body) > self._max_body:
+                    raise BodyTooLarge(
+                        f"the response body is over {self._max_body:,} bytes decoded",
+                        request=request,
+                        headers=httpx.Headers(_headers(response)),
+                    )
+            return bytes(body)
+        except aiohttp.ClientPayloadError as exc:
+            if not isinstance(exc.__cause__, ContentEncodingError):
+                raise  # the connection failed mid-body: a transport error
+            encoding = response.headers.get("Content-Encoding", "")
+            raise UnreadableBody(
+                f"the body could not be decoded as its Content-Encoding ({encoding}) says",
+                request=request,
+                headers=httpx.Headers(_headers(response)),
+            ) from exc
 
     async def aclose(self) -> None:
         if self._session is not None:
@@ -135,5 +154,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._session = None
 
 
+# They describe the body as sent; the body handed on is decoded, and httpx would decode
+# it again by the one and check its length against the other.
+_ENCODED_BODY_HEADERS = frozenset({b"content-encoding", b"content-length"})
+
+
 def _headers(response: aiohttp.ClientResponse) -> list[tuple[str, str]]:
-    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]
+    return [
+        (k.decode("latin-1"), v.decode("latin-1"))
+        for k, v in response.raw_headers
+        if k.lower() not in _ENCODED_BODY_HEADERS
+    ]

@@ -7,6 +7,8 @@ import logging
 import math
 import socket
 import sys
+import tracemalloc
+import zlib
 from collections.abc import AsyncIterator
 from datetime import UTC, timedelta
 
@@ -38,6 +40,7 @@ from bot.simulator import (
 from bot.timewindow import TimeWindow, parse_window
 from tests.conftest import SIMULATOR_START
 from tests.e2e.slack_harness import free_port
+from tests.fakes.canned_dms import CannedDms
 
 DEMO = Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID)
 
@@ -447,3 +450,63 @@ async def test_a_body_over_the_bound_is_refused_with_its_request_id_and_not_retr
     assert info.value.request_id
     assert sleep.delays == []
     assert simulator.stats.count("list_tasks") == 1
+
+
+# -- bodies no DMS should send ---------------------------------------------------------
+
+SOME_INSTANCE = "5b3a7c2e-0000-4000-8000-000000000001"
+GZIP = {"Content-Encoding": "gzip"}
+
+
+def gzip_bomb(decoded_mib: int) -> bytes:
+    """A task list some hundreds of kilobytes gzipped and ``decoded_mib`` MiB decoded
+    (spaces between its brackets), packed without ever holding it decoded."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # the gzip format
+    spaces = b" " * 2**20
+    packed = [packer.compress(b'{"task_count": "0", "tasks": [')]
+    packed += [packer.compress(spaces) for _ in range(decoded_mib)]
+    packed.append(packer.compress(b"]}") + packer.flush())
+    return b"".join(packed)
+
+
+async def test_a_compressed_body_is_bounded_as_decoded_not_as_sent() -> None:
+    bomb = gzip_bomb(200)
+    assert len(bomb) < ClientOptions().max_body_bytes // 16
+    sleep = RecordingSleep()
+    with CannedDms() as server:
+        server.answer("/tasks", bomb, headers={**GZIP, "Content-Type": "application/json"})
+        async with DmsClient.create(server.url, DEMO, sleep=sleep) as dms:
+            tracemalloc.start()
+            try:
+                with pytest.raises(DmsProtocolError) as info:
+                    await dms.list_tasks(SOME_INSTANCE, window("last 1h"))
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+    assert str(info.value).startswith(
+        "DMS sent a response larger than the 4,194,304 bytes the bot reads. "
+        "DMS sent something unexpected; the detail is in the bot's log. (request id "
+    )
+    assert info.value.request_id
+    assert sleep.delays == []  # the same request would fetch the same body
+    # Read up to the bound and no further: 200 MiB decoded once took 459 MB at its peak.
+    assert peak < 32 * 2**20, f"{peak:,} bytes at the peak"
+
+
+async def test_a_body_that_cannot_be_decoded_is_something_unexpected_not_retried(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sleep = RecordingSleep()
+    with CannedDms() as server:
+        server.answer("/tasks", b"\x1f\x8b\x08\x00" + b"not gzip at all " * 64, headers=GZIP)
+        async with DmsClient.create(server.url, DEMO, sleep=sleep) as dms:
+            with caplog.at_level(logging.ERROR), pytest.raises(DmsProtocolError) as info:
+                await dms.list_tasks(SOME_INSTANCE, window("last 1h"))
+        asked = len(server.asked)
+    assert str(info.value).startswith(
+        "DMS sent a body that could not be decoded. "
+        "DMS sent something unexpected; the detail is in the bot's log. (request id "
+    )
+    assert info.value.request_id
+    assert (sleep.delays, asked) == ([], 1)
+    assert "Content-Encoding (gzip)" in caplog.text
