@@ -24,17 +24,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate, compress, count, islice, repeat
 from operator import eq, gt
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 __all__ = [
     "BODY",
     "PARAMS",
     "JsonLimits",
+    "Loaded",
     "Reason",
     "Unreadable",
     "UnreadableJson",
     "find_unreadable",
     "loads",
+    "read",
 ]
 
 Reason: TypeAlias = Literal["too_deep", "too_large"]
@@ -86,10 +88,22 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]++")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
+class Loaded(NamedTuple):
+    value: Any
+    # Whether a part was cut for its depth: then ``value`` holds an Unreadable, and a
+    # caller that refuses the whole for one need not look for it.
+    cut: bool
+
+
 def loads(document: str | bytes, limits: JsonLimits) -> Any:
     """``document`` parsed, its parts nested past ``limits.max_depth`` each replaced by
     ``Unreadable("too_deep")``. Raises ``UnreadableJson`` for a document over
     ``limits.max_chars`` and ``ValueError`` for one that is not JSON."""
+    return read(document, limits).value
+
+
+def read(document: str | bytes, limits: JsonLimits) -> Loaded:
+    """``loads``, saying whether it cut anything."""
     if len(document) > limits.max_chars:
         raise UnreadableJson(
             "too_large", f"{len(document):,} characters (at most {limits.max_chars:,} are read)"
@@ -109,7 +123,9 @@ def loads(document: str | bytes, limits: JsonLimits) -> Any:
         # Not reached with the depth measured first; kept so that a parser change can
         # never turn hostile input into an exception nothing here expects.
         raise ValueError("nested too deeply to parse") from None
-    return _mark_cut_parts(value, marker) if marker else value
+    # A marker is placed only where a part was cut (``_cut_deep_parts`` cuts at least one
+    # part of a text that is not within its depth, or refuses it).
+    return Loaded(_mark_cut_parts(value, marker), True) if marker else Loaded(value, False)
 
 
 def find_unreadable(value: Any, max_depth: int) -> Unreadable | None:
@@ -136,6 +152,10 @@ def _within_depth(text: str, max_depth: int) -> bool:
     (a page has a few hundred brackets; hostile nesting millions). Unbalanced brackets
     are left for json.loads to refuse.
     """
+    if text.count("[") + text.count("{") <= max_depth:
+        # No more openings in all (strings' included) than the bound: nothing can be
+        # deeper, and most params are a flat object of a few fields.
+        return True
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
     return not any(map(gt, accumulate(map(_STEP.__getitem__, brackets)), repeat(max_depth)))
 

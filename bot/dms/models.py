@@ -163,12 +163,12 @@ def parse_params(raw: str) -> JsonValue | None:
     if not raw.strip():
         return None
     try:
-        parsed = bounded_json.loads(raw, bounded_json.PARAMS)
+        parsed, cut = bounded_json.read(raw, bounded_json.PARAMS)
     except bounded_json.UnreadableJson as exc:
         return Unreadable(exc.reason)
     except ValueError:
         return raw
-    return bounded_json.find_unreadable(parsed, bounded_json.PARAMS.max_depth) or parsed
+    return Unreadable("too_deep") if cut else parsed
 
 
 @dataclass(frozen=True)

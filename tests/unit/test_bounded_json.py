@@ -18,6 +18,7 @@ from bot.dms.bounded_json import (
     UnreadableJson,
     find_unreadable,
     loads,
+    read,
 )
 
 DEEP = 100_000  # far past the recursion of any parser
@@ -71,6 +72,18 @@ def test_the_depth_bound_is_exact() -> None:
     }
     # Each deep part is cut on its own; its neighbours stay.
     assert loads("[[[[1]], [2], [[[3]]]]]", limits) == [[[CUT], [2], [CUT]]]
+
+
+def test_read_says_whether_anything_was_cut() -> None:
+    limits = JsonLimits(max_chars=1000, max_depth=3)
+    assert read(nested(3, "1"), limits) == ([[[1]]], False)
+    assert read(nested(4, "1"), limits) == ([[[CUT]]], True)
+    assert read('{"a": [1, {"b": [[2]]}], "c": 3}', limits) == (
+        {"a": [1, {"b": CUT}], "c": 3},
+        True,
+    )
+    # More brackets in strings than the bound: looked at closely, and none is nesting.
+    assert read(json.dumps(["[[[[", "{{{{"]), limits) == (["[[[[", "{{{{"], False)
 
 
 def test_brackets_and_escaped_quotes_inside_strings_are_not_nesting() -> None:
@@ -184,9 +197,10 @@ def test_any_json_past_the_depth_bound_reads_with_only_the_deep_parts_cut(
     value: Any, depth: int
 ) -> None:
     limits = JsonLimits(max_chars=10**6, max_depth=depth)
-    read = loads(json.dumps(value), limits)
-    assert _depth(read) <= depth
+    read_back = loads(json.dumps(value), limits)
+    assert _depth(read_back) <= depth
     if _depth(value) <= depth:
-        assert read == value
+        assert read_back == value
     else:
-        assert find_unreadable(read, depth) == CUT
+        assert find_unreadable(read_back, depth) == CUT
+    assert read(json.dumps(value), limits).cut == (_depth(value) > depth)
