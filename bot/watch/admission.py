@@ -30,7 +30,7 @@ from bot.dms.models import Instance
 from bot.dms.source import Dms
 from bot.store.models import OutboxItem, Subscription
 from bot.store.store import Store
-from bot.watch.payload import read_payload
+from bot.watch.payload import payload_of
 
 log = logging.getLogger("kafka_tasks.admission")
 
@@ -79,7 +79,7 @@ class Admission:
         if self.open or item.kind in NOTICE_KINDS:
             return ALLOWED
         try:
-            payload = read_payload(item.payload)
+            payload = payload_of(item)
             if not isinstance(payload, dict):
                 return Verdict(False, "unreadable row")
             if item.kind in SUBSCRIPTION_KINDS:

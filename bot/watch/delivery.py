@@ -34,7 +34,7 @@ from bot.store.store import Store
 from bot.views.blocks import Message
 from bot.watch.admission import Admission
 from bot.watch.options import WatchOptions
-from bot.watch.payload import read_payload
+from bot.watch.payload import payload_of
 
 log = logging.getLogger("kafka_tasks.delivery")
 
@@ -219,7 +219,7 @@ class Deliverer:
         if self._audit is None:
             return
         try:
-            payload = read_payload(item.payload)
+            payload = payload_of(item)
         except ValueError:
             payload = {}
         self._audit.record(
@@ -239,7 +239,7 @@ class Deliverer:
         right behind it from the same poll, when there are enough for a digest."""
         if item.kind != "task_finished":
             return [item]
-        payload = read_payload(item.payload)
+        payload = payload_of(item)
         pending: list[OutboxItem] = await self._db(self.store.pending_for, item.channel)
         same = [item]
         for other in pending:
@@ -247,8 +247,9 @@ class Deliverer:
                 continue
             if len(same) >= MAX_DIGEST_ROWS:
                 break
-            other_batch = read_payload(other.payload).get("batch")
-            if other.kind != "task_finished" or other_batch != payload.get("batch"):
+            if other.kind != "task_finished":
+                break
+            if payload_of(other).get("batch") != payload.get("batch"):
                 break
             same.append(other)
         return same if len(same) > int(payload.get("digest_after", 3)) else [item]
@@ -259,7 +260,7 @@ class Deliverer:
         payload = {"key": item.key, "covers": ",".join(covers)}
         metadata = {"event_type": METADATA_EVENT, "event_payload": payload}
         if item.kind == "parent_update":
-            target = read_payload(item.payload)["message_ts"]
+            target = payload_of(item)["message_ts"]
             await self.slack.chat_update(
                 channel=item.channel, ts=target, text=message.text, blocks=message.block_dicts()
             )

@@ -8,12 +8,30 @@ the digest it would join, by how it is nested.
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from bot.dms import bounded_json
+from bot.store.models import OutboxItem
 
-__all__ = ["read_payload"]
+__all__ = ["payload_of", "read_payload"]
+
+# Each row read from the store is read by admission, by batching, by rendering and by
+# its audit line, and a digest's rows by each of them too: parsed once, kept as long as
+# the row is. (Rows are frozen: the same row read again has the same payload.)
+_parsed: WeakKeyDictionary[OutboxItem, Any] = WeakKeyDictionary()
 
 
 def read_payload(text: str) -> Any:
     """The payload parsed; ``ValueError`` when it cannot be read."""
     return bounded_json.loads(text, bounded_json.BODY)
+
+
+def payload_of(item: OutboxItem) -> Any:
+    """``item``'s payload parsed, once however often it is asked for; ``ValueError`` when
+    it cannot be read. Shared by every reader of the row: read it, never change it."""
+    try:
+        return _parsed[item]
+    except KeyError:
+        pass
+    parsed = _parsed[item] = read_payload(item.payload)
+    return parsed

@@ -27,7 +27,7 @@ from bot.views.watching import (
     unreachable_message,
 )
 from bot.watch.admission import PAUSED, RESUMED
-from bot.watch.payload import read_payload
+from bot.watch.payload import payload_of
 
 
 class OutboxRenderer:
@@ -42,14 +42,14 @@ class OutboxRenderer:
         self._clock = clock
 
     async def render(self, item: OutboxItem, batch: Sequence[OutboxItem]) -> Message:
-        payload = read_payload(item.payload)
+        payload = payload_of(item)
         lang = payload_lang(payload)
         now = self._clock()
         name = str(payload.get("instance_name") or payload.get("instance_id") or "?")
         instance_id = str(payload.get("instance_id") or "")
         if item.kind == "task_finished":
             if len(batch) > 1:
-                tasks = [Task.from_api(read_payload(b.payload)["task"]) for b in batch]
+                tasks = [Task.from_api(payload_of(b)["task"]) for b in batch]
                 # Rows of one batch share a channel and subscription: the first speaks
                 # for all.
                 return digest_message(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -12,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.audit import AuditEvent, AuditLog
 from bot.conversation import Conversation
 from bot.store.store import Store
+from bot.watch import payload
 from bot.watch.delivery import METADATA_EVENT, Deliverer
 from bot.watch.render import OutboxRenderer
 from tests.e2e.conftest import DeliveryParts
@@ -73,6 +75,28 @@ def posted_keys(slack: FakeSlack) -> list[str]:
         str(c.args["metadata"]["event_payload"]["key"])
         for c in slack.calls_to("chat.postMessage", ok=True)
     ]
+
+
+async def test_a_digest_reads_each_row_it_carries_once(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batching, rendering and the audit line each read every row of a digest; the rows
+    # stay as the store gave them, so each is parsed once.
+    read: list[str] = []
+    real = payload.read_payload
+
+    def counted(text: str) -> Any:
+        read.append(text)
+        return real(text)
+
+    monkeypatch.setattr(payload, "read_payload", counted)
+    rows = 5
+    for n in range(rows):
+        rig.task_row("C1", n)
+    assert await rig.deliverer.deliver_due() == rows
+    assert len(rig.slack.calls_to("chat.postMessage", ok=True)) == 1
+    assert len(rig.audited) == rows
+    assert len(read) == rows, f"{len(read)} parses for {rows} rows"
 
 
 async def test_several_finished_in_one_poll_become_one_digest(rig: Rig) -> None:
