@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
 import socket
@@ -15,6 +16,7 @@ from datetime import UTC, timedelta
 import httpx
 import pytest
 
+from bot.conversation import Conversation
 from bot.dms.auth import Credentials
 from bot.dms.cache import bucket_window
 from bot.dms.client import ClientOptions, DmsClient, api_time
@@ -510,3 +512,38 @@ async def test_a_body_that_cannot_be_decoded_is_something_unexpected_not_retried
     assert info.value.request_id
     assert (sleep.delays, asked) == ([], 1)
     assert "Content-Encoding (gzip)" in caplog.text
+
+
+SECRET = "hunter2-Secret"
+
+
+def _bodies_with_a_password() -> dict[str, bytes]:
+    params = {"user": "alice", "password": SECRET}
+    task = {"params": json.dumps(params), "id": "a" * 32, "name": "resetPassword"}
+    twice = {**task, "params": json.dumps(json.dumps(params))}
+    return {
+        "cut off": json.dumps({"task_count": "1", "tasks": [task]}).encode()[:-40],
+        "wrong shape": json.dumps({"task_count": "1", "tasks": task}).encode(),
+        "params encoded twice": json.dumps({"task_count": "1", "tasks": twice}).encode(),
+    }
+
+
+@pytest.mark.parametrize("shape", list(_bodies_with_a_password()))
+async def test_a_malformed_body_does_not_carry_a_password_into_the_log(
+    shape: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The log shows the start of what DMS sent, to tell what went wrong: with the
+    # password in a task's params masked, and its name left to read.
+    caplog.set_level(logging.DEBUG)
+    instance = {"instance_id": SOME_INSTANCE, "name": "prod-orders", "status": "RUNNING"}
+    with CannedDms() as server:
+        server.answer("/instances", {"instances": [instance], "instance_num": 1})
+        server.answer("/tasks", _bodies_with_a_password()[shape])
+        async with DmsClient.create(server.url, DEMO, sleep=RecordingSleep()) as dms:
+            reply = await Conversation(dms).answer("prod-orders last 1h", tz=UTC, shareable=True)
+    assert not reply.ok
+    assert "DMS sent something unexpected" in reply.message.text
+    assert "unexpected DMS body" in caplog.text, "the snippet is logged"
+    assert "password" in caplog.text
+    assert SECRET not in caplog.text
+    assert SECRET not in reply.message.text
