@@ -233,7 +233,8 @@ class DmsClient:
             fetched_at=fetched.fetched_at,
             from_cache=cached,
             truncated=fetched.truncated,
-            queried=fetched.queried,
+            # The fetch's bucket, which a cached answer shares: what DMS was asked.
+            queried=(api_time(low), api_time(high)),
         )
 
     async def _fetch_window(self, instance_id: str, begin: datetime, end: datetime) -> TaskList:
@@ -274,7 +275,6 @@ class DmsClient:
             request_ids=tuple(request_ids),
             fetched_at=self._clock(),
             truncated=truncated,
-            queried=(query["begin_time"], query["end_time"]),
         )
 
     @staticmethod
