@@ -182,11 +182,6 @@ class Settings:
             raise SettingsError(["set HUAWEICLOUD_REGION (e.g. cn-north-4) or DMS_ENDPOINT"])
         return endpoint_for_region(self.huawei_region)
 
-    def where(self) -> str:
-        """How answers name the place they looked: region (or endpoint) and project."""
-        place = self.huawei_region or self.dms_endpoint or "the simulator"
-        return f"{place}, project {self.huawei_project_id}"
-
     @classmethod
     def load(
         cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")

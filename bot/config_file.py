@@ -112,10 +112,6 @@ class Account:
         """How answers name the place they looked: region (or endpoint) and project."""
         return Place(region=self.region or self.endpoint or "", project=self.project_id)
 
-    @property
-    def where(self) -> str:
-        return str(self.place)
-
 
 @dataclass(frozen=True)
 class ConfigFile:

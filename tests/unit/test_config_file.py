@@ -93,11 +93,11 @@ def test_a_complete_file(tmp_path: Path) -> None:
         "PROD_HUAWEICLOUD_SDK_SK",
         "PROD_TOKEN",
     )
-    assert prod.where == "cn-north-4, project 0123456789abcdef0123456789abcdef"
+    assert str(prod.place) == "cn-north-4, project 0123456789abcdef0123456789abcdef"
     # The endpoint wins over the region for the URL; the region still names the place.
     assert staging.base_url() == "https://dms.internal.example:8443"
     assert staging.credentials.security_token is None
-    assert staging.where.startswith("eu-west-101, project ")
+    assert str(staging.place).startswith("eu-west-101, project ")
     assert config.aliases == (
         Alias(name="orders", instance_id=ORDERS_ID, account="prod"),
         Alias(name="payments", instance_id=PAYMENTS_ID, account=None),
@@ -390,7 +390,7 @@ def test_without_a_file_the_environment_account_is_as_before() -> None:
     [account] = settings.accounts()
     assert account.name == ENV_ACCOUNT == settings.default_account
     assert account.base_url() == settings.endpoint()
-    assert account.where == settings.where()
+    assert str(account.place) == "cn-north-4, project 0123456789abcdef0123456789abcdef"
     assert account.credentials == settings.credentials()
     assert settings.aliases == ()
     assert settings.default_lang == "en"
