@@ -32,6 +32,7 @@ from typing import Literal, TypeAlias, TypeVar
 from bot import grammar_zh
 from bot.actions import LABEL_KEYS, TYPED_WORDS
 from bot.dms.errors import UnknownInstance
+from bot.dms.ids import is_dms_id
 from bot.dms.models import IN_PROGRESS, TaskStatus
 from bot.grammar_zh import to_zh
 from bot.i18n import Lang, t
@@ -73,8 +74,6 @@ _FIRST_WORDS = (*_COMMANDS, *sorted(_NOT_INSTANCES - {"task"}), *BUTTON_LABELS)
 _INSTANCE = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:@[A-Za-z0-9][A-Za-z0-9_-]{0,63})?", re.ASCII
 )
-# Task ids go into a URL path, so nothing that could change the path ("/", "..").
-_TASK_ID = re.compile(r"[A-Za-z0-9_-]{1,128}", re.ASCII)
 _PAGE = re.compile(r"[0-9]{1,6}", re.ASCII)
 # Keys also written glued to their value: "status:failed", "page=2", "lang:zh".
 _INLINE_KEYS = (*_KEYED, "lang")
@@ -407,9 +406,12 @@ def _task_lookup(instance: str, args: list[str]) -> TaskLookup:
         bad = " ".join(args) or "task"
         why_zh = "“任务”后面只写一个任务 ID"
         raise CommandError(bad, example, 'give exactly one task id after "task"', why_zh=why_zh)
-    if not _TASK_ID.fullmatch(args[0]):
-        why_zh = "任务 ID 只含字母、数字、- 和 _"
-        raise CommandError(args[0], example, "a task id is letters, digits, - and _", why_zh=why_zh)
+    # The shape the client will send in a URL path (bot.dms.ids): refused here, the
+    # typed id is quoted with the form to use, rather than looked up and not found.
+    if not is_dms_id(args[0]):
+        why = "a task id is letters, digits, - and _, and starts with a letter or digit"
+        why_zh = "任务 ID 只含字母、数字、- 和 _，并以字母或数字开头"
+        raise CommandError(args[0], example, why, why_zh=why_zh)
     return TaskLookup(instance, args[0])
 
 

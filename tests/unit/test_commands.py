@@ -230,6 +230,9 @@ def test_a_mention_reads_the_same_as_a_slash_command() -> None:
         ("prod-orders task", "task", "prod-orders task <task-id>"),
         ("prod-orders task a b", "a b", "prod-orders task <task-id>"),
         ("prod-orders task ../etc", "../etc", "prod-orders task <task-id>"),
+        # What DMS would refuse as an id (bot.dms.ids) is quoted, not looked up.
+        ("prod-orders task -8abfa7b2", "-8abfa7b2", "prod-orders task <task-id>"),
+        ("prod-orders task _8abfa7b2", "_8abfa7b2", "prod-orders task <task-id>"),
         ("prod-orders last 1h task x", "task", "prod-orders task <task-id>"),
         ("last 1h", "last", "<instance> last 1h"),
         ("failed since 09:00", "failed", "<instance> failed since 09:00"),
