@@ -146,7 +146,7 @@ class DmsClient:
         self._body_limits = bounded_json.JsonLimits(
             max_chars=self.options.max_body_bytes, max_depth=bounded_json.BODY.max_depth
         )
-        self._reported: LRUCache[tuple[str, str], None] = LRUCache(maxsize=_REPORTED)
+        self._reported: LRUCache[str, None] = LRUCache(maxsize=_REPORTED)
 
     @classmethod
     def create(
@@ -388,29 +388,43 @@ class DmsClient:
                 request_id,
             )
             raw_tasks = raw_tasks[:most]
-        tasks = tuple(Task.from_api(t) for t in raw_tasks)
-        for task in tasks:
+        tasks: list[Task] = []
+        for raw in raw_tasks:
+            task = Task.from_api(raw)
+            if not task.id:
+                why = task.unreadable.get("id", "missing")
+                self._report_no_id(f"a task of instance {instance_id}", why)
+                continue
             if task.unreadable:
-                self._report_unreadable("task", task.id, instance_id, task.unreadable)
-        return _Page(tasks, count, request_id)
+                subject = f"task {task.id} of instance {instance_id}"
+                self._report_unreadable(subject, task.unreadable)
+            tasks.append(task)
+        return _Page(tuple(tasks), count, request_id)
 
-    def _report_unreadable(
-        self, kind: str, item_id: str, instance_id: str, fields: Mapping[str, str]
-    ) -> None:
-        """Logs, once per task or instance, which of its fields DMS sent unreadable; the
-        fields' content never (it is what could not be read, and may be anything)."""
-        key = (instance_id, f"{kind}:{item_id}")
-        if key in self._reported:
-            return
-        self._reported[key] = None
-        log.warning(
-            "%s %s of instance %s has fields DMS sent that cannot be read (%s); it is "
-            "shown without them",
-            kind,
-            item_id or "(no id)",
-            instance_id,
-            ", ".join(f"{name}: {why}" for name, why in sorted(fields.items())),
-        )
+    def _report_unreadable(self, subject: str, fields: Mapping[str, str]) -> None:
+        """Logs, once per task or instance (``subject`` names it), which of its fields DMS
+        sent unreadable; the fields' content never (it is what could not be read, and may
+        be anything)."""
+        if self._first_report(subject):
+            log.warning(
+                "%s has fields DMS sent that cannot be read (%s); it is shown without them",
+                subject,
+                ", ".join(f"{name}: {why}" for name, why in sorted(fields.items())),
+            )
+
+    def _report_no_id(self, subject: str, why: str) -> None:
+        """Logs, once for ``subject``, that DMS sent one without an id the bot can read.
+
+        It is left out: without its id a task cannot be told from another (two would
+        be merged into one), opened, or followed, nor an instance asked about."""
+        if self._first_report(subject):
+            log.warning("DMS sent %s without a readable id (%s); it is left out", subject, why)
+
+    def _first_report(self, subject: str) -> bool:
+        if subject in self._reported:
+            return False
+        self._reported[subject] = None
+        return True
 
     async def get_task(self, instance_id: str, task_id: str) -> Task:
         body, request_id = await self._get(
@@ -423,8 +437,6 @@ class DmsClient:
         for task in page.tasks:
             if task.id == task_id:
                 return task
-        if len(page.tasks) == 1 and not page.tasks[0].id:
-            return page.tasks[0]
         raise DmsNotFound(
             f"DMS has no task {task_id} on instance {instance_id}",
             status=404,
@@ -457,10 +469,12 @@ class DmsClient:
             for item in raw:
                 if isinstance(item, Mapping):
                     inst = Instance.from_api(item)
+                    if not inst.instance_id:
+                        why = inst.unreadable.get("instance_id", "missing")
+                        self._report_no_id("an instance", why)
+                        continue
                     if inst.unreadable:
-                        self._report_unreadable(
-                            "instance", inst.instance_id, inst.instance_id, inst.unreadable
-                        )
+                        self._report_unreadable(f"instance {inst.instance_id}", inst.unreadable)
                     found.setdefault(inst.instance_id, inst)
             total = _parse_count(body.get("instance_num"))
             offset += len(raw)

@@ -29,7 +29,8 @@ JsonValue = Any
 FieldProblem: TypeAlias = Literal["too_deep", "too_large", "not_text"]
 
 # The longest text field kept. Real ones are short (32-hex ids, camelCase task names,
-# IAM user names); these are far above them and far below what could hurt a view.
+# IAM user names); these are far above them and far below what could hurt a view. An
+# id not kept is no id: the client leaves such a task or instance out.
 MAX_ID = 256
 MAX_TEXT = 1024
 MAX_DESCRIPTION = 4096

@@ -547,3 +547,47 @@ async def test_a_malformed_body_does_not_carry_a_password_into_the_log(
     assert "password" in caplog.text
     assert SECRET not in caplog.text
     assert SECRET not in reply.message.text
+
+
+async def test_tasks_and_instances_without_a_readable_id_are_left_out_and_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Two tasks whose ids are too long to keep once read as the same task; without an
+    # id neither can be opened or followed either.
+    caplog.set_level(logging.WARNING, logger="kafka_tasks.dms")
+    created = (SIMULATOR_START - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+    def task(name: str, **fields: str) -> dict[str, str]:
+        return {"name": name, "status": "SUCCESS", "created_at": created, **fields}
+
+    tasks = [
+        task("restartInstance", id="x" * 300),
+        task("deleteTopic", id="y" * 300),
+        task("modifyConfigs"),
+        task("createTopic", id="a" * 32),
+    ]
+    instances = [
+        {"instance_id": "i" * 300, "name": "long-a"},
+        {"instance_id": "j" * 300, "name": "long-b"},
+        {"instance_id": SOME_INSTANCE, "name": "prod-orders", "description": "d" * 5000},
+    ]
+    with CannedDms() as server:
+        server.answer("/instances", {"instances": instances, "instance_num": 3})
+        server.answer("/tasks", {"task_count": "4", "tasks": tasks})
+        async with DmsClient.create(server.url, DEMO) as dms:
+            listing = await dms.list_tasks(SOME_INSTANCE, window("last 1h"))
+            again = await dms.list_tasks(SOME_INSTANCE, window("last 1h"), fresh=True)
+            found = await dms.list_instances()
+    assert [t.name for t in listing.tasks] == [t.name for t in again.tasks] == ["createTopic"]
+    assert [i.name for i in found] == ["prod-orders"]
+    said = [r.getMessage() for r in caplog.records]
+    assert [line for line in said if "left out" in line] == [
+        f"DMS sent a task of instance {SOME_INSTANCE} without a readable id (too_large); "
+        "it is left out",
+        "DMS sent an instance without a readable id (too_large); it is left out",
+    ]
+    # An instance is named once, not as an instance of itself.
+    assert [line for line in said if "cannot be read" in line] == [
+        f"instance {SOME_INSTANCE} has fields DMS sent that cannot be read "
+        "(description: too_large); it is shown without them"
+    ]
