@@ -8,6 +8,7 @@ import json
 import logging
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -482,18 +483,27 @@ def test_a_log_record_with_secrets_in_its_args_comes_out_masked(
     assert "RuntimeError: cannot connect to postgresql://kt:" in written
 
 
-def test_the_process_log_setup_masks_every_line() -> None:
+@contextmanager
+def process_logging(stream: io.StringIO) -> Iterator[None]:
+    """The process's log setup writing to ``stream``; the root logger's handlers and
+    level (basicConfig sets it) are as they were afterwards, for the tests that follow."""
     root = logging.getLogger()
-    saved, root.handlers = root.handlers, []
-    stream = io.StringIO()
+    saved, saved_level, root.handlers = root.handlers, root.level, []
     try:
         configure_logging(logging.INFO, stream)
-        # A logger no other test configures: its level comes from the setup under test.
-        logging.getLogger("test_redact.a_library").info("GET %s", "https://u:hunter2@h/v2")
+        yield
     finally:
         for handler in root.handlers:
             handler.close()
         root.handlers = saved
+        root.setLevel(saved_level)
+
+
+def test_the_process_log_setup_masks_every_line() -> None:
+    stream = io.StringIO()
+    with process_logging(stream):
+        # A logger no other test configures: its level comes from the setup under test.
+        logging.getLogger("test_redact.a_library").info("GET %s", "https://u:hunter2@h/v2")
     assert f"test_redact.a_library: GET https://u:{M}@h/v2" in stream.getvalue()
     assert "hunter2" not in stream.getvalue()
 
