@@ -516,3 +516,31 @@ def test_the_audit_file_is_masked_too(tmp_path: Path) -> None:
     written = path.read_text(encoding="utf-8")
     assert '"what": "prod-orders"' in written
     assert "abc123def456" not in written
+
+
+# What people type that ends in an open quote: masked once, the quote is inside a JSON
+# string; masked again as a whole line, it opened a "secret" running to the line's end.
+OPEN_QUOTES = ['prod-orders password="', "prod-orders token: 'x", "prod-orders secret='"]
+
+
+@pytest.mark.parametrize("what", OPEN_QUOTES)
+def test_an_audit_line_in_the_audit_file_stays_json(tmp_path: Path, what: str) -> None:
+    path = tmp_path / "audit.log"
+    with audit_file(str(path)):
+        AuditLog().record(AuditEvent("slash", "U1", "C1", what, "ok", detail=what))
+    [line] = path.read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    assert record["what"] == record["detail"] == redact_text(what)
+    assert record["result"] == "ok"
+    assert "x" not in record["what"].removeprefix("prod-orders")
+
+
+@pytest.mark.parametrize("what", OPEN_QUOTES)
+def test_an_audit_line_in_the_process_log_stays_json(what: str) -> None:
+    stream = io.StringIO()
+    with process_logging(stream):
+        AuditLog().record(AuditEvent("mention", "U1", "C1", what, "ok"))
+    [line] = [x for x in stream.getvalue().splitlines() if f" {AUDIT_LOGGER}: " in x]
+    record = json.loads(line.split(f" {AUDIT_LOGGER}: ", 1)[1])
+    assert record["what"] == redact_text(what)
+    assert record["channel"] == "C1"
