@@ -16,7 +16,7 @@ Two judgements, both pinned row by row in tests/unit/test_redact.py:
   value`` / ``key="value"`` (JAAS, YAML, env, query strings, JSON and escaped JSON
   inside text) whose key names a secret, ``scheme://user:pass@host``, PEM private key
   blocks, Slack tokens, JWTs, Huawei AK/SK-shaped strings, ``Bearer <token>`` and
-  ``token <value>`` as people type them.
+  ``token <value>`` as people type them, Slack webhook and response_url paths.
 
 Masked values stay recognisable (``MASK``) and key names stay visible, so a reader can
 still tell *which* setting changed. Work is bounded: recursion stops at ``MAX_DEPTH``
@@ -148,7 +148,10 @@ _SHAPES = re.compile(
     r"(?P<slack>(?<![\w-])(?:xox[a-z]|xapp)-)[A-Za-z0-9-]{6,}+"
     r"|(?<![\w-])eyJ[\w-]{8,}+\.[\w-]{8,}+\.[\w-]*+"  # a JWT
     r"|(?<![\w-])(?:gh[pousr]_[A-Za-z0-9]{30,}+|github_pat_\w{30,}+|AIza[\w-]{35})"
-    r"|(?P<webhook>hooks\.slack\.com/services/)[A-Za-z0-9/]++"
+    # Incoming webhooks, and the response_url of every slash command and button press
+    # (slack_sdk logs each one it posts to): whoever has one can post with it.
+    r"|(?P<webhook>hooks\.slack\.com/(?:services|commands|actions|triggers|workflows)/)"
+    r"[A-Za-z0-9/]++"
     # A Huawei (or AWS) access key: 20 capitals and digits. Its 40-character secret key
     # is told from a hex digest (a commit id) by its mix of cases and digits.
     r"|(?P<ak>(?<![\w+/-])[A-Z0-9]{20}(?![\w+/=-]))"

@@ -208,6 +208,22 @@ SHAPES = [
         "url: a Slack incoming webhook",
     ),
     row(
+        "Sending a request - url: https://hooks.slack.com/commands/T0001/4071234567890/"
+        "aBcDeFgHiJkLmNoPqRsTuVwX, body: {}",
+        f"Sending a request - url: https://hooks.slack.com/commands/{M}, body: {{}}",
+        "url: a slash command's response_url, as slack_sdk logs it",
+    ),
+    row(
+        {"response_url": "https://hooks.slack.com/actions/T0001/4071234567891/ZyXwVuTsRqPo"},
+        {"response_url": f"https://hooks.slack.com/actions/{M}"},
+        "url: a button press's response_url",
+    ),
+    row(
+        "https://hooks.slack.com/triggers/T0001/4071234567892/0a1b2c3d4e5f6a7b8c9d",
+        f"https://hooks.slack.com/triggers/{M}",
+        "url: a workflow's webhook trigger",
+    ),
+    row(
         "ssh://deploy@git.example.com/orders.git",
         "ssh://deploy@git.example.com/orders.git",
         "not masked: a URL with a user and no password",
