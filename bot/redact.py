@@ -35,6 +35,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from bot.dms import bounded_json
+
 MASK = "••••••"
 # Deeper than any real params (DMS nests three or four levels); a value past it is
 # masked whole rather than looked into.
@@ -334,7 +336,8 @@ def _redact_string(text: str, depth: int) -> str:
     if masked == inner:
         return text
     # Re-encoded only when something was masked; formatting may differ from the input.
-    return json.dumps(masked, ensure_ascii=False)
+    # An Unreadable left in (only if PARAMS were deeper than MAX_DEPTH) says what it is.
+    return json.dumps(masked, ensure_ascii=False, default=str)
 
 
 def _embedded_json(text: str) -> Any:
@@ -344,7 +347,9 @@ def _embedded_json(text: str) -> Any:
     if not stripped or (stripped[0], stripped[-1]) not in (("{", "}"), ("[", "]"), ('"', '"')):
         return None
     try:
-        inner = json.loads(stripped)
-    except (ValueError, RecursionError):
+        # Bounded as every JSON from outside is: a part nested past PARAMS' depth comes
+        # back as an Unreadable, which _redact masks (it lies past MAX_DEPTH).
+        inner = bounded_json.loads(stripped, bounded_json.PARAMS)
+    except ValueError:  # not JSON, or too large to read: masked as text
         return None
     return inner if isinstance(inner, dict | list | str) else None

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from bot.audit import AUDIT_LOGGER, AuditEvent, AuditLog, audit_file
+from bot.dms.bounded_json import PARAMS
 from bot.log_redaction import RedactingFilter, configure_logging
 from bot.redact import MASK, MAX_DEPTH, is_secret_key, mentions_secret, redact, redact_text
 
@@ -401,8 +402,17 @@ def test_nesting_past_the_limit_is_masked_whole_not_followed() -> None:
     shown = json.dumps(redact(deep), ensure_ascii=False)
     assert "pw" not in shown
     assert M in shown
-    # JSON in a string nested past what the parser itself allows is text, not a crash.
-    assert redact("[" * 100_000 + "]" * 100_000) == "[" * 100_000 + "]" * 100_000
+    # JSON in a string is read within the same bounds (bot.dms.bounded_json), however
+    # deep: to the limit, the rest masked whole as above, and never a crash.
+    nested = redact("[" * 100_000 + "]" * 100_000)
+    assert nested == "[" * MAX_DEPTH + json.dumps(M, ensure_ascii=False) + "]" * MAX_DEPTH
+
+
+def test_json_in_a_string_too_large_to_read_is_still_masked_as_text() -> None:
+    big = json.dumps({"password": "pw4", "padding": "x" * PARAMS.max_chars})
+    masked = redact({"params": big})["params"]
+    assert "pw4" not in masked
+    assert f'"password": "{M}"' in masked
 
 
 HOSTILE = {
