@@ -65,9 +65,11 @@ class Renderer(Protocol):
 
 
 @dataclass(frozen=True)
-class Delivered:
-    item_id: int
-    ts: str | None
+class PostedBefore:
+    """A row's message found in the channel: its ts, and the keys of the rows it stood for."""
+
+    ts: str
+    covers: frozenset[str]
 
 
 class Deliverer:
@@ -151,8 +153,8 @@ class Deliverer:
         # a failed look at the history posted nothing).
         posting = False
         try:
-            covered = await self._posted_before(item) if item.attempts > 0 else None
-            if covered is not None:
+            found = await self._posted_before(item) if item.attempts > 0 else None
+            if found is not None:
                 # Posted by a run that died before noting it, or by a try whose answer
                 # said "failed" or never came: settle exactly the rows that post covered
                 # (a recount now could differ), and post nothing again.
@@ -162,9 +164,9 @@ class Deliverer:
                     item.key,
                 )
                 pending = await self._db(self.store.pending_for, item.channel)
-                batch = [row for row in pending if row.key in covered and row.id != item.id]
+                batch = [row for row in pending if row.key in found.covers and row.id != item.id]
                 batch.append(item)
-                ts: str | None = None
+                ts: str | None = found.ts
             else:
                 if not await self._admitted(item):
                     return 0
@@ -196,7 +198,7 @@ class Deliverer:
             for row in batch:
                 self._metrics.delivered(row.kind)
         for row in batch:
-            self._record(row, "delivered", None if covered is None else "found posted")
+            self._record(row, "delivered", None if found is None else "found posted")
         return len(batch)
 
     async def _admitted(self, item: OutboxItem) -> bool:
@@ -273,8 +275,8 @@ class Deliverer:
         )
         return str(response.get("ts") or "") or None
 
-    async def _posted_before(self, item: OutboxItem) -> set[str] | None:
-        """The keys covered by this row's message if Slack already has it, else None."""
+    async def _posted_before(self, item: OutboxItem) -> PostedBefore | None:
+        """This row's message if Slack already has it, else None."""
         if item.kind == "parent_update":
             return None  # an edit is idempotent: doing it twice changes nothing
         found = await find_posted(
@@ -288,7 +290,8 @@ class Deliverer:
         if found is None:
             return None
         covers = (found["metadata"].get("event_payload") or {}).get("covers")
-        return {k for k in str(covers or item.key).split(",") if k}
+        keys = frozenset(k for k in str(covers or item.key).split(",") if k)
+        return PostedBefore(ts=str(found["ts"]), covers=keys)
 
     async def _failed(
         self, item: OutboxItem, exc: SlackApiError, *, maybe_posted: bool = False

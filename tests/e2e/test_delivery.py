@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import cast
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -268,3 +272,23 @@ async def test_a_failed_edit_of_a_parent_summary_is_logged_once_and_not_as_maybe
     [line] = delivery_warnings(caplog, key)
     assert "may have posted" not in line
     assert len(slack.calls_to("chat.postMessage")) == 1  # the parent, posted above
+
+
+# -- what is recorded --------------------------------------------------------------------
+
+
+def delivered_ts(tmp_path: Path, key: str) -> str | None:
+    # The store keeps no reader for a delivered row's ts; the row is read as it is stored.
+    with closing(sqlite3.connect(tmp_path / "outbox.db")) as db:
+        [(ts,)] = db.execute("SELECT delivered_ts FROM outbox WHERE key = ?", (key,))
+    return cast(str | None, ts)
+
+
+async def test_a_row_found_posted_records_the_ts_of_the_message_found(
+    rig: Rig, tmp_path: Path
+) -> None:
+    keys = [rig.task_row("C1", n) for n in range(5)]
+    await _posted_by_a_dead_run(rig, keys[0], keys)
+    [found] = rig.slack.messages("C1")
+    assert await rig.deliverer.deliver_due() == 5
+    assert [delivered_ts(tmp_path, key) for key in keys] == [found["ts"]] * 5
