@@ -697,7 +697,9 @@ class Store:
     def first_sighting(self, key: str, ttl: timedelta) -> bool:
         """Record that the request ``key`` is being handled; ``True`` only the first time
         within ``ttl`` (on any replica), so a retried or replayed request is not
-        answered twice. Expired keys are forgotten on the way."""
+        answered twice. An expired key counts as new and is taken over here; the other
+        expired keys are left to ``prune_handled``, off this path that runs before every
+        ack."""
         if ttl <= timedelta(0):
             raise ValueError(f"ttl must be positive, got {ttl}")
         now = _aware(self._clock(), "clock()")
@@ -708,8 +710,17 @@ class Store:
             where=handled_requests.c.expires_at <= now,
         ).returning(handled_requests.c.key)
         with self._write() as conn:
-            conn.execute(delete(handled_requests).where(handled_requests.c.expires_at <= now))
             return conn.execute(stmt).first() is not None
+
+    def prune_handled(self, now: datetime) -> int:
+        """Forget the handled requests whose time is up at ``now``; how many there were.
+
+        Kept out of ``first_sighting``: a delete of every expired key inside each ack's
+        write (SQLite has one writer at a time) made every Slack request wait for it.
+        """
+        stmt = delete(handled_requests).where(handled_requests.c.expires_at <= _aware(now, "now"))
+        with self._write() as conn:
+            return int(conn.execute(stmt).rowcount)
 
     # -- plumbing ------------------------------------------------------------------------
 
