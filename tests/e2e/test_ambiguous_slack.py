@@ -191,6 +191,70 @@ async def test_a_share_slack_may_have_posted_is_in_the_channel_once(
     assert not bot.slack.responses("s")
 
 
+UNCONFIRMED = {"en": "Slack did not confirm", "zh": "Slack 没有确认"}
+
+
+@pytest.mark.parametrize("lang", UNCONFIRMED)
+async def test_a_share_slack_left_unknown_in_a_channel_the_bot_cannot_read_is_said(
+    bot: RunningBot, lang: str
+) -> None:
+    if lang == "zh":
+        bot.slack.set_user("U123", locale="zh-CN")
+    await bot.sender.slash("prod-orders last 1h", response_url=bot.slack.response_url("ask"))
+    [share] = buttons_of(await final_response(bot.slack, "ask"))[actions.SHARE]
+    # Not posted, but Slack's answer cannot say so; and the channel is public, so the
+    # bot may post in it without being a member, but not read it to look.
+    bot.slack.fail_next("chat.postMessage", status=500)
+    bot.slack.fail_next("conversations.history", error="not_in_channel")
+    await bot.sender.action(
+        actions.SHARE, share["value"], ephemeral=True, response_url=bot.slack.response_url("s")
+    )
+
+    async def told() -> bool:
+        return bool(bot.slack.responses("s"))
+
+    await until(told, "a note to the presser")
+    await quiet(bot.slack)
+    # One note, to the presser alone, in their language; nothing shared blindly again.
+    [note] = bot.slack.responses("s")
+    assert UNCONFIRMED[lang] in note["text"]
+    assert note["response_type"] == "ephemeral"
+    assert note["replace_original"] is False
+    assert not bot.slack.messages(CHANNEL)
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
+
+
+async def test_details_slack_twice_left_unknown_and_not_in_the_thread_are_said(
+    bot: RunningBot,
+) -> None:
+    ts = bot.sender.new_ts()
+    await bot.sender.mention("prod-orders last 30d", ts=ts)
+    [answer] = await bot.slack.wait_for("chat.postMessage", 1)
+    details = buttons_of(answer)[actions.DETAILS]
+    posted = bot.slack.messages(CHANNEL)[-1]["ts"]
+    bot.slack.fail_next("chat.postMessage", status=500, times=2)  # neither posted
+    await bot.sender.action(
+        actions.DETAILS,
+        details[0]["value"],
+        message_ts=posted,
+        response_url=bot.slack.response_url("d"),
+    )
+
+    async def told() -> bool:
+        return bool(bot.slack.responses("d"))
+
+    await until(told, "a note to the presser")
+    await quiet(bot.slack)
+    [note] = bot.slack.responses("d")
+    assert "Slack did not confirm" in note["text"]
+    assert "thread" in note["text"]
+    assert note["response_type"] == "ephemeral"
+    # Posted twice, each after a look at the thread, then no third blind post.
+    assert len(bot.slack.calls_to("chat.postMessage")) == 3
+    assert len(bot.slack.calls_to("conversations.replies")) == 2
+    assert bot.slack.replies(CHANNEL, ts) == [bot.slack.message(CHANNEL, posted)]
+
+
 # -- the same request twice ----------------------------------------------------------
 
 
