@@ -157,6 +157,31 @@ async def test_a_mention_slack_may_have_answered_is_answered_once(
     assert bot.slack.calls_to("conversations.replies")
 
 
+def answers_in(bot: RunningBot, thread_ts: str) -> list[dict[str, object]]:
+    return [m for m in bot.slack.replies(CHANNEL, thread_ts) if "Looking up" not in m["text"]]
+
+
+async def test_a_mention_whose_placeholder_slack_left_unknown_is_answered_once() -> None:
+    # DMS is slow, so a placeholder is posted first; Slack fails both its posts without
+    # posting, and the thread shows nothing: there is no placeholder to edit.
+    async with running_bot(sim_config=SimulatorConfig(latency_ms=1500)) as bot:
+        bot.slack.fail_next("chat.postMessage", status=500, times=2)
+        ts = bot.sender.new_ts()
+        await bot.sender.mention("prod-orders last 1h", ts=ts)
+
+        async def answered() -> bool:
+            return bool(answers_in(bot, ts))
+
+        await until(answered, "the answer in the mention's thread")
+        await quiet(bot.slack)
+        # The answer as a message of its own, once; no edit of a message not there.
+        [answer] = bot.slack.replies(CHANNEL, ts)
+        assert "prod-orders" in answer["text"]
+        assert "Looking up" not in answer["text"]
+        assert not bot.slack.calls_to("chat.update")
+        assert len(bot.slack.calls_to("chat.postMessage", ok=True)) == 1
+
+
 @pytest.mark.parametrize("fault", SHOWN_FAULTS)
 async def test_a_command_answer_response_url_may_have_shown_is_not_sent_again(
     bot: RunningBot, fault: str
