@@ -182,6 +182,23 @@ async def test_a_mention_whose_placeholder_slack_left_unknown_is_answered_once()
         assert len(bot.slack.calls_to("chat.postMessage", ok=True)) == 1
 
 
+async def test_a_command_whose_placeholder_slack_left_unknown_still_gets_its_answer() -> None:
+    async with running_bot(sim_config=SimulatorConfig(latency_ms=1500)) as bot:
+        bot.slack.fail_next("response_url", status=500)  # the placeholder: not shown
+        url = bot.slack.response_url("slow", channel=CHANNEL)
+        await bot.sender.slash("prod-orders last 1h", response_url=url)
+        await final_response(bot.slack, "slow")
+        await quiet(bot.slack)
+        placeholder, answer = bot.slack.calls_to("response_url")
+        assert "Looking up" in text_of(placeholder)
+        # Posted as a reply of its own, not as the replacement of a placeholder that may
+        # not be there.
+        assert answer.args["replace_original"] is False
+        [shown] = bot.slack.ephemerals(CHANNEL)
+        assert "prod-orders" in shown["text"]
+        assert "Looking up" not in shown["text"]
+
+
 @pytest.mark.parametrize("fault", SHOWN_FAULTS)
 async def test_a_command_answer_response_url_may_have_shown_is_not_sent_again(
     bot: RunningBot, fault: str
