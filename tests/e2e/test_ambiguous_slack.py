@@ -199,6 +199,37 @@ async def test_a_command_whose_placeholder_slack_left_unknown_still_gets_its_ans
         assert "Looking up" not in shown["text"]
 
 
+async def test_a_private_answer_slack_left_unknown_tells_the_asker_to_look(
+    bot: RunningBot,
+) -> None:
+    # An error goes to the asker alone; Slack fails that ephemeral post, not showing it.
+    bot.slack.fail_next("chat.postEphemeral", status=500)
+    ts = bot.sender.new_ts()
+    await bot.sender.mention("prod-orders last banana", ts=ts)
+    await bot.slack.wait_for("chat.postEphemeral", 2)
+    await quiet(bot.slack)
+    # Not sent again (it may have been shown), but a note says to ask again if not.
+    [note] = bot.slack.ephemerals(CHANNEL)
+    assert note["user"] == "U123"
+    assert note["thread_ts"] == ts
+    assert "Slack did not confirm" in note["text"]
+    assert not bot.slack.replies(CHANNEL, ts)
+
+
+async def test_a_private_answer_slack_left_unknown_is_said_by_the_placeholder() -> None:
+    async with running_bot(sim_config=SimulatorConfig(latency_ms=1500)) as bot:
+        bot.slack.fail_next("chat.postEphemeral", status=500)
+        ts = bot.sender.new_ts()
+        await bot.sender.mention("no-such-cluster last 1h", ts=ts)
+        await bot.slack.wait_for("chat.update", 1, timeout=WAIT_S)
+        await quiet(bot.slack)
+        # The public placeholder says it, instead of "answered privately".
+        [placeholder] = bot.slack.replies(CHANNEL, ts)
+        assert "Slack did not confirm" in placeholder["text"]
+        assert "<@U123>" in placeholder["text"]
+        assert len(bot.slack.calls_to("chat.postEphemeral")) == 1
+
+
 @pytest.mark.parametrize("fault", SHOWN_FAULTS)
 async def test_a_command_answer_response_url_may_have_shown_is_not_sent_again(
     bot: RunningBot, fault: str

@@ -311,6 +311,9 @@ def rendered(lang: Lang) -> dict[str, Message | dict[str, Any]]:
         "home broken": home.broken_home_view("1f2e3d4c", lang).to_dict()["blocks"],
         "mention, answered privately": Message(t(lang, "mention.private_answer", user="U1"), ()),
         "mention, failed privately": Message(t(lang, "mention.private_error", user="U1"), ()),
+        "mention, unconfirmed privately": Message(
+            t(lang, "mention.private_unconfirmed", user="U1"), ()
+        ),
     }
     for where in ("share", "thread"):
         said[f"{where} unconfirmed"] = error_message(
