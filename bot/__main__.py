@@ -59,10 +59,10 @@ def shell_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_serve() -> int:
+def run_serve(settings: Settings | None = None) -> int:
+    """Serve Slack with ``settings`` (loaded here when not given)."""
     try:
-        settings = Settings.load()
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings or Settings.load()))
     except SettingsError as exc:
         print(f"error: cannot start: {exc}", file=sys.stderr)
         return 2
@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         print(overview())
         return 0
     command, rest = argv[0], argv[1:]
+    # Loaded once: `run` reads them to choose, and serving goes on with the same ones.
+    settings: Settings | None = None
     if command == "run":
         try:
             settings = Settings.load()
@@ -98,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     quiet = logging.INFO if command == "serve" else logging.CRITICAL
     configure_logging(logging.DEBUG if verbose else quiet)
     if command == "serve":
-        return run_serve()
+        return run_serve(settings)
     if command == "shell":
         return shell.main_shell(shell_parser().parse_intermixed_args(rest))
     if command == "simulator":

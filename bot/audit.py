@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Literal
 
 from bot.clock import utc_now
-from bot.log_redaction import redact_handler
+from bot.log_redaction import ALREADY_MASKED, redact_handler
 from bot.metrics import CommandKind, Metrics
 from bot.redact import redact_text
 
@@ -30,12 +30,6 @@ AuditResult = Literal["ok", "error", "refused", "delivered", "failed"]
 AUDIT_LOGGER = "kafka_tasks.audit"
 # What a person typed is evidence, not a transcript: enough to see what was asked.
 MAX_WHAT = 300
-
-
-def mask_secrets(text: str) -> str:
-    """``text`` as an audit line may carry it: tokens, keys, ``password=`` and the
-    rest of what bot/redact.py recognises, masked."""
-    return redact_text(text)
 
 
 @dataclass(frozen=True)
@@ -74,7 +68,7 @@ class AuditEvent:
 
 def _clipped(text: str) -> str:
     # Masked before it is cut, so that a secret straddling the cut is still recognised.
-    return mask_secrets(" ".join(text.split()))[:MAX_WHAT]
+    return redact_text(" ".join(text.split()))[:MAX_WHAT]
 
 
 class AuditLog:
@@ -91,7 +85,9 @@ class AuditLog:
         self._observers = tuple(observers)
 
     def record(self, event: AuditEvent) -> None:
-        self._log.info(event.line(self._clock()))
+        # Each field is masked as the line is built; masked again as a whole, a field's
+        # quote could be read as the start of a secret and the JSON cut or broken.
+        self._log.info(event.line(self._clock()), extra=ALREADY_MASKED)
         for observe in self._observers:
             observe(event)
 

@@ -8,15 +8,17 @@ seen, on any replica (the store's ``handled_requests``), is acked with an empty 
 Slack stops sending it, and goes no further: no listener answers it again.
 
 One Bolt global middleware, so HTTP and Socket Mode both go through it; it costs one
-store write before the ack.
+store write before the ack. Keys past their time are forgotten by :func:`pruning`, a
+task of its own, so that write stays one short statement.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from cachetools import TTLCache
@@ -24,9 +26,10 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
+from bot.clock import utc_now
 from bot.store.store import Store
 
-__all__ = ["REMEMBER_FOR", "AnswerOnce", "HandledRequests", "request_key"]
+__all__ = ["PRUNE_EVERY", "REMEMBER_FOR", "AnswerOnce", "HandledRequests", "pruning", "request_key"]
 
 log = logging.getLogger("kafka_tasks.slack")
 
@@ -37,6 +40,9 @@ REMEMBER_FOR = timedelta(hours=1)
 MEMORY_SIZE = 100_000
 # The ack must reach Slack within 3 s: a store slower than this is not waited for.
 STORE_WAIT_S = 1.0
+# How often keys past their time are deleted: a key is one short row, and an hour's
+# worth stays small whether they go a minute or ten after their time.
+PRUNE_EVERY = timedelta(minutes=5)
 
 
 def request_key(body: Mapping[str, Any], headers: Mapping[str, Sequence[str]]) -> str | None:
@@ -134,3 +140,25 @@ class AnswerOnce(AsyncMiddleware):
             f" (Slack's retry {retry}: {reason})" if retry else "",
         )
         return BoltResponse(status=200, body="")
+
+
+async def pruning(
+    store: Store,
+    stop: asyncio.Event,
+    *,
+    every: timedelta = PRUNE_EVERY,
+    clock: Callable[[], datetime] = utc_now,
+) -> None:
+    """Forgets the handled requests past their time now and every ``every``, until
+    ``stop``. A failure is logged and tried again next time: until then an expired key
+    costs a row, never a request (``first_sighting`` takes an expired key over)."""
+    while not stop.is_set():
+        try:
+            pruned = await asyncio.to_thread(store.prune_handled, clock())
+        except Exception:
+            log.exception("could not forget the Slack requests past their time; trying later")
+        else:
+            if pruned:
+                log.debug("forgot %d Slack requests past their time", pruned)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every.total_seconds())

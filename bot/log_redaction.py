@@ -9,11 +9,17 @@ traceback with the same rules as everything the bot shows (bot/redact.py).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TextIO
 
 from bot.redact import redact_text
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# ``extra=`` for a record whose message its writer masked field by field (an audit
+# line): masking the finished text again could corrupt its structure.
+MASKED_ATTR = "kafka_tasks_masked"
+ALREADY_MASKED: Mapping[str, object] = MappingProxyType({MASKED_ATTR: True})
 # Only for turning a traceback into text; the handler's own formatter writes the line.
 _TRACEBACKS = logging.Formatter()
 
@@ -23,9 +29,13 @@ class RedactingFilter(logging.Filter):
 
     The message is formatted with its arguments first, then masked: an argument can
     only be masked as the text it becomes. The record keeps no arguments afterwards.
+    A record marked ``ALREADY_MASKED`` with nothing added to its message (no arguments,
+    no traceback) is kept as its writer masked it.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, MASKED_ATTR, False) and not record.args and not record.exc_info:
+            return True
         try:
             message = record.getMessage()
         except Exception:  # a malformed call: its parts are masked and still shown

@@ -16,7 +16,7 @@ Two judgements, both pinned row by row in tests/unit/test_redact.py:
   value`` / ``key="value"`` (JAAS, YAML, env, query strings, JSON and escaped JSON
   inside text) whose key names a secret, ``scheme://user:pass@host``, PEM private key
   blocks, Slack tokens, JWTs, Huawei AK/SK-shaped strings, ``Bearer <token>`` and
-  ``token <value>`` as people type them.
+  ``token <value>`` as people type them, Slack webhook and response_url paths.
 
 Masked values stay recognisable (``MASK``) and key names stay visible, so a reader can
 still tell *which* setting changed. Work is bounded: recursion stops at ``MAX_DEPTH``
@@ -34,6 +34,8 @@ import json
 import re
 from functools import lru_cache
 from typing import Any
+
+from bot.dms import bounded_json
 
 MASK = "••••••"
 # Deeper than any real params (DMS nests three or four levels); a value past it is
@@ -148,7 +150,10 @@ _SHAPES = re.compile(
     r"(?P<slack>(?<![\w-])(?:xox[a-z]|xapp)-)[A-Za-z0-9-]{6,}+"
     r"|(?<![\w-])eyJ[\w-]{8,}+\.[\w-]{8,}+\.[\w-]*+"  # a JWT
     r"|(?<![\w-])(?:gh[pousr]_[A-Za-z0-9]{30,}+|github_pat_\w{30,}+|AIza[\w-]{35})"
-    r"|(?P<webhook>hooks\.slack\.com/services/)[A-Za-z0-9/]++"
+    # Incoming webhooks, and the response_url of every slash command and button press
+    # (slack_sdk logs each one it posts to): whoever has one can post with it.
+    r"|(?P<webhook>hooks\.slack\.com/(?:services|commands|actions|triggers|workflows)/)"
+    r"[A-Za-z0-9/]++"
     # A Huawei (or AWS) access key: 20 capitals and digits. Its 40-character secret key
     # is told from a hex digest (a commit id) by its mix of cases and digits.
     r"|(?P<ak>(?<![\w+/-])[A-Z0-9]{20}(?![\w+/=-]))"
@@ -331,7 +336,8 @@ def _redact_string(text: str, depth: int) -> str:
     if masked == inner:
         return text
     # Re-encoded only when something was masked; formatting may differ from the input.
-    return json.dumps(masked, ensure_ascii=False)
+    # An Unreadable left in (only if PARAMS were deeper than MAX_DEPTH) says what it is.
+    return json.dumps(masked, ensure_ascii=False, default=str)
 
 
 def _embedded_json(text: str) -> Any:
@@ -341,7 +347,9 @@ def _embedded_json(text: str) -> Any:
     if not stripped or (stripped[0], stripped[-1]) not in (("{", "}"), ("[", "]"), ('"', '"')):
         return None
     try:
-        inner = json.loads(stripped)
-    except (ValueError, RecursionError):
+        # Bounded as every JSON from outside is: a part nested past PARAMS' depth comes
+        # back as an Unreadable, which _redact masks (it lies past MAX_DEPTH).
+        inner = bounded_json.loads(stripped, bounded_json.PARAMS)
+    except ValueError:  # not JSON, or too large to read: masked as text
         return None
     return inner if isinstance(inner, dict | list | str) else None

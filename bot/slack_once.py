@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -127,7 +126,6 @@ async def post_once(
     text: str,
     blocks: list[dict[str, Any]],
     thread_ts: str | None = None,
-    clock: Callable[[], datetime] = utc_now,
     look_after_s: float = LOOK_AFTER_S,
 ) -> str | None:
     """Post a reply and return its ts; None when Slack left it unknown whether the
@@ -137,7 +135,8 @@ async def post_once(
     ``chat_postMessage``, so the caller can take another way.
     """
     key = uuid.uuid4().hex
-    since = clock()
+    # Slack stamps the post with its own clock; CLOCK_MARGIN covers the difference.
+    since = utc_now()
     metadata = {"event_type": REPLY_EVENT, "event_payload": {"key": key}}
     for _ in range(REPLY_POSTS):
         try:

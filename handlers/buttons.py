@@ -11,8 +11,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import Asker
+from bot.i18n import t
 from bot.slack_once import post_once
 from bot.slack_respond import respond_reliably
+from bot.views.blocks import error_message
 from handlers import Deps
 
 log = logging.getLogger("kafka_tasks.slack")
@@ -51,6 +53,24 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 respond, client, channel=channel, user=user, text=text, blocks=blocks, **options
             )
 
+        async def unconfirmed(key: str) -> None:
+            # post_once could neither confirm the post nor find it (a channel the bot may
+            # post in but not read, or no sign of it after two tries): the presser is told
+            # to look before pressing again, rather than left with nothing.
+            note = error_message(
+                t(profile.lang, key), title=t(profile.lang, "button.unconfirmed"), lang=profile.lang
+            )
+            await respond_reliably(
+                respond,
+                client,
+                channel=channel,
+                user=user,
+                text=note.text,
+                blocks=note.block_dicts(),
+                response_type="ephemeral",
+                replace_original=False,
+            )
+
         if reply.delivery == "replace":
             if ephemeral or not (channel and message_ts):
                 await via_response_url(replace_original=True)
@@ -58,7 +78,11 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 await client.chat_update(channel=channel, ts=message_ts, text=text, blocks=blocks)
                 follow_ts = message_ts
         elif reply.delivery == "thread" and not ephemeral and channel:
-            await post_once(client, channel=channel, thread_ts=thread_ts, text=text, blocks=blocks)
+            posted = await post_once(
+                client, channel=channel, thread_ts=thread_ts, text=text, blocks=blocks
+            )
+            if posted is None:
+                await unconfirmed("button.unconfirmed_thread")
         elif reply.delivery == "channel" and channel:
             try:
                 follow_ts = await post_once(client, channel=channel, text=text, blocks=blocks)
@@ -67,6 +91,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 # post there. A post Slack may have made is never shared again this way.
                 log.info("share via chat.postMessage failed (%s); using response_url", exc)
                 await via_response_url(response_type="in_channel", replace_original=False)
+            else:
+                if follow_ts is None:
+                    await unconfirmed("button.unconfirmed_share")
         else:
             await via_response_url(response_type="ephemeral", replace_original=False)
         if reply.follow is not None and follow_ts and channel:

@@ -58,7 +58,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if reply.delivery == "ephemeral" and thread_ts is not None and user:
             # Errors, and answers the access rules keep from the channel, go to the asker
             # alone; the placeholder, if any, says where it went.
-            await post_ephemeral(
+            delivered = await post_ephemeral(
                 client,
                 channel=channel,
                 user=str(user),
@@ -66,16 +66,27 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 text=message.text,
                 blocks=message.block_dicts(),
             )
+            if delivered:
+                said = "mention.private_answer" if reply.ok else "mention.private_error"
+            else:
+                # Slack left it unknown whether the asker saw it, and an ephemeral message
+                # cannot be looked for: they are told to ask again if it is not there.
+                said = "mention.private_unconfirmed"
             if shown:
                 await client.chat_update(
                     channel=channel,
                     ts=posted["ts"],
-                    text=t(
-                        profile.lang,
-                        "mention.private_answer" if reply.ok else "mention.private_error",
-                        user=user,
-                    ),
+                    text=t(profile.lang, said, user=user),
                     blocks=[],
+                )
+            elif not delivered:
+                await post_ephemeral(
+                    client,
+                    channel=channel,
+                    user=str(user),
+                    thread_ts=thread_ts,
+                    text=t(profile.lang, said, user=user),
+                    blocks=None,
                 )
             return
         if shown:

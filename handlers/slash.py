@@ -25,14 +25,17 @@ def register(app: AsyncApp, deps: Deps) -> None:
         profile = await deps.profiles.profile(command.get("user_id"))
         tz = profile.tz
         placeholder = deps.conversation.looking_up(text, lang=profile.lang)
+        placed: list[bool] = []
 
         async def show() -> None:
-            await respond_once(
+            response = await respond_once(
                 respond,
                 text=placeholder.text,
                 blocks=placeholder.block_dicts(),
                 response_type="ephemeral",
             )
+            if response is not None and response.status_code == 200:
+                placed.append(True)
 
         asker = Asker(
             user=str(command.get("user_id") or ""), channel=str(command.get("channel_id") or "")
@@ -42,6 +45,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
             after=deps.slow_after,
             show=show,
         )
+        # Only a placeholder Slack said it showed is replaced: one it refused, or whose
+        # post had an unknown outcome, may not be there, and the answer must still arrive.
+        shown = shown and bool(placed)
         await respond_reliably(
             respond,
             client,

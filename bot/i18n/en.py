@@ -186,6 +186,20 @@ MESSAGES: dict[str, str] = {
     # A mention's public placeholder, once its answer has gone to the asker alone.
     "mention.private_error": "Could not answer that; the details went to <@{user}> only.",
     "mention.private_answer": "Answered <@{user}> privately.",
+    "mention.private_unconfirmed": (
+        "Slack did not confirm that the private answer to <@{user}> was shown; "
+        "if it is not there, ask again."
+    ),
+    # A button's post Slack left unknown and the bot could not find: look before again.
+    "button.unconfirmed": "Not confirmed",
+    "button.unconfirmed_share": (
+        "Slack did not confirm that the answer was shared, and the bot could not check "
+        "the channel. Look in the channel before you share it again."
+    ),
+    "button.unconfirmed_thread": (
+        "Slack did not confirm that the details were posted in the thread, and the bot "
+        "could not check the thread. Look in the thread before you ask again."
+    ),
     # --- watching: shared -----------------------------------------------------------------
     "watch.this_channel_id": "This channel (<#{channel}>)",
     "watch.this_conversation": "This conversation",

@@ -171,6 +171,17 @@ MESSAGES: dict[str, str] = {
     "error.pick_one": "“{name}”匹配到 {count} 个实例，请选择一个：",
     "mention.private_error": "无法回答；详情只发给了 <@{user}>。",
     "mention.private_answer": "已单独回复 <@{user}>。",
+    "mention.private_unconfirmed": (
+        "Slack 没有确认给 <@{user}> 的单独回复已显示；如果没有看到，请再问一次。"
+    ),
+    "button.unconfirmed": "未确认",
+    "button.unconfirmed_share": (
+        "Slack 没有确认回答已分享到频道，机器人也无法查看该频道。再次分享之前，请先到频道里看一下。"
+    ),
+    "button.unconfirmed_thread": (
+        "Slack 没有确认详情已发到消息列中，机器人也无法查看该消息列。"
+        "再次查看之前，请先到消息列里看一下。"
+    ),
     # --- watching: shared -----------------------------------------------------------------
     "watch.this_channel_id": "本频道（<#{channel}>）",
     "watch.this_conversation": "本会话",

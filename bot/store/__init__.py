@@ -7,13 +7,14 @@
 from bot.clock import utc_now
 from bot.store.errors import StoreError
 from bot.store.migrations import latest_version
-from bot.store.models import FollowedThread, OutboxItem, Scope, Subscription
+from bot.store.models import FollowedThread, NewOutboxRow, OutboxItem, Scope, Subscription
 from bot.store.store import Store
 from bot.store.urls import DatabaseUrlError, engine_url, safe_url
 
 __all__ = [
     "DatabaseUrlError",
     "FollowedThread",
+    "NewOutboxRow",
     "OutboxItem",
     "Scope",
     "Store",

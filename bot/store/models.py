@@ -54,6 +54,17 @@ class FollowedThread:
 
 
 @dataclass(frozen=True)
+class NewOutboxRow:
+    """A message to queue for delivery under its unique ``key`` (see ``OutboxItem``)."""
+
+    key: str
+    channel: str
+    thread_ts: str | None
+    kind: str
+    payload: str
+
+
+@dataclass(frozen=True)
 class OutboxItem:
     """A Slack message claimed for delivery, kept until Slack has accepted it.
 

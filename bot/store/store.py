@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -44,7 +44,14 @@ from sqlalchemy.sql.expression import ColumnElement, FromClause
 from bot.clock import utc_now
 from bot.store import migrations
 from bot.store.errors import StoreError
-from bot.store.models import SCOPES, FollowedThread, OutboxItem, Scope, Subscription
+from bot.store.models import (
+    SCOPES,
+    FollowedThread,
+    NewOutboxRow,
+    OutboxItem,
+    Scope,
+    Subscription,
+)
 from bot.store.schema import (
     UtcDateTime,
     followed_tasks,
@@ -500,24 +507,39 @@ class Store:
         ``True`` only for the one caller whose row was inserted; any other with the
         same key, at any time (even after delivery), gets ``False``.
         """
+        return key in self.enqueue_many([NewOutboxRow(key, channel, thread_ts, kind, payload)])
+
+    def enqueue_many(self, rows: Sequence[NewOutboxRow]) -> set[str]:
+        """Queue ``rows`` in one transaction, in the order given; the keys that were new.
+
+        A deliverer sees all of them or none: the rows of one poll that may go out as a
+        digest are never found half queued, the first one then posted alone. A key
+        queued before (or earlier in ``rows``) is left as it is, as with ``enqueue``.
+        """
+        if not rows:
+            return set()  # no write lock taken for nothing
         now = _aware(self._clock(), "clock()")
-        stmt = (
-            self._insert(outbox)
-            .values(
-                key=key,
-                channel=channel,
-                thread_ts=thread_ts,
-                kind=kind,
-                payload=payload,
-                created_at=now,
-                attempts=0,
-                next_attempt_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(outbox.c.id)
-        )
+        new: set[str] = set()
         with self._write() as conn:
-            return conn.execute(stmt).first() is not None
+            for row in rows:
+                stmt = (
+                    self._insert(outbox)
+                    .values(
+                        key=row.key,
+                        channel=row.channel,
+                        thread_ts=row.thread_ts,
+                        kind=row.kind,
+                        payload=row.payload,
+                        created_at=now,
+                        attempts=0,
+                        next_attempt_at=now,
+                    )
+                    .on_conflict_do_nothing(index_elements=["key"])
+                    .returning(outbox.c.key)
+                )
+                if conn.execute(stmt).first() is not None:
+                    new.add(row.key)
+        return new
 
     def claim_due(
         self, owner: str, now: datetime, limit: int, claim_for: timedelta
@@ -675,7 +697,9 @@ class Store:
     def first_sighting(self, key: str, ttl: timedelta) -> bool:
         """Record that the request ``key`` is being handled; ``True`` only the first time
         within ``ttl`` (on any replica), so a retried or replayed request is not
-        answered twice. Expired keys are forgotten on the way."""
+        answered twice. An expired key counts as new and is taken over here; the other
+        expired keys are left to ``prune_handled``, off this path that runs before every
+        ack."""
         if ttl <= timedelta(0):
             raise ValueError(f"ttl must be positive, got {ttl}")
         now = _aware(self._clock(), "clock()")
@@ -686,8 +710,17 @@ class Store:
             where=handled_requests.c.expires_at <= now,
         ).returning(handled_requests.c.key)
         with self._write() as conn:
-            conn.execute(delete(handled_requests).where(handled_requests.c.expires_at <= now))
             return conn.execute(stmt).first() is not None
+
+    def prune_handled(self, now: datetime) -> int:
+        """Forget the handled requests whose time is up at ``now``; how many there were.
+
+        Kept out of ``first_sighting``: a delete of every expired key inside each ack's
+        write (SQLite has one writer at a time) made every Slack request wait for it.
+        """
+        stmt = delete(handled_requests).where(handled_requests.c.expires_at <= _aware(now, "now"))
+        with self._write() as conn:
+            return int(conn.execute(stmt).rowcount)
 
     # -- plumbing ------------------------------------------------------------------------
 

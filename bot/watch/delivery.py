@@ -65,9 +65,11 @@ class Renderer(Protocol):
 
 
 @dataclass(frozen=True)
-class Delivered:
-    item_id: int
-    ts: str | None
+class PostedBefore:
+    """A row's message found in the channel: its ts, and the keys of the rows it stood for."""
+
+    ts: str
+    covers: frozenset[str]
 
 
 class Deliverer:
@@ -146,9 +148,13 @@ class Deliverer:
         return sum(results)
 
     async def _deliver(self, item: OutboxItem) -> int:
+        # Whether the call under way is the post itself: only then can a failure with an
+        # unknown outcome mean the message is in the channel (an edit is idempotent, and
+        # a failed look at the history posted nothing).
+        posting = False
         try:
-            covered = await self._posted_before(item) if item.attempts > 0 else None
-            if covered is not None:
+            found = await self._posted_before(item) if item.attempts > 0 else None
+            if found is not None:
                 # Posted by a run that died before noting it, or by a try whose answer
                 # said "failed" or never came: settle exactly the rows that post covered
                 # (a recount now could differ), and post nothing again.
@@ -158,34 +164,28 @@ class Deliverer:
                     item.key,
                 )
                 pending = await self._db(self.store.pending_for, item.channel)
-                batch = [row for row in pending if row.key in covered and row.id != item.id]
+                batch = [row for row in pending if row.key in found.covers and row.id != item.id]
                 batch.append(item)
-                ts: str | None = None
+                ts: str | None = found.ts
             else:
                 if not await self._admitted(item):
                     return 0
                 batch = await self._batch(item)
                 await self._db(self.store.note_attempt, item.id, self.owner)
                 message = await self.renderer.render(item, batch)
+                posting = item.kind != "parent_update"
                 ts = await self._post(item, message, covers=[b.key for b in batch])
         except Exception as exc:
-            if is_ambiguous(exc):
-                # Slack may have posted it. Never again within this try: the row is tried
-                # later, and as a row tried before it is looked for in the channel first,
-                # the same path as after a restart.
-                log.warning(
-                    "outbox %s to %s: Slack may have posted it (%s); the channel is read "
-                    "before it is posted again",
-                    item.key,
-                    item.channel,
-                    describe(exc),
-                )
-            elif not isinstance(exc, SlackApiError):
+            # Slack may have posted it. Never again within this try: the row is tried
+            # later, and as a row tried before it is looked for in the channel first, the
+            # same path as after a restart.
+            maybe_posted = posting and is_ambiguous(exc)
+            if not (isinstance(exc, SlackApiError) or is_ambiguous(exc)):
                 log.exception("delivering outbox %s failed", item.key)
             if isinstance(exc, SlackApiError):
-                await self._failed(item, exc)
+                await self._failed(item, exc, maybe_posted=maybe_posted)
             else:
-                await self._retry_later(item, describe(exc), None)
+                await self._retry_later(item, describe(exc), None, maybe_posted=maybe_posted)
             return 0
         # The rest of a digest first, the claimed head last: until the head is marked,
         # no other replica can claim anything of this channel, and after a crash in
@@ -198,7 +198,7 @@ class Deliverer:
             for row in batch:
                 self._metrics.delivered(row.kind)
         for row in batch:
-            self._record(row, "delivered", None if covered is None else "found posted")
+            self._record(row, "delivered", None if found is None else "found posted")
         return len(batch)
 
     async def _admitted(self, item: OutboxItem) -> bool:
@@ -276,8 +276,8 @@ class Deliverer:
         )
         return str(response.get("ts") or "") or None
 
-    async def _posted_before(self, item: OutboxItem) -> set[str] | None:
-        """The keys covered by this row's message if Slack already has it, else None."""
+    async def _posted_before(self, item: OutboxItem) -> PostedBefore | None:
+        """This row's message if Slack already has it, else None."""
         if item.kind == "parent_update":
             return None  # an edit is idempotent: doing it twice changes nothing
         found = await find_posted(
@@ -291,9 +291,12 @@ class Deliverer:
         if found is None:
             return None
         covers = (found["metadata"].get("event_payload") or {}).get("covers")
-        return {k for k in str(covers or item.key).split(",") if k}
+        keys = frozenset(k for k in str(covers or item.key).split(",") if k)
+        return PostedBefore(ts=str(found["ts"]), covers=keys)
 
-    async def _failed(self, item: OutboxItem, exc: SlackApiError) -> None:
+    async def _failed(
+        self, item: OutboxItem, exc: SlackApiError, *, maybe_posted: bool = False
+    ) -> None:
         error = str(exc.response.get("error") or exc) if exc.response else str(exc)
         retry_after: float | None = None
         if exc.response is not None and exc.response.status_code == 429:
@@ -312,9 +315,16 @@ class Deliverer:
             await self._db(self.store.mark_delivered, item.id, self.owner, None)
             self._record(item, "failed", f"{item.key}: {error}")
             return
-        await self._retry_later(item, error, retry_after)
+        await self._retry_later(item, error, retry_after, maybe_posted=maybe_posted)
 
-    async def _retry_later(self, item: OutboxItem, error: str, retry_after: float | None) -> None:
+    async def _retry_later(
+        self,
+        item: OutboxItem,
+        error: str,
+        retry_after: float | None,
+        *,
+        maybe_posted: bool = False,
+    ) -> None:
         self.retries += 1
         if self._metrics:
             self._metrics.delivery_retry()
@@ -325,7 +335,14 @@ class Deliverer:
             tries = (item.attempts + 1) // 2
             delay = min(300.0, 2.0 ** min(tries, 8)) * self._rng.uniform(0.5, 1.0)
         log.warning(
-            "outbox %s to %s failed (%s); next try in %.1f s", item.key, item.channel, error, delay
+            "outbox %s to %s failed (%s)%s; next try in %.1f s",
+            item.key,
+            item.channel,
+            error,
+            "; Slack may have posted it, so the channel is read before it is posted again"
+            if maybe_posted
+            else "",
+            delay,
         )
         await self._db(
             self.store.mark_failed,

@@ -25,7 +25,7 @@ from bot.dms.source import Dms
 from bot.i18n import LANGS
 from bot.i18n.errors import describe_error
 from bot.metrics import Metrics
-from bot.store.models import FollowedThread
+from bot.store.models import FollowedThread, NewOutboxRow
 from bot.store.store import PollView, Store
 from bot.timewindow import TimeWindow
 from bot.watch.options import WatchOptions
@@ -259,7 +259,7 @@ class Poller:
 
     async def _announce(self, instance_id: str, finished: Sequence[Finished]) -> int:
         subscriptions = await self._db(self.store.subscriptions_for, instance_id)
-        queued = 0
+        rows: list[NewOutboxRow] = []
         batch = f"{instance_id}:{self._clock().isoformat()}"
         for sub in subscriptions:
             if sub.paused:
@@ -279,11 +279,13 @@ class Poller:
                     "lang": sub.language,
                 }
                 key = f"sub:{sub.channel}:{f.task.id}:{f.task.status}"
-                if await self._db(
-                    self.store.enqueue, key, sub.channel, None, "task_finished", json.dumps(payload)
-                ):
-                    queued += 1
-        return queued
+                rows.append(
+                    NewOutboxRow(key, sub.channel, None, "task_finished", json.dumps(payload))
+                )
+        # One transaction: a deliverer claiming the first row finds the rest of its batch
+        # queued with it, and posts them as one digest rather than the first alone.
+        new: set[str] = await self._db(self.store.enqueue_many, rows)
+        return len(new)
 
     async def _thread_updates(
         self,

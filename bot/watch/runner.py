@@ -1,4 +1,5 @@
-"""Runs the watcher beside the Slack app: the poller and the outbox delivery."""
+"""Runs the watcher beside the Slack app: the poller, the outbox delivery and the upkeep
+of the store (access sweeps, forgetting handled requests past their time)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import Conversation
 from bot.dms.source import Dms
+from bot.handled_requests import pruning
 from bot.metrics import Metrics
 from bot.store.store import Store
 from bot.watch.admission import Admission
@@ -68,6 +70,9 @@ async def watching(
         asyncio.create_task(poller.run(stop), name="poller"),
         asyncio.create_task(deliverer.run(stop), name="deliverer"),
     ]
+    # Beside the watcher: every replica serving Slack runs it (the store is shared, so a
+    # second replica's prune finds little left to do).
+    tasks.append(asyncio.create_task(pruning(store, stop), name="handled-requests"))
     if admission is not None:
         tasks.append(
             asyncio.create_task(

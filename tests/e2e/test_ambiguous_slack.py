@@ -157,6 +157,79 @@ async def test_a_mention_slack_may_have_answered_is_answered_once(
     assert bot.slack.calls_to("conversations.replies")
 
 
+def answers_in(bot: RunningBot, thread_ts: str) -> list[dict[str, object]]:
+    return [m for m in bot.slack.replies(CHANNEL, thread_ts) if "Looking up" not in m["text"]]
+
+
+async def test_a_mention_whose_placeholder_slack_left_unknown_is_answered_once() -> None:
+    # DMS is slow, so a placeholder is posted first; Slack fails both its posts without
+    # posting, and the thread shows nothing: there is no placeholder to edit.
+    async with running_bot(sim_config=SimulatorConfig(latency_ms=1500)) as bot:
+        bot.slack.fail_next("chat.postMessage", status=500, times=2)
+        ts = bot.sender.new_ts()
+        await bot.sender.mention("prod-orders last 1h", ts=ts)
+
+        async def answered() -> bool:
+            return bool(answers_in(bot, ts))
+
+        await until(answered, "the answer in the mention's thread")
+        await quiet(bot.slack)
+        # The answer as a message of its own, once; no edit of a message not there.
+        [answer] = bot.slack.replies(CHANNEL, ts)
+        assert "prod-orders" in answer["text"]
+        assert "Looking up" not in answer["text"]
+        assert not bot.slack.calls_to("chat.update")
+        assert len(bot.slack.calls_to("chat.postMessage", ok=True)) == 1
+
+
+async def test_a_command_whose_placeholder_slack_left_unknown_still_gets_its_answer() -> None:
+    async with running_bot(sim_config=SimulatorConfig(latency_ms=1500)) as bot:
+        bot.slack.fail_next("response_url", status=500)  # the placeholder: not shown
+        url = bot.slack.response_url("slow", channel=CHANNEL)
+        await bot.sender.slash("prod-orders last 1h", response_url=url)
+        await final_response(bot.slack, "slow")
+        await quiet(bot.slack)
+        placeholder, answer = bot.slack.calls_to("response_url")
+        assert "Looking up" in text_of(placeholder)
+        # Posted as a reply of its own, not as the replacement of a placeholder that may
+        # not be there.
+        assert answer.args["replace_original"] is False
+        [shown] = bot.slack.ephemerals(CHANNEL)
+        assert "prod-orders" in shown["text"]
+        assert "Looking up" not in shown["text"]
+
+
+async def test_a_private_answer_slack_left_unknown_tells_the_asker_to_look(
+    bot: RunningBot,
+) -> None:
+    # An error goes to the asker alone; Slack fails that ephemeral post, not showing it.
+    bot.slack.fail_next("chat.postEphemeral", status=500)
+    ts = bot.sender.new_ts()
+    await bot.sender.mention("prod-orders last banana", ts=ts)
+    await bot.slack.wait_for("chat.postEphemeral", 2)
+    await quiet(bot.slack)
+    # Not sent again (it may have been shown), but a note says to ask again if not.
+    [note] = bot.slack.ephemerals(CHANNEL)
+    assert note["user"] == "U123"
+    assert note["thread_ts"] == ts
+    assert "Slack did not confirm" in note["text"]
+    assert not bot.slack.replies(CHANNEL, ts)
+
+
+async def test_a_private_answer_slack_left_unknown_is_said_by_the_placeholder() -> None:
+    async with running_bot(sim_config=SimulatorConfig(latency_ms=1500)) as bot:
+        bot.slack.fail_next("chat.postEphemeral", status=500)
+        ts = bot.sender.new_ts()
+        await bot.sender.mention("no-such-cluster last 1h", ts=ts)
+        await bot.slack.wait_for("chat.update", 1, timeout=WAIT_S)
+        await quiet(bot.slack)
+        # The public placeholder says it, instead of "answered privately".
+        [placeholder] = bot.slack.replies(CHANNEL, ts)
+        assert "Slack did not confirm" in placeholder["text"]
+        assert "<@U123>" in placeholder["text"]
+        assert len(bot.slack.calls_to("chat.postEphemeral")) == 1
+
+
 @pytest.mark.parametrize("fault", SHOWN_FAULTS)
 async def test_a_command_answer_response_url_may_have_shown_is_not_sent_again(
     bot: RunningBot, fault: str
@@ -189,6 +262,70 @@ async def test_a_share_slack_may_have_posted_is_in_the_channel_once(
     assert "prod-orders" in shared["text"]
     # Not shared a second time through response_url either.
     assert not bot.slack.responses("s")
+
+
+UNCONFIRMED = {"en": "Slack did not confirm", "zh": "Slack 没有确认"}
+
+
+@pytest.mark.parametrize("lang", UNCONFIRMED)
+async def test_a_share_slack_left_unknown_in_a_channel_the_bot_cannot_read_is_said(
+    bot: RunningBot, lang: str
+) -> None:
+    if lang == "zh":
+        bot.slack.set_user("U123", locale="zh-CN")
+    await bot.sender.slash("prod-orders last 1h", response_url=bot.slack.response_url("ask"))
+    [share] = buttons_of(await final_response(bot.slack, "ask"))[actions.SHARE]
+    # Not posted, but Slack's answer cannot say so; and the channel is public, so the
+    # bot may post in it without being a member, but not read it to look.
+    bot.slack.fail_next("chat.postMessage", status=500)
+    bot.slack.fail_next("conversations.history", error="not_in_channel")
+    await bot.sender.action(
+        actions.SHARE, share["value"], ephemeral=True, response_url=bot.slack.response_url("s")
+    )
+
+    async def told() -> bool:
+        return bool(bot.slack.responses("s"))
+
+    await until(told, "a note to the presser")
+    await quiet(bot.slack)
+    # One note, to the presser alone, in their language; nothing shared blindly again.
+    [note] = bot.slack.responses("s")
+    assert UNCONFIRMED[lang] in note["text"]
+    assert note["response_type"] == "ephemeral"
+    assert note["replace_original"] is False
+    assert not bot.slack.messages(CHANNEL)
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
+
+
+async def test_details_slack_twice_left_unknown_and_not_in_the_thread_are_said(
+    bot: RunningBot,
+) -> None:
+    ts = bot.sender.new_ts()
+    await bot.sender.mention("prod-orders last 30d", ts=ts)
+    [answer] = await bot.slack.wait_for("chat.postMessage", 1)
+    details = buttons_of(answer)[actions.DETAILS]
+    posted = bot.slack.messages(CHANNEL)[-1]["ts"]
+    bot.slack.fail_next("chat.postMessage", status=500, times=2)  # neither posted
+    await bot.sender.action(
+        actions.DETAILS,
+        details[0]["value"],
+        message_ts=posted,
+        response_url=bot.slack.response_url("d"),
+    )
+
+    async def told() -> bool:
+        return bool(bot.slack.responses("d"))
+
+    await until(told, "a note to the presser")
+    await quiet(bot.slack)
+    [note] = bot.slack.responses("d")
+    assert "Slack did not confirm" in note["text"]
+    assert "thread" in note["text"]
+    assert note["response_type"] == "ephemeral"
+    # Posted twice, each after a look at the thread, then no third blind post.
+    assert len(bot.slack.calls_to("chat.postMessage")) == 3
+    assert len(bot.slack.calls_to("conversations.replies")) == 2
+    assert bot.slack.replies(CHANNEL, ts) == [bot.slack.message(CHANNEL, posted)]
 
 
 # -- the same request twice ----------------------------------------------------------

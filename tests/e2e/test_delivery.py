@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
+from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.audit import AuditEvent, AuditLog
 from bot.conversation import Conversation
+from bot.store.models import OutboxItem
 from bot.store.store import Store
+from bot.views.blocks import Message
 from bot.watch import payload
 from bot.watch.delivery import METADATA_EVENT, Deliverer
 from bot.watch.render import OutboxRenderer
@@ -221,3 +228,90 @@ async def test_rows_queued_after_a_lone_post_are_still_posted_after_a_crash(rig:
         await rig.deliverer.deliver_due()
     assert posted_keys(rig.slack) == [head, *later]
     assert rig.store.outbox_depth() == 0
+
+
+# -- what the log says when a try fails ------------------------------------------------
+
+
+class FixedRenderer:
+    """One plain message for any row: these tests are about what happens around it."""
+
+    async def render(self, item: OutboxItem, batch: Sequence[OutboxItem]) -> Message:
+        return Message(text=f"about {item.key}", blocks=())
+
+
+def delivery_warnings(caplog: pytest.LogCaptureFixture, key: str) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "kafka_tasks.delivery"
+        and r.levelno >= logging.WARNING
+        and key in r.getMessage()
+    ]
+
+
+async def test_a_post_slack_may_have_made_is_logged_once_as_maybe_posted(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = rig.task_row("C1", 1)
+    rig.slack.fail_next("chat.postMessage", status=500, acted=True)
+    with caplog.at_level(logging.WARNING, logger="kafka_tasks.delivery"):
+        assert await rig.deliverer.deliver_due() == 0
+    [line] = delivery_warnings(caplog, key)
+    assert "internal_error" in line
+    assert "Slack may have posted it" in line
+    assert "next try in" in line
+
+
+async def test_a_failed_look_at_the_channel_is_logged_once_and_not_as_maybe_posted(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = rig.task_row("C1", 1)
+    # Tried once before (a run that died mid-post): the channel is read first.
+    [item] = rig.store.claim_due("dead-replica", datetime.now(UTC), 10, timedelta(seconds=30))
+    assert rig.store.note_attempt(item.id, "dead-replica")
+    rig.now = datetime.now(UTC) + timedelta(minutes=1)
+    rig.slack.fail_next("conversations.history", status=500)
+    with caplog.at_level(logging.WARNING, logger="kafka_tasks.delivery"):
+        assert await rig.deliverer.deliver_due() == 0
+    [line] = delivery_warnings(caplog, key)
+    assert "internal_error" in line
+    assert "may have posted" not in line
+    assert not rig.slack.calls_to("chat.postMessage")
+
+
+async def test_a_failed_edit_of_a_parent_summary_is_logged_once_and_not_as_maybe_posted(
+    outbox_store: Store, delivery_parts: DeliveryParts, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack, client = delivery_parts.slack, delivery_parts.client
+    parent = await client.chat_postMessage(channel="C1", text="the summary")
+    key = "parent:1:t1=SUCCESS"
+    payload = {"instance_id": "i-1", "message_ts": parent["ts"], "state": "{}"}
+    assert outbox_store.enqueue(key, "C1", None, "parent_update", json.dumps(payload))
+    deliverer = Deliverer(outbox_store, client, FixedRenderer(), owner=OWNER)
+    slack.fail_next("chat.update", status=500, acted=True)
+    with caplog.at_level(logging.WARNING, logger="kafka_tasks.delivery"):
+        assert await deliverer.deliver_due() == 0
+    [line] = delivery_warnings(caplog, key)
+    assert "may have posted" not in line
+    assert len(slack.calls_to("chat.postMessage")) == 1  # the parent, posted above
+
+
+# -- what is recorded --------------------------------------------------------------------
+
+
+def delivered_ts(tmp_path: Path, key: str) -> str | None:
+    # The store keeps no reader for a delivered row's ts; the row is read as it is stored.
+    with closing(sqlite3.connect(tmp_path / "outbox.db")) as db:
+        [(ts,)] = db.execute("SELECT delivered_ts FROM outbox WHERE key = ?", (key,))
+    return cast(str | None, ts)
+
+
+async def test_a_row_found_posted_records_the_ts_of_the_message_found(
+    rig: Rig, tmp_path: Path
+) -> None:
+    keys = [rig.task_row("C1", n) for n in range(5)]
+    await _posted_by_a_dead_run(rig, keys[0], keys)
+    [found] = rig.slack.messages("C1")
+    assert await rig.deliverer.deliver_due() == 5
+    assert [delivered_ts(tmp_path, key) for key in keys] == [found["ts"]] * 5

@@ -38,7 +38,7 @@ from bot.store.models import Subscription
 from bot.store.store import Store
 from bot.views import home
 from bot.views.access import groups_unavailable_message, only_you, refused_message
-from bot.views.blocks import Message, help_message
+from bot.views.blocks import Message, error_message, help_message
 from bot.views.watching import (
     digest_message,
     reachable_again_message,
@@ -311,7 +311,14 @@ def rendered(lang: Lang) -> dict[str, Message | dict[str, Any]]:
         "home broken": home.broken_home_view("1f2e3d4c", lang).to_dict()["blocks"],
         "mention, answered privately": Message(t(lang, "mention.private_answer", user="U1"), ()),
         "mention, failed privately": Message(t(lang, "mention.private_error", user="U1"), ()),
+        "mention, unconfirmed privately": Message(
+            t(lang, "mention.private_unconfirmed", user="U1"), ()
+        ),
     }
+    for where in ("share", "thread"):
+        said[f"{where} unconfirmed"] = error_message(
+            t(lang, f"button.unconfirmed_{where}"), title=t(lang, "button.unconfirmed"), lang=lang
+        )
     for action in ("query", "share", "subscribe", "unsubscribe"):
         said[f"refused {action}"] = refused_message(action, "prod-payments", lang=lang)
     return said

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from bot.simulator.clock import ManualClock
-from bot.store import OutboxItem, Store
+from bot.store import NewOutboxRow, OutboxItem, Store
 from tests.store.support import START
 
 CLAIM = timedelta(seconds=60)
@@ -207,3 +209,55 @@ def test_a_restarted_owner_takes_back_its_claims_but_not_others(store: Store) ->
     assert again.key == mine[0].key
     assert again.attempts == 1
     assert store.release_claims("replica-c") == 0
+
+
+def test_rows_queued_together_are_queued_in_order_and_say_which_were_new(store: Store) -> None:
+    assert store.enqueue("k2", "C1", None, "task_finished", '{"n": "before"}')
+    rows = [
+        NewOutboxRow("k1", "C1", None, "task_finished", '{"n": 1}'),
+        NewOutboxRow("k2", "C1", None, "task_finished", '{"n": 2}'),
+        NewOutboxRow("k3", "C2", "1.1", "thread_reply", '{"n": 3}'),
+        NewOutboxRow("k1", "C1", None, "task_finished", '{"n": "again"}'),
+    ]
+    assert store.enqueue_many(rows) == {"k1", "k3"}
+    assert [(i.key, i.payload) for i in store.pending_for("C1")] == [
+        ("k2", '{"n": "before"}'),
+        ("k1", '{"n": 1}'),
+    ]
+    [reply] = store.pending_for("C2")
+    assert (reply.key, reply.thread_ts, reply.kind) == ("k3", "1.1", "thread_reply")
+    assert store.enqueue_many([]) == set()
+    assert store.outbox_depth() == 3
+
+
+def test_rows_queued_together_are_all_queued_or_none(store: Store) -> None:
+    broken = NewOutboxRow("k3", None, None, "task_finished", "{}")  # type: ignore[arg-type]
+    rows = [NewOutboxRow(f"k{n}", "C1", None, "task_finished", "{}") for n in (1, 2)]
+    with pytest.raises(IntegrityError):
+        store.enqueue_many([*rows, broken])
+    # The first two were not left behind for a deliverer to post without the third.
+    assert store.outbox_depth() == 0
+    assert store.enqueue_many(rows) == {"k1", "k2"}
+
+
+def test_a_deliverer_claiming_while_rows_are_queued_sees_all_of_them_or_none(
+    store: Store,
+) -> None:
+    rows = [NewOutboxRow(f"k{n}", "C1", None, "task_finished", "{}") for n in range(40)]
+    start = threading.Barrier(2)
+    seen: list[int] = []
+
+    def claim_and_look() -> None:
+        start.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if store.claim_due("r1", START, 10, CLAIM):
+                seen.append(len(store.pending_for("C1")))
+                return
+
+    with ThreadPoolExecutor(2) as pool:
+        looking = pool.submit(claim_and_look)
+        start.wait(timeout=10)
+        store.enqueue_many(rows)
+        looking.result(timeout=30)
+    assert seen == [40]

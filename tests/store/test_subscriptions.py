@@ -197,10 +197,31 @@ def test_a_request_is_handled_once_within_its_time(store: Store, clock: ManualCl
     assert not store.first_sighting("event:Ev1", ttl)  # Slack's retry of the same event
     assert store.first_sighting("event:Ev2", ttl)
     clock.advance(ttl + timedelta(seconds=1))
-    # Long after, the key is forgotten (and its row pruned) rather than kept forever.
+    # Long after, the key is forgotten rather than kept forever (its row taken over).
     assert store.first_sighting("event:Ev1", ttl)
     with pytest.raises(ValueError, match="positive"):
         store.first_sighting("event:Ev3", timedelta(0))
+
+
+def test_requests_past_their_time_are_pruned_apart_from_acks(
+    store: Store, clock: ManualClock
+) -> None:
+    ttl = timedelta(minutes=10)
+    for key in ("event:Ev1", "event:Ev2"):
+        assert store.first_sighting(key, ttl)
+    clock.advance(timedelta(minutes=5))
+    assert store.first_sighting("event:Ev3", ttl)
+    clock.advance(timedelta(minutes=6))  # Ev1 and Ev2 past their time, Ev3 not
+    # A new request does not prune on its way: each ack is one short write.
+    assert store.first_sighting("event:Ev4", ttl)
+    assert store.prune_handled(clock.now()) == 2
+    assert store.prune_handled(clock.now()) == 0
+    # What was pruned is new again; what was not is still remembered.
+    assert not store.first_sighting("event:Ev3", ttl)
+    assert not store.first_sighting("event:Ev4", ttl)
+    assert store.first_sighting("event:Ev1", ttl)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.prune_handled(clock.now().replace(tzinfo=None))
 
 
 def test_racing_replicas_handle_a_request_once(store: Store) -> None:

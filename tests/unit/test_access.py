@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.access import Gatekeeper, GroupsUnavailable, Policy, PolicyError, Subject, parse_policy
-from bot.audit import AuditEvent, mask_secrets
+from bot.audit import AuditEvent
 from bot.dms.models import Instance
+from bot.redact import redact_text
 
 ORDERS = Instance(instance_id="11111111-1111-4111-8111-111111111111", name="prod-orders")
 PAYMENTS = Instance(instance_id="22222222-2222-4222-8222-222222222222", name="prod-payments")
@@ -163,4 +164,4 @@ def test_audit_lines_are_one_json_object_without_secrets() -> None:
     for secret in ("xoxb-123", "hunter2", "AKIAIOSFODNN7EXAMPLE"):
         assert secret not in line
     assert record["what"].startswith("prod-orders last 1h")
-    assert mask_secrets("sk=abc") == "sk=••••••"
+    assert redact_text("sk=abc") == "sk=••••••"

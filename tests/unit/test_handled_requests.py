@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.handled_requests import HandledRequests, request_key
+from bot.handled_requests import HandledRequests, pruning, request_key
+from bot.simulator.clock import ManualClock
 from bot.store.store import Store
 
 SIGNED = {"x-slack-signature": ["v0=abc"], "x-slack-request-timestamp": ["1764200000"]}
@@ -75,3 +78,45 @@ async def test_a_store_that_fails_lets_the_request_be_handled(
     store.first_sighting = broken  # type: ignore[method-assign]
     assert await handled.first_sighting("event:Ev1")
     assert "could not check whether this Slack request was handled before" in caplog.text
+
+
+async def test_requests_past_their_time_are_forgotten_by_a_task_of_its_own(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = ManualClock(datetime.now(UTC))
+    store = Store.open(f"sqlite:///{tmp_path}/handled.db", clock=clock.now)
+    try:
+        handled = HandledRequests(store, remember_for=timedelta(minutes=10))
+        assert await handled.first_sighting("event:Ev1")
+        clock.advance(timedelta(minutes=11))
+        assert await handled.first_sighting("event:Ev2")
+        pruned: list[int] = []
+        # Set from the store's thread, where pruning runs it.
+        third_try = threading.Event()
+        prune = store.prune_handled
+
+        def counted(now: datetime) -> int:
+            if not pruned:
+                pruned.append(-1)
+                raise RuntimeError("database is gone")  # the first try fails: logged
+            pruned.append(prune(now))
+            if len(pruned) == 3:
+                third_try.set()
+            return pruned[-1]
+
+        store.prune_handled = counted  # type: ignore[method-assign]
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            pruning(store, stop, every=timedelta(milliseconds=10), clock=clock.now)
+        )
+        assert await asyncio.to_thread(third_try.wait, 10)
+        stop.set()
+        await asyncio.wait_for(task, timeout=5)
+        # Tried again after the failure: the expired key was forgotten once, and the
+        # fresh one is still remembered.
+        assert pruned[:3] == [-1, 1, 0]
+        assert "could not forget the Slack requests past their time" in caplog.text
+        assert not await handled.first_sighting("event:Ev2")
+        assert await handled.first_sighting("event:Ev1")
+    finally:
+        store.close()

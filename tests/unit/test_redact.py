@@ -8,6 +8,7 @@ import json
 import logging
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from bot.audit import AUDIT_LOGGER, AuditEvent, AuditLog, audit_file
+from bot.dms.bounded_json import PARAMS
 from bot.log_redaction import RedactingFilter, configure_logging
 from bot.redact import MASK, MAX_DEPTH, is_secret_key, mentions_secret, redact, redact_text
 
@@ -207,6 +209,22 @@ SHAPES = [
         "url: a Slack incoming webhook",
     ),
     row(
+        "Sending a request - url: https://hooks.slack.com/commands/T0001/4071234567890/"
+        "aBcDeFgHiJkLmNoPqRsTuVwX, body: {}",
+        f"Sending a request - url: https://hooks.slack.com/commands/{M}, body: {{}}",
+        "url: a slash command's response_url, as slack_sdk logs it",
+    ),
+    row(
+        {"response_url": "https://hooks.slack.com/actions/T0001/4071234567891/ZyXwVuTsRqPo"},
+        {"response_url": f"https://hooks.slack.com/actions/{M}"},
+        "url: a button press's response_url",
+    ),
+    row(
+        "https://hooks.slack.com/triggers/T0001/4071234567892/0a1b2c3d4e5f6a7b8c9d",
+        f"https://hooks.slack.com/triggers/{M}",
+        "url: a workflow's webhook trigger",
+    ),
+    row(
         "ssh://deploy@git.example.com/orders.git",
         "ssh://deploy@git.example.com/orders.git",
         "not masked: a URL with a user and no password",
@@ -384,8 +402,17 @@ def test_nesting_past_the_limit_is_masked_whole_not_followed() -> None:
     shown = json.dumps(redact(deep), ensure_ascii=False)
     assert "pw" not in shown
     assert M in shown
-    # JSON in a string nested past what the parser itself allows is text, not a crash.
-    assert redact("[" * 100_000 + "]" * 100_000) == "[" * 100_000 + "]" * 100_000
+    # JSON in a string is read within the same bounds (bot.dms.bounded_json), however
+    # deep: to the limit, the rest masked whole as above, and never a crash.
+    nested = redact("[" * 100_000 + "]" * 100_000)
+    assert nested == "[" * MAX_DEPTH + json.dumps(M, ensure_ascii=False) + "]" * MAX_DEPTH
+
+
+def test_json_in_a_string_too_large_to_read_is_still_masked_as_text() -> None:
+    big = json.dumps({"password": "pw4", "padding": "x" * PARAMS.max_chars})
+    masked = redact({"params": big})["params"]
+    assert "pw4" not in masked
+    assert f'"password": "{M}"' in masked
 
 
 HOSTILE = {
@@ -482,18 +509,27 @@ def test_a_log_record_with_secrets_in_its_args_comes_out_masked(
     assert "RuntimeError: cannot connect to postgresql://kt:" in written
 
 
-def test_the_process_log_setup_masks_every_line() -> None:
+@contextmanager
+def process_logging(stream: io.StringIO) -> Iterator[None]:
+    """The process's log setup writing to ``stream``; the root logger's handlers and
+    level (basicConfig sets it) are as they were afterwards, for the tests that follow."""
     root = logging.getLogger()
-    saved, root.handlers = root.handlers, []
-    stream = io.StringIO()
+    saved, saved_level, root.handlers = root.handlers, root.level, []
     try:
         configure_logging(logging.INFO, stream)
-        # A logger no other test configures: its level comes from the setup under test.
-        logging.getLogger("test_redact.a_library").info("GET %s", "https://u:hunter2@h/v2")
+        yield
     finally:
         for handler in root.handlers:
             handler.close()
         root.handlers = saved
+        root.setLevel(saved_level)
+
+
+def test_the_process_log_setup_masks_every_line() -> None:
+    stream = io.StringIO()
+    with process_logging(stream):
+        # A logger no other test configures: its level comes from the setup under test.
+        logging.getLogger("test_redact.a_library").info("GET %s", "https://u:hunter2@h/v2")
     assert f"test_redact.a_library: GET https://u:{M}@h/v2" in stream.getvalue()
     assert "hunter2" not in stream.getvalue()
 
@@ -506,3 +542,31 @@ def test_the_audit_file_is_masked_too(tmp_path: Path) -> None:
     written = path.read_text(encoding="utf-8")
     assert '"what": "prod-orders"' in written
     assert "abc123def456" not in written
+
+
+# What people type that ends in an open quote: masked once, the quote is inside a JSON
+# string; masked again as a whole line, it opened a "secret" running to the line's end.
+OPEN_QUOTES = ['prod-orders password="', "prod-orders token: 'x", "prod-orders secret='"]
+
+
+@pytest.mark.parametrize("what", OPEN_QUOTES)
+def test_an_audit_line_in_the_audit_file_stays_json(tmp_path: Path, what: str) -> None:
+    path = tmp_path / "audit.log"
+    with audit_file(str(path)):
+        AuditLog().record(AuditEvent("slash", "U1", "C1", what, "ok", detail=what))
+    [line] = path.read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    assert record["what"] == record["detail"] == redact_text(what)
+    assert record["result"] == "ok"
+    assert "x" not in record["what"].removeprefix("prod-orders")
+
+
+@pytest.mark.parametrize("what", OPEN_QUOTES)
+def test_an_audit_line_in_the_process_log_stays_json(what: str) -> None:
+    stream = io.StringIO()
+    with process_logging(stream):
+        AuditLog().record(AuditEvent("mention", "U1", "C1", what, "ok"))
+    [line] = [x for x in stream.getvalue().splitlines() if f" {AUDIT_LOGGER}: " in x]
+    record = json.loads(line.split(f" {AUDIT_LOGGER}: ", 1)[1])
+    assert record["what"] == redact_text(what)
+    assert record["channel"] == "C1"
