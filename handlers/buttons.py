@@ -78,11 +78,18 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 await client.chat_update(channel=channel, ts=message_ts, text=text, blocks=blocks)
                 follow_ts = message_ts
         elif reply.delivery == "thread" and not ephemeral and channel:
-            posted = await post_once(
-                client, channel=channel, thread_ts=thread_ts, text=text, blocks=blocks
-            )
-            if posted is None:
-                await unconfirmed("button.unconfirmed_thread")
+            try:
+                posted = await post_once(
+                    client, channel=channel, thread_ts=thread_ts, text=text, blocks=blocks
+                )
+            except SlackApiError as exc:
+                # Refused (the bot left the channel, the thread is gone): the presser
+                # still gets what they asked for, to themselves.
+                log.info("Details in the thread refused (%s); answering the presser", exc)
+                await via_response_url(response_type="ephemeral", replace_original=False)
+            else:
+                if posted is None:
+                    await unconfirmed("button.unconfirmed_thread")
         elif reply.delivery == "channel" and channel:
             try:
                 follow_ts = await post_once(client, channel=channel, text=text, blocks=blocks)

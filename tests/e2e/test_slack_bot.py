@@ -147,6 +147,23 @@ async def test_details_go_in_the_thread_with_secrets_masked(bot: RunningBot) -> 
             assert value not in text_of(shown)
 
 
+async def test_details_slack_refuses_in_the_thread_reach_the_presser(bot: RunningBot) -> None:
+    await bot.sender.mention("<@U0BOT> prod-orders last 30d", ts="1700000000.000400")
+    [posted] = await bot.slack.wait_for("chat.postMessage", 1)
+    details = buttons_of(posted)[actions.DETAILS]
+    ts = bot.slack.messages("C123")[-1]["ts"]
+    bot.slack.fail_next("chat.postMessage", error="not_in_channel")
+    await bot.sender.action(
+        actions.DETAILS,
+        details[0]["value"],
+        message_ts=ts,
+        response_url=bot.slack.response_url("r"),
+    )
+    shown = await final_response(bot.slack, "r")
+    assert shown.args.get("response_type") == "ephemeral"
+    assert json.loads(details[0]["value"])["t"] in text_of(shown)
+
+
 async def test_share_posts_the_answer_in_the_channel(bot: RunningBot) -> None:
     answer = await slash_answer(bot, "prod-orders last 1h")
     [share] = buttons_of(answer)[actions.SHARE]
