@@ -31,12 +31,13 @@ from typing import Any
 
 import httpx
 
-from bot.conversation import Conversation
-from bot.dms.auth import Credentials
-from bot.dms.client import ClientOptions, DmsClient
-from bot.dms.transport import AiohttpTransport
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
+from bot.adapters.dms.transport import AiohttpTransport
+from bot.core.dms.source import ClientOptions
+from bot.core.timewindow import parse_window
+from bot.services.conversation import Conversation
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator, SimulatorConfig
-from bot.timewindow import parse_window
 
 NAME = "bench-overhead"
 TASKS = 100

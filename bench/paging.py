@@ -19,10 +19,11 @@ from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkkafka.v2 import KafkaClient, ListBackgroundTasksRequest
 
 from bench.upstream import simulator_process
-from bot.dms.auth import Credentials
-from bot.dms.client import ClientOptions, DmsClient
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
+from bot.core.dms.source import ClientOptions
+from bot.core.timewindow import TimeWindow, format_api_time
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK
-from bot.timewindow import TimeWindow, format_api_time
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.dms.auth import Credentials
-from bot.dms.client import ClientOptions, DmsClient
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
+from bot.adapters.store.store import Store
+from bot.core.dms.source import ClientOptions
+from bot.core.records import Subscription
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, ManualClock, Simulator
-from bot.store.models import Subscription
-from bot.store.store import Store
 from bot.watch.options import WatchOptions
 from bot.watch.poller import Poller
 

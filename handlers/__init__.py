@@ -1,4 +1,4 @@
-"""Slack listeners: thin. Each acks, asks ``bot.conversation`` and delivers the reply."""
+"""Slack listeners: thin. Each acks, asks ``bot.services.conversation`` and delivers the reply."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.conversation import Conversation
-from bot.home import HomeService
-from bot.slack_users import UserProfiles
+from bot.adapters.slack.users import UserProfiles
+from bot.services.conversation import Conversation
+from bot.services.home import HomeService
 
 
 @dataclass(frozen=True)

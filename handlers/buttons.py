@@ -10,10 +10,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.conversation import Asker
+from bot.adapters.slack.once import post_once
+from bot.adapters.slack.respond import respond_reliably
 from bot.i18n import t
-from bot.slack_once import post_once
-from bot.slack_respond import respond_reliably
+from bot.services.conversation import Asker
 from bot.views.blocks import error_message
 from handlers import Deps
 

@@ -10,9 +10,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.i18n import Lang
-from bot.slow import with_placeholder
 from bot.views.home import DETAILS, REFRESH, UNSUBSCRIBE, im_channel_of
 from handlers import Deps
+from handlers.slow import with_placeholder
 
 
 def register(app: AsyncApp, deps: Deps) -> None:

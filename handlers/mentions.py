@@ -7,11 +7,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.conversation import Asker
+from bot.adapters.slack.once import post_ephemeral, post_once
 from bot.i18n import t
-from bot.slack_once import post_ephemeral, post_once
-from bot.slow import with_placeholder
+from bot.services.conversation import Asker
 from handlers import Deps
+from handlers.slow import with_placeholder
 
 
 def register(app: AsyncApp, deps: Deps) -> None:

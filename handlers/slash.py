@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.conversation import Asker
-from bot.slack_respond import respond_once, respond_reliably
-from bot.slow import with_placeholder
+from bot.adapters.slack.respond import respond_once, respond_reliably
+from bot.services.conversation import Asker
 from handlers import Deps
+from handlers.slow import with_placeholder
 
 COMMAND = "/kafka-tasks"
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bot.dms.auth import AkSkAuth, Credentials
+from bot.adapters.dms.auth import AkSkAuth, Credentials
 from bot.simulator import (
     DEMO_AK,
     DEMO_PROJECT_ID,

@@ -108,7 +108,7 @@ MESSAGES: dict[str, str] = {
     "details.text": "{task} · {status} on {instance}",
     # --- instances, help, errors ----------------------------------------------------------
     "instances.this_project": "this project",
-    # Where instances are looked for (bot.dms.place): names stay as they are.
+    # Where instances are looked for (bot.core.dms.place): names stay as they are.
     "place.demo": "the demo simulator",
     "place.project": "project {project}",
     "place.region_project": "{region}, project {project}",
@@ -337,7 +337,7 @@ MESSAGES: dict[str, str] = {
     "term.no_instances": "No Kafka instances in {where}.",
     "term.instances.one": "{count} Kafka instance in {where}",
     "term.instances.other": "{count} Kafka instances in {where}",
-    # --- task statuses (bot.dms.models.TaskStatus) ---------------------------------------
+    # --- task statuses (bot.core.dms.models.TaskStatus) ---------------------------------------
     "status.CREATED": "Created",
     "status.EXECUTING": "Running",
     "status.SUCCESS": "Succeeded",

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl
 
-from bot.dms.auth import DATE_FORMAT, DATE_HEADER, canonical_request, parse_authorization, signature
+from bot.adapters.dms.auth import (
+    DATE_FORMAT,
+    DATE_HEADER,
+    canonical_request,
+    parse_authorization,
+    signature,
+)
 from bot.simulator.config import SimulatorConfig
 
 _DATE = DATE_HEADER.lower()

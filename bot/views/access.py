@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
 
-from bot.access import Action
+from bot.core.access import Action
 from bot.i18n import Lang
 from bot.views.blocks import Message, error_message, md
 from bot.views.limits import MAX_BLOCKS

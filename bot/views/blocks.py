@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.actions import (
+from bot.core.actions import (
     DETAILS,
     PAGE_NEXT,
     PAGE_PREV,
@@ -41,14 +41,14 @@ from bot.actions import (
     SubscribeRef,
     TaskRef,
 )
-from bot.dms.models import Instance, Task, TaskStatus
-from bot.dms.place import Where, place_text
-from bot.help import usage
+from bot.core.answer import TaskAnswer, TasksAnswer
+from bot.core.dms.models import Instance, Task, TaskStatus
+from bot.core.dms.place import Where, place_text
+from bot.core.help import usage
+from bot.core.redact import redact
+from bot.core.timewindow import zone_name
 from bot.i18n import Lang, Said, t, tn
 from bot.i18n.labels import instance_status_label, window_label
-from bot.redact import redact
-from bot.service import TaskAnswer, TasksAnswer
-from bot.timewindow import zone_name
 from bot.views.format import (
     STATUS_ORDER,
     counts_text,
@@ -668,7 +668,7 @@ def error_message(
     ``text`` is taken as mrkdwn with &, < and > escaped: backticks and bold still work,
     but a quoted ``<@U123>`` typed by a user does not become a mention. ``title`` (the
     notification's lead-in) defaults to "kafka-tasks could not answer" in ``lang``;
-    ``bot.i18n.errors.describe_error`` gives ``text`` for an exception in ``lang``.
+    ``bot.views.errors.describe_error`` gives ``text`` for an exception in ``lang``.
     """
     said = escape(text.strip()) or t(lang, "error.fallback")
     blocks: list[Block] = [_section(f":warning: {said}")]

@@ -16,11 +16,11 @@ import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot import actions
+from bot.core import actions
 from bot.i18n import LANGS, t
 from bot.views.console import Button
 
-# The label each kind of button has, and what people type for it (bot.actions).
+# The label each kind of button has, and what people type for it (bot.core.actions).
 _LABEL_KEYS: Mapping[str, str] = actions.LABEL_KEYS
 _SHORT_FORMS: Mapping[str, tuple[str, ...]] = actions.TYPED_WORDS
 # A start of a label shorter than this is more likely a typo or an instance than a button.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 
-from bot.dms.models import Task, TaskStatus
+from bot.core.dms.models import Task, TaskStatus
 from bot.i18n import Lang, t
 from bot.i18n.labels import status_label, task_label
 

@@ -6,7 +6,7 @@ block, and the user then sees the previous view (or none) with no word why. Ever
 from outside (instance and task names, users, DMS reasons) is escaped and clipped, and
 when there is more than fits, instances are drawn compactly and then summed up.
 
-The builders take the data already fetched (``HomePage``); ``bot.home`` fetches it.
+The builders take the data already fetched (``HomePage``); ``bot.services.home`` fetches it.
 Strings are in English and Simplified Chinese, in ``_TEXT`` below.
 """
 
@@ -32,11 +32,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.actions import HomeTaskRef, SubscriptionRef
-from bot.dms.models import Instance, Task, TaskStatus
+from bot.core.actions import HomeTaskRef, SubscriptionRef
+from bot.core.dms.models import Instance, Task, TaskStatus
+from bot.core.records import Subscription
 from bot.i18n import Lang
 from bot.i18n.labels import status_label, task_label
-from bot.store.models import Subscription
 from bot.views.blocks import (
     STATUS_EMOJI,
     UNKNOWN_STATUS_EMOJI,

@@ -1,7 +1,7 @@
 """Plain-text answers for the terminal CLI: a header line and an aligned table.
 
 Nothing invisible in what DMS sent reaches the terminal: the CLI passes every line it
-prints through ``safe_text.visible`` (bot.cli), the summary and the error lines too.
+prints through ``safe_text.visible`` (bot.main.cli), the summary and the error lines too.
 Table cells pass it here as well, only so that the columns are measured on what will
 be shown.
 """
@@ -13,12 +13,12 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-from bot.dms.models import Instance
+from bot.core.answer import TaskAnswer, TasksAnswer
+from bot.core.dms.models import Instance
+from bot.core.redact import redact
+from bot.core.timewindow import zone_name
 from bot.i18n import Lang, t, tn
 from bot.i18n.labels import instance_status_label, window_label
-from bot.redact import redact
-from bot.service import TaskAnswer, TasksAnswer
-from bot.timewindow import zone_name
 from bot.views.format import (
     counts_text,
     local_time,

@@ -18,11 +18,11 @@ from typing import Any, Literal
 
 from slack_sdk.models.blocks import Block, ButtonElement
 
-from bot.actions import DETAILS, TaskRef
-from bot.dms.models import Task, TaskStatus
+from bot.core.actions import DETAILS, TaskRef
+from bot.core.dms.models import Task, TaskStatus
+from bot.core.records import Subscription
+from bot.core.redact import mentions_secret, redact
 from bot.i18n import Lang, t, tn
-from bot.redact import mentions_secret, redact
-from bot.store.models import Subscription
 from bot.views.blocks import (
     STATUS_EMOJI,
     UNKNOWN_STATUS_EMOJI,

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.access import Gatekeeper, GroupsUnavailable
-from bot.clock import utc_now
-from bot.dms.errors import DmsError, ResolveError
-from bot.dms.models import Instance
-from bot.dms.source import Dms
-from bot.store.models import OutboxItem, Subscription
-from bot.store.store import Store
+from bot.adapters.store.store import Store
+from bot.core.access import Gatekeeper, GroupsUnavailable
+from bot.core.clock import utc_now
+from bot.core.dms.errors import DmsError, ResolveError
+from bot.core.dms.models import Instance
+from bot.core.dms.source import Dms
+from bot.core.records import OutboxItem, Subscription
 from bot.watch.payload import payload_of
 
 log = logging.getLogger("kafka_tasks.admission")

@@ -7,7 +7,7 @@ process may have died between Slack's "ok" and our note of it) is first looked f
 in the channel's history, and only posted if Slack does not have it. That closes the
 window a crash could otherwise leave for a duplicate. A post Slack answered with a 5xx,
 ``fatal_error`` or ``internal_error``, or whose connection dropped, may have landed as
-well: it is never re-sent within the try (``bot.slack_retry``), but tried again later
+well: it is never re-sent within the try (``bot.adapters.slack.retry``), but tried again later
 by that same path, the channel read first.
 """
 
@@ -25,12 +25,12 @@ from typing import Any, Protocol
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.audit import AuditEvent, AuditLog, AuditResult
-from bot.clock import utc_now
-from bot.metrics import Metrics
-from bot.slack_once import describe, find_posted, is_ambiguous
-from bot.store.models import OutboxItem
-from bot.store.store import Store
+from bot.adapters.audit import AuditEvent, AuditLog, AuditResult
+from bot.adapters.metrics import Metrics
+from bot.adapters.slack.once import describe, find_posted, is_ambiguous
+from bot.adapters.store.store import Store
+from bot.core.clock import utc_now
+from bot.core.records import OutboxItem
 from bot.views.blocks import Message
 from bot.watch.admission import Admission
 from bot.watch.options import WatchOptions

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from bot.dms import bounded_json
-from bot.store.models import OutboxItem
+from bot.core import bounded_json
+from bot.core.records import OutboxItem
 
 __all__ = ["payload_of", "read_payload"]
 

@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.clock import utc_now
-from bot.dms.errors import DmsError, DmsNotFound
-from bot.dms.models import Task
-from bot.dms.source import Dms
+from bot.adapters.metrics import Metrics
+from bot.adapters.store.store import PollView, Store
+from bot.core.clock import utc_now
+from bot.core.dms.errors import DmsError, DmsNotFound
+from bot.core.dms.models import Task
+from bot.core.dms.source import Dms
+from bot.core.records import FollowedThread, NewOutboxRow
+from bot.core.timewindow import TimeWindow
 from bot.i18n import LANGS
-from bot.i18n.errors import describe_error
-from bot.metrics import Metrics
-from bot.store.models import FollowedThread, NewOutboxRow
-from bot.store.store import PollView, Store
-from bot.timewindow import TimeWindow
+from bot.views.errors import describe_error
 from bot.watch.options import WatchOptions
 from bot.watch.transitions import Finished, finished_tasks, still_running, wants
 

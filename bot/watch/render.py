@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, tzinfo
 
-from bot.clock import utc_now
-from bot.conversation import Conversation
-from bot.dms.models import Task
+from bot.core.clock import utc_now
+from bot.core.dms.models import Task
+from bot.core.records import OutboxItem
 from bot.i18n import Lang, lang_from_locale
-from bot.store.models import OutboxItem
+from bot.services.conversation import Conversation
 from bot.views.blocks import Message
 from bot.views.watching import (
     digest_message,

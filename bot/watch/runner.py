@@ -13,11 +13,11 @@ from datetime import timedelta, tzinfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.conversation import Conversation
-from bot.dms.source import Dms
-from bot.handled_requests import pruning
-from bot.metrics import Metrics
-from bot.store.store import Store
+from bot.adapters.metrics import Metrics
+from bot.adapters.slack.handled_requests import pruning
+from bot.adapters.store.store import Store
+from bot.core.dms.source import Dms
+from bot.services.conversation import Conversation
 from bot.watch.admission import Admission
 from bot.watch.delivery import Deliverer
 from bot.watch.options import WatchOptions

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.dms.models import Task, TaskStatus
-from bot.service import name_matches
+from bot.core.answer import name_matches
+from bot.core.dms.models import Task, TaskStatus
 
 Scope = Literal["failed", "all"]
 

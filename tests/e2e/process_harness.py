@@ -25,8 +25,8 @@ from typing import Any
 import httpx
 from aiohttp import web
 
-from bot.dms.auth import Credentials
-from bot.dms.client import DmsClient
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK
 from tests.e2e.slack_harness import BOT_TOKEN, SIGNING_SECRET, free_port
 from tests.fakes.slack import FakeSlack

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from bot.config import Settings
-from bot.serve import serve
+from bot.main.serve import serve
+from bot.main.settings import Settings
 from bot.simulator import (
     DEMO_AK,
     DEMO_PROJECT_ID,

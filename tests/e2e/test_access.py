@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import actions
-from bot.audit import AUDIT_LOGGER
-from bot.config import SettingsError
+from bot.adapters.audit import AUDIT_LOGGER
+from bot.core import actions
+from bot.main.settings import SettingsError
 from bot.simulator import DEMO_PROJECT_ID
 from tests.e2e.slack_harness import RunningBot, buttons_of, final_response, running_bot, text_of
 from tests.fakes.slack import Call

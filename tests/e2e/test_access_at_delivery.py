@@ -15,8 +15,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.adapters.store.store import Store
 from bot.simulator import ManualClock, Simulator, SimulatorConfig
-from bot.store.store import Store
 from tests.e2e.slack_harness import RunningBot, final_response, running_bot, text_of
 from tests.fakes.slack import Call
 

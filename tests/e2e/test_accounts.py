@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from bot import actions
+from bot.adapters.store.store import Store
+from bot.core import actions
 from bot.i18n.labels import task_label
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, ManualClock, Simulator, SimulatorConfig
-from bot.store.store import Store
 from tests.e2e.slack_harness import RunningBot, buttons_of, final_response, running_bot, text_of
 
 REPO = Path(__file__).resolve().parents[2]

@@ -14,12 +14,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.access import Gatekeeper, Policy, parse_policy
-from bot.audit import AuditEvent, AuditLog
-from bot.conversation import Conversation
-from bot.dms.client import DmsClient
-from bot.store.models import Subscription
-from bot.store.store import Store
+from bot.adapters.audit import AuditEvent, AuditLog
+from bot.adapters.dms.client import DmsClient
+from bot.adapters.store.store import Store
+from bot.core.access import Gatekeeper, Policy, parse_policy
+from bot.core.records import Subscription
+from bot.services.conversation import Conversation
 from bot.watch.admission import Admission
 from bot.watch.delivery import Deliverer
 from bot.watch.render import OutboxRenderer

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import actions
+from bot.adapters.store.store import Store
+from bot.core import actions
+from bot.core.records import Subscription
 from bot.simulator import ManualClock, SimulatorConfig
-from bot.store.models import Subscription
-from bot.store.store import Store
 from bot.watch.delivery import METADATA_EVENT
 from tests.e2e.slack_harness import (
     RunningBot,

@@ -16,11 +16,11 @@ from datetime import UTC, timedelta
 import httpx
 import pytest
 
-from bot.conversation import Conversation
-from bot.dms.auth import Credentials
-from bot.dms.cache import bucket_window
-from bot.dms.client import ClientOptions, DmsClient, api_time
-from bot.dms.errors import (
+from bot.adapters.cache import bucket_window
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient, api_time
+from bot.adapters.dms.transport import AiohttpTransport
+from bot.core.dms.errors import (
     AmbiguousInstance,
     DmsAuthError,
     DmsNotFound,
@@ -30,7 +30,9 @@ from bot.dms.errors import (
     DmsUnreachable,
     UnknownInstance,
 )
-from bot.dms.transport import AiohttpTransport
+from bot.core.dms.source import ClientOptions
+from bot.core.timewindow import TimeWindow, parse_window
+from bot.services.conversation import Conversation
 from bot.simulator import (
     DEMO_AK,
     DEMO_PROJECT_ID,
@@ -39,7 +41,6 @@ from bot.simulator import (
     Simulator,
     SimulatorConfig,
 )
-from bot.timewindow import TimeWindow, parse_window
 from tests.conftest import SIMULATOR_START
 from tests.e2e.slack_harness import free_port
 from tests.fakes.canned_dms import CannedDms

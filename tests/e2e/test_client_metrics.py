@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 
-from bot.dms.auth import Credentials
-from bot.dms.client import ClientOptions, DmsClient
-from bot.dms.errors import DmsError, DmsProtocolError
-from bot.dms.trace import collecting_request_ids
-from bot.metrics import Metrics
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
+from bot.adapters.dms.trace import collecting_request_ids
+from bot.adapters.metrics import Metrics
+from bot.core.dms.errors import DmsError, DmsProtocolError
+from bot.core.dms.source import ClientOptions
+from bot.core.timewindow import TimeWindow, parse_window
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
-from bot.timewindow import TimeWindow, parse_window
 from tests.conftest import SIMULATOR_START
 
 DEMO = Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID)

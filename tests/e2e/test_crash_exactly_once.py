@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.dms.client import DmsClient
-from bot.store.models import Subscription
-from bot.store.store import Store
-from bot.timewindow import TimeWindow
+from bot.adapters.dms.client import DmsClient
+from bot.adapters.store.store import Store
+from bot.core.records import Subscription
+from bot.core.timewindow import TimeWindow
 from tests.e2e.process_harness import (
     BotProcess,
     HeldSlack,

@@ -15,10 +15,10 @@ from typing import Any, cast
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.audit import AuditEvent, AuditLog
-from bot.conversation import Conversation
-from bot.store.models import OutboxItem
-from bot.store.store import Store
+from bot.adapters.audit import AuditEvent, AuditLog
+from bot.adapters.store.store import Store
+from bot.core.records import OutboxItem
+from bot.services.conversation import Conversation
 from bot.views.blocks import Message
 from bot.watch import payload
 from bot.watch.delivery import METADATA_EVENT, Deliverer

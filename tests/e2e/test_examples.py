@@ -22,15 +22,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import Command, TasksQuery, parse_command
-from bot.conversation import Asker, Conversation, Reply
-from bot.dms.auth import Credentials
-from bot.dms.client import DmsClient
-from bot.dms.place import Place
-from bot.help import usage
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
+from bot.adapters.store.store import Store
+from bot.core.commands import Command, TasksQuery, parse_command
+from bot.core.dms.place import Place
+from bot.core.help import usage
 from bot.i18n import LANGS, Lang
+from bot.services.conversation import Asker, Conversation, Reply
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
-from bot.store.store import Store
 from tests.conftest import SIMULATOR_START
 from tests.e2e.test_cli import REPO, run_cli
 

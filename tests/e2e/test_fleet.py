@@ -12,18 +12,18 @@ from datetime import UTC
 
 import pytest
 
-from bot.dms.auth import Credentials
-from bot.dms.client import DmsClient
-from bot.dms.errors import (
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
+from bot.adapters.dms.fleet import Alias, Fleet, Member
+from bot.core.dms.errors import (
     AmbiguousInstance,
     DmsAuthError,
     DmsNotFound,
     UnknownInstance,
     UnknownPlace,
 )
-from bot.dms.fleet import Alias, Fleet, Member
+from bot.core.timewindow import TimeWindow, parse_window
 from bot.simulator import ManualClock, Simulator, SimulatorConfig
-from bot.timewindow import TimeWindow, parse_window
 from tests.conftest import SIMULATOR_START
 
 STAGING = SimulatorConfig(

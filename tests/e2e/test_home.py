@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.actions import HomeTaskRef, SubscriptionRef
-from bot.audit import AUDIT_LOGGER
+from bot.adapters.audit import AUDIT_LOGGER
+from bot.adapters.store.store import Store
+from bot.core.actions import HomeTaskRef, SubscriptionRef
 from bot.simulator import ManualClock
-from bot.store.store import Store
 from bot.views.home import DETAILS, REFRESH, UNSUBSCRIBE
 from tests.e2e.slack_harness import RunningBot, final_response, running_bot, text_of, walk
 from tests.fakes.slack import FAKE_APP_ID, FAKE_TEAM_ID

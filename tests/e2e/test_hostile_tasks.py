@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from bot.actions import DETAILS, TaskRef
+from bot.adapters.store.store import Store
+from bot.core.actions import DETAILS, TaskRef
 from bot.simulator import ManualClock, TaskRecord
-from bot.store.store import Store
 from tests.e2e.slack_harness import RunningBot, buttons_of, final_response, running_bot, text_of
 from tests.fakes.slack import Call
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from bot import actions
-from bot.dms.auth import Credentials
-from bot.dms.client import DmsClient
-from bot.dms.errors import DmsNotFound
-from bot.dms.ids import INSTANCE_NOT_FOUND
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
+from bot.core import actions
+from bot.core.dms.errors import DmsNotFound
+from bot.core.dms.ids import INSTANCE_NOT_FOUND
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 from tests.e2e.slack_harness import RunningBot, final_response, running_bot, text_of
 

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import actions
+from bot.adapters.store.store import Store
+from bot.core import actions
 from bot.simulator import ManualClock
-from bot.store.store import Store
 from tests.e2e.slack_harness import RunningBot, buttons_of, final_response, running_bot, text_of
 from tests.fakes.slack import Call
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Asker, Conversation, Reply
-from bot.dms.auth import Credentials
-from bot.dms.client import DmsClient
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
+from bot.adapters.store.store import Store
+from bot.services.conversation import Asker, Conversation, Reply
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
-from bot.store.store import Store
 
 MISSING_ID = "00000000-1111-2222-3333-444444444444"
 

@@ -36,11 +36,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from bench.poll_cost import run_scenario
+from bot.adapters.store.schema import outbox
+from bot.adapters.store.store import Store
+from bot.adapters.store.urls import engine_url
+from bot.core.records import Subscription
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, ManualClock, Simulator, TaskRecord
-from bot.store.models import Subscription
-from bot.store.schema import outbox
-from bot.store.store import Store
-from bot.store.urls import engine_url
 from tests.e2e.slack_harness import BOT_TOKEN, SIGNING_SECRET, free_port
 from tests.fakes.slack import FakeSlack
 

@@ -26,8 +26,8 @@ import httpx
 import pytest
 from slack_sdk import signature
 
-from bot import actions
-from bot.conversation import Conversation
+from bot.core import actions
+from bot.services.conversation import Conversation
 from tests.e2e.slack_harness import (
     SIGNING_SECRET,
     RunningBot,

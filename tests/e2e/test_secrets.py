@@ -24,12 +24,14 @@ from pathlib import Path
 
 import pytest
 
-from bot import actions, cli
-from bot.__main__ import shell_parser, tasks_parser
-from bot.config import Settings
-from bot.redact import MASK
-from bot.serve import serve
-from bot.shell import run_shell
+from bot.adapters.store.store import Store
+from bot.core import actions
+from bot.core.redact import MASK
+from bot.main import cli
+from bot.main.entry import shell_parser, tasks_parser
+from bot.main.serve import serve
+from bot.main.settings import Settings
+from bot.main.shell import run_shell
 from bot.simulator import (
     DEMO_AK,
     DEMO_PROJECT_ID,
@@ -39,7 +41,6 @@ from bot.simulator import (
     SimulatorConfig,
     TaskRecord,
 )
-from bot.store.store import Store
 from tests.e2e.slack_harness import (
     RunningBot,
     buttons_of,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings, SettingsError
-from bot.serve import serve
+from bot.main.serve import serve
+from bot.main.settings import Settings, SettingsError
 from tests.e2e.slack_harness import BOT_TOKEN, running_bot
 from tests.fakes.slack import FakeSlack
 

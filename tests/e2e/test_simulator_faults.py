@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.dms.models import parse_iso_utc
+from bot.core.dms.models import parse_iso_utc
 from bot.simulator import DEMO_PROJECT_ID, Fault, Simulator, SimulatorConfig, SimulatorThread
 from bot.simulator.faults import DEFAULT_TIMEOUT_MS
 

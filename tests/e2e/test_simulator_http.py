@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.dms.auth import (
+from bot.adapters.dms.auth import (
     DATE_FORMAT,
     DATE_HEADER,
     AkSkAuth,

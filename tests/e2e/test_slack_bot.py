@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import actions
+from bot.core import actions
 from bot.simulator import SimulatorConfig
 from tests.e2e.slack_harness import (
     RunningBot,

@@ -2,7 +2,7 @@
 channel's notifications are being delivered: nothing is lost, the channel reads them
 in the order they were queued, and the retries stop once everything is delivered.
 
-Two layers retry: slack_sdk's own handlers (bot/app.py) repeat a call a few times,
+Two layers retry: slack_sdk's own handlers (bot/main/app.py) repeat a call a few times,
 then the outbox schedules the row again with its own backoff. Only the end state is
 asserted, plus that every Retry-After was waited out.
 """
@@ -19,11 +19,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import create_engine, select
 from sqlalchemy.pool import NullPool
 
+from bot.adapters.store.schema import outbox
+from bot.adapters.store.store import Store
+from bot.adapters.store.urls import engine_url
+from bot.core.records import Subscription
 from bot.simulator import ManualClock
-from bot.store.models import Subscription
-from bot.store.schema import outbox
-from bot.store.store import Store
-from bot.store.urls import engine_url
 from tests.e2e.slack_harness import RunningBot, running_bot
 from tests.fakes.slack import Call
 

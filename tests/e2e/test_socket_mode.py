@@ -23,8 +23,8 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import Settings, SettingsError
-from bot.serve import serve
+from bot.main.serve import serve
+from bot.main.settings import Settings, SettingsError
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator, SimulatorConfig
 from tests.e2e.slack_harness import final_response, free_port, text_of
 from tests.fakes.slack import (

@@ -23,22 +23,23 @@ from typing import Any
 
 import pytest
 
-from bot.conversation import Asker, Conversation
-from bot.dms.auth import Credentials
-from bot.dms.client import ClientOptions, DmsClient
-from bot.dms.errors import DmsUnreachable
-from bot.dms.models import Instance, Task
-from bot.dms.place import Place
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
+from bot.adapters.store.store import Store
+from bot.core.dms.errors import DmsUnreachable
+from bot.core.dms.models import Instance, Task
+from bot.core.dms.place import Place
+from bot.core.dms.source import ClientOptions
+from bot.core.records import Subscription
 from bot.i18n import LANGS, Lang, t
-from bot.i18n.errors import describe_error
-from bot.runtime import DEMO_NOTE
+from bot.main.runtime import DEMO_NOTE
+from bot.services.conversation import Asker, Conversation
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 from bot.simulator.data import generate_demo
-from bot.store.models import Subscription
-from bot.store.store import Store
 from bot.views import home
 from bot.views.access import groups_unavailable_message, only_you, refused_message
 from bot.views.blocks import Message, error_message, help_message
+from bot.views.errors import describe_error
 from bot.views.watching import (
     digest_message,
     reachable_again_message,

@@ -21,15 +21,16 @@ from typing import Any, Literal
 
 import pytest
 
-from bot import actions
-from bot.conversation import Conversation, Reply
-from bot.dms.auth import Credentials
-from bot.dms.client import ClientOptions, DmsClient
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
+from bot.adapters.store.store import Store
+from bot.core import actions
+from bot.core.dms.source import ClientOptions
+from bot.core.records import Subscription
+from bot.core.timewindow import parse_window
+from bot.services.conversation import Conversation, Reply
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, ManualClock, Simulator
 from bot.simulator.model import CREATED, EXECUTING
-from bot.store.models import Subscription
-from bot.store.store import Store
-from bot.timewindow import parse_window
 from bot.views.limits import check_message
 from bot.watch.poller import Poller
 from tests.conftest import SIMULATOR_START

@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.conversation import Conversation
-from bot.dms.auth import Credentials
-from bot.dms.client import ClientOptions, DmsClient
-from bot.metrics import Metrics
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
+from bot.adapters.metrics import Metrics
+from bot.adapters.store.store import Store
+from bot.core.dms.source import ClientOptions
+from bot.core.records import Subscription
+from bot.services.conversation import Conversation
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, ManualClock, Simulator
-from bot.store.models import Subscription
-from bot.store.store import Store
 from bot.watch.delivery import Deliverer
 from bot.watch.options import WatchOptions
 from bot.watch.poller import Poller

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from bot.adapters.store.store import Store
 from bot.i18n.labels import task_label
 from bot.simulator import ManualClock
-from bot.store.store import Store
 from tests.e2e.slack_harness import RunningBot, final_response, running_bot, text_of
 
 FAST = {"KAFKA_TASKS_POLL_FAST": "1", "KAFKA_TASKS_POLL_SLOW": "1"}
@@ -148,7 +148,7 @@ async def test_running_tasks_in_a_visible_answer_are_followed_in_its_thread(
 
 
 async def test_the_subscribe_button_on_an_answer_subscribes_the_channel(bot: RunningBot) -> None:
-    from bot import actions
+    from bot.core import actions
     from tests.e2e.slack_harness import buttons_of
 
     await bot.sender.slash("prod-orders last 1h", response_url=bot.slack.response_url("a"))

@@ -19,8 +19,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from bot.adapters.store import Store, engine_url
 from bot.simulator.clock import ManualClock
-from bot.store import Store, engine_url
 from tests.store.support import START
 
 PG_URL_ENV = "KAFKA_TASKS_TEST_DATABASE_URL"

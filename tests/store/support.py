@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 
-from bot.store import Store
+from bot.adapters.store import Store
 
 START = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)
 RACE_TTL = timedelta(minutes=5)

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.adapters.store import Store
 from bot.simulator.clock import ManualClock
-from bot.store import Store
 
 TTL = timedelta(seconds=30)
 

@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from bot.adapters.store import NewOutboxRow, OutboxItem, Store
 from bot.simulator.clock import ManualClock
-from bot.store import NewOutboxRow, OutboxItem, Store
 from tests.store.support import START
 
 CLAIM = timedelta(seconds=60)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.store import Store
+from bot.adapters.store import Store
 from tests.store.support import START
 
 CLAIM = timedelta(seconds=60)

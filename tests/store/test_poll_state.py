@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
+from bot.adapters.store import Store
 from bot.simulator.clock import ManualClock
-from bot.store import Store
 from tests.store.support import START
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import multiprocessing
 from datetime import UTC, datetime, timedelta
 
-from bot.store import Store, latest_version
+from bot.adapters.store import Store, latest_version
 from tests.store.support import RACE_TTL, race_in_process
 
 PROCESSES = 3

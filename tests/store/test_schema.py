@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import make_url
 
+from bot.adapters.store import Store, StoreError, latest_version, migrations, schema
 from bot.simulator.clock import ManualClock
-from bot.store import Store, StoreError, latest_version, migrations, schema
 
 
 def _version_rows(store: Store) -> list[tuple[int, object]]:

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.adapters.store import Store, Subscription
 from bot.simulator.clock import ManualClock
-from bot.store import Store, Subscription
 from tests.store.support import START
 
 

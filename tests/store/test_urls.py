@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import DatabaseUrlError, Store, engine_url, safe_url
+from bot.adapters.store import DatabaseUrlError, Store, engine_url, safe_url
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.access import Gatekeeper, GroupsUnavailable, Policy, PolicyError, Subject, parse_policy
-from bot.audit import AuditEvent
-from bot.dms.models import Instance
-from bot.redact import redact_text
+from bot.adapters.audit import AuditEvent
+from bot.core.access import (
+    Gatekeeper,
+    GroupsUnavailable,
+    Policy,
+    PolicyError,
+    Subject,
+    parse_policy,
+)
+from bot.core.dms.models import Instance
+from bot.core.redact import redact_text
 
 ORDERS = Instance(instance_id="11111111-1111-4111-8111-111111111111", name="prod-orders")
 PAYMENTS = Instance(instance_id="22222222-2222-4222-8222-222222222222", name="prod-payments")

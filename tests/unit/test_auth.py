@@ -11,7 +11,7 @@ from huaweicloudsdkcore.signer.signer import Signer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.dms.auth import (
+from bot.adapters.dms.auth import (
     AkSkAuth,
     Credentials,
     authorization_header,

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.actions import (
+from bot.core.actions import (
     DETAILS,
     PAGE_NEXT,
     PAGE_PREV,
@@ -26,12 +26,12 @@ from bot.actions import (
     QueryState,
     TaskRef,
 )
-from bot.dms.models import Instance, Task, TaskList
-from bot.help import USAGE
+from bot.core.answer import TaskAnswer, TasksAnswer, filter_tasks
+from bot.core.dms.models import Instance, Task, TaskList
+from bot.core.help import USAGE
+from bot.core.redact import MASK
+from bot.core.timewindow import TimeWindow, format_api_time, parse_window
 from bot.i18n import LANGS, Lang
-from bot.redact import MASK
-from bot.service import TaskAnswer, TasksAnswer, filter_tasks
-from bot.timewindow import TimeWindow, format_api_time, parse_window
 from bot.views.blocks import (
     MAX_PARAM_SECTIONS,
     Message,

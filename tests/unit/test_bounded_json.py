@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dms.bounded_json import (
+from bot.core.bounded_json import (
     BODY,
     PARAMS,
     JsonLimits,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.actions import (
+from bot.core.actions import (
     MAX_VALUE,
     BadActionValue,
     HomeTaskRef,

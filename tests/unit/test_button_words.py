@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.actions import (
+from bot.core.actions import (
     DETAILS,
     PAGE_NEXT,
     PAGE_PREV,
@@ -15,7 +15,7 @@ from bot.actions import (
     SUBSCRIBE,
     TaskRef,
 )
-from bot.shell_completion import WORDS
+from bot.main.shell_completion import WORDS
 from bot.views.blocks import error_message, tasks_message
 from bot.views.button_words import (
     Ambiguous,
@@ -147,7 +147,7 @@ def test_chinese_labels_press_the_same_buttons_whatever_the_language_shown() -> 
 
 
 def test_retry_and_pick_buttons_of_an_error() -> None:
-    from bot.actions import QueryState
+    from bot.core.actions import QueryState
 
     answer = answer_for(incident_tasks())
     state: QueryState = state_for(answer)

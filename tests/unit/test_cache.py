@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.dms.cache import SingleFlightCache, bucket_window
+from bot.adapters.cache import SingleFlightCache, bucket_window
 
 
 class FakeTimer:

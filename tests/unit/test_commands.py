@@ -1,4 +1,4 @@
-"""bot.commands: the one grammar for slash text, mentions and the shell."""
+"""bot.core.commands: the one grammar for slash text, mentions and the shell."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands import (
+from bot.core.commands import (
     STATUSES,
     Command,
     CommandError,
@@ -28,8 +28,8 @@ from bot.commands import (
     misread,
     parse_command,
 )
-from bot.dms.errors import UnknownInstance
-from bot.timewindow import parse_window
+from bot.core.dms.errors import UnknownInstance
+from bot.core.timewindow import parse_window
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
@@ -230,7 +230,7 @@ def test_a_mention_reads_the_same_as_a_slash_command() -> None:
         ("prod-orders task", "task", "prod-orders task <task-id>"),
         ("prod-orders task a b", "a b", "prod-orders task <task-id>"),
         ("prod-orders task ../etc", "../etc", "prod-orders task <task-id>"),
-        # What DMS would refuse as an id (bot.dms.ids) is quoted, not looked up.
+        # What DMS would refuse as an id (bot.core.dms.ids) is quoted, not looked up.
         ("prod-orders task -8abfa7b2", "-8abfa7b2", "prod-orders task <task-id>"),
         ("prod-orders task _8abfa7b2", "_8abfa7b2", "prod-orders task <task-id>"),
         ("prod-orders last 1h task x", "task", "prod-orders task <task-id>"),

@@ -1,4 +1,4 @@
-"""bot.commands in Simplified Chinese: every command as its English twin, mixed scripts,
+"""bot.core.commands in Simplified Chinese: every command as its English twin, mixed scripts,
 no spaces, full-width forms, the subscription language, and every error in Chinese."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tests.unit.test_commands as english_tests
-from bot.commands import (
+from bot.core.commands import (
     Command,
     CommandError,
     Help,
@@ -25,9 +25,9 @@ from bot.commands import (
     Unsubscribe,
     parse_command,
 )
-from bot.grammar_zh import to_zh
+from bot.core.grammar_zh import to_zh
+from bot.core.timewindow import parse_window
 from bot.i18n import Lang
-from bot.timewindow import parse_window
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
@@ -322,7 +322,7 @@ def test_the_english_message_is_unchanged_and_the_chinese_one_reads_naturally() 
     assert e.text("zh") == "无法理解“25:00”：小时超出范围（00–23）；试试“自 09:00 起”"
 
 
-# Every raise site in bot.commands, beyond the English tables walked below.
+# Every raise site in bot.core.commands, beyond the English tables walked below.
 RAISE_SITES = [
     "prod-orders " + "last " * 1000,
     "subscibe prod-orders failed",

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings, SettingsError
-from bot.dms.endpoints import UnknownRegion, endpoint_for_region
+from bot.adapters.dms.endpoints import UnknownRegion, endpoint_for_region
+from bot.main.settings import Settings, SettingsError
 
 REAL = {
     "HUAWEICLOUD_SDK_AK": "AKREALACCESSKEY1",

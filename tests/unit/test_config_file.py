@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ENV_ACCOUNT, Settings, SettingsError
-from bot.config_file import ConfigFile, ConfigFileError, load_config_file, locate
-from bot.dms.fleet import Alias
+from bot.adapters.dms.fleet import Alias
+from bot.main.config_file import ConfigFile, ConfigFileError, load_config_file, locate
+from bot.main.settings import ENV_ACCOUNT, Settings, SettingsError
 
 ORDERS_ID = "5b0c6f0e-8d3a-4c51-9a55-4b2f7f1e3c9d"
 PAYMENTS_ID = "7d2e8f10-1a2b-4c3d-8e9f-0a1b2c3d4e5f"

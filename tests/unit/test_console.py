@@ -6,7 +6,7 @@ import json
 from typing import Any
 from urllib.parse import unquote
 
-from bot.actions import (
+from bot.core.actions import (
     DETAILS,
     PAGE_NEXT,
     PAGE_PREV,
@@ -17,7 +17,7 @@ from bot.actions import (
     SubscribeRef,
     TaskRef,
 )
-from bot.dms.models import Task
+from bot.core.dms.models import Task
 from bot.views.blocks import error_message, help_message
 from bot.views.console import (
     BUILDER_URL,

@@ -21,14 +21,22 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot.commands import Command, CommandError, Subscribe, TasksQuery, Unsubscribe, parse_command
-from bot.conversation import Asker, Conversation, Reply
-from bot.dms.auth import Credentials
-from bot.dms.client import ClientOptions, DmsClient
-from bot.dms.errors import AmbiguousInstance, UnknownInstance
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.client import DmsClient
+from bot.adapters.store.store import Store
+from bot.core.commands import (
+    Command,
+    CommandError,
+    Subscribe,
+    TasksQuery,
+    Unsubscribe,
+    parse_command,
+)
+from bot.core.dms.errors import AmbiguousInstance, UnknownInstance
+from bot.core.dms.source import ClientOptions
+from bot.core.timewindow import TimeWindow, WindowError, parse_window
+from bot.services.conversation import Asker, Conversation, Reply
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
-from bot.store.store import Store
-from bot.timewindow import TimeWindow, WindowError, parse_window
 from bot.views.blocks import Message
 from bot.views.limits import check_message, escape
 from tests.conftest import SIMULATOR_START
@@ -61,7 +69,7 @@ UNICODE = [
     "\u200d", "e\u0301", "１ｈ", "ｐｒｏｄ", "١٢", "٣h", "𝟙h", "Ⅷ", "\ufeff", "\ufffd", "ß", "İ",
     "ﬁ", "Ω", "\u00a0", "\u3000", "\U0010ffff",
 ]  # fmt: skip
-# The grammar's Chinese (bot.grammar_zh): words, numerals, lengths, clocks, dates,
+# The grammar's Chinese (bot.core.grammar_zh): words, numerals, lengths, clocks, dates,
 # particles, full-width forms and Chinese punctuation, and near misses of each.
 CHINESE = [
     "最近", "过去", "近", "自", "从", "自从", "到", "至", "起", "以来", "开始", "之后", "内",

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from bot.handled_requests import HandledRequests, pruning, request_key
+from bot.adapters.slack.handled_requests import HandledRequests, pruning, request_key
+from bot.adapters.store.store import Store
 from bot.simulator.clock import ManualClock
-from bot.store.store import Store
 
 SIGNED = {"x-slack-signature": ["v0=abc"], "x-slack-request-timestamp": ["1764200000"]}
 

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.actions import HomeTaskRef, SubscriptionRef
-from bot.dms.errors import DmsNotFound, DmsUnavailable
-from bot.dms.models import Instance, Task, TaskList
-from bot.home import ChannelDirectory, HomeService, subscriptions_in
-from bot.store.models import Subscription
-from bot.store.store import Store
-from bot.timewindow import TimeWindow
+from bot.adapters.store.store import Store
+from bot.core.actions import HomeTaskRef, SubscriptionRef
+from bot.core.dms.errors import DmsNotFound, DmsUnavailable
+from bot.core.dms.models import Instance, Task, TaskList
+from bot.core.records import Subscription
+from bot.core.timewindow import TimeWindow
+from bot.services.home import ChannelDirectory, HomeService, subscriptions_in
 from bot.views.home import (
     DETAILS,
     UNSUBSCRIBE,

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.actions import HomeTaskRef, SubscriptionRef
-from bot.dms.models import Instance, Task
-from bot.service import TaskAnswer
-from bot.store.models import Subscription
+from bot.core.actions import HomeTaskRef, SubscriptionRef
+from bot.core.answer import TaskAnswer
+from bot.core.dms.models import Instance, Task
+from bot.core.records import Subscription
 from bot.views import home
 from bot.views.blocks import task_details_message
 from bot.views.home import (

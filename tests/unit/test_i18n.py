@@ -7,8 +7,8 @@ import string
 
 import pytest
 
-from bot.commands import CommandError, NotAnInstance
-from bot.dms.errors import (
+from bot.core.commands import CommandError, NotAnInstance
+from bot.core.dms.errors import (
     AmbiguousInstance,
     DmsAuthError,
     DmsError,
@@ -22,8 +22,8 @@ from bot.dms.errors import (
     UnknownPlace,
     UnknownTask,
 )
+from bot.core.timewindow import WindowError
 from bot.i18n import CATALOG, LANGS, Lang, en, lang_from_locale, t, tn, zh
-from bot.i18n.errors import _grammar_error, describe_error
 from bot.i18n.labels import (
     humanize,
     instance_status_label,
@@ -31,7 +31,7 @@ from bot.i18n.labels import (
     task_label,
     window_label,
 )
-from bot.timewindow import WindowError
+from bot.views.errors import _grammar_error, describe_error
 
 # Every name DMS is known to send, the three of the official examples first.
 DMS_TASK_NAMES = (

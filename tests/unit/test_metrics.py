@@ -8,7 +8,7 @@ import pytest
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.metrics import CONTENT_TYPE, Metrics, error_code_label
+from bot.adapters.metrics import CONTENT_TYPE, Metrics, error_code_label
 
 
 def value(metrics: Metrics, name: str, **labels: str) -> float:

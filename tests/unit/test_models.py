@@ -6,9 +6,9 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 
-from bot.dms.bounded_json import Unreadable
-from bot.dms.models import Instance, Task
-from bot.redact import MASK, redact
+from bot.core.bounded_json import Unreadable
+from bot.core.dms.models import Instance, Task
+from bot.core.redact import MASK, redact
 
 DOC_TASK = {
     "id": "8abfa7b372160bfd0172165864064079",

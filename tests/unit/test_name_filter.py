@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.service import name_matches
+from bot.core.answer import name_matches
 
 
 @pytest.mark.parametrize(

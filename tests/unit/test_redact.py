@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from bot.audit import AUDIT_LOGGER, AuditEvent, AuditLog, audit_file
-from bot.dms.bounded_json import PARAMS
-from bot.log_redaction import RedactingFilter, configure_logging
-from bot.redact import MASK, MAX_DEPTH, is_secret_key, mentions_secret, redact, redact_text
+from bot.adapters.audit import AUDIT_LOGGER, AuditEvent, AuditLog, audit_file
+from bot.adapters.log_redaction import RedactingFilter, configure_logging
+from bot.core.bounded_json import PARAMS
+from bot.core.redact import MASK, MAX_DEPTH, is_secret_key, mentions_secret, redact, redact_text
 
 M = MASK
 PEM_KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
@@ -402,7 +402,7 @@ def test_nesting_past_the_limit_is_masked_whole_not_followed() -> None:
     shown = json.dumps(redact(deep), ensure_ascii=False)
     assert "pw" not in shown
     assert M in shown
-    # JSON in a string is read within the same bounds (bot.dms.bounded_json), however
+    # JSON in a string is read within the same bounds (bot.core.bounded_json), however
     # deep: to the limit, the rest masked whole as above, and never a crash.
     nested = redact("[" * 100_000 + "]" * 100_000)
     assert nested == "[" * MAX_DEPTH + json.dumps(M, ensure_ascii=False) + "]" * MAX_DEPTH

@@ -9,8 +9,8 @@ from typing import Any, cast
 
 import pytest
 
-from bot.conversation import Conversation
-from bot.store.models import OutboxItem
+from bot.core.records import OutboxItem
+from bot.services.conversation import Conversation
 from bot.views.blocks import Message
 from bot.views.limits import check_message
 from bot.watch.render import OutboxRenderer, payload_lang

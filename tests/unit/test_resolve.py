@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dms.errors import AmbiguousInstance, UnknownInstance
-from bot.dms.models import Instance
-from bot.dms.resolve import pick_instance
+from bot.core.dms.errors import AmbiguousInstance, UnknownInstance
+from bot.core.dms.models import Instance
+from bot.core.dms.resolve import pick_instance
 
 ORDERS = Instance("11111111-1111-4111-8111-111111111111", "prod-orders")
 ORDERS_DR = Instance("22222222-2222-4222-8222-222222222222", "prod-orders-dr")

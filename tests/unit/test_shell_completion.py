@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import grammar_zh
-from bot.commands import VOCABULARY, CommandError, parse_command
-from bot.shell_completion import WORDS, InstanceNames, candidates
+from bot.core import grammar_zh
+from bot.core.commands import VOCABULARY, CommandError, parse_command
+from bot.main.shell_completion import WORDS, InstanceNames, candidates
 
 NAMES = ("prod-orders", "prod-orders-dr", "prod-payments", "staging-orders")
 LABELS = ("Details 1", "Details 2", "Refresh", "Previous", "Next", "Share in channel")

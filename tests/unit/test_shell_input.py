@@ -12,8 +12,8 @@ from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 
-from bot.shell_completion import InstanceNames
-from bot.shell_input import PipedLines, ShellCompleter, default_history_path, open_history
+from bot.main.shell_completion import InstanceNames
+from bot.main.shell_input import PipedLines, ShellCompleter, default_history_path, open_history
 
 
 async def test_piped_lines_come_as_typed_until_the_end() -> None:

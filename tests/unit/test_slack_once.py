@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.slack_once import REPLY_EVENT, is_ambiguous, post_ephemeral, post_once
+from bot.adapters.slack.once import REPLY_EVENT, is_ambiguous, post_ephemeral, post_once
 from tests.fakes import FakeSlack
 
 THREAD = "1700000000.000100"

@@ -14,7 +14,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.slack_retry import (
+from bot.adapters.slack.retry import (
     RepeatableConnectionErrorRetryHandler,
     RepeatableServerErrorRetryHandler,
     response_url_retry_handlers,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_users import UserProfile, UserProfiles
+from bot.adapters.slack.users import UserProfile, UserProfiles
 from tests.fakes import FakeSlack
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

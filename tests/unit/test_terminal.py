@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.dms.models import Task
-from bot.service import TaskAnswer
+from bot.core.answer import TaskAnswer
+from bot.core.dms.models import Task
 from bot.views.terminal import task_text, tasks_text
 from tests.unit.test_blocks import (
     INSTANCE,

@@ -1,4 +1,4 @@
-"""bot.timewindow: every form of the grammar to exact UTC instants, DST, errors, and the
+"""bot.core.timewindow: every form of the grammar to exact UTC instants, DST, errors, and the
 properties every window keeps whatever the moment and the zone."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.timewindow import (
+from bot.core.timewindow import (
     DEFAULT_WINDOW,
     TimeWindow,
     WindowError,

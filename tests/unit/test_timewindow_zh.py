@@ -1,4 +1,4 @@
-"""bot.timewindow in Simplified Chinese: windows read as their English twins, errors
+"""bot.core.timewindow in Simplified Chinese: windows read as their English twins, errors
 quoting the Chinese as typed, and every WindowError in Chinese."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import tests.unit.test_timewindow as english_tests
-from bot.grammar_zh import to_zh
-from bot.timewindow import TimeWindow, WindowError, parse_api_time, parse_window
+from bot.core.grammar_zh import to_zh
+from bot.core.timewindow import TimeWindow, WindowError, parse_api_time, parse_window
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 APIA = ZoneInfo("Pacific/Apia")  # skipped 2011-12-30 entirely
@@ -88,7 +88,7 @@ def test_an_error_quotes_the_window_as_typed(
     assert_chinese(e)
 
 
-# Every raise site in bot.timewindow, beyond the English tables walked below.
+# Every raise site in bot.core.timewindow, beyond the English tables walked below.
 RAISE_SITES: list[tuple[str, tzinfo, datetime]] = [
     ("since 0001-01-01", SHANGHAI, NOW),  # out of range
     ("last", UTC, NOW),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.dms.trace import collecting_request_ids, note_request_id
+from bot.adapters.dms.trace import collecting_request_ids, note_request_id
 
 
 async def test_ids_noted_inside_the_block_and_in_tasks_it_starts_are_collected() -> None:

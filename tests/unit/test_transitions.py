@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.dms.models import Task
+from bot.core.dms.models import Task
 from bot.watch.transitions import Finished, finished_tasks, still_running, wants
 
 T0 = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)

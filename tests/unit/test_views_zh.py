@@ -14,14 +14,13 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from bot.actions import DETAILS, PAGE_NEXT, PAGE_PREV, REFRESH, RETRY, SHARE, SUBSCRIBE
-from bot.dms.errors import DmsNotFound
-from bot.dms.models import Instance, Task
-from bot.help import USAGE_ZH
-from bot.i18n.errors import describe_error
-from bot.redact import MASK
-from bot.runtime import DEMO_NOTE
-from bot.service import TaskAnswer
+from bot.core.actions import DETAILS, PAGE_NEXT, PAGE_PREV, REFRESH, RETRY, SHARE, SUBSCRIBE
+from bot.core.answer import TaskAnswer
+from bot.core.dms.errors import DmsNotFound
+from bot.core.dms.models import Instance, Task
+from bot.core.help import USAGE_ZH
+from bot.core.redact import MASK
+from bot.main.runtime import DEMO_NOTE
 from bot.views.blocks import (
     Message,
     error_message,
@@ -31,6 +30,7 @@ from bot.views.blocks import (
     task_details_message,
     tasks_message,
 )
+from bot.views.errors import describe_error
 from bot.views.limits import escape
 from bot.views.terminal import instances_text, task_text, tasks_text
 from bot.views.watching import (

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.actions import DETAILS, SUBSCRIBE, SubscribeRef, TaskRef
-from bot.dms.models import Instance, Task
+from bot.core.actions import DETAILS, SUBSCRIBE, SubscribeRef, TaskRef
+from bot.core.dms.models import Instance, Task
+from bot.core.redact import MASK
 from bot.i18n import LANGS, Lang
-from bot.redact import MASK
 from bot.views.blocks import Message
 from bot.views.blocks import tasks_message as summary_message
 from bot.views.limits import BUTTON_VALUE, MAX_BLOCKS, check_message

@@ -1,0 +1,1 @@
+"""Slack as the bot uses it: who is asking, where to reply, and posting exactly once."""

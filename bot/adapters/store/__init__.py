@@ -1,0 +1,27 @@
+"""Durable state for watching: SQLite by default, PostgreSQL for several replicas.
+
+``Store.open(DATABASE_URL)`` connects and creates or migrates the schema; see
+``store.py`` for the operations and ``models.py`` for the records they return.
+"""
+
+from bot.adapters.store.errors import StoreError
+from bot.adapters.store.migrations import latest_version
+from bot.adapters.store.store import Store
+from bot.adapters.store.urls import DatabaseUrlError, engine_url, safe_url
+from bot.core.clock import utc_now
+from bot.core.records import FollowedThread, NewOutboxRow, OutboxItem, Scope, Subscription
+
+__all__ = [
+    "DatabaseUrlError",
+    "FollowedThread",
+    "NewOutboxRow",
+    "OutboxItem",
+    "Scope",
+    "Store",
+    "StoreError",
+    "Subscription",
+    "engine_url",
+    "latest_version",
+    "safe_url",
+    "utc_now",
+]

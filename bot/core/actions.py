@@ -1,0 +1,261 @@
+"""What a button carries, and the one codec for every button value the bot makes.
+
+Buttons must work on any replica, after restarts, with no server-side session: so the
+value holds the whole query. Refresh re-reads a relative window ("last 1h") at click
+time; paging keeps the exact window the user is looking at, so rows do not shift.
+
+A value comes back from Slack as the presser's client sent it, so it is read as
+untrusted input: bounded in size, a JSON object with the fields expected, every id of
+the shape DMS and Slack give ids, or ``BadActionValue``. Who may act on what it names
+is decided again at press time by the caller; a value never grants anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.core import bounded_json
+from bot.core.dms.ids import is_dms_id
+
+# action_id values; each button kind has one, listeners match on them.
+REFRESH = "kt_refresh"
+PAGE_NEXT = "kt_page_next"
+PAGE_PREV = "kt_page_prev"
+DETAILS = "kt_details"
+SHARE = "kt_share"
+PICK_INSTANCE = "kt_pick_instance"
+RETRY = "kt_retry"
+# Subscribe the channel to the instance of an answer; value: SubscribeRef.encode().
+SUBSCRIBE = "kt_subscribe"
+ALL_ACTIONS = (REFRESH, PAGE_NEXT, PAGE_PREV, DETAILS, SHARE, PICK_INSTANCE, RETRY, SUBSCRIBE)
+
+# Each pressable button's label (its key in bot.i18n), and the words people type for it,
+# English first: the shell presses a button by these, and the grammar's hint for a
+# mistyped first word ("detials 2") offers them. One table for both.
+LABEL_KEYS: dict[str, str] = {
+    DETAILS: "button.details",
+    REFRESH: "button.refresh",
+    PAGE_PREV: "button.previous",
+    PAGE_NEXT: "button.next",
+    SHARE: "button.share",
+    SUBSCRIBE: "button.subscribe_failures",
+    RETRY: "button.retry",
+}
+TYPED_WORDS: dict[str, tuple[str, ...]] = {
+    DETAILS: ("details", "detail", "详情"),
+    REFRESH: ("refresh", "刷新"),
+    PAGE_PREV: ("previous", "prev", "back", "上一页", "上页"),
+    PAGE_NEXT: ("next", "下一页", "下页"),
+    SHARE: ("share", "分享"),
+    SUBSCRIBE: ("subscribe", "订阅"),
+    RETRY: ("retry", "重试"),
+}
+
+MAX_VALUE = 2000  # Slack's limit on a button value
+
+
+class BadActionValue(ValueError):
+    pass
+
+
+# Slack channel ids: public (C), private (G) and direct-message (D) conversations.
+_CHANNEL = re.compile(r"[CGD][A-Z0-9]{2,20}")
+# Every value the bot makes is one flat object, a list of statuses at most inside it.
+_VALUE_LIMITS = bounded_json.JsonLimits(max_chars=MAX_VALUE, max_depth=3)
+# An instance as a button may name it: an id, or a name as typed (resolved again).
+_INSTANCE_TEXT = 200
+
+
+def _object(value: str, what: str) -> dict[str, Any]:
+    try:
+        # The loader everything from outside goes through: size and depth bounded.
+        data = bounded_json.loads(value, _VALUE_LIMITS)
+    except ValueError as exc:
+        raise BadActionValue(f"this {what} button's data could not be read ({exc})") from None
+    if not isinstance(data, dict):
+        raise BadActionValue(f"this {what} button's data is not an object")
+    if bounded_json.find_unreadable(data, _VALUE_LIMITS.max_depth) is not None:
+        raise BadActionValue(f"this {what} button's data is nested too deeply")
+    return data
+
+
+def _text(data: dict[str, Any], key: str, *, limit: int = _INSTANCE_TEXT) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise BadActionValue(f"field {key!r} is missing or malformed")
+    if any((ch.isspace() and ch != " ") or not ch.isprintable() for ch in value):
+        raise BadActionValue(f"field {key!r} has control characters")
+    return value
+
+
+def _label(data: dict[str, Any], key: str) -> str:
+    """An instance's display name riding along for a message: optional, clipped, and
+    never used to decide anything (the id is)."""
+    value = data.get(key)
+    return value[:_INSTANCE_TEXT] if isinstance(value, str) else ""
+
+
+def _dms_id(data: dict[str, Any], key: str) -> str:
+    value = _text(data, key)
+    if not is_dms_id(value):
+        raise BadActionValue(f"field {key!r} is not a DMS id")
+    return value
+
+
+def _channel(data: dict[str, Any], key: str) -> str:
+    value = _text(data, key)
+    if not _CHANNEL.fullmatch(value):
+        raise BadActionValue(f"field {key!r} is not a Slack channel id")
+    return value
+
+
+@dataclass(frozen=True)
+class QueryState:
+    """A tasks query as it was answered."""
+
+    instance: str  # the instance id once resolved (names can become ambiguous later)
+    window_text: str  # as typed ("" = default window): re-read by Refresh
+    begin: datetime  # the exact window answered: kept by paging
+    end: datetime
+    zone: str  # the zone naive times were read in
+    statuses: frozenset[str] = field(default_factory=frozenset)
+    name_glob: str | None = None
+    page: int = 1
+
+    def with_page(self, page: int) -> QueryState:
+        return replace(self, page=max(1, page))
+
+    def encode(self) -> str:
+        data = {
+            "i": self.instance,
+            "w": self.window_text,
+            "b": int(self.begin.timestamp() * 1000),
+            "e": int(self.end.timestamp() * 1000),
+            "z": self.zone,
+            "s": sorted(self.statuses),
+            "n": self.name_glob,
+            "p": self.page,
+        }
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        if len(text) > MAX_VALUE:
+            # Only a pathological name glob gets here; drop it rather than break the button.
+            data["n"] = None
+            text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        return text
+
+    @classmethod
+    def decode(cls, value: str) -> QueryState:
+        data = _object(value, "query")
+        statuses = data.get("s") or []
+        if not isinstance(statuses, list) or not all(
+            isinstance(x, str) and 0 < len(x) <= 40 for x in statuses
+        ):
+            raise BadActionValue("field 's' is not a list of statuses")
+        glob = data.get("n")
+        if glob is not None and not isinstance(glob, str):
+            raise BadActionValue("field 'n' is not a name filter")
+        window = data.get("w")
+        if not isinstance(window, str) or len(window) > MAX_VALUE:
+            raise BadActionValue("field 'w' is not a window")
+        try:
+            return cls(
+                instance=_text(data, "i"),
+                window_text=window,
+                begin=datetime.fromtimestamp(int(data["b"]) / 1000, tz=UTC),
+                end=datetime.fromtimestamp(int(data["e"]) / 1000, tz=UTC),
+                zone=_text(data, "z", limit=64),
+                statuses=frozenset(statuses),
+                name_glob=glob or None,
+                page=max(1, min(int(data.get("p") or 1), 100_000)),
+            )
+        except (ValueError, KeyError, TypeError, OverflowError, OSError) as exc:
+            raise BadActionValue(f"this button's data could not be read ({exc})") from None
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    """What a Details button carries: which task on which instance."""
+
+    instance: str
+    task_id: str
+
+    def encode(self) -> str:
+        return json.dumps({"i": self.instance, "t": self.task_id}, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, value: str) -> TaskRef:
+        data = _object(value, "Details")
+        return cls(instance=_text(data, "i"), task_id=_dms_id(data, "t"))
+
+
+@dataclass(frozen=True)
+class SubscribeRef:
+    """What a Subscribe button carries: the instance, and the scope to offer."""
+
+    instance_id: str
+    instance_name: str
+    scope: str = "failed"
+
+    def encode(self) -> str:
+        data = {"i": self.instance_id, "n": self.instance_name, "s": self.scope}
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def decode(cls, value: str) -> SubscribeRef:
+        data = _object(value, "Subscribe")
+        scope = data.get("s") or "failed"
+        if scope not in ("failed", "all"):
+            raise BadActionValue(f"unknown scope {scope!r}")
+        return cls(instance_id=_dms_id(data, "i"), instance_name=_label(data, "n"), scope=scope)
+
+
+# --- the App Home tab's buttons ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubscriptionRef:
+    """What a Home Unsubscribe button carries: the channel and the instance."""
+
+    channel: str
+    instance_id: str
+    instance_name: str = ""
+
+    def encode(self) -> str:
+        data = {"c": self.channel, "i": self.instance_id, "n": self.instance_name[:150]}
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def decode(cls, value: str) -> SubscriptionRef:
+        data = _object(value, "Unsubscribe")
+        return cls(
+            channel=_channel(data, "c"),
+            instance_id=_dms_id(data, "i"),
+            instance_name=_label(data, "n"),
+        )
+
+
+@dataclass(frozen=True)
+class HomeTaskRef:
+    """What a Home Details button carries: the task, and the channel whose
+    subscription showed it (the rules are judged for that channel)."""
+
+    channel: str
+    instance_id: str
+    task_id: str
+
+    def encode(self) -> str:
+        data = {"c": self.channel, "i": self.instance_id, "t": self.task_id}
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def decode(cls, value: str) -> HomeTaskRef:
+        data = _object(value, "Details")
+        return cls(
+            channel=_channel(data, "c"),
+            instance_id=_dms_id(data, "i"),
+            task_id=_dms_id(data, "t"),
+        )

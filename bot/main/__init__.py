@@ -1,0 +1,3 @@
+"""Wiring and entry points: settings, the config file, building every object once, serve, cli
+and shell.
+"""
