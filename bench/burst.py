@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.simulator import SimulatorConfig
-from tests.e2e.slack_harness import running_bot
+from tests.scenarios.slack_harness import running_bot
 
 
 @dataclass(frozen=True)

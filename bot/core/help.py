@@ -1,6 +1,6 @@
 """The command grammar, as users read it. One text for Slack, the shell and the CLI.
 
-Every example here works as written on any day (tests/e2e/test_examples.py runs each):
+Every example here works as written on any day (tests/scenarios/test_examples.py runs each):
 a form that needs a date shows where the date goes (YYYY-MM-DD) rather than one that
 would be too old to ask about some months later.
 """

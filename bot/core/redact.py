@@ -5,7 +5,7 @@ user's secret, keystore keys, JAAS configs); people paste tokens into commands; 
 logs echo headers. Details in Slack and the terminal, notifications, the audit log and
 the log all pass what they show through here, so a shape masked in one is masked in all.
 
-Two judgements, both pinned row by row in tests/unit/test_redact.py:
+Two judgements, both pinned row by row in tests/unit/core/test_redact.py:
 
 - A *key name* names a secret when one of its words is a secret word (``password``,
   ``token``, ``secret``, ``credentials``; ``key`` only after a word like ``private``,

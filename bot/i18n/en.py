@@ -2,7 +2,7 @@
 
 Keys are dotted by where they show. A key ending in ``.one`` / ``.other`` is a plural
 pair, picked by ``bot.i18n.tn`` from a count. Placeholders are ``str.format`` fields;
-``tests/unit/test_i18n.py`` holds ``zh.py`` to the same keys and the same fields.
+``tests/unit/i18n/test_catalog.py`` holds ``zh.py`` to the same keys and the same fields.
 """
 
 from __future__ import annotations

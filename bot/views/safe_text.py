@@ -29,7 +29,7 @@ __all__ = ["INVISIBLE", "escape", "inert", "json_visible", "unlinked", "visible"
 # The bidi controls: embeddings and overrides, isolates, and the marks.
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # Every other invisible format character (Unicode category Cf, but for ZWJ and ZWNJ) and
-# the C0 and C1 controls but for tab and newline. tests/unit/test_safe_text.py holds
+# the C0 and C1 controls but for tab and newline. tests/unit/views/test_safe_text.py holds
 # this list to the Unicode database.
 _OTHER = (
     "\x00-\x08\x0b-\x1f\x7f-\x9f"

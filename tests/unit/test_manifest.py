@@ -21,7 +21,9 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.paths import REPO_ROOT
+
+REPO = REPO_ROOT
 SCHEMA_DIR = REPO / "tests" / "fixtures" / "slack-manifest-schema"
 V1_SCHEMA = SCHEMA_DIR / "schemas" / "manifest.schema.1.0.0.json"
 ENTRY_SCHEMA = SCHEMA_DIR / "manifest.schema.json"

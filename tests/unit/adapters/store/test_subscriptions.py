@@ -1,0 +1,235 @@
+"""Subscriptions, followed threads and the set of instances they make the bot watch."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from bot.adapters.store import Store, Subscription
+from bot.simulator.clock import ManualClock
+from tests.unit.adapters.store.support import START
+
+
+def _sub(channel: str = "C1", instance_id: str = "i-orders", **changes: object) -> Subscription:
+    sub = Subscription(
+        channel=channel,
+        instance_id=instance_id,
+        instance_name="prod-orders",
+        scope="failed",
+        name_glob=None,
+        created_by="U-alice",
+        created_at=START,
+    )
+    return replace(sub, **changes)  # type: ignore[arg-type]
+
+
+def test_subscribing_twice_updates_instead_of_duplicating(store: Store) -> None:
+    saved, created = store.upsert_subscription(_sub())
+    assert created
+    assert saved == _sub()
+
+    again, created = store.upsert_subscription(
+        _sub(
+            scope="all",
+            name_glob="reset*",
+            language="zh",
+            created_by="U-bob",
+            created_at=START + timedelta(hours=1),
+        )
+    )
+    assert not created
+    # The settings follow the latest ask; who subscribed first, and when, stay.
+    assert (again.scope, again.name_glob, again.language) == ("all", "reset*", "zh")
+    assert (again.created_by, again.created_at) == ("U-alice", START)
+    assert store.count_subscriptions() == 1
+    assert store.subscriptions_in("C1") == [again]
+
+
+def test_concurrent_subscribes_create_one_subscription(store: Store) -> None:
+    start = threading.Barrier(8)
+
+    def subscribe(n: int) -> bool:
+        start.wait(timeout=10)
+        return store.upsert_subscription(_sub(created_by=f"U-{n}"))[1]
+
+    with ThreadPoolExecutor(8) as pool:
+        created = list(pool.map(subscribe, range(8)))
+    assert created.count(True) == 1
+    assert store.count_subscriptions() == 1
+
+
+def test_unsubscribe_returns_what_was_removed(store: Store) -> None:
+    store.upsert_subscription(_sub())
+    store.upsert_subscription(_sub(channel="C2"))
+    removed = store.delete_subscription("C1", "i-orders")
+    assert removed == _sub()
+    assert store.delete_subscription("C1", "i-orders") is None
+    assert store.subscriptions_in("C1") == []
+    assert [s.channel for s in store.subscriptions_for("i-orders")] == ["C2"]
+    assert store.count_subscriptions() == 1
+
+
+def test_lists_by_channel_and_by_instance(store: Store) -> None:
+    store.upsert_subscription(_sub("C1", "i-a"))
+    store.upsert_subscription(_sub("C1", "i-b"))
+    store.upsert_subscription(_sub("C2", "i-a"))
+    assert [s.instance_id for s in store.subscriptions_in("C1")] == ["i-a", "i-b"]
+    assert [s.channel for s in store.subscriptions_for("i-a")] == ["C1", "C2"]
+    assert store.subscriptions_for("i-nothing") == []
+    assert store.count_subscriptions() == 3
+
+
+def test_an_unknown_scope_is_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="scope"):
+        store.upsert_subscription(_sub(scope="some"))
+    assert store.count_subscriptions() == 0
+
+
+def test_following_adds_tasks_to_the_same_thread(store: Store, clock: ManualClock) -> None:
+    until = START + timedelta(hours=2)
+    first = store.follow("C1", "111.1", "i-a", "prod-a", '{"v": 1}', ["t1", "t2"], until)
+    assert (first.channel, first.message_ts, first.instance_id) == ("C1", "111.1", "i-a")
+    assert (first.created_at, first.follow_until) == (START, until)
+    assert store.followed_tasks(first.id) == {"t1", "t2"}
+
+    clock.advance(timedelta(minutes=5))
+    again = store.follow(
+        "C1", "111.1", "i-a", "prod-a", '{"v": 2}', iter(["t2", "t3"]), START + timedelta(hours=1)
+    )
+    assert again.id == first.id
+    assert again.query == '{"v": 2}'
+    assert again.follow_until == until  # following again never shortens the watch
+    assert store.followed_tasks(first.id) == {"t1", "t2", "t3"}
+    assert store.threads_for("i-a") == [again]
+
+    later = store.follow("C1", "111.1", "i-a", "prod-a", "{}", [], START + timedelta(hours=3))
+    assert later.follow_until == START + timedelta(hours=3)
+
+
+def test_one_message_can_follow_several_instances(store: Store) -> None:
+    until = START + timedelta(hours=1)
+    a = store.follow("C1", "111.1", "i-a", "prod-a", "{}", ["t1"], until)
+    b = store.follow("C1", "111.1", "i-b", "prod-b", "{}", ["t1"], until)
+    assert a.id != b.id
+    assert store.followed_tasks(a.id) == store.followed_tasks(b.id) == {"t1"}
+
+
+def test_unfollowing_counts_what_is_left_and_dropping_forgets(store: Store) -> None:
+    thread = store.follow("C1", "1.1", "i-a", "a", "{}", ["t1", "t2"], START + timedelta(hours=1))
+    assert store.unfollow_task(thread.id, "t1") == 1
+    assert store.unfollow_task(thread.id, "t1") == 1  # already gone: nothing changes
+    assert store.unfollow_task(thread.id, "t2") == 0
+    store.drop_thread(thread.id)
+    assert store.threads_for("i-a") == []
+    assert store.followed_tasks(thread.id) == set()
+    # A new thread never reuses a dropped thread's id.
+    other = store.follow("C1", "2.2", "i-a", "a", "{}", ["t9"], START + timedelta(hours=1))
+    assert other.id != thread.id
+    store.drop_thread(other.id)
+    store.drop_thread(other.id)  # twice is harmless
+
+
+def test_expired_threads(store: Store) -> None:
+    soon = store.follow("C1", "1.1", "i-a", "a", "{}", ["t1"], START + timedelta(minutes=10))
+    late = store.follow("C1", "2.2", "i-a", "a", "{}", ["t2"], START + timedelta(hours=1))
+    assert store.expired_threads(START) == []
+    assert store.expired_threads(START + timedelta(minutes=10)) == [soon]
+    assert store.expired_threads(START + timedelta(days=1)) == [soon, late]
+
+
+def test_watched_instances_follow_subscriptions_and_threads(store: Store) -> None:
+    assert store.watched_instances() == set()
+    store.upsert_subscription(_sub("C1", "i-a"))
+    store.upsert_subscription(_sub("C2", "i-a"))
+    thread = store.follow("C3", "1.1", "i-b", "b", "{}", ["t1"], START + timedelta(hours=1))
+    assert store.watched_instances() == {"i-a", "i-b"}
+
+    store.delete_subscription("C1", "i-a")
+    assert store.watched_instances() == {"i-a", "i-b"}  # C2 still subscribes
+    store.delete_subscription("C2", "i-a")
+    store.drop_thread(thread.id)
+    assert store.watched_instances() == set()
+
+
+def test_a_paused_subscription_reads_paused_everywhere_until_resumed(
+    store: Store, clock: ManualClock
+) -> None:
+    store.upsert_subscription(_sub())
+    store.upsert_subscription(_sub(channel="C2"))
+    assert store.pause_subscription("C1", "i-orders", "rule 2")
+    # Replicas race to tell the channel: only the first pause counts.
+    assert not store.pause_subscription("C1", "i-orders", "rule 2")
+    [paused] = store.subscriptions_in("C1")
+    assert paused.paused
+    assert paused.paused_at == START
+    assert store.subscription("C1", "i-orders") == paused
+    assert [s.paused for s in store.subscriptions_for("i-orders")] == [True, False]
+    assert [s.paused for s in store.all_subscriptions()] == [True, False]
+    # Subscribing again changes the settings, not the pause the rules put on it.
+    again, created = store.upsert_subscription(_sub(scope="all"))
+    assert not created
+    assert again.paused
+    clock.advance(timedelta(minutes=5))
+    assert store.resume_subscription("C1", "i-orders")
+    assert not store.resume_subscription("C1", "i-orders")
+    assert not store.subscriptions_in("C1")[0].paused
+
+
+def test_pausing_needs_a_subscription_and_unsubscribing_forgets_the_pause(store: Store) -> None:
+    assert not store.pause_subscription("C1", "i-orders", "rule 1")  # nothing to pause
+    assert store.subscription("C1", "i-orders") is None
+    store.upsert_subscription(_sub())
+    assert store.pause_subscription("C1", "i-orders", "rule 1")
+    assert store.delete_subscription("C1", "i-orders") is not None
+    # Subscribing anew (the rules allowing it) starts unpaused.
+    fresh, created = store.upsert_subscription(_sub())
+    assert created
+    assert not fresh.paused
+
+
+def test_a_request_is_handled_once_within_its_time(store: Store, clock: ManualClock) -> None:
+    ttl = timedelta(minutes=10)
+    assert store.first_sighting("event:Ev1", ttl)
+    assert not store.first_sighting("event:Ev1", ttl)  # Slack's retry of the same event
+    assert store.first_sighting("event:Ev2", ttl)
+    clock.advance(ttl + timedelta(seconds=1))
+    # Long after, the key is forgotten rather than kept forever (its row taken over).
+    assert store.first_sighting("event:Ev1", ttl)
+    with pytest.raises(ValueError, match="positive"):
+        store.first_sighting("event:Ev3", timedelta(0))
+
+
+def test_requests_past_their_time_are_pruned_apart_from_acks(
+    store: Store, clock: ManualClock
+) -> None:
+    ttl = timedelta(minutes=10)
+    for key in ("event:Ev1", "event:Ev2"):
+        assert store.first_sighting(key, ttl)
+    clock.advance(timedelta(minutes=5))
+    assert store.first_sighting("event:Ev3", ttl)
+    clock.advance(timedelta(minutes=6))  # Ev1 and Ev2 past their time, Ev3 not
+    # A new request does not prune on its way: each ack is one short write.
+    assert store.first_sighting("event:Ev4", ttl)
+    assert store.prune_handled(clock.now()) == 2
+    assert store.prune_handled(clock.now()) == 0
+    # What was pruned is new again; what was not is still remembered.
+    assert not store.first_sighting("event:Ev3", ttl)
+    assert not store.first_sighting("event:Ev4", ttl)
+    assert store.first_sighting("event:Ev1", ttl)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.prune_handled(clock.now().replace(tzinfo=None))
+
+
+def test_racing_replicas_handle_a_request_once(store: Store) -> None:
+    start = threading.Barrier(8)
+
+    def handle(_: int) -> bool:
+        start.wait(timeout=10)
+        return store.first_sighting("command:v0=abc", timedelta(minutes=5))
+
+    with ThreadPoolExecutor(8) as pool:
+        assert sorted(pool.map(handle, range(8))) == [False] * 7 + [True]
