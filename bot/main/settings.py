@@ -21,7 +21,7 @@ from bot.adapters.dms.fleet import Alias
 from bot.core.access import Policy
 from bot.core.dms.source import ClientOptions
 from bot.i18n import Lang
-from bot.main.config_file import Account, ConfigFile, ConfigFileError, load_config_file
+from bot.main.config import Account, ConfigFile, ConfigFileError, load_config_file
 from bot.watch.options import WatchOptions
 
 # The name of the one account set up by HUAWEICLOUD_SDK_* alone (no config file
