@@ -8,7 +8,7 @@ from typing import Any
 from bot.adapters.dms.fleet import Alias
 from bot.core.dms.resolve import looks_like_id
 from bot.main.config.locate import KeyPath
-from bot.main.config.section import NAME, Reader, close
+from bot.main.config.section import NAME, Reader
 
 ALIAS_KEYS = ("account", "instance")
 
@@ -67,19 +67,14 @@ def _alias(
         )
         instance = None
     account = reader.string(raw, at, "account")
-    if account is not None and account not in accounts:
-        if accounts:
-            reader.problem(
-                (*at, "account"),
-                f'alias "{name}" points to account "{account}", which is not in this '
-                f"file{close(account, accounts)}; use one of: {', '.join(accounts)}",
-            )
-        else:
-            reader.problem(
-                (*at, "account"),
-                f'alias "{name}" points to account "{account}", but the file has no '
-                "[accounts.<name>] tables; remove account to use the environment's",
-            )
+    if account is not None and not reader.known_account(
+        (*at, "account"),
+        account,
+        accounts,
+        not_in_file=f'alias "{name}" points to account "{account}", which is not in this file',
+        no_accounts=f'alias "{name}" points to account "{account}", but the file has no '
+        "[accounts.<name>] tables; remove account to use the environment's",
+    ):
         account = None
     if instance is None:
         return None

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.i18n import LANGS
 from bot.main.config.locate import KeyPath
-from bot.main.config.section import Reader, close
+from bot.main.config.section import Reader
 
 DEFAULT_KEYS = ("account", "timezone", "language")
 
@@ -23,19 +23,15 @@ def read_defaults(reader: Reader, table: Mapping[str, Any], accounts: Sequence[s
                 at, key, "[defaults]", DEFAULT_KEYS, "it takes " + ", ".join(DEFAULT_KEYS)
             )
     account = reader.string(table, at, "account")
-    if account is not None and account not in accounts:
-        if accounts:
-            reader.problem(
-                (*at, "account"),
-                f'[defaults] account "{account}" is not an account of this file'
-                f"{close(account, accounts)}; use one of: {', '.join(accounts)}",
-            )
-        else:
-            reader.problem(
-                (*at, "account"),
-                f'[defaults] account "{account}" names an account, but the file has no '
-                "[accounts.<name>] tables; add them or remove this key",
-            )
+    if account is not None:
+        reader.known_account(
+            (*at, "account"),
+            account,
+            accounts,
+            not_in_file=f'[defaults] account "{account}" is not an account of this file',
+            no_accounts=f'[defaults] account "{account}" names an account, but the file has no '
+            "[accounts.<name>] tables; add them or remove this key",
+        )
     zone = reader.string(table, at, "timezone")
     if zone is not None:
         try:

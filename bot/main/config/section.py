@@ -47,3 +47,25 @@ class Reader:
     ) -> None:
         """``key`` is not one ``place`` (a table, named as the message names it) takes."""
         self.problem((*at, key), f'unknown key "{key}" in {place}{close(key, known)}; {takes}')
+
+    def known_account(
+        self,
+        at: KeyPath,
+        account: str,
+        accounts: Sequence[str],
+        *,
+        not_in_file: str,
+        no_accounts: str,
+    ) -> bool:
+        """Whether ``account`` is one the file declares; a problem if not, which starts
+        ``not_in_file`` when there are accounts to name, else is ``no_accounts``."""
+        if account in accounts:
+            return True
+        if accounts:
+            self.problem(
+                at,
+                f"{not_in_file}{close(account, accounts)}; use one of: {', '.join(accounts)}",
+            )
+        else:
+            self.problem(at, no_accounts)
+        return False
