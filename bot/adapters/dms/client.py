@@ -20,7 +20,7 @@ from bot.adapters.dms.auth import AkSkAuth, Credentials
 from bot.adapters.dms.http import DmsHttp
 from bot.adapters.dms.instances import fetch_instances
 from bot.adapters.dms.reading import OnceReports
-from bot.adapters.dms.tasks import API_TIME_FORMAT, TaskPages, api_time
+from bot.adapters.dms.tasks import TaskPages
 from bot.adapters.dms.transport import AiohttpTransport
 from bot.adapters.metrics import Metrics
 from bot.core.clock import utc_now
@@ -30,8 +30,7 @@ from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Place, Where
 from bot.core.dms.resolve import pick_instance
 from bot.core.dms.source import ClientOptions, Window
-
-__all__ = ["API_TIME_FORMAT", "DmsClient", "api_time"]
+from bot.core.timewindow import format_api_time
 
 
 class DmsClient:
@@ -172,7 +171,7 @@ class DmsClient:
             from_cache=cached,
             truncated=fetched.truncated,
             # The fetch's bucket, which a cached answer shares: what DMS was asked.
-            queried=(api_time(low), api_time(high)),
+            queried=(format_api_time(low), format_api_time(high)),
         )
 
     async def get_task(self, instance_id: str, task_id: str) -> Task:

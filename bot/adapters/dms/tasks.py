@@ -21,14 +21,9 @@ from bot.core.dms.errors import DmsProtocolError
 from bot.core.dms.ids import instance_segment
 from bot.core.dms.models import Task, TaskList
 from bot.core.dms.source import ClientOptions
+from bot.core.timewindow import format_api_time
 
 log = logging.getLogger("kafka_tasks.dms")
-
-API_TIME_FORMAT = "%Y%m%d%H%M%S"
-
-
-def api_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime(API_TIME_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -56,7 +51,7 @@ class TaskPages:
 
     async def fetch_window(self, instance_id: str, begin: datetime, end: datetime) -> TaskList:
         size = self.options.page_size
-        query = {"begin_time": api_time(begin), "end_time": api_time(end)}
+        query = {"begin_time": format_api_time(begin), "end_time": format_api_time(end)}
         first = await self._page(instance_id, 1, size, query)
         seen: dict[str, Task] = {}
         request_ids = [first.request_id] if first.request_id else []
