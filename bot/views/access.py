@@ -17,9 +17,9 @@ _REFUSED: dict[Lang, dict[Action, str]] = {
         "unsubscribe": "You may not remove this channel's subscription to `{name}`.",
     },
     "zh": {
-        "query": "你无权在此频道查看 `{name}`。",
+        "query": "你无权在此频道查看 `{name}` 的任务。",
         "share": "`{name}` 的结果不能在此频道分享。",
-        "subscribe": "你无权为此频道订阅 `{name}`。",
+        "subscribe": "你无权为此频道订阅 `{name}` 的任务通知。",
         "unsubscribe": "你无权取消此频道对 `{name}` 的订阅。",
     },
 }

@@ -310,9 +310,9 @@ _TEXT: dict[Lang, dict[str, str]] = {
         "more_failures": "… 另有 {count} 个失败：{command}",
         "more_instances": "… 另有 {count} 个实例，此处放不下：{names}。频道自己的订阅列表：{list}",
         "notice_unsubscribed": ":no_bell: {channel} 将不再收到 *{name}* 上的任务消息。",
-        "notice_not_subscribed": "{channel} 并未订阅 *{name}*，未做更改。",
+        "notice_not_subscribed": "{channel} 并未订阅 *{name}* 的任务通知，未做更改。",
         "notice_refused_unsubscribe": (
-            ":no_entry: 你无权为 {channel} 取消订阅 *{name}*，未做更改。"
+            ":no_entry: 你无权为 {channel} 取消订阅 *{name}* 的任务通知，未做更改。"
             "由机器人的负责人设定谁可以操作。"
         ),
         "notice_unreadable": "无法读取该按钮的数据（可能来自旧版本的机器人）。下方内容已是最新。",
