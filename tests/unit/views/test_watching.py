@@ -15,34 +15,36 @@ from hypothesis import strategies as st
 
 from bot.core.actions import DETAILS, SUBSCRIBE, SubscribeRef, TaskRef
 from bot.core.dms.models import Instance, Task
+from bot.core.records import Subscription
 from bot.core.redact import MASK
 from bot.i18n import LANGS, Lang
-from bot.views.blocks import Message
-from bot.views.blocks import tasks_message as summary_message
+from bot.views.kit import Message
 from bot.views.limits import BUTTON_VALUE, MAX_BLOCKS, check_message
+from bot.views.subscriptions import (
+    MAX_LISTED_SUBSCRIPTIONS,
+    subscribed_message,
+    subscriptions_message,
+    unsubscribed_message,
+)
+from bot.views.tasks import tasks_message as summary_message
 from bot.views.watching import (
     DIGEST_LINES,
-    MAX_LISTED_SUBSCRIPTIONS,
     PARAMS_SUMMARY,
-    SubscriptionView,
     digest_message,
     reachable_again_message,
-    subscribed_message,
     subscription_paused_message,
     subscription_resumed_message,
-    subscriptions_message,
     task_finished_message,
     thread_closed_message,
     thread_reply_message,
     unreachable_message,
-    unsubscribed_message,
 )
 from tests.unit.views.test_blocks import all_text, answer_for, buttons_of, state_for, summary
 
 NOW = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 INSTANCE_ID = "43dab215-d294-570b-99de-c1e44144aaae"
-SUB = SubscriptionView(
+SUB = Subscription(
     channel="C0INCIDENT",
     instance_id=INSTANCE_ID,
     instance_name="prod-orders",
@@ -488,8 +490,8 @@ def _tasks(draw: st.DrawFn) -> Task:
 
 
 @st.composite
-def _subscriptions(draw: st.DrawFn) -> SubscriptionView:
-    return SubscriptionView(
+def _subscriptions(draw: st.DrawFn) -> Subscription:
+    return Subscription(
         channel=draw(st.one_of(_texts, st.just("C0INCIDENT"))),
         instance_id=draw(_texts),
         instance_name=draw(_texts),
@@ -517,7 +519,7 @@ def test_every_watching_message_fits_slack_for_any_input(
     data: st.DataObject,
     templates: list[Task],
     count: int,
-    subs: list[SubscriptionView],
+    subs: list[Subscription],
     tz: tzinfo,
     lang: Lang,
 ) -> None:
