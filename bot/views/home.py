@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 from slack_sdk.models.views import View
 
 from bot.i18n import Lang, t
@@ -25,11 +25,9 @@ from bot.views.home_instance import (
     LABEL_NAME,
     Draw,
     Ids,
-    _home_button,
     channel_text,
     name_of,
     order,
-    plain_text,
 )
 from bot.views.home_page import (
     DETAILS_CALLBACK,
@@ -38,8 +36,18 @@ from bot.views.home_page import (
     HomePage,
     Notice,
 )
-from bot.views.kit import Message, command, context, date_token, md, section
-from bot.views.limits import HEADER_TEXT, MAX_BLOCKS, check_message
+from bot.views.kit import (
+    Message,
+    button,
+    command,
+    context,
+    date_token,
+    header,
+    md,
+    plain_object,
+    section,
+)
+from bot.views.limits import MAX_BLOCKS, check_message
 from bot.views.readable import DM_ID, ID, NAME, REASON
 
 # What the services layer holds and hands back: a view, without importing slack_sdk.
@@ -69,11 +77,11 @@ def im_channel_of(private_metadata: str | None) -> str | None:
 
 def _head(page: HomePage, *, tz: tzinfo, lang: Lang) -> list[Block]:
     blocks: list[Block] = [
-        HeaderBlock(text=plain_text(t(lang, "home.title"), HEADER_TEXT)),
+        header(t(lang, "home.title")),
         context(
             t(lang, "home.intro", hours=page.window_hours, when=date_token(page.updated_at, tz))
         ),
-        ActionsBlock(elements=[_home_button(t(lang, "home.refresh"), REFRESH, "refresh")]),
+        ActionsBlock(elements=[button(t(lang, "home.refresh"), REFRESH, "refresh", lang=lang)]),
     ]
     if page.notice is not None:
         blocks.append(section(_notice_text(page.notice, lang)))
@@ -186,7 +194,7 @@ def loading_home_view(lang: Lang) -> View:
         type="home",
         callback_id=HOME_CALLBACK,
         blocks=[
-            HeaderBlock(text=plain_text(t(lang, "home.title"), HEADER_TEXT)),
+            header(t(lang, "home.title")),
             section(t(lang, "home.loading_home")),
         ],
     )
@@ -198,9 +206,9 @@ def broken_home_view(incident: str, lang: Lang, *, im_channel: str | None = None
         type="home",
         callback_id=HOME_CALLBACK,
         blocks=[
-            HeaderBlock(text=plain_text(t(lang, "home.title"), HEADER_TEXT)),
+            header(t(lang, "home.title")),
             section(t(lang, "home.broken", incident=md(incident, ID))),
-            ActionsBlock(elements=[_home_button(t(lang, "home.refresh"), REFRESH, "refresh")]),
+            ActionsBlock(elements=[button(t(lang, "home.refresh"), REFRESH, "refresh", lang=lang)]),
         ],
         private_metadata=json.dumps({"im": im_channel}) if im_channel else None,
     )
@@ -213,8 +221,8 @@ def _modal(blocks: Sequence[Block], lang: Lang) -> View:
     return View(
         type="modal",
         callback_id=DETAILS_CALLBACK,
-        title=plain_text(t(lang, "home.details_title"), VIEW_TITLE),
-        close=plain_text(t(lang, "home.close"), VIEW_TITLE),
+        title=plain_object(t(lang, "home.details_title"), VIEW_TITLE),
+        close=plain_object(t(lang, "home.close"), VIEW_TITLE),
         blocks=list(blocks)[:MAX_HOME_BLOCKS],
     )
 

@@ -18,7 +18,6 @@ from slack_sdk.models.blocks import (
     ConfirmObject,
     DividerBlock,
     MarkdownTextObject,
-    PlainTextObject,
 )
 
 from bot.core.actions import HomeTaskRef, SubscriptionRef
@@ -30,17 +29,19 @@ from bot.views.format import task_duration, user_text
 from bot.views.home_page import DETAILS, UNSUBSCRIBE, HomeSubscription, InstanceHome
 from bot.views.kit import (
     STATUS_EMOJI,
+    button,
     command,
     context,
     date_token,
     instance_label,
     md,
     one_line,
+    plain_object,
     section,
     target,
     task_emoji,
 )
-from bot.views.limits import ACTIONS_ELEMENTS, BUTTON_TEXT, BUTTON_VALUE, clip
+from bot.views.limits import ACTIONS_ELEMENTS, BUTTON_VALUE, clip
 from bot.views.readable import (
     CHANNEL_ID,
     DM_ID,
@@ -72,27 +73,6 @@ LABEL_NAME = 50
 def name_of(instance: Instance) -> str:
     # The Home tab has always named a nameless, id-less instance in English.
     return instance_label(instance.name, instance.instance_id, "en")
-
-
-def plain_text(label: str, limit: int) -> PlainTextObject:
-    return PlainTextObject(text=clip(one_line(label) or "…", limit, mrkdwn=False), emoji=True)
-
-
-def _home_button(
-    label: str,
-    action_id: str,
-    value: str,
-    *,
-    style: str | None = None,
-    confirm: ConfirmObject | None = None,
-) -> ButtonElement:
-    return ButtonElement(
-        text=plain_text(label, BUTTON_TEXT),
-        action_id=action_id,
-        value=value,
-        style=style,
-        confirm=confirm,
-    )
 
 
 def channel_text(channel: str, lang: Lang) -> str:
@@ -190,10 +170,10 @@ def _confirm(entry: HomeSubscription, instance: Instance, lang: Lang) -> Confirm
         name=md(name_of(instance), LABEL_NAME),
     )
     return ConfirmObject(
-        title=plain_text(t(lang, "home.confirm_title"), CONFIRM_TITLE),
+        title=plain_object(t(lang, "home.confirm_title"), CONFIRM_TITLE),
         text=MarkdownTextObject(text=clip(body, CONFIRM_TEXT)),
-        confirm=plain_text(t(lang, "home.confirm_yes"), CONFIRM_BUTTON),
-        deny=plain_text(t(lang, "home.confirm_no"), CONFIRM_BUTTON),
+        confirm=plain_object(t(lang, "home.confirm_yes"), CONFIRM_BUTTON),
+        deny=plain_object(t(lang, "home.confirm_no"), CONFIRM_BUTTON),
         style="danger",
     )
 
@@ -209,9 +189,8 @@ def _unsubscribe_button(
     label = t(lang, "home.unsubscribe")
     if named and entry.channel_name:
         label = t(lang, "home.unsubscribe_named", channel=one_line(entry.channel_name))
-    return _home_button(
-        label, ids(UNSUBSCRIBE), value, style="danger", confirm=_confirm(entry, instance, lang)
-    )
+    confirm = _confirm(entry, instance, lang)
+    return button(label, ids(UNSUBSCRIBE), value, "danger", lang=lang, confirm=confirm)
 
 
 def _details_button(
@@ -226,7 +205,7 @@ def _details_button(
     if named:
         name = one_line(task_label(task.name, lang))[:LABEL_NAME]
         label = t(lang, "home.details_named", name=name)
-    return _home_button(label, ids(DETAILS), value)
+    return button(label, ids(DETAILS), value, lang=lang)
 
 
 def _task_line(task: Task, tz: tzinfo, now: datetime, lang: Lang) -> str:
@@ -277,11 +256,11 @@ class Draw:
         lang = self.lang
         blocks: list[Block] = [section(_title(item, self.hours, lang))]
         for entry in item.subscriptions:
-            button = _unsubscribe_button(entry, item.instance, lang, ids, named=False)
-            blocks.append(section(_sub_line(entry, self.tz, lang), button))
+            accessory = _unsubscribe_button(entry, item.instance, lang, ids, named=False)
+            blocks.append(section(_sub_line(entry, self.tz, lang), accessory))
         for task in _shown_tasks(item):
-            button = _details_button(task, item, lang, ids, named=False)
-            blocks.append(section(_task_line(task, self.tz, self.now, lang), button))
+            accessory = _details_button(task, item, lang, ids, named=False)
+            blocks.append(section(_task_line(task, self.tz, self.now, lang), accessory))
         more = _more_lines(item, lang)
         if more:
             blocks.append(context(*more))

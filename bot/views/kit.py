@@ -159,10 +159,12 @@ def context(*texts: str) -> ContextBlock:
     )
 
 
+def plain_object(text: str, limit: int, fallback: str = "…") -> PlainTextObject:
+    return PlainTextObject(text=plain(text, limit, fallback), emoji=True)
+
+
 def header(text: str) -> HeaderBlock:
-    return HeaderBlock(
-        text=PlainTextObject(text=plain(text, HEADER_TEXT, "kafka-tasks"), emoji=True)
-    )
+    return HeaderBlock(text=plain_object(text, HEADER_TEXT, "kafka-tasks"))
 
 
 def button(
@@ -175,9 +177,7 @@ def button(
     confirm: ConfirmObject | None = None,
 ) -> ButtonElement:
     return ButtonElement(
-        text=PlainTextObject(
-            text=plain(label, BUTTON_TEXT, t(lang, "button.fallback")), emoji=True
-        ),
+        text=plain_object(label, BUTTON_TEXT, t(lang, "button.fallback")),
         action_id=action_id,
         value=value,
         style=style,
