@@ -1,7 +1,8 @@
 """Every message kind in Simplified Chinese, as a Chinese-locale on-call engineer sees it.
 
-English is held word for word by test_blocks.py and test_watching_views.py; here each
-view is asked in Chinese, and also checked to give exactly today's English by default.
+English is held word for word by test_blocks.py, test_watching.py and
+test_subscriptions.py; here each view is asked in Chinese, and also checked to give
+exactly today's English by default.
 """
 
 from __future__ import annotations
