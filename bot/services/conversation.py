@@ -7,7 +7,6 @@ design.md); nothing escapes as an exception, and no stack trace reaches a user.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -523,7 +522,7 @@ class Conversation:
             raise RuntimeError("subscriptions need a store")
         lang = ask.lang
         if isinstance(command, ListSubscriptions):
-            subs = await asyncio.to_thread(store.subscriptions_in, asker.channel)
+            subs = await store.subscriptions.in_channel(asker.channel)
             people = await self._names(s.created_by for s in subs)
             return Reply(
                 subscriptions_message(subs, asker.channel, tz=ask.tz, lang=lang, people=people)
@@ -532,9 +531,7 @@ class Conversation:
         permitted = await self._permitted(action, ask.who, command.instance)
         instance = await existing_instance(self.dms, permitted.instance_id)
         if isinstance(command, Unsubscribe):
-            removed = await asyncio.to_thread(
-                store.delete_subscription, asker.channel, instance.instance_id
-            )
+            removed = await store.subscriptions.delete(asker.channel, instance.instance_id)
             return Reply(
                 unsubscribed_message(removed, instance.name, asker.channel, lang=lang),
                 instance=instance.instance_id,
@@ -551,7 +548,7 @@ class Conversation:
             # Notifications in the language asked for, else the subscriber's own.
             language=command.lang or lang,
         )
-        saved, created = await asyncio.to_thread(store.upsert_subscription, sub)
+        saved, created = await store.subscriptions.upsert(sub)
         people = await self._names([saved.created_by])
         return Reply(
             subscribed_message(saved, created=created, tz=ask.tz, lang=lang, people=people),
@@ -583,8 +580,7 @@ class Conversation:
                 "user": follow.user,
             }
         )
-        await asyncio.to_thread(
-            self.store.follow,
+        await self.store.threads.follow(
             channel,
             message_ts,
             follow.instance_id,

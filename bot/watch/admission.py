@@ -15,7 +15,6 @@ happen without waiting for a task to finish: at start (new rules) and every few 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -94,7 +93,7 @@ class Admission:
 
     async def _subscription_row(self, item: OutboxItem, payload: dict[str, Any]) -> Verdict:
         instance_id = str(payload.get("instance_id") or "")
-        sub = await asyncio.to_thread(self._store.subscription, item.channel, instance_id)
+        sub = await self._store.subscriptions.get(item.channel, instance_id)
         if sub is None:
             # Unsubscribed since the row was queued: nobody asks for it any more.
             return Verdict(False, "no longer subscribed")
@@ -117,7 +116,7 @@ class Admission:
         thread_id = payload.get("thread_id")
         if isinstance(thread_id, int):
             # Stop following: nothing more of it may be posted in that thread.
-            await asyncio.to_thread(self._store.drop_thread, thread_id)
+            await self._store.threads.drop(thread_id)
         log.info(
             "no longer following %s in %s for %s: the rules refuse %s",
             instance_id,
@@ -130,7 +129,7 @@ class Admission:
     async def sweep(self) -> None:
         """Pause every subscription the rules now forbid and resume every one they allow
         again (all of them, once rules are lifted), telling each channel once."""
-        for sub in await asyncio.to_thread(self._store.all_subscriptions):
+        for sub in await self._store.subscriptions.all():
             try:
                 verdict = await self._judge_subscription(sub)
             except GroupsUnavailable as exc:
@@ -166,9 +165,7 @@ class Admission:
         return found
 
     async def _pause(self, sub: Subscription, why: str) -> None:
-        paused = await asyncio.to_thread(
-            self._store.pause_subscription, sub.channel, sub.instance_id, why
-        )
+        paused = await self._store.subscriptions.pause(sub.channel, sub.instance_id, why)
         if paused:
             log.warning(
                 "paused the subscription of %s to %s: the access rules refuse it (%s)",
@@ -179,7 +176,7 @@ class Admission:
             await self._notice(sub, PAUSED)
 
     async def _resume(self, sub: Subscription) -> None:
-        if await asyncio.to_thread(self._store.resume_subscription, sub.channel, sub.instance_id):
+        if await self._store.subscriptions.resume(sub.channel, sub.instance_id):
             log.warning(
                 "resumed the subscription of %s to %s: the access rules allow it again",
                 sub.channel,
@@ -195,6 +192,4 @@ class Admission:
             "lang": sub.language,
         }
         key = f"{kind}:{sub.channel}:{sub.instance_id}:{stamp}"
-        await asyncio.to_thread(
-            self._store.enqueue, key, sub.channel, None, kind, json.dumps(payload)
-        )
+        await self._store.outbox.enqueue(key, sub.channel, None, kind, json.dumps(payload))

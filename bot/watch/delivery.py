@@ -20,7 +20,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -102,11 +102,8 @@ class Deliverer:
         self._metrics = metrics
         self.retries = 0
 
-    async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return await asyncio.to_thread(fn, *args)
-
     async def run(self, stop: asyncio.Event) -> None:
-        released = await self._db(self.store.release_claims, self.owner)
+        released = await self.store.outbox.release_claims(self.owner)
         if released:
             log.info(
                 "took back %d outbox claims left by an earlier run of %s", released, self.owner
@@ -131,7 +128,7 @@ class Deliverer:
         if self._metrics is None:
             return
         try:
-            depth: int = await self._db(self.store.outbox_depth)
+            depth: int = await self.store.outbox.depth()
         except Exception:
             # A metric must not stop delivery; the round's own errors are logged above.
             log.debug("could not measure the outbox depth", exc_info=True)
@@ -139,8 +136,8 @@ class Deliverer:
         self._metrics.outbox_depth(depth)
 
     async def deliver_due(self) -> int:
-        items: list[OutboxItem] = await self._db(
-            self.store.claim_due, self.owner, self._clock(), 50, self._claim_for
+        items: list[OutboxItem] = await self.store.outbox.claim_due(
+            self.owner, self._clock(), 50, self._claim_for
         )
         if not items:
             return 0
@@ -163,7 +160,7 @@ class Deliverer:
                     "lost; not posting again",
                     item.key,
                 )
-                pending = await self._db(self.store.pending_for, item.channel)
+                pending = await self.store.outbox.pending_for(item.channel)
                 batch = [row for row in pending if row.key in found.covers and row.id != item.id]
                 batch.append(item)
                 ts: str | None = found.ts
@@ -171,7 +168,7 @@ class Deliverer:
                 if not await self._admitted(item):
                     return 0
                 batch = await self._batch(item)
-                await self._db(self.store.note_attempt, item.id, self.owner)
+                await self.store.outbox.note_attempt(item.id, self.owner)
                 message = await self.renderer.render(item, batch)
                 posting = item.kind != "parent_update"
                 ts = await self._post(item, message, covers=[b.key for b in batch])
@@ -192,8 +189,8 @@ class Deliverer:
         # between the head's post (found in history) names the rows still to settle.
         for other in batch:
             if other.id != item.id:
-                await self._db(self.store.mark_delivered, other.id, self.owner, ts)
-        await self._db(self.store.mark_delivered, item.id, self.owner, ts)
+                await self.store.outbox.mark_delivered(other.id, self.owner, ts)
+        await self.store.outbox.mark_delivered(item.id, self.owner, ts)
         if self._metrics:
             for row in batch:
                 self._metrics.delivered(row.kind)
@@ -210,7 +207,7 @@ class Deliverer:
         if verdict.allowed:
             return True
         log.info("outbox %s to %s not posted: %s", item.key, item.channel, verdict.why)
-        await self._db(self.store.mark_delivered, item.id, self.owner, None)
+        await self.store.outbox.mark_delivered(item.id, self.owner, None)
         self._record(item, "refused", f"{item.key}: {verdict.why}")
         return False
 
@@ -240,7 +237,7 @@ class Deliverer:
         if item.kind != "task_finished":
             return [item]
         payload = payload_of(item)
-        pending: list[OutboxItem] = await self._db(self.store.pending_for, item.channel)
+        pending: list[OutboxItem] = await self.store.outbox.pending_for(item.channel)
         same = [item]
         for other in pending:
             if other.id <= item.id:
@@ -312,7 +309,7 @@ class Deliverer:
                 item.attempts + 1,
                 error,
             )
-            await self._db(self.store.mark_delivered, item.id, self.owner, None)
+            await self.store.outbox.mark_delivered(item.id, self.owner, None)
             self._record(item, "failed", f"{item.key}: {error}")
             return
         await self._retry_later(item, error, retry_after, maybe_posted=maybe_posted)
@@ -344,8 +341,7 @@ class Deliverer:
             else "",
             delay,
         )
-        await self._db(
-            self.store.mark_failed,
+        await self.store.outbox.mark_failed(
             item.id,
             self.owner,
             error,

@@ -19,7 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.adapters.metrics import Metrics
-from bot.adapters.store.store import PollView, Store
+from bot.adapters.store.polling import PollView
+from bot.adapters.store.store import Store
 from bot.core.clock import utc_now
 from bot.core.dms.errors import DmsError, DmsNotFound
 from bot.core.dms.models import Task
@@ -73,10 +74,6 @@ class Poller:
         self._lease_until: dict[str, datetime] = {}
         self._cycle = 0
 
-    async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
-        # The store is synchronous (SQLAlchemy); keep it off the event loop.
-        return await asyncio.to_thread(fn, *args)
-
     async def run(self, stop: asyncio.Event) -> None:
         try:
             while not stop.is_set():
@@ -95,7 +92,7 @@ class Poller:
             # after the leases expire.
             for instance_id in sorted(self._held):
                 with contextlib.suppress(Exception):
-                    await self._db(self.store.release_lease, instance_id, self.owner)
+                    await self.store.polling.release_lease(instance_id, self.owner)
 
     def _until_next_due(self) -> float:
         now = self._clock()
@@ -108,7 +105,7 @@ class Poller:
         self._cycle += 1
         report = CycleReport()
         now = self._clock()
-        watched: set[str] = await self._db(self.store.watched_instances)
+        watched: set[str] = await self.store.polling.watched_instances()
         for gone in set(self._next_due) - watched:
             del self._next_due[gone]
             if self._metrics:
@@ -132,7 +129,7 @@ class Poller:
         try:
             await asyncio.gather(*(one(i) for i in due))
         finally:
-            await self._db(self.store.set_cursors, cursors)
+            await self.store.polling.set_cursors(cursors)
         await self._close_expired_threads(report)
         return report
 
@@ -187,8 +184,8 @@ class Poller:
         until = self._lease_until.get(instance_id)
         if until is not None and until - now > self.options.lease_ttl / 2:
             return True
-        ours: bool = await self._db(
-            self.store.acquire_lease, instance_id, self.owner, self.options.lease_ttl
+        ours: bool = await self.store.polling.acquire_lease(
+            instance_id, self.owner, self.options.lease_ttl
         )
         if ours:
             self._lease_until[instance_id] = now + self.options.lease_ttl
@@ -205,7 +202,7 @@ class Poller:
         together; without it the cursor is written at once.
         """
         now = self._clock()
-        view: PollView = await self._db(self.store.poll_view, instance_id)
+        view: PollView = await self.store.polling.view(instance_id)
         cursor, baseline = view.cursor, not view.has_baseline
         begin = (cursor - self.options.overlap) if cursor else now - self.options.baseline_lookback
         window = TimeWindow(begin=begin, end=now, label="watch", zone="UTC", ends_now=False)
@@ -213,7 +210,7 @@ class Poller:
         seen = view.states
         threads = view.threads
         followed: dict[int, set[str]] = {
-            thread.id: await self._db(self.store.followed_tasks, thread.id) for thread in threads
+            thread.id: await self.store.threads.tasks(thread.id) for thread in threads
         }
         tasks = list(listing.tasks)
         shown = {t.id for t in tasks}
@@ -232,9 +229,9 @@ class Poller:
             t.id: t.status for t in tasks if t.id and (baseline or seen.get(t.id) != t.status)
         }
         if baseline or changed:
-            await self._db(self.store.save_task_states, instance_id, changed)
+            await self.store.polling.save_task_states(instance_id, changed)
         if cursors is None:
-            await self._db(self.store.set_cursor, instance_id, now)
+            await self.store.polling.set_cursor(instance_id, now)
         else:
             cursors[instance_id] = now
         busy = any(t.in_progress for t in tasks)
@@ -251,14 +248,14 @@ class Poller:
                 except DmsNotFound:
                     # Gone upstream (deleted with its instance, aged out): stop following.
                     log.info("task %s of %s is gone; no longer followed", task_id, instance_id)
-                    await self._db(self.store.save_task_states, instance_id, {task_id: "GONE"})
+                    await self.store.polling.save_task_states(instance_id, {task_id: "GONE"})
                     return None
 
         found = await asyncio.gather(*(one(t) for t in sorted(task_ids)))
         return [task for task in found if task is not None]
 
     async def _announce(self, instance_id: str, finished: Sequence[Finished]) -> int:
-        subscriptions = await self._db(self.store.subscriptions_for, instance_id)
+        subscriptions = await self.store.subscriptions.for_instance(instance_id)
         rows: list[NewOutboxRow] = []
         batch = f"{instance_id}:{self._clock().isoformat()}"
         for sub in subscriptions:
@@ -284,7 +281,7 @@ class Poller:
                 )
         # One transaction: a deliverer claiming the first row finds the rest of its batch
         # queued with it, and posts them as one digest rather than the first alone.
-        new: set[str] = await self._db(self.store.enqueue_many, rows)
+        new: set[str] = await self.store.outbox.enqueue_many(rows)
         return len(new)
 
     async def _thread_updates(
@@ -312,8 +309,7 @@ class Poller:
                     "task": task.to_api(),
                 }
                 key = f"thread:{thread.id}:{task.id}:{task.status}"
-                if await self._db(
-                    self.store.enqueue,
+                if await self.store.outbox.enqueue(
                     key,
                     thread.channel,
                     root,
@@ -328,21 +324,21 @@ class Poller:
                 "state": query.get("state"),
             }
             key = f"parent:{thread.id}:" + ",".join(f"{t.id}={t.status}" for t in done)
-            if await self._db(
-                self.store.enqueue, key, thread.channel, None, "parent_update", json.dumps(parent)
+            if await self.store.outbox.enqueue(
+                key, thread.channel, None, "parent_update", json.dumps(parent)
             ):
                 queued += 1
             remaining = 0
             for task in done:
-                remaining = await self._db(self.store.unfollow_task, thread.id, task.id)
+                remaining = await self.store.threads.unfollow_task(thread.id, task.id)
             if remaining == 0:
-                await self._db(self.store.drop_thread, thread.id)
+                await self.store.threads.drop(thread.id)
         return queued
 
     async def _close_expired_threads(self, report: CycleReport) -> None:
-        expired = await self._db(self.store.expired_threads, self._clock())
+        expired = await self.store.threads.expired(self._clock())
         for thread in expired:
-            still: set[str] = await self._db(self.store.followed_tasks, thread.id)
+            still: set[str] = await self.store.threads.tasks(thread.id)
             query = json.loads(thread.query)
             running = []
             for task_id in sorted(still):
@@ -357,8 +353,7 @@ class Poller:
                 "hours": self.options.follow_for.total_seconds() / 3600,
             }
             root = query.get("thread_ts") or thread.message_ts
-            if await self._db(
-                self.store.enqueue,
+            if await self.store.outbox.enqueue(
                 f"closed:{thread.id}",
                 thread.channel,
                 root,
@@ -366,7 +361,7 @@ class Poller:
                 json.dumps(payload),
             ):
                 report.queued += 1
-            await self._db(self.store.drop_thread, thread.id)
+            await self.store.threads.drop(thread.id)
 
     # -- failing instances -------------------------------------------------------------
 
@@ -417,7 +412,7 @@ class Poller:
     async def _notice(
         self, instance_id: str, kind: str, extra: dict[str, Any], *, stamp: datetime
     ) -> None:
-        for sub in await self._db(self.store.subscriptions_for, instance_id):
+        for sub in await self.store.subscriptions.for_instance(instance_id):
             if sub.paused:
                 continue
             payload = {
@@ -427,7 +422,7 @@ class Poller:
                 **extra,
             }
             key = f"{kind}:{sub.channel}:{instance_id}:{stamp.isoformat()}"
-            await self._db(self.store.enqueue, key, sub.channel, None, kind, json.dumps(payload))
+            await self.store.outbox.enqueue(key, sub.channel, None, kind, json.dumps(payload))
 
 
 def _thread_payload(thread: FollowedThread, query: dict[str, Any]) -> dict[str, Any]:
