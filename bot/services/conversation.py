@@ -8,7 +8,6 @@ design.md); nothing escapes as an exception, and no stack trace reaches a user.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import time
 import uuid
@@ -48,7 +47,7 @@ from bot.core.dms.errors import (
 )
 from bot.core.dms.models import Instance
 from bot.core.dms.source import Dms
-from bot.core.records import Subscription
+from bot.core.records import Subscription, ThreadQuery
 from bot.core.timewindow import TimeWindow, WindowError, parse_window
 from bot.i18n import Lang, Said, t
 from bot.services.queries import answer_task, answer_tasks, error_to_report, existing_instance
@@ -571,15 +570,13 @@ class Conversation:
         """Follow an answer's running tasks: replies in its thread as each one ends."""
         if self.store is None:
             return
-        query = json.dumps(
-            {
-                "state": follow.state.encode(),
-                "thread_ts": thread_ts or message_ts,
-                # Replies in the thread speak the asker's language.
-                "lang": follow.lang,
-                "user": follow.user,
-            }
-        )
+        query = ThreadQuery(
+            state=follow.state.encode(),
+            thread_ts=thread_ts or message_ts,
+            # Replies in the thread speak the asker's language.
+            lang=follow.lang,
+            user=follow.user,
+        ).encode()
         await self.store.threads.follow(
             channel,
             message_ts,

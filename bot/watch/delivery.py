@@ -34,7 +34,7 @@ from bot.core.records import OutboxItem
 from bot.views.blocks import Message
 from bot.watch.admission import Admission
 from bot.watch.options import WatchOptions
-from bot.watch.payload import payload_of
+from bot.watch.payload import ParentUpdate, TaskFinished, payload_of
 
 log = logging.getLogger("kafka_tasks.delivery")
 
@@ -216,9 +216,9 @@ class Deliverer:
         if self._audit is None:
             return
         try:
-            payload = payload_of(item)
+            instance_id = payload_of(item).instance_id
         except ValueError:
-            payload = {}
+            instance_id = ""
         self._audit.record(
             AuditEvent(
                 kind="notification",
@@ -226,7 +226,7 @@ class Deliverer:
                 channel=item.channel,
                 what=item.kind,
                 result=result,
-                instance=str(payload.get("instance_id") or "") or None,
+                instance=instance_id or None,
                 detail=detail or item.key,
             )
         )
@@ -234,9 +234,9 @@ class Deliverer:
     async def _batch(self, item: OutboxItem) -> list[OutboxItem]:
         """The rows delivered with this one: a finished-task head and the rows queued
         right behind it from the same poll, when there are enough for a digest."""
-        if item.kind != "task_finished":
+        payload = payload_of(item) if item.kind == TaskFinished.kind else None
+        if not isinstance(payload, TaskFinished):
             return [item]
-        payload = payload_of(item)
         pending: list[OutboxItem] = await self.store.outbox.pending_for(item.channel)
         same = [item]
         for other in pending:
@@ -244,12 +244,13 @@ class Deliverer:
                 continue
             if len(same) >= MAX_DIGEST_ROWS:
                 break
-            if other.kind != "task_finished":
+            if other.kind != TaskFinished.kind:
                 break
-            if payload_of(other).get("batch") != payload.get("batch"):
+            theirs = payload_of(other)
+            if not isinstance(theirs, TaskFinished) or theirs.batch != payload.batch:
                 break
             same.append(other)
-        return same if len(same) > int(payload.get("digest_after", 3)) else [item]
+        return same if len(same) > payload.digest_after else [item]
 
     async def _post(self, item: OutboxItem, message: Message, *, covers: list[str]) -> str | None:
         # The keys of every row the message stands for: after a crash, the post found in
@@ -257,7 +258,7 @@ class Deliverer:
         payload = {"key": item.key, "covers": ",".join(covers)}
         metadata = {"event_type": METADATA_EVENT, "event_payload": payload}
         if item.kind == "parent_update":
-            target = payload_of(item)["message_ts"]
+            target = _parent_of(item)
             await self.slack.chat_update(
                 channel=item.channel, ts=target, text=message.text, blocks=message.block_dicts()
             )
@@ -347,3 +348,11 @@ class Deliverer:
             error,
             self._clock() + timedelta(seconds=delay),
         )
+
+
+def _parent_of(item: OutboxItem) -> str:
+    """The message a parent update edits."""
+    payload = payload_of(item)
+    if not isinstance(payload, ParentUpdate) or payload.message_ts is None:
+        raise ValueError(f"outbox {item.key} names no message to edit")
+    return payload.message_ts

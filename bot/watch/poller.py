@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from bot.adapters.metrics import Metrics
@@ -25,11 +25,21 @@ from bot.core.clock import utc_now
 from bot.core.dms.errors import DmsError, DmsNotFound
 from bot.core.dms.models import Task
 from bot.core.dms.source import Dms
-from bot.core.records import FollowedThread, NewOutboxRow
+from bot.core.records import FollowedThread, NewOutboxRow, ThreadQuery
 from bot.core.timewindow import TimeWindow
 from bot.i18n import LANGS
 from bot.views.errors import describe_error
 from bot.watch.options import WatchOptions
+from bot.watch.payload import (
+    ParentUpdate,
+    Payload,
+    Reachable,
+    TaskFinished,
+    ThreadClosed,
+    ThreadReply,
+    Unreachable,
+    encode,
+)
 from bot.watch.transitions import Finished, finished_tasks, still_running, wants
 
 log = logging.getLogger("kafka_tasks.watch")
@@ -265,20 +275,18 @@ class Poller:
             # Oldest first, so the channel reads them in the order they finished.
             wanted.sort(key=lambda f: (f.task.updated_at or self._clock(), f.task.id))
             for f in wanted:
-                payload = {
-                    "instance_id": instance_id,
-                    "instance_name": sub.instance_name,
-                    "task": f.task.to_api(),
+                payload = TaskFinished(
+                    instance_id=instance_id,
+                    instance_name=sub.instance_name,
+                    task=f.task.to_api(),
                     # Rows of one batch may be delivered together as a digest.
-                    "batch": batch,
-                    "digest_after": self.options.digest_after,
+                    batch=batch,
+                    digest_after=self.options.digest_after,
                     # Each subscription's own language: one channel may read Chinese.
-                    "lang": sub.language,
-                }
-                key = f"sub:{sub.channel}:{f.task.id}:{f.task.status}"
-                rows.append(
-                    NewOutboxRow(key, sub.channel, None, "task_finished", json.dumps(payload))
+                    lang=sub.language,
                 )
+                key = f"sub:{sub.channel}:{f.task.id}:{f.task.status}"
+                rows.append(NewOutboxRow(key, sub.channel, None, payload.kind, encode(payload)))
         # One transaction: a deliverer claiming the first row finds the rest of its batch
         # queued with it, and posts them as one digest rather than the first alone.
         new: set[str] = await self.store.outbox.enqueue_many(rows)
@@ -301,31 +309,22 @@ class Poller:
             done = [t for t in done if t.terminal]
             if not done:
                 continue
-            query = json.loads(thread.query)
-            root = query.get("thread_ts") or thread.message_ts
+            query = thread.thread_query
+            root = query.thread_ts or thread.message_ts
             for task in done:
-                payload = {
-                    **_thread_payload(thread, query),
-                    "task": task.to_api(),
-                }
+                reply = ThreadReply(**_in_thread(thread, query), task=task.to_api())
                 key = f"thread:{thread.id}:{task.id}:{task.status}"
                 if await self.store.outbox.enqueue(
-                    key,
-                    thread.channel,
-                    root,
-                    "thread_reply",
-                    json.dumps(payload),
+                    key, thread.channel, root, reply.kind, encode(reply)
                 ):
                     queued += 1
             # One edit of the parent per cycle brings its summary up to date.
-            parent = {
-                **_thread_payload(thread, query),
-                "message_ts": thread.message_ts,
-                "state": query.get("state"),
-            }
+            parent = ParentUpdate(
+                **_in_thread(thread, query), message_ts=thread.message_ts, state=query.state
+            )
             key = f"parent:{thread.id}:" + ",".join(f"{t.id}={t.status}" for t in done)
             if await self.store.outbox.enqueue(
-                key, thread.channel, None, "parent_update", json.dumps(parent)
+                key, thread.channel, None, parent.kind, encode(parent)
             ):
                 queued += 1
             remaining = 0
@@ -339,26 +338,22 @@ class Poller:
         expired = await self.store.threads.expired(self._clock())
         for thread in expired:
             still: set[str] = await self.store.threads.tasks(thread.id)
-            query = json.loads(thread.query)
-            running = []
+            query = thread.thread_query
+            running: list[dict[str, Any]] = []
             for task_id in sorted(still):
                 # Best effort: the note names the tasks; an id stands in for a lost name.
                 try:
                     running.append((await self.dms.get_task(thread.instance_id, task_id)).to_api())
                 except DmsError:
                     running.append({"id": task_id, "name": task_id, "status": "EXECUTING"})
-            payload = {
-                **_thread_payload(thread, query),
-                "still_running": running,
-                "hours": self.options.follow_for.total_seconds() / 3600,
-            }
-            root = query.get("thread_ts") or thread.message_ts
+            closed = ThreadClosed(
+                **_in_thread(thread, query),
+                still_running=tuple(running),
+                hours=self.options.follow_for.total_seconds() / 3600,
+            )
+            root = query.thread_ts or thread.message_ts
             if await self.store.outbox.enqueue(
-                f"closed:{thread.id}",
-                thread.channel,
-                root,
-                "thread_closed",
-                json.dumps(payload),
+                f"closed:{thread.id}", thread.channel, root, closed.kind, encode(closed)
             ):
                 report.queued += 1
             await self.store.threads.drop(thread.id)
@@ -387,13 +382,13 @@ class Poller:
             health.reported = True
             await self._notice(
                 instance_id,
-                "unreachable",
-                {
-                    "reason": str(exc),
+                partial(
+                    Unreachable,
+                    reason=str(exc),
                     # Each channel reads it in its subscription's language.
-                    "reasons": {lang: describe_error(exc, lang) for lang in LANGS},
-                    "since": health.failing_since.isoformat(),
-                },
+                    reasons={lang: describe_error(exc, lang) for lang in LANGS},
+                    since=health.failing_since.isoformat(),
+                ),
                 stamp=health.failing_since,
             )
 
@@ -404,28 +399,26 @@ class Poller:
         down_for = self._clock() - health.failing_since
         await self._notice(
             instance_id,
-            "reachable",
-            {"down_for_s": down_for.total_seconds()},
+            partial(Reachable, down_for_s=down_for.total_seconds()),
             stamp=health.failing_since,
         )
 
     async def _notice(
-        self, instance_id: str, kind: str, extra: dict[str, Any], *, stamp: datetime
+        self, instance_id: str, notice: Callable[..., Payload], *, stamp: datetime
     ) -> None:
+        """Tell each subscribed channel, in its own language; ``notice`` makes the row
+        from the instance's id, its name there and that language."""
         for sub in await self.store.subscriptions.for_instance(instance_id):
             if sub.paused:
                 continue
-            payload = {
-                "instance_id": instance_id,
-                "instance_name": sub.instance_name,
-                "lang": sub.language,
-                **extra,
-            }
-            key = f"{kind}:{sub.channel}:{instance_id}:{stamp.isoformat()}"
-            await self.store.outbox.enqueue(key, sub.channel, None, kind, json.dumps(payload))
+            payload = notice(
+                instance_id=instance_id, instance_name=sub.instance_name, lang=sub.language
+            )
+            key = f"{payload.kind}:{sub.channel}:{instance_id}:{stamp.isoformat()}"
+            await self.store.outbox.enqueue(key, sub.channel, None, payload.kind, encode(payload))
 
 
-def _thread_payload(thread: FollowedThread, query: dict[str, Any]) -> dict[str, Any]:
+def _in_thread(thread: FollowedThread, query: ThreadQuery) -> dict[str, Any]:
     """What every row of a followed thread carries: where it is, in which language, and
     who asked (delivery asks the access rules again on their behalf)."""
     return {
@@ -433,6 +426,6 @@ def _thread_payload(thread: FollowedThread, query: dict[str, Any]) -> dict[str, 
         "instance_name": thread.instance_name,
         "thread_id": thread.id,
         # The language of whoever asked the question the thread follows.
-        "lang": query.get("lang", "en"),
-        "user": query.get("user") or "",
+        "lang": query.lang,
+        "user": query.user,
     }
