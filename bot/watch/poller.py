@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Any
 
 from bot.adapters.metrics import Metrics
 from bot.adapters.store.polling import PollView
@@ -25,18 +24,16 @@ from bot.core.clock import utc_now
 from bot.core.dms.errors import DmsError, DmsNotFound
 from bot.core.dms.models import Task
 from bot.core.dms.source import Dms
-from bot.core.records import FollowedThread, NewOutboxRow, ThreadQuery
+from bot.core.records import NewOutboxRow
 from bot.core.timewindow import TimeWindow
 from bot.i18n import LANGS
 from bot.views.errors import describe_error
+from bot.watch.following import Following
 from bot.watch.options import WatchOptions
 from bot.watch.payload import (
-    ParentUpdate,
     Payload,
     Reachable,
     TaskFinished,
-    ThreadClosed,
-    ThreadReply,
     Unreachable,
     encode,
 )
@@ -83,6 +80,7 @@ class Poller:
         self._held: set[str] = set()
         self._lease_until: dict[str, datetime] = {}
         self._cycle = 0
+        self._following = Following(dms, store, self.options, clock)
 
     async def run(self, stop: asyncio.Event) -> None:
         try:
@@ -140,7 +138,7 @@ class Poller:
             await asyncio.gather(*(one(i) for i in due))
         finally:
             await self.store.polling.set_cursors(cursors)
-        await self._close_expired_threads(report)
+        report.queued += await self._following.close_expired()
         return report
 
     async def _poll_if_ours(
@@ -232,7 +230,7 @@ class Poller:
         tasks += await self._follow_by_id(instance_id, missing)
         finished = finished_tasks(seen, tasks, baseline=baseline)
         queued = await self._announce(instance_id, finished) if finished else 0
-        queued += await self._thread_updates(instance_id, threads, followed, tasks)
+        queued += await self._following.updates(threads, followed, tasks)
         # Only what changed is written (all of it on the baseline look, which is what
         # records the baseline, even when empty).
         changed = {
@@ -292,72 +290,6 @@ class Poller:
         new: set[str] = await self.store.outbox.enqueue_many(rows)
         return len(new)
 
-    async def _thread_updates(
-        self,
-        instance_id: str,
-        threads: Sequence[FollowedThread],
-        followed: dict[int, set[str]],
-        tasks: Sequence[Task],
-    ) -> int:
-        """Replies for followed tasks that have ended. A thread follows only tasks that
-        were in progress when its answer was given, so any end seen now is news to it,
-        whether or not the instance had been looked at before."""
-        by_id = {t.id: t for t in tasks}
-        queued = 0
-        for thread in threads:
-            done = [by_id[t] for t in sorted(followed.get(thread.id, ())) if t in by_id]
-            done = [t for t in done if t.terminal]
-            if not done:
-                continue
-            query = thread.thread_query
-            root = query.thread_ts or thread.message_ts
-            for task in done:
-                reply = ThreadReply(**_in_thread(thread, query), task=task.to_api())
-                key = f"thread:{thread.id}:{task.id}:{task.status}"
-                if await self.store.outbox.enqueue(
-                    key, thread.channel, root, reply.kind, encode(reply)
-                ):
-                    queued += 1
-            # One edit of the parent per cycle brings its summary up to date.
-            parent = ParentUpdate(
-                **_in_thread(thread, query), message_ts=thread.message_ts, state=query.state
-            )
-            key = f"parent:{thread.id}:" + ",".join(f"{t.id}={t.status}" for t in done)
-            if await self.store.outbox.enqueue(
-                key, thread.channel, None, parent.kind, encode(parent)
-            ):
-                queued += 1
-            remaining = 0
-            for task in done:
-                remaining = await self.store.threads.unfollow_task(thread.id, task.id)
-            if remaining == 0:
-                await self.store.threads.drop(thread.id)
-        return queued
-
-    async def _close_expired_threads(self, report: CycleReport) -> None:
-        expired = await self.store.threads.expired(self._clock())
-        for thread in expired:
-            still: set[str] = await self.store.threads.tasks(thread.id)
-            query = thread.thread_query
-            running: list[dict[str, Any]] = []
-            for task_id in sorted(still):
-                # Best effort: the note names the tasks; an id stands in for a lost name.
-                try:
-                    running.append((await self.dms.get_task(thread.instance_id, task_id)).to_api())
-                except DmsError:
-                    running.append({"id": task_id, "name": task_id, "status": "EXECUTING"})
-            closed = ThreadClosed(
-                **_in_thread(thread, query),
-                still_running=tuple(running),
-                hours=self.options.follow_for.total_seconds() / 3600,
-            )
-            root = query.thread_ts or thread.message_ts
-            if await self.store.outbox.enqueue(
-                f"closed:{thread.id}", thread.channel, root, closed.kind, encode(closed)
-            ):
-                report.queued += 1
-            await self.store.threads.drop(thread.id)
-
     # -- failing instances -------------------------------------------------------------
 
     async def _failed(self, instance_id: str, exc: DmsError) -> None:
@@ -416,16 +348,3 @@ class Poller:
             )
             key = f"{payload.kind}:{sub.channel}:{instance_id}:{stamp.isoformat()}"
             await self.store.outbox.enqueue(key, sub.channel, None, payload.kind, encode(payload))
-
-
-def _in_thread(thread: FollowedThread, query: ThreadQuery) -> dict[str, Any]:
-    """What every row of a followed thread carries: where it is, in which language, and
-    who asked (delivery asks the access rules again on their behalf)."""
-    return {
-        "instance_id": thread.instance_id,
-        "instance_name": thread.instance_name,
-        "thread_id": thread.id,
-        # The language of whoever asked the question the thread follows.
-        "lang": query.lang,
-        "user": query.user,
-    }
