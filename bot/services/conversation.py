@@ -52,21 +52,16 @@ from bot.core.timewindow import TimeWindow, WindowError, parse_window
 from bot.i18n import Lang, Said, t
 from bot.services.queries import answer_task, answer_tasks, error_to_report, existing_instance
 from bot.views.access import groups_unavailable_message, only_you, refused_message
-from bot.views.blocks import (
-    Message,
-    error_message,
-    help_message,
-    instances_message,
-    looking_up_message,
-    task_details_message,
-    tasks_message,
-)
+from bot.views.details import task_details_message
 from bot.views.errors import describe_error
-from bot.views.watching import (
+from bot.views.kit import Message
+from bot.views.replies import error_message, help_message, instances_message, looking_up_message
+from bot.views.subscriptions import (
     subscribed_message,
     subscriptions_message,
     unsubscribed_message,
 )
+from bot.views.tasks import tasks_message
 
 log = logging.getLogger("kafka_tasks.conversation")
 

@@ -33,14 +33,9 @@ from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.records import Subscription
 from bot.core.timewindow import TimeWindow
 from bot.i18n import Lang
-from bot.views.blocks import task_details_message
+from bot.views.details import task_details_message
 from bot.views.errors import describe_error
 from bot.views.home import (
-    ChannelsProblem,
-    HomePage,
-    HomeSubscription,
-    InstanceHome,
-    Notice,
     broken_home_view,
     details_modal,
     failed_modal,
@@ -49,6 +44,7 @@ from bot.views.home import (
     loading_modal,
     notice_modal,
 )
+from bot.views.home_page import ChannelsProblem, HomePage, HomeSubscription, InstanceHome, Notice
 
 log = logging.getLogger("kafka_tasks.home")
 

@@ -14,7 +14,7 @@ from bot.core.clock import utc_now
 from bot.core.dms.models import Task
 from bot.core.records import OutboxItem
 from bot.services.conversation import Conversation
-from bot.views.blocks import Message
+from bot.views.kit import Message
 from bot.views.watching import (
     digest_message,
     reachable_again_message,

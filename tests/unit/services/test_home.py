@@ -21,12 +21,8 @@ from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.records import Subscription
 from bot.core.timewindow import TimeWindow
 from bot.services.home import ChannelDirectory, HomeService, subscriptions_in
-from bot.views.home import (
-    DETAILS,
-    UNSUBSCRIBE,
-    Notice,
-    view_problems,
-)
+from bot.views.home import view_problems
+from bot.views.home_page import DETAILS, UNSUBSCRIBE, Notice
 from tests.fakes.slack import FakeSlack
 
 NOW = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)
