@@ -34,15 +34,9 @@ from bot.core.actions import LABEL_KEYS, TYPED_WORDS
 from bot.core.dms.errors import UnknownInstance
 from bot.core.dms.ids import is_dms_id
 from bot.core.dms.models import IN_PROGRESS, TaskStatus
-from bot.core.grammar_zh import to_zh
-from bot.core.timewindow import (
-    TimeWindow,
-    WindowError,
-    error_message,
-    error_message_zh,
-    parse_window_words,
-)
-from bot.i18n import Lang, t
+from bot.core.grammar_zh import Typed
+from bot.core.timewindow import TimeWindow, WindowError, parse_window_words, refusal
+from bot.i18n import Lang, Said
 
 STATUSES = tuple(status.value for status in TaskStatus)
 MAX_COMMAND_LENGTH = 1000
@@ -82,59 +76,44 @@ _SCOPES: dict[str, Literal["failed", "all"]] = {"failed": "failed", "all": "all"
 _LANGS: dict[str, Lang] = {"zh": "zh", "en": "en", "cn": "zh", "chinese": "zh", "english": "en"}
 _EXAMPLE_INSTANCE = "prod-orders"
 _EXAMPLE_GLOB = "modify*"
-_READINGS_ZH = {
-    "a command": "命令",
-    "a time window": "时间范围",
-    "a task status": "任务状态",
-    "a subscription option": "订阅选项",
-    "a language": "语言",
-}
 
 
 class CommandError(ValueError):
     """A command that could not be read: the part not understood and a form that works.
 
-    ``str()`` is the English message; ``text(lang)`` the message in a language, for
-    "zh" with its reason (``why_zh``) and its suggestion written in Chinese.
+    ``str()`` is the English message; ``text(lang)`` the message in a language, its
+    suggestion written as a reader of that language types it. ``reading`` names what
+    the part was read as (``grammar.reading.*`` in the catalog) when there is no ``why``.
     """
 
     def __init__(
         self,
         bad: str,
         suggestion: str,
-        why: str | None = None,
+        why: Said | None = None,
         *,
-        reading: str = "a command",
-        why_zh: str | None = None,
+        reading: str = "command",
         instance: str | None = None,
     ) -> None:
-        super().__init__(error_message(bad, suggestion, why, reading=reading))
         self.bad = bad
         self.suggestion = suggestion
         self.why = why
-        self.why_zh = why_zh
         self.reading = reading
         # The first word, read as an instance, when what is wrong comes after it: if it
         # names no instance, that is the thing to say (``bot.services.queries.error_to_report``).
         self.instance = instance
-
-    @property
-    def zh(self) -> str:
-        reading_zh = _READINGS_ZH.get(self.reading, "命令")
-        return error_message_zh(self.bad, self.suggestion, self.why_zh, reading_zh=reading_zh)
+        super().__init__(self.text("en"))
 
     def text(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else str(self)
+        return refusal(lang, self.bad, self.suggestion, self.why, reading=self.reading)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
     def quoting(self, bad: str) -> CommandError:
         """The same error quoting ``bad``: the words as typed rather than as read."""
         return CommandError(
-            bad,
-            self.suggestion,
-            self.why,
-            reading=self.reading,
-            why_zh=self.why_zh,
-            instance=self.instance,
+            bad, self.suggestion, self.why, reading=self.reading, instance=self.instance
         )
 
 
@@ -194,9 +173,8 @@ def parse_command(text: str, *, now: datetime, tz: tzinfo) -> Command:
     # Folded after cleaning (NFKC may itself make spaces), then spaced once again.
     cleaned = " ".join(command_words(text))
     if len(cleaned) > MAX_COMMAND_LENGTH:
-        why = f"a command is at most {MAX_COMMAND_LENGTH} characters"
-        why_zh = f"命令最长 {MAX_COMMAND_LENGTH} 个字符"
-        raise CommandError(cleaned, "help", why, why_zh=why_zh)
+        why = Said.of("grammar.why.too_long", most=MAX_COMMAND_LENGTH)
+        raise CommandError(cleaned, "help", why)
     phrase = grammar_zh.read(cleaned, keys=_INLINE_KEYS, verbatim_after=("name",))
     try:
         return _parse(phrase, now=now, tz=tz)
@@ -285,9 +263,8 @@ def _about_instance(phrase: grammar_zh.Phrase, *, now: datetime, tz: tzinfo) -> 
         elif lowered == "page":
             page = _once(page, word, _page(tokens), "page 2")
         elif lowered == "task":
-            why = "a task id comes right after the instance"
-            why_zh = "任务 ID 要紧跟在实例后面"
-            raise CommandError(word, f"{instance} task <task-id>", why, why_zh=why_zh)
+            why = Said("grammar.why.task_after_instance")
+            raise CommandError(word, f"{instance} task <task-id>", why)
         else:
             window_at.append(tokens.at)
     window_words = [rest[i] for i in window_at]
@@ -323,17 +300,15 @@ def _window(window_words: list[str], words: list[str], *, now: datetime, tz: tzi
         # "prod-orders success" (成功): a status that is not a shortcut, not a bad window.
         for word in window_words:
             if word.lower() in _STATUS_WORDS:
-                why = 'only "failed" and "running" stand alone; other statuses follow "status"'
-                why_zh = "只有“失败”和“运行中”可以单独写，其他状态要写在“状态”后面"
-                raise CommandError(word, f"status {word.lower()}", why, why_zh=why_zh) from None
+                why = Said("grammar.why.status_alone")
+                raise CommandError(word, f"status {word.lower()}", why) from None
         # "asdf qwer zxcv", "detials 2": the rest is no window because the first word is
         # no instance; the caller, who can ask DMS, says so when that is the case.
         raise CommandError(
             e.bad,
             e.suggestion,
             e.why,
-            reading="a time window",
-            why_zh=e.why_zh,
+            reading="window",
             instance=words[0],
         ) from None
 
@@ -359,15 +334,11 @@ class NotAnInstance(UnknownInstance):
         self.button = button  # the label's key in bot.i18n, when it is a button
         super().__init__(unknown.name, unknown.where, unknown.close, unknown.request_id)
 
-    def also(self) -> str:
+    def also(self) -> Said:
         if self.button is not None:
-            label = t("en", self.button)
-            return (
-                f"Did you mean the {label} button? Buttons are on answers (ask "
-                f"`<instance> last 1h`); in the shell, type one's label to press it: "
-                f"`{self.meant}`."
-            )
-        return f"Did you mean `{self.meant}`?"
+            # The command as typed: in the shell a label is pressed by its English word.
+            return Said.of("unknown_instance.button", label=Said(self.button), meant=self.meant)
+        return Said.of("unknown_instance.command", meant=Typed(self.meant))
 
 
 def meant_command(words: Sequence[str]) -> tuple[str, str | None] | None:
@@ -404,14 +375,11 @@ def _task_lookup(instance: str, args: list[str]) -> TaskLookup:
     example = f"{instance} task <task-id>"
     if len(args) != 1:
         bad = " ".join(args) or "task"
-        why_zh = "“任务”后面只写一个任务 ID"
-        raise CommandError(bad, example, 'give exactly one task id after "task"', why_zh=why_zh)
+        raise CommandError(bad, example, Said("grammar.why.one_task_id"))
     # The shape the client will send in a URL path (bot.core.dms.ids): refused here, the
     # typed id is quoted with the form to use, rather than looked up and not found.
     if not is_dms_id(args[0]):
-        why = "a task id is letters, digits, - and _, and starts with a letter or digit"
-        why_zh = "任务 ID 只含字母、数字、- 和 _，并以字母或数字开头"
-        raise CommandError(args[0], example, why, why_zh=why_zh)
+        raise CommandError(args[0], example, Said("grammar.why.task_id_shape"))
     return TaskLookup(instance, args[0])
 
 
@@ -424,9 +392,7 @@ def _status_text(keyword: str, tokens: Iterator[str]) -> str:
             break
         text += more
     if not text.strip(","):
-        why = "which status? e.g. failed, running, success"
-        why_zh = "哪种状态？例如 失败、运行中、成功"
-        raise CommandError(keyword, "status failed", why, why_zh=why_zh)
+        raise CommandError(keyword, "status failed", Said("grammar.why.which_status"))
     return text
 
 
@@ -436,7 +402,7 @@ def _statuses(text: str) -> frozenset[str]:
         statuses = _STATUS_WORDS.get(word.lower())
         if statuses is None:
             close = difflib.get_close_matches(word.lower()[:40], _STATUS_WORDS, n=1, cutoff=0)
-            raise CommandError(word, f"status {close[0]}", reading="a task status")
+            raise CommandError(word, f"status {close[0]}", reading="status")
         found |= statuses
     return frozenset(found)
 
@@ -444,23 +410,20 @@ def _statuses(text: str) -> frozenset[str]:
 def _glob(keyword: str, tokens: Iterator[str]) -> str:
     glob = next(tokens, None)
     if glob is None:
-        why = "which task name? a glob like modify*"
-        why_zh = "哪个任务名？写一个通配模式，比如 modify*"
-        raise CommandError(keyword, f"name {_EXAMPLE_GLOB}", why, why_zh=why_zh)
+        raise CommandError(keyword, f"name {_EXAMPLE_GLOB}", Said("grammar.why.which_name"))
     return glob
 
 
 def _page(tokens: Iterator[str]) -> int:
     text = next(tokens, None)
     if text is None or not _PAGE.fullmatch(text) or int(text) < 1:
-        why, why_zh = "a page is a whole number from 1", "页码是从 1 起的整数"
-        raise CommandError(text or "page", "page 1", why, why_zh=why_zh)
+        raise CommandError(text or "page", "page 1", Said("grammar.why.page"))
     return int(text)
 
 
 def _once(current: _T | None, keyword: str, value: _T, example: str) -> _T:
     if current is not None:
-        raise CommandError(keyword, example, f'"{keyword}" is given twice', why_zh="同一项写了两次")
+        raise CommandError(keyword, example, Said.of("grammar.why.twice", keyword=keyword))
     return value
 
 
@@ -470,8 +433,8 @@ def _once(current: _T | None, keyword: str, value: _T, example: str) -> _T:
 def _subscribe(args: list[str]) -> Subscribe:
     if not args:
         example = f"subscribe {_EXAMPLE_INSTANCE} failed"
-        why, why_zh = f"which instance? e.g. {example}", f"订阅哪个实例？例如 {to_zh(example)}"
-        raise CommandError("subscribe", example, why, why_zh=why_zh)
+        why = Said.of("grammar.why.which_instance", example=Typed(example))
+        raise CommandError("subscribe", example, why)
     instance = _instance(args[0], args[1:], before="subscribe")
     example = f"subscribe {instance} failed"
     scope: Literal["failed", "all"] | None = None
@@ -492,9 +455,7 @@ def _subscribe(args: list[str]) -> Subscribe:
                 lowered[:40], ("failed", "all", "name", "lang"), n=1, cutoff=0
             )
             option = {"name": f"name {_EXAMPLE_GLOB}", "lang": "lang zh"}.get(close[0], close[0])
-            raise CommandError(
-                word, f"subscribe {instance} {option}", reading="a subscription option"
-            )
+            raise CommandError(word, f"subscribe {instance} {option}", reading="option")
     # Without a scope a subscription is to every finished task: narrowing is what words do.
     return Subscribe(instance, scope or "all", name_glob, lang)
 
@@ -502,13 +463,13 @@ def _subscribe(args: list[str]) -> Subscribe:
 def _lang(keyword: str, tokens: Iterator[str], instance: str) -> Lang:
     value = next(tokens, None)
     if value is None:
-        why, why_zh = "which language? zh (Chinese) or en (English)", "哪种语言？中文 或 英文"
-        raise CommandError(keyword, f"subscribe {instance} lang zh", why, why_zh=why_zh)
+        why = Said("grammar.why.which_language")
+        raise CommandError(keyword, f"subscribe {instance} lang zh", why)
     lang = _LANGS.get(value.lower())
     if lang is None:
         close = difflib.get_close_matches(value.lower()[:40], _LANGS, n=1, cutoff=0.6)
         fix = _LANGS[close[0]] if close else "zh"
-        raise CommandError(value, f"subscribe {instance} lang {fix}", reading="a language")
+        raise CommandError(value, f"subscribe {instance} lang {fix}", reading="language")
     return lang
 
 
@@ -516,7 +477,7 @@ def _unsubscribe(args: list[str]) -> Unsubscribe:
     if len(args) != 1:
         bad = " ".join(args) or "unsubscribe"
         example = f"unsubscribe {_EXAMPLE_INSTANCE}"
-        raise CommandError(bad, example, "give exactly one instance", why_zh="只写一个实例")
+        raise CommandError(bad, example, Said("grammar.why.one_instance"))
     return Unsubscribe(_instance(args[0], [], before="unsubscribe"))
 
 
@@ -527,22 +488,18 @@ def _instance(word: str, after: list[str], *, before: str = "") -> str:
     """An instance name or id, kept as typed (ids are UUIDs and case may matter upstream)."""
     if word.lower() in _NOT_INSTANCES:
         suggestion = " ".join(filter(None, [before, "<instance>", word, *after]))
-        why, why_zh = "start with the instance name or id", "先写实例名或实例 ID"
-        raise CommandError(word, suggestion, why, why_zh=why_zh)
+        raise CommandError(word, suggestion, Said("grammar.why.instance_first"))
     if not _INSTANCE.fullmatch(word):
         fixed = re.sub(r"[^A-Za-z0-9._-]+", "-", word, flags=re.ASCII).strip("-._")[:64]
         suggestion = " ".join(filter(None, [before, fixed or _EXAMPLE_INSTANCE, *after]))
-        why = "an instance is a name of letters, digits, -, _ and . or an id (name@account)"
-        why_zh = "实例名只含字母、数字、-、_ 和 .，也可以写实例 ID（名称@账号）"
-        raise CommandError(word, suggestion, why, why_zh=why_zh)
+        raise CommandError(word, suggestion, Said("grammar.why.instance_shape"))
     return word
 
 
 def _expect_nothing_after(words: list[str]) -> None:
     if len(words) > 1:
-        why = f'"{words[0]}" takes nothing after it'
-        why_zh = "这个命令后面不接别的内容"
-        raise CommandError(" ".join(words[1:]), words[0].lower(), why, why_zh=why_zh)
+        why = Said.of("grammar.why.nothing_after", command=words[0])
+        raise CommandError(" ".join(words[1:]), words[0].lower(), why)
 
 
 # --- the vocabulary, for the shell's completion --------------------------------------

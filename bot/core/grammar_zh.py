@@ -20,6 +20,8 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from bot.i18n import Lang
+
 # Ideographs, CJK punctuation ("、", "。") and compatibility ideographs; full-width
 # letters and digits are folded to ASCII by NFKC before anything looks at them.
 _CJK_CHARS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
@@ -553,6 +555,17 @@ _LEADING = frozenset(
     | {"task", "failed", "running", "subscribe", "unsubscribe", "subscriptions"}
     | {"instances", "help"}
 )
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A command of the grammar as a reader of a language types it: in Chinese through
+    ``to_zh``, in English as it is (for suggestions, said in the reader's language)."""
+
+    command: str
+
+    def text(self, lang: Lang) -> str:
+        return to_zh(self.command) if lang == "zh" else self.command
 
 
 def to_zh(text: str) -> str:

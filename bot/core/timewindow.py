@@ -28,15 +28,15 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.core import grammar_zh
-from bot.i18n import Lang
+from bot.core.grammar_zh import Typed
+from bot.i18n import Lang, Said
 
 DEFAULT_WINDOW = "last 24h"
 MAX_WINDOW_DAYS = 90
 MAX_WINDOW = timedelta(days=MAX_WINDOW_DAYS)
 
 _LONGEST = f"last {MAX_WINDOW_DAYS}d"
-_TOO_LONG = f"the longest window is {MAX_WINDOW_DAYS} days"
-_TOO_LONG_ZH = f"时间范围最长 {MAX_WINDOW_DAYS} 天"
+_TOO_LONG = Said.of("grammar.why.too_long_window", days=MAX_WINDOW_DAYS)
 _ONE_SECOND = timedelta(seconds=1)
 _QUOTE_LIMIT = 60
 
@@ -76,24 +76,16 @@ _POINT = re.compile(
 )
 
 
-def error_message(
-    bad: str, suggestion: str, why: str | None = None, *, reading: str = "a time window"
+def refusal(
+    lang: Lang, bad: str, suggestion: str, why: Said | None = None, *, reading: str = "window"
 ) -> str:
-    """The one-line reply for anything not understood: the bad part quoted, then a fix."""
-    quoted = _quote(bad)
-    problem = (
-        f'couldn\'t read "{quoted}": {why}' if why else f'couldn\'t read "{quoted}" as {reading}'
-    )
-    return f'{problem}; try "{suggestion}"'
-
-
-def error_message_zh(
-    bad: str, suggestion: str, why_zh: str | None = None, *, reading_zh: str = "时间范围"
-) -> str:
-    """``error_message`` in Simplified Chinese, the suggestion written in Chinese too."""
-    quoted = _quote(bad)
-    problem = f"无法理解“{quoted}”：{why_zh}" if why_zh else f"无法把“{quoted}”理解为{reading_zh}"
-    return f"{problem}；试试“{grammar_zh.to_zh(suggestion)}”"
+    """The one-line reply for anything not understood, in ``lang``: the bad part quoted,
+    then a fix written as a reader of ``lang`` types it. ``reading`` names what the part
+    was read as (the catalog's ``grammar.reading.*``) when there is no ``why``."""
+    params = {"quoted": _quote(bad), "suggestion": Typed(suggestion)}
+    if why is not None:
+        return Said.of("grammar.error.why", why=why, **params).text(lang)
+    return Said.of("grammar.error", reading=Said(f"grammar.reading.{reading}"), **params).text(lang)
 
 
 def _quote(bad: str) -> str:
@@ -108,24 +100,20 @@ class WindowError(ValueError):
     """A window that could not be read: the part not understood and a form that works.
 
     ``str()`` is the English message; ``text(lang)`` the message in a language, its
-    reason (``why_zh``) and its suggestion written in Chinese for "zh".
+    suggestion written as a reader of that language types it.
     """
 
-    def __init__(
-        self, bad: str, suggestion: str, why: str | None = None, *, why_zh: str | None = None
-    ) -> None:
-        super().__init__(error_message(bad, suggestion, why))
+    def __init__(self, bad: str, suggestion: str, why: Said | None = None) -> None:
         self.bad = bad
         self.suggestion = suggestion
         self.why = why
-        self.why_zh = why_zh
-
-    @property
-    def zh(self) -> str:
-        return error_message_zh(self.bad, self.suggestion, self.why_zh)
+        super().__init__(self.text("en"))
 
     def text(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else str(self)
+        return refusal(lang, self.bad, self.suggestion, self.why)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 @dataclass(frozen=True)
@@ -175,13 +163,12 @@ def format_api_time(moment: datetime) -> str:
 def parse_api_time(text: str) -> datetime:
     """The API's UTC ``YYYYMMDDHHmmss`` as an aware UTC datetime."""
     if not re.fullmatch(r"[0-9]{14}", text, re.ASCII):
-        why_zh = "API 的时间格式是 YYYYMMDDHHmmss"
-        raise WindowError(text, "20261127080000", "the API form is YYYYMMDDHHmmss", why_zh=why_zh)
+        raise WindowError(text, "20261127080000", Said("grammar.why.api_form"))
     try:
         return _from_stamp(text).replace(tzinfo=UTC)
     except ValueError:
-        why, why_zh = "there is no such date or time", "没有这个日期或时间"
-        raise WindowError(text, "20261127080000", why, why_zh=why_zh) from None
+        why = Said("grammar.why.no_such_moment")
+        raise WindowError(text, "20261127080000", why) from None
 
 
 def zone_name(tz: tzinfo) -> str:
@@ -204,7 +191,7 @@ def parse_window(text: str, *, now: datetime, tz: tzinfo) -> TimeWindow:
         typed = phrase.quote(e.bad)
         if typed == e.bad:
             raise
-        raise WindowError(typed, e.suggestion, e.why, why_zh=e.why_zh) from None
+        raise WindowError(typed, e.suggestion, e.why) from None
 
 
 def parse_window_words(words: Sequence[str], *, now: datetime, tz: tzinfo) -> TimeWindow:
@@ -223,15 +210,13 @@ class _Unreadable(Exception):
 
     def __init__(
         self,
-        why: str | None = None,
-        why_zh: str | None = None,
+        why: Said | None = None,
         *,
         bad: str | None = None,
         fix: str | None = None,
     ) -> None:
         super().__init__(why)
         self.why = why
-        self.why_zh = why_zh
         self.bad = bad  # when only part of what was handed over is wrong
         self.fix = fix  # a replacement for that part, when one is evident
 
@@ -264,22 +249,21 @@ class _Reader:
             return _read_tokens(tokens, self)
         except OverflowError:
             bad = " ".join(tokens)
-            raise self.fail(bad, why="that date is out of range", why_zh="日期超出范围") from None
+            raise self.fail(bad, why=Said("grammar.why.out_of_range")) from None
 
     def fail(
         self,
         bad: str,
         *,
-        why: str | None = None,
-        why_zh: str | None = None,
+        why: Said | None = None,
         tries: Sequence[str] = (),
         like: str = "",
     ) -> WindowError:
         """The error to raise, with the first of ``tries`` that works as its suggestion, else
         the example closest to ``like``."""
         if not self.suggest:
-            return WindowError(bad, "", why, why_zh=why_zh)
-        return WindowError(bad, self._first_working(tries, like or bad), why, why_zh=why_zh)
+            return WindowError(bad, "", why)
+        return WindowError(bad, self._first_working(tries, like or bad), why)
 
     def point(self, tokens: Sequence[str], whole: str) -> _Point:
         try:
@@ -287,7 +271,7 @@ class _Reader:
         except _Unreadable as e:
             bad = e.bad or " ".join(tokens)
             tries = (whole.replace(bad, e.fix, 1),) if e.fix else ()
-            raise self.fail(bad, why=e.why, why_zh=e.why_zh, tries=tries, like=whole) from None
+            raise self.fail(bad, why=e.why, tries=tries, like=whole) from None
 
     def zone_of(self, point: _Point, other: tzinfo | None = None) -> tzinfo:
         # A zone written on one end of a range holds for the other end too: people write
@@ -333,19 +317,19 @@ def _read_tokens(tokens: list[str], r: _Reader) -> TimeWindow:
 
 def _last(tokens: list[str], r: _Reader) -> TimeWindow:
     if len(tokens) == 1:
-        raise r.fail(tokens[0], why="it needs a length", why_zh="缺少时长", tries=("last 1h",))
+        why = Said("grammar.why.needs_length")
+        raise r.fail(tokens[0], why=why, tries=("last 1h",))
     text = " ".join(tokens[1:])
     try:
         seconds = _read_duration(text)
     except _Unreadable as e:
         tries = (f"last {e.fix}",) if e.fix else ()
-        raise r.fail(text, why=e.why, why_zh=e.why_zh, tries=tries, like=" ".join(tokens)) from None
+        raise r.fail(text, why=e.why, tries=tries, like=" ".join(tokens)) from None
     # Checked before building a timedelta, which overflows long before nine digits of weeks.
     if seconds > MAX_WINDOW.total_seconds():
-        raise r.fail(text, why=_TOO_LONG, why_zh=_TOO_LONG_ZH, tries=(_LONGEST,))
+        raise r.fail(text, why=_TOO_LONG, tries=(_LONGEST,))
     if seconds == 0:
-        why, why_zh = "a window must be longer than zero", "时长必须大于零"
-        raise r.fail(text, why=why, why_zh=why_zh, tries=("last 1h",))
+        raise r.fail(text, why=Said("grammar.why.zero"), tries=("last 1h",))
     return _window(
         r,
         r.now - timedelta(seconds=seconds),
@@ -360,7 +344,7 @@ def _last(tokens: list[str], r: _Reader) -> TimeWindow:
 def _since(keyword: str, rest: list[str], r: _Reader) -> TimeWindow:
     whole = " ".join(["since", *rest])
     if not rest:
-        raise r.fail(keyword, why="it needs a time", why_zh="缺少时间", tries=("since 09:00",))
+        raise r.fail(keyword, why=Said("grammar.why.needs_time"), tries=("since 09:00",))
     point = r.point(rest, whole)
     zone = r.zone_of(point)
     begin = _place(point, zone, r.now)
@@ -368,8 +352,7 @@ def _since(keyword: str, rest: list[str], r: _Reader) -> TimeWindow:
         latest = _place(replace(point, day=None, days_ago=None), zone, r.now)
         raise r.fail(
             point.text,
-            why="that is in the future",
-            why_zh="这个时间还没到",
+            why=Said("grammar.why.future"),
             tries=(f"since {r.spell(latest, zone)}",),
         )
     label = f"since {_format_moment(begin, zone, omit_day=_local_day(r.now, zone))}"
@@ -396,17 +379,16 @@ def _range(
 ) -> TimeWindow:
     example = f"{keyword} 10:00 {separator} 11:00"
     if not first:
-        raise r.fail(whole, why="it needs a start", why_zh="缺少开始时间", tries=(example,))
+        raise r.fail(whole, why=Said("grammar.why.needs_start"), tries=(example,))
     start = r.point(first, whole)
     if not second:
         tries = _with_an_end(start, f"{keyword} {start.text} {separator}", r)
-        why, why_zh = f'it needs an end ("{separator} ...")', "缺少结束时间（“到 ...”）"
-        raise r.fail(whole, why=why, why_zh=why_zh, tries=tries)
+        raise r.fail(whole, why=Said(f"grammar.why.needs_end.{separator}"), tries=tries)
     finish = r.point(second, whole)
     begin_zone, end_zone = r.zone_of(start, finish.zone), r.zone_of(finish, start.zone)
     begin = _place(start, begin_zone, r.now)
     if begin >= r.now:
-        raise r.fail(start.text, why="that is in the future", why_zh="这个时间还没到", like=whole)
+        raise r.fail(start.text, why=Said("grammar.why.future"), like=whole)
     begin_day = _local_day(begin, begin_zone)
     end = _place(finish, end_zone, r.now, on_day=begin_day)
     if end <= begin:
@@ -418,8 +400,7 @@ def _range(
                 f"{keyword} {r.spell(begin, begin_zone)} {separator} {r.spell(next_day, end_zone)}"
             )
         fixes.append(f"{keyword} {finish.text} {separator} {start.text}")
-        why, why_zh = "it ends before it begins", "结束时间早于开始时间"
-        raise r.fail(whole, why=why, why_zh=why_zh, tries=fixes)
+        raise r.fail(whole, why=Said("grammar.why.ends_first"), tries=fixes)
     end_text = _format_moment(end, begin_zone, omit_day=begin_day)
     label = f"{_format_moment(begin, begin_zone)} → {end_text}"
     return _window(r, begin, end, label=label, zone=begin_zone, ends_now=False, bad=whole)
@@ -441,7 +422,7 @@ def _day(tokens: list[str], r: _Reader) -> TimeWindow:
             written = _read_zone(tokens[1])
         except _Unreadable as e:
             tries = (f"{word} {e.fix}",)
-            raise r.fail(tokens[1], why=e.why, why_zh=e.why_zh, tries=tries) from None
+            raise r.fail(tokens[1], why=e.why, tries=tries) from None
     if len(tokens) > 1 and written is None:
         # "yesterday 18:00" is a start, not a day.
         raise r.fail(" ".join(tokens), tries=(f"since {' '.join(tokens)}", word))
@@ -450,8 +431,8 @@ def _day(tokens: list[str], r: _Reader) -> TimeWindow:
     if word == "today":
         begin, end = _at(today, time(), zone), r.now
         if begin >= end:
-            why, why_zh = "today has only just begun", "今天才刚开始"
-            raise r.fail(tokens[0], why=why, why_zh=why_zh, tries=("yesterday",))
+            why = Said("grammar.why.today_begun")
+            raise r.fail(tokens[0], why=why, tries=("yesterday",))
     else:
         begin, end = _at(today - timedelta(days=1), time(), zone), _at(today, time(), zone)
     return _window(r, begin, end, label=word, zone=zone, ends_now=word == "today", bad=word)
@@ -485,9 +466,9 @@ def _window(
     bad: str,
 ) -> TimeWindow:
     if end - begin > MAX_WINDOW:
-        raise r.fail(bad, why=_TOO_LONG, why_zh=_TOO_LONG_ZH, tries=(_LONGEST,))
+        raise r.fail(bad, why=_TOO_LONG, tries=(_LONGEST,))
     if not begin < end:  # a day a zone skipped entirely, for one
-        raise r.fail(bad, why="that window is empty", why_zh="这个时间范围是空的", like=bad)
+        raise r.fail(bad, why=Said("grammar.why.empty"), like=bad)
     return TimeWindow(begin=begin, end=end, label=label, zone=zone_name(zone), ends_now=ends_now)
 
 
@@ -536,7 +517,7 @@ def _read_point(tokens: Sequence[str]) -> _Point:
         raise _Unreadable()
     if match["zone"]:
         if zone is not None:
-            raise _Unreadable("it has two time zones", "写了两个时区")
+            raise _Unreadable(Said("grammar.why.two_zones"))
         zone = _read_zone(match["zone"])
     clock_text = match["clock"] or match["dayclock"]
     text = " ".join(tokens)
@@ -544,7 +525,7 @@ def _read_point(tokens: Sequence[str]) -> _Point:
         try:
             stamp = _from_stamp(match["stamp"])
         except ValueError:
-            raise _Unreadable("there is no such date or time", "没有这个日期或时间") from None
+            raise _Unreadable(Said("grammar.why.no_such_moment")) from None
         return _Point(text, stamp.date(), None, stamp.time(), zone, is_stamp=True)
     days_ago = {"today": 0, "yesterday": 1}.get(match["dayword"] or "")
     day = _read_date(match["date"]) if match["date"] else None
@@ -557,7 +538,7 @@ def _read_date(text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise _Unreadable("there is no such date", "没有这个日期") from None
+        raise _Unreadable(Said("grammar.why.no_such_date")) from None
 
 
 def _read_clock(text: str) -> time:
@@ -567,17 +548,16 @@ def _read_clock(text: str) -> time:
     hour, minute, second = (int(match[g] or 0) for g in ("hour", "minute", "second"))
     if match["half"]:
         if not 1 <= hour <= 12:
-            raise _Unreadable("with am or pm the hour must be 1–12", "带 am/pm 时小时须为 1–12")
+            raise _Unreadable(Said("grammar.why.am_pm_hour"))
         hour = hour % 12 + (12 if match["half"] == "pm" else 0)
     elif match["minute"] is None:
-        why = "a time needs minutes or am/pm, as in 09:00 or 9am"
-        raise _Unreadable(why, "时间要写到分钟，比如 09:00 或 9点")
+        raise _Unreadable(Said("grammar.why.minutes"))
     if hour > 23:
-        raise _Unreadable("the hour is out of range (00–23)", "小时超出范围（00–23）")
+        raise _Unreadable(Said("grammar.why.hour"))
     if minute > 59:
-        raise _Unreadable("the minute is out of range (00–59)", "分钟超出范围（00–59）")
+        raise _Unreadable(Said("grammar.why.minute"))
     if second > 59:
-        raise _Unreadable("the second is out of range (00–59)", "秒超出范围（00–59）")
+        raise _Unreadable(Said("grammar.why.second"))
     return time(hour, minute, second)
 
 
@@ -590,9 +570,7 @@ def _read_zone(token: str) -> tzinfo | None:
     if offset:
         hours, minutes = int(offset["hours"]), int(offset["minutes"] or 0)
         if minutes > 59 or hours * 60 + minutes > 14 * 60:
-            why = "the offset is out of range (-14:00 to +14:00)"
-            why_zh = "时差超出范围（-14:00 到 +14:00）"
-            raise _Unreadable(why, why_zh, bad=token, fix="UTC")
+            raise _Unreadable(Said("grammar.why.offset"), bad=token, fix="UTC")
         sign = -1 if offset["sign"] == "-" else 1
         return timezone(sign * timedelta(hours=hours, minutes=minutes))
     # Only names with a "/" are taken: the bare ones ("EST", "Japan") are ambiguous or rare.
@@ -601,8 +579,7 @@ def _read_zone(token: str) -> tzinfo | None:
         if key is None:
             close = difflib.get_close_matches(lowered, _iana_zones(), n=1, cutoff=0.6)
             fix = _iana_zones()[close[0]] if close else "UTC"
-            why, why_zh = "that is not a time zone I know", "不认识这个时区"
-            raise _Unreadable(why, why_zh, bad=token, fix=fix)
+            raise _Unreadable(Said("grammar.why.zone"), bad=token, fix=fix)
         return ZoneInfo(key)
     return None
 

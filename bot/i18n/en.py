@@ -7,6 +7,8 @@ pair, picked by ``bot.i18n.tn`` from a count. Placeholders are ``str.format`` fi
 
 from __future__ import annotations
 
+from bot.i18n import en_errors
+
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
     "unnamed_instance": "(unnamed instance)",
@@ -384,3 +386,6 @@ MESSAGES: dict[str, str] = {
     "task.resetConsumerOffset": "Reset consumer offsets",
     "task.deleteGroup": "Delete consumer group",
 }
+
+# What can go wrong, kept beside: DMS errors, lookups and the grammar's refusals.
+MESSAGES |= en_errors.MESSAGES

@@ -7,6 +7,8 @@ spaces around it where Slack needs them to see the markup.
 
 from __future__ import annotations
 
+from bot.i18n import zh_errors
+
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
     "unnamed_instance": "（未命名实例）",
@@ -356,3 +358,6 @@ MESSAGES: dict[str, str] = {
     "task.resetConsumerOffset": "重置消费进度",
     "task.deleteGroup": "删除消费组",
 }
+
+# What can go wrong, kept beside: DMS errors, lookups and the grammar's refusals.
+MESSAGES |= zh_errors.MESSAGES

@@ -47,6 +47,7 @@ from bot.core.dms.place import Place, Where
 from bot.core.dms.resolve import pick_instance
 from bot.core.dms.source import ClientOptions, Window
 from bot.core.redact import redact, redact_text
+from bot.i18n import Said
 
 log = logging.getLogger("kafka_tasks.dms")
 
@@ -331,7 +332,7 @@ class DmsClient:
         """The tasks of one response; at most ``most`` of them (what was asked for)."""
         if not isinstance(body, Mapping):
             raise DmsProtocolError(
-                "DMS sent a task list that is not a JSON object",
+                Said("dms.tasks_not_object"),
                 snippet=_json_snippet(body),
                 request_id=request_id,
             )
@@ -340,14 +341,14 @@ class DmsClient:
         if raw_tasks is None:
             if count:
                 raise DmsProtocolError(
-                    "DMS reported tasks but sent none",
+                    Said("dms.tasks_missing"),
                     snippet=_json_snippet(body),
                     request_id=request_id,
                 )
             raw_tasks = []
         if not isinstance(raw_tasks, list) or not all(isinstance(t, Mapping) for t in raw_tasks):
             raise DmsProtocolError(
-                "DMS sent tasks in an unexpected shape",
+                Said("dms.tasks_shape"),
                 snippet=_json_snippet(body),
                 request_id=request_id,
             )
@@ -411,7 +412,7 @@ class DmsClient:
             if task.id == task_id:
                 return task
         raise DmsNotFound(
-            f"DMS has no task {task_id} on instance {instance_id}",
+            Said.of("dms.no_task", task=task_id, instance=instance_id),
             status=404,
             request_id=request_id,
         )
@@ -434,7 +435,7 @@ class DmsClient:
             raw = body.get("instances") if isinstance(body, Mapping) else None
             if not isinstance(raw, list):
                 raise DmsProtocolError(
-                    "DMS sent an instance list in an unexpected shape",
+                    Said("dms.instances_shape"),
                     snippet=_json_snippet(body),
                     request_id=request_id,
                 )
@@ -499,7 +500,7 @@ class DmsClient:
                 self._observe(operation, time.perf_counter() - started, "timeout")
                 # Users read this message; the chain of reprs is for the debug log.
                 log.debug("DMS GET %s timed out: %r", path, exc)
-                error = DmsUnavailable(f"DMS did not answer within {opts.timeout:g} s")
+                error = DmsUnavailable(Said.of("dms.timed_out", seconds=f"{opts.timeout:g}"))
             except httpx.ConnectError as exc:
                 self._observe(operation, time.perf_counter() - started, "connection")
                 log.debug("DMS GET %s: no connection: %r", path, exc)
@@ -507,7 +508,7 @@ class DmsClient:
             except httpx.TransportError as exc:
                 self._observe(operation, time.perf_counter() - started, "connection")
                 log.debug("DMS GET %s: connection lost: %r", path, exc)
-                error = DmsUnavailable("the connection to DMS failed before it answered")
+                error = DmsUnavailable(Said("dms.connection_lost"))
             else:
                 # Measured before the body is parsed: this is DMS's time, not ours.
                 elapsed = time.perf_counter() - started
@@ -530,7 +531,7 @@ class DmsClient:
                             _snippet(response.content),
                         )
                         raise DmsProtocolError(
-                            "DMS sent a body that is not JSON",
+                            Said("dms.not_json"),
                             snippet=_snippet(response.content),
                             status=200,
                             request_id=request_id,
