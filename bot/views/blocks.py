@@ -44,9 +44,9 @@ from bot.core.actions import (
 from bot.core.answer import TaskAnswer, TasksAnswer
 from bot.core.dms.models import Instance, Task, TaskStatus
 from bot.core.dms.place import Where, place_text
-from bot.core.help import usage
+from bot.core.grammar.help import usage
+from bot.core.grammar.window import zone_name
 from bot.core.redact import redact
-from bot.core.timewindow import zone_name
 from bot.i18n import Lang, Said, t, tn
 from bot.i18n.labels import instance_status_label, window_label
 from bot.views.format import (

@@ -1,4 +1,4 @@
-"""bot.core.commands: the one grammar for slash text, mentions and the shell."""
+"""bot.core.grammar.commands: the one grammar for slash text, mentions and the shell."""
 
 from __future__ import annotations
 
@@ -10,26 +10,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.commands import (
-    STATUSES,
+from bot.core.dms.errors import UnknownInstance
+from bot.core.grammar.commands import (
     Command,
-    CommandError,
     Help,
     ListInstances,
     ListSubscriptions,
-    NotAnInstance,
     Subscribe,
     TaskLookup,
     TasksQuery,
     Unsubscribe,
-    clean_slack_text,
-    command_words,
-    meant_command,
-    misread,
     parse_command,
 )
-from bot.core.dms.errors import UnknownInstance
-from bot.core.timewindow import parse_window
+from bot.core.grammar.errors import CommandError
+from bot.core.grammar.misread import NotAnInstance, meant_command, misread
+from bot.core.grammar.slack_text import clean_slack_text, command_words
+from bot.core.grammar.vocabulary import STATUSES
+from bot.core.grammar.window_parse import parse_window
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai

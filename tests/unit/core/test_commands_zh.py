@@ -1,5 +1,5 @@
-"""bot.core.commands in Simplified Chinese: every command as its English twin, mixed scripts,
-no spaces, full-width forms, the subscription language, and every error in Chinese."""
+"""bot.core.grammar.commands in Simplified Chinese: every command as its English twin,
+mixed scripts, no spaces, full-width forms, the subscription language, every error in Chinese."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tests.unit.core.test_commands as english_tests
-from bot.core.commands import (
+from bot.core.grammar.commands import (
     Command,
-    CommandError,
     Help,
     ListInstances,
     ListSubscriptions,
@@ -25,8 +24,9 @@ from bot.core.commands import (
     Unsubscribe,
     parse_command,
 )
-from bot.core.grammar_zh import to_zh
-from bot.core.timewindow import parse_window
+from bot.core.grammar.errors import CommandError
+from bot.core.grammar.window_parse import parse_window
+from bot.core.grammar.zh_write import to_zh
 from bot.i18n import Lang
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -322,7 +322,7 @@ def test_the_english_message_is_unchanged_and_the_chinese_one_reads_naturally() 
     assert e.text("zh") == "无法理解“25:00”：小时超出范围（00–23）；试试“自 09:00 起”"
 
 
-# Every raise site in bot.core.commands, beyond the English tables walked below.
+# Every raise site in bot.core.grammar.commands, beyond the English tables walked below.
 RAISE_SITES = [
     "prod-orders " + "last " * 1000,
     "subscibe prod-orders failed",

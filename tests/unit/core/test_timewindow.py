@@ -1,5 +1,5 @@
-"""bot.core.timewindow: every form of the grammar to exact UTC instants, DST, errors, and the
-properties every window keeps whatever the moment and the zone."""
+"""bot.core.grammar.window_parse: every form of the grammar to exact UTC instants, DST,
+errors, and the properties every window keeps whatever the moment and the zone."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.core.timewindow import (
+from bot.core.grammar.errors import WindowError
+from bot.core.grammar.window import (
     DEFAULT_WINDOW,
     TimeWindow,
-    WindowError,
     format_api_time,
     parse_api_time,
-    parse_window,
     zone_name,
 )
+from bot.core.grammar.window_parse import parse_window
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # UTC+8 all year
 NEW_YORK = ZoneInfo("America/New_York")  # 2026: EDT from Mar 8, EST from Nov 1

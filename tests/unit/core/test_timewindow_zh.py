@@ -1,4 +1,4 @@
-"""bot.core.timewindow in Simplified Chinese: windows read as their English twins, errors
+"""bot.core.grammar.window_parse in Simplified Chinese: windows read as their English twins, errors
 quoting the Chinese as typed, and every WindowError in Chinese."""
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import tests.unit.core.test_timewindow as english_tests
-from bot.core.grammar_zh import to_zh
-from bot.core.timewindow import TimeWindow, WindowError, parse_api_time, parse_window
+from bot.core.grammar.errors import WindowError
+from bot.core.grammar.window import TimeWindow, parse_api_time
+from bot.core.grammar.window_parse import parse_window
+from bot.core.grammar.zh_write import to_zh
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 APIA = ZoneInfo("Pacific/Apia")  # skipped 2011-12-30 entirely
@@ -88,7 +90,7 @@ def test_an_error_quotes_the_window_as_typed(
     assert_chinese(e)
 
 
-# Every raise site in bot.core.timewindow, beyond the English tables walked below.
+# Every raise site in bot.core.grammar.window_parse, beyond the English tables walked below.
 RAISE_SITES: list[tuple[str, tzinfo, datetime]] = [
     ("since 0001-01-01", SHANGHAI, NOW),  # out of range
     ("last", UTC, NOW),

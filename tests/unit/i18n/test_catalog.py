@@ -7,7 +7,6 @@ import string
 
 import pytest
 
-from bot.core.commands import CommandError, NotAnInstance
 from bot.core.dms.errors import (
     AmbiguousInstance,
     DmsAuthError,
@@ -22,7 +21,8 @@ from bot.core.dms.errors import (
     UnknownPlace,
     UnknownTask,
 )
-from bot.core.timewindow import WindowError
+from bot.core.grammar.errors import CommandError, WindowError
+from bot.core.grammar.misread import NotAnInstance
 from bot.i18n import CATALOG, LANGS, Lang, Said, en, lang_from_locale, t, tn, zh
 from bot.i18n.labels import (
     humanize,

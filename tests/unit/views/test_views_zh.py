@@ -18,7 +18,7 @@ from bot.core.actions import DETAILS, PAGE_NEXT, PAGE_PREV, REFRESH, RETRY, SHAR
 from bot.core.answer import TaskAnswer
 from bot.core.dms.errors import DmsNotFound
 from bot.core.dms.models import Instance, Task
-from bot.core.help import USAGE_ZH
+from bot.core.grammar.help import USAGE_ZH
 from bot.core.redact import MASK
 from bot.i18n import Said
 from bot.main.runtime import DEMO_NOTE
