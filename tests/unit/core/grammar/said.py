@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.grammar.errors import CommandError, WindowError
+from bot.core.grammar.errors import Refusal
 from bot.core.grammar.zh_write import to_zh
 from bot.i18n import Lang
 
@@ -22,7 +22,7 @@ def fix(suggestion: str, lang: Lang) -> str:
     return f"试试“{to_zh(suggestion)}”" if lang == "zh" else f'try "{suggestion}"'
 
 
-def assert_said(e: CommandError | WindowError, lang: Lang) -> str:
+def assert_said(e: Refusal, lang: Lang) -> str:
     """One line in ``lang``, with the reason wherever there is one and the suggestion
     last, written as a reader of ``lang`` types it; the text is returned."""
     said = e.text(lang)
