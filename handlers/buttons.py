@@ -14,7 +14,7 @@ from bot.adapters.slack.once import post_once
 from bot.adapters.slack.respond import respond_reliably
 from bot.i18n import t
 from bot.services.conversation import Asker
-from bot.views.blocks import error_message
+from bot.views.replies import error_message
 from handlers import Deps
 
 log = logging.getLogger("kafka_tasks.slack")

@@ -7,9 +7,7 @@ design.md); nothing escapes as an exception, and no stack trace reaches a user.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import json
 import logging
 import time
 import uuid
@@ -51,25 +49,20 @@ from bot.core.grammar.commands import (
 from bot.core.grammar.errors import CommandError, WindowError
 from bot.core.grammar.window import TimeWindow
 from bot.core.grammar.window_parse import parse_window
-from bot.core.records import Subscription
+from bot.core.records import Subscription, ThreadQuery
 from bot.i18n import Lang, Said, t
 from bot.services.queries import answer_task, answer_tasks, error_to_report, existing_instance
 from bot.views.access import groups_unavailable_message, only_you, refused_message
-from bot.views.blocks import (
-    Message,
-    error_message,
-    help_message,
-    instances_message,
-    looking_up_message,
-    task_details_message,
-    tasks_message,
-)
+from bot.views.details import task_details_message
 from bot.views.errors import describe_error
-from bot.views.watching import (
+from bot.views.kit import Message
+from bot.views.replies import error_message, help_message, instances_message, looking_up_message
+from bot.views.subscriptions import (
     subscribed_message,
     subscriptions_message,
     unsubscribed_message,
 )
+from bot.views.tasks import tasks_message
 
 log = logging.getLogger("kafka_tasks.conversation")
 
@@ -524,7 +517,7 @@ class Conversation:
             raise RuntimeError("subscriptions need a store")
         lang = ask.lang
         if isinstance(command, ListSubscriptions):
-            subs = await asyncio.to_thread(store.subscriptions_in, asker.channel)
+            subs = await store.subscriptions.in_channel(asker.channel)
             people = await self._names(s.created_by for s in subs)
             return Reply(
                 subscriptions_message(subs, asker.channel, tz=ask.tz, lang=lang, people=people)
@@ -533,9 +526,7 @@ class Conversation:
         permitted = await self._permitted(action, ask.who, command.instance)
         instance = await existing_instance(self.dms, permitted.instance_id)
         if isinstance(command, Unsubscribe):
-            removed = await asyncio.to_thread(
-                store.delete_subscription, asker.channel, instance.instance_id
-            )
+            removed = await store.subscriptions.delete(asker.channel, instance.instance_id)
             return Reply(
                 unsubscribed_message(removed, instance.name, asker.channel, lang=lang),
                 instance=instance.instance_id,
@@ -552,7 +543,7 @@ class Conversation:
             # Notifications in the language asked for, else the subscriber's own.
             language=command.lang or lang,
         )
-        saved, created = await asyncio.to_thread(store.upsert_subscription, sub)
+        saved, created = await store.subscriptions.upsert(sub)
         people = await self._names([saved.created_by])
         return Reply(
             subscribed_message(saved, created=created, tz=ask.tz, lang=lang, people=people),
@@ -575,17 +566,14 @@ class Conversation:
         """Follow an answer's running tasks: replies in its thread as each one ends."""
         if self.store is None:
             return
-        query = json.dumps(
-            {
-                "state": follow.state.encode(),
-                "thread_ts": thread_ts or message_ts,
-                # Replies in the thread speak the asker's language.
-                "lang": follow.lang,
-                "user": follow.user,
-            }
-        )
-        await asyncio.to_thread(
-            self.store.follow,
+        query = ThreadQuery(
+            state=follow.state.encode(),
+            thread_ts=thread_ts or message_ts,
+            # Replies in the thread speak the asker's language.
+            lang=follow.lang,
+            user=follow.user,
+        ).encode()
+        await self.store.threads.follow(
             channel,
             message_ts,
             follow.instance_id,

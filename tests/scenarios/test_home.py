@@ -19,7 +19,7 @@ from bot.adapters.audit import AUDIT_LOGGER
 from bot.adapters.store.store import Store
 from bot.core.actions import HomeTaskRef, SubscriptionRef
 from bot.simulator import ManualClock
-from bot.views.home import DETAILS, REFRESH, UNSUBSCRIBE
+from bot.views.home_page import DETAILS, REFRESH, UNSUBSCRIBE
 from tests.fakes.slack import FAKE_APP_ID, FAKE_TEAM_ID
 from tests.scenarios.slack_harness import RunningBot, final_response, running_bot, text_of, walk
 
@@ -235,8 +235,8 @@ async def test_unsubscribe_removes_the_subscription_and_republishes(
     assert "*prod-orders*" in text
     store = Store.open(bot.database_url)
     try:
-        assert store.subscriptions_in("C0TWO") == []
-        assert len(store.subscriptions_in("C0ONE")) == 1
+        assert store.subscriptions.in_channel.sync("C0TWO") == []
+        assert len(store.subscriptions.in_channel.sync("C0ONE")) == 1
     finally:
         store.close()
     # Answered in the tab only: the message buttons' listener (^kt_) stayed out of it.
@@ -306,7 +306,7 @@ async def test_a_stale_tab_cannot_unsubscribe_a_channel_the_presser_has_left(
     assert "You may not unsubscribe <#C0TWO>" in texts(after)
     store = Store.open(bot.database_url)
     try:
-        assert len(store.subscriptions_in("C0TWO")) == 1
+        assert len(store.subscriptions.in_channel.sync("C0TWO")) == 1
     finally:
         store.close()
 

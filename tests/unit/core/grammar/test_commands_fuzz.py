@@ -32,7 +32,7 @@ from bot.core.grammar.window import TimeWindow
 from bot.core.grammar.window_parse import parse_window
 from bot.services.conversation import Asker, Conversation, Reply
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
-from bot.views.blocks import Message
+from bot.views.kit import Message
 from bot.views.limits import check_message, escape
 from tests.conftest import SIMULATOR_START
 
