@@ -14,6 +14,7 @@ from bot.simulator.context_model import SCALE_OUT_TASK, AlarmRecord, TraceRecord
 from bot.simulator.context_store import TRACE_FILTERS, TraceQuery, UnknownMarker
 from bot.simulator.model import epoch_millis
 from bot.simulator.params import Refused, int_param
+from bot.simulator.server import requested_task
 from bot.simulator.state import SimulatorState
 
 _TRACE_TYPES = frozenset({"system", "data"})
@@ -128,13 +129,8 @@ class ContextApi:
         )
 
     async def show_progress(self, request: web.Request) -> web.Response:
-        instance_id = request.match_info["instance_id"]
-        if self._state.instance(instance_id) is None:
-            raise Refused(errors.INSTANCE_NOT_FOUND)
         now = self._state.clock.now()
-        task = self._state.task(instance_id, request.match_info["task_id"], now=now)
-        if task is None:
-            raise Refused(errors.TASK_NOT_FOUND)
+        task = requested_task(self._state, request, now)
         if task.name != SCALE_OUT_TASK:
             raise Refused(errors.NO_PROGRESS)
         return web.json_response(progress(task, now))

@@ -19,6 +19,7 @@ from bot.simulator.clock import Clock
 from bot.simulator.config import SimulatorConfig
 from bot.simulator.errors import ApiError
 from bot.simulator.faults import BODY_FAULT_KINDS, Fault, Faults
+from bot.simulator.model import TaskRecord
 from bot.simulator.params import Refused, int_param
 from bot.simulator.state import SimulatorState
 from bot.simulator.stats import Stats
@@ -255,14 +256,21 @@ class DmsApi:
         return web.json_response(body)
 
     async def show_task(self, request: web.Request) -> web.Response:
-        instance_id = request.match_info["instance_id"]
-        if self._state.instance(instance_id) is None:
-            raise Refused(errors.INSTANCE_NOT_FOUND)
         now = self._state.clock.now()
-        task = self._state.task(instance_id, request.match_info["task_id"], now=now)
-        if task is None:
-            raise Refused(errors.TASK_NOT_FOUND)
+        task = requested_task(self._state, request, now)
         return web.json_response({"task_count": "1", "tasks": [task.to_api(now)]})
+
+
+def requested_task(state: SimulatorState, request: web.Request, now: datetime) -> TaskRecord:
+    """The task a ``…/instances/{instance_id}/tasks/{task_id}`` path names, as DMS
+    finds it: the instance first, then a task of it visible at ``now``."""
+    instance_id = request.match_info["instance_id"]
+    if state.instance(instance_id) is None:
+        raise Refused(errors.INSTANCE_NOT_FOUND)
+    task = state.task(instance_id, request.match_info["task_id"], now=now)
+    if task is None:
+        raise Refused(errors.TASK_NOT_FOUND)
+    return task
 
 
 def _truncated(response: web.Response) -> web.Response:
