@@ -7,7 +7,7 @@ pair, picked by ``bot.i18n.tn`` from a count. Placeholders are ``str.format`` fi
 
 from __future__ import annotations
 
-from bot.i18n import en_access, en_home
+from bot.i18n import en_access, en_home, en_timeline
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
@@ -387,4 +387,4 @@ MESSAGES: dict[str, str] = {
     "task.deleteGroup": "Delete consumer group",
 }
 # The Home tab's and the refusals' texts live beside this file, so that each stays readable.
-MESSAGES |= {**en_home.MESSAGES, **en_access.MESSAGES}
+MESSAGES |= {**en_home.MESSAGES, **en_access.MESSAGES, **en_timeline.MESSAGES}

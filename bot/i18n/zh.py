@@ -7,7 +7,7 @@ spaces around it where Slack needs them to see the markup.
 
 from __future__ import annotations
 
-from bot.i18n import zh_access, zh_home
+from bot.i18n import zh_access, zh_home, zh_timeline
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
@@ -359,4 +359,4 @@ MESSAGES: dict[str, str] = {
     "task.deleteGroup": "删除消费组",
 }
 # The Home tab's and the refusals' texts live beside this file, so that each stays readable.
-MESSAGES |= {**zh_home.MESSAGES, **zh_access.MESSAGES}
+MESSAGES |= {**zh_home.MESSAGES, **zh_access.MESSAGES, **zh_timeline.MESSAGES}
