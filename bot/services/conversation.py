@@ -25,17 +25,6 @@ from bot.core import actions
 from bot.core.access import Action, Gatekeeper, GroupsUnavailable, Policy, Subject, Target
 from bot.core.actions import BadActionValue, QueryState, SubscribeRef, TaskRef
 from bot.core.clock import utc_now
-from bot.core.commands import (
-    CommandError,
-    Help,
-    ListInstances,
-    ListSubscriptions,
-    Subscribe,
-    TaskLookup,
-    TasksQuery,
-    Unsubscribe,
-    parse_command,
-)
 from bot.core.dms.errors import (
     AmbiguousInstance,
     DmsError,
@@ -47,8 +36,20 @@ from bot.core.dms.errors import (
 )
 from bot.core.dms.models import Instance
 from bot.core.dms.source import Dms
+from bot.core.grammar.commands import (
+    Help,
+    ListInstances,
+    ListSubscriptions,
+    Subscribe,
+    TaskLookup,
+    TasksQuery,
+    Unsubscribe,
+    parse_command,
+)
+from bot.core.grammar.errors import CommandError, WindowError
+from bot.core.grammar.window import TimeWindow
+from bot.core.grammar.window_parse import parse_window
 from bot.core.records import Subscription, ThreadQuery
-from bot.core.timewindow import TimeWindow, WindowError, parse_window
 from bot.i18n import Lang, Said, t
 from bot.services.queries import answer_task, answer_tasks, error_to_report, existing_instance
 from bot.views.access import groups_unavailable_message, only_you, refused_message

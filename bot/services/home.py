@@ -30,8 +30,8 @@ from bot.core.answer import TaskAnswer
 from bot.core.clock import utc_now
 from bot.core.dms.errors import DmsError, ResolveError
 from bot.core.dms.models import Instance, Task, TaskList
+from bot.core.grammar.window import TimeWindow
 from bot.core.records import Subscription
-from bot.core.timewindow import TimeWindow
 from bot.i18n import Lang
 from bot.views.details import task_details_message
 from bot.views.errors import describe_error

@@ -18,8 +18,8 @@ from bot.adapters.store.store import Store
 from bot.core.actions import HomeTaskRef, SubscriptionRef
 from bot.core.dms.errors import DmsNotFound, DmsUnavailable
 from bot.core.dms.models import Instance, Task, TaskList
+from bot.core.grammar.window import TimeWindow
 from bot.core.records import Subscription
-from bot.core.timewindow import TimeWindow
 from bot.services.home import ChannelDirectory, HomeService, subscriptions_in
 from bot.views.home import view_problems
 from bot.views.home_page import DETAILS, UNSUBSCRIBE, Notice
