@@ -11,66 +11,29 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from bot.adapters.cache import SingleFlightCache, bucket_window
-from bot.adapters.context.common import ContextOptions, bounded_gather, gap_for
-from bot.adapters.dms.http import DmsHttp
+from bot.adapters.context.common import WindowedSource, bounded_gather
 from bot.adapters.dms.reading import parse_count
 from bot.adapters.dms.snippets import json_snippet
-from bot.adapters.metrics import Metrics
 from bot.core.dms.errors import DmsError, DmsProtocolError
 from bot.core.dms.source import Window
 from bot.core.timeline.records import Alarm
-from bot.core.timeline.sources import Gap, GapReason, SourceResult
+from bot.core.timeline.sources import Gap, SourceResult
 
 NAMESPACE = "SYS.DMS"
 
 _Page = tuple[tuple[Alarm, ...], int | None, str | None]
 
 
-class CesClient:
-    def __init__(
-        self,
-        http: DmsHttp | None,
-        *,
-        project_id: str,
-        options: ContextOptions,
-        concurrency: int,
-        region: str = "",
-        metrics: Metrics | None = None,
-    ) -> None:
-        self._http = http
-        self.project_id = project_id
-        self.options = options
-        self._concurrency = concurrency
-        self.region = region
-        self._cache: SingleFlightCache[tuple[str, datetime, datetime], SourceResult[Alarm]] = (
-            SingleFlightCache(ttl=options.cache_ttl, maxsize=256, name="alarms", metrics=metrics)
-        )
+class CesClient(WindowedSource[Alarm]):
+    source = "ces"
+    cache_name = "alarms"
 
     async def list_alarms(
         self, instance_id: str, window: Window, *, fresh: bool = False
     ) -> SourceResult[Alarm]:
         """The instance's alarm records updated in ``window``; a gap for what could not
         be read (no CES in the region, no permission, a failure)."""
-        if self._http is None:
-            reason: GapReason = "no_region" if self.region else "no_endpoint"
-            return SourceResult(gaps=(Gap("ces", reason, region=self.region),))
-        low, high = bucket_window(
-            window.begin,
-            window.end,
-            ends_now=window.ends_now,
-            bucket_seconds=self.options.bucket_seconds,
-        )
-        fetched, cached = await self._cache.get(
-            (instance_id, low, high), lambda: self._fetch(instance_id, low, high), fresh=fresh
-        )
-        return SourceResult(
-            fetched.items,
-            fetched.gaps,
-            fetched.request_ids,
-            from_cache=cached,
-            reported_count=fetched.reported_count,
-        )
+        return await self._read(instance_id, window, fresh=fresh)
 
     async def _fetch(self, instance_id: str, low: datetime, high: datetime) -> SourceResult[Alarm]:
         query = {
@@ -82,7 +45,7 @@ class CesClient:
         try:
             first, count, request_id = await self._page(query, 0)
         except DmsError as error:
-            return SourceResult(gaps=(gap_for("ces", error, region=self.region),))
+            return SourceResult(gaps=(self._gap(error),))
         found = {a.record_id or str(id(a)): a for a in first}
         request_ids = [request_id] if request_id else []
         gaps: list[Gap] = []
@@ -92,7 +55,7 @@ class CesClient:
             jobs = [lambda at=at: self._page(query, at) for at in range(size, last, size)]
             for result in await bounded_gather(jobs, self._concurrency):
                 if isinstance(result, DmsError):
-                    gaps.append(gap_for("ces", result, region=self.region))
+                    gaps.append(self._gap(result))
                     continue
                 alarms, _, page_request = result
                 found.update({a.record_id or str(id(a)): a for a in alarms})

@@ -7,11 +7,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import ClassVar, Generic, TypeVar
 
+from bot.adapters.cache import SingleFlightCache, bucket_window
+from bot.adapters.dms.http import DmsHttp
+from bot.adapters.metrics import CacheName, Metrics
 from bot.core.dms.errors import DmsAuthError, DmsError
-from bot.core.timeline.sources import Gap, Source
+from bot.core.dms.source import Window
+from bot.core.timeline.sources import Gap, GapReason, Source, SourceResult
 
 log = logging.getLogger("kafka_tasks.context")
 
@@ -71,3 +76,53 @@ async def bounded_gather(
                 return error
 
     return list(await asyncio.gather(*(run(job) for job in jobs)))
+
+
+class WindowedSource(Generic[T]):
+    """A source read per instance and window: no host is a gap without a request, and
+    answers are cached and coalesced per window bucket, like task listings."""
+
+    source: ClassVar[Source]
+    cache_name: ClassVar[CacheName]
+
+    def __init__(
+        self,
+        http: DmsHttp | None,
+        *,
+        project_id: str,
+        options: ContextOptions,
+        concurrency: int,
+        region: str = "",
+        metrics: Metrics | None = None,
+    ) -> None:
+        self._http = http
+        self.project_id = project_id
+        self.options = options
+        self._concurrency = concurrency
+        self.region = region
+        self._cache: SingleFlightCache[tuple[str, datetime, datetime], SourceResult[T]] = (
+            SingleFlightCache(
+                ttl=options.cache_ttl, maxsize=256, name=self.cache_name, metrics=metrics
+            )
+        )
+
+    async def _read(self, instance_id: str, window: Window, *, fresh: bool) -> SourceResult[T]:
+        if self._http is None:
+            reason: GapReason = "no_region" if self.region else "no_endpoint"
+            return SourceResult(gaps=(Gap(self.source, reason, region=self.region),))
+        low, high = bucket_window(
+            window.begin,
+            window.end,
+            ends_now=window.ends_now,
+            bucket_seconds=self.options.bucket_seconds,
+        )
+        fetched, cached = await self._cache.get(
+            (instance_id, low, high), lambda: self._fetch(instance_id, low, high), fresh=fresh
+        )
+        return replace(fetched, from_cache=cached)
+
+    async def _fetch(self, instance_id: str, low: datetime, high: datetime) -> SourceResult[T]:
+        raise NotImplementedError
+
+    def _gap(self, error: DmsError) -> Gap:
+        return gap_for(self.source, error, region=self.region)

@@ -13,12 +13,11 @@ keeps, and says so in a ``Gap``; one entirely older is not asked at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.adapters.cache import SingleFlightCache, bucket_window
-from bot.adapters.context.common import ContextOptions, bounded_gather, gap_for
+from bot.adapters.context.common import ContextOptions, WindowedSource, bounded_gather
 from bot.adapters.dms.http import DmsHttp
 from bot.adapters.dms.snippets import json_snippet
 from bot.adapters.metrics import Metrics
@@ -26,7 +25,7 @@ from bot.core.dms.errors import DmsError, DmsProtocolError
 from bot.core.dms.models import MAX_ID
 from bot.core.dms.source import Window
 from bot.core.timeline.records import Trace
-from bot.core.timeline.sources import CTS_RETENTION, Gap, GapReason, SourceResult
+from bot.core.timeline.sources import CTS_RETENTION, Gap, SourceResult
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,10 @@ class _Found:
         return added
 
 
-class CtsClient:
+class CtsClient(WindowedSource[Trace]):
+    source = "cts"
+    cache_name = "traces"
+
     def __init__(
         self,
         http: DmsHttp | None,
@@ -73,37 +75,26 @@ class CtsClient:
         region: str = "",
         metrics: Metrics | None = None,
     ) -> None:
-        self._http = http
-        self.project_id = project_id
-        self.options = options
-        self._concurrency = concurrency
-        self._clock = clock
-        self.region = region
-        self._cache: SingleFlightCache[tuple[str, datetime, datetime], SourceResult[Trace]] = (
-            SingleFlightCache(ttl=options.cache_ttl, maxsize=256, name="traces", metrics=metrics)
+        super().__init__(
+            http,
+            project_id=project_id,
+            options=options,
+            concurrency=concurrency,
+            region=region,
+            metrics=metrics,
         )
+        self._clock = clock
 
     async def list_traces(
         self, instance_id: str, window: Window, *, fresh: bool = False
     ) -> SourceResult[Trace]:
         """The instance's traces in ``window``, newest first; what could not be read is
         a gap beside them."""
-        if self._http is None:
-            reason: GapReason = "no_region" if self.region else "no_endpoint"
-            return SourceResult(gaps=(Gap("cts", reason, region=self.region),))
-        low, high = bucket_window(
-            window.begin,
-            window.end,
-            ends_now=window.ends_now,
-            bucket_seconds=self.options.bucket_seconds,
-        )
-        fetched, cached = await self._cache.get(
-            (instance_id, low, high), lambda: self._fetch(instance_id, low, high), fresh=fresh
-        )
+        fetched = await self._read(instance_id, window, fresh=fresh)
         traces = tuple(
             t for t in fetched.items if t.time is not None and window.begin <= t.time <= window.end
         )
-        return SourceResult(traces, fetched.gaps, fetched.request_ids, from_cache=cached)
+        return replace(fetched, items=traces)
 
     async def _fetch(self, instance_id: str, low: datetime, high: datetime) -> SourceResult[Trace]:
         # A minute inside the retention: a request at its very edge may be refused.
@@ -115,15 +106,17 @@ class CtsClient:
                 return SourceResult(gaps=tuple(gaps))
             low = kept_from
         found = _Found(self.options.max_traces)
-        error = await self._read(instance_id, _ms(low), _ms(high), found)
+        error = await self._read_all(instance_id, _ms(low), _ms(high), found)
         if error is not None:
-            gaps.append(gap_for("cts", error, region=self.region))
+            gaps.append(self._gap(error))
         if found.truncated:
             gaps.append(Gap("cts", "truncated", detail=f"more than {found.most} traces"))
         traces = sorted(found.traces.values(), key=_newest_first)
         return SourceResult(tuple(traces), tuple(gaps), tuple(found.request_ids))
 
-    async def _read(self, instance_id: str, low: int, high: int, found: _Found) -> DmsError | None:
+    async def _read_all(
+        self, instance_id: str, low: int, high: int, found: _Found
+    ) -> DmsError | None:
         """Every trace of [low, high] (epoch ms) into ``found``; the first error, if any."""
         try:
             first = await self._page(instance_id, low, high, None)
