@@ -11,8 +11,7 @@ from bot.views.subscriptions import (
     subscriptions_message,
     unsubscribed_message,
 )
-from tests.unit.views.test_blocks import all_text
-from tests.unit.views.test_watching import INSTANCE_ID, NOW, SHANGHAI, SUB, valid
+from tests.unit.views.support import INSTANCE_ID, NOW, SHANGHAI, SUB, all_text, valid
 
 
 def test_confirmation_says_channel_instance_scope_glob_and_how_to_stop() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.answer import TaskAnswer
 from bot.core.dms.models import Task
 from bot.views.terminal import task_text, tasks_text
-from tests.unit.views.test_blocks import (
+from tests.unit.views.support import (
     INSTANCE,
     NOW,
     SHANGHAI,

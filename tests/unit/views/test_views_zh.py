@@ -39,10 +39,12 @@ from bot.views.watching import (
     thread_reply_message,
     unreachable_message,
 )
-from tests.unit.views.test_blocks import (
+from tests.unit.views.support import (
     INSTANCE,
+    INSTANCE_ID,
     NOW,
     SHANGHAI,
+    SUB,
     all_text,
     answer_for,
     api_task,
@@ -50,10 +52,11 @@ from tests.unit.views.test_blocks import (
     buttons_of,
     incident_tasks,
     state_for,
+    task,
     task_rows,
     valid,
 )
-from tests.unit.views.test_watching import INSTANCE_ID, SUB, _mrkdwn, task
+from tests.unit.views.support import mrkdwn_texts as _mrkdwn
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -38,51 +38,20 @@ from bot.views.watching import (
     thread_reply_message,
     unreachable_message,
 )
-from tests.unit.views.test_blocks import all_text, answer_for, buttons_of, state_for, summary
-
-NOW = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-INSTANCE_ID = "43dab215-d294-570b-99de-c1e44144aaae"
-SUB = Subscription(
-    channel="C0INCIDENT",
-    instance_id=INSTANCE_ID,
-    instance_name="prod-orders",
-    scope="failed",
-    name_glob="restart*",
-    created_by="U0ONCALL",
-    created_at=NOW - timedelta(days=2),
+from tests.unit.views.support import (
+    INSTANCE_ID,
+    NOW,
+    SHANGHAI,
+    SUB,
+    all_text,
+    answer_for,
+    buttons_of,
+    mrkdwn_texts,
+    state_for,
+    summary,
+    task,
+    valid,
 )
-
-
-def task(
-    n: int = 1,
-    *,
-    status: str = "FAILED",
-    name: str = "restartInstance",
-    seconds: int = 252,
-    params: str = '{"topic":"orders","partitions":12}',
-    user: str = "paas_dms",
-) -> Task:
-    started = NOW - timedelta(minutes=10 + n)
-    return Task.from_api(
-        {
-            "id": f"8abfa7b372160bfd0172165864{n:06d}",
-            "name": name,
-            "user_name": user,
-            "user_id": "3df5acbc24a54fadb62a043c9000a307",
-            "params": params,
-            "status": status,
-            "created_at": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "updated_at": (started + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
-    )
-
-
-def valid(message: Message) -> list[dict[str, Any]]:
-    """The blocks as sent: slack_sdk's validation and our full limits check both pass."""
-    blocks = message.block_dicts()
-    assert check_message(blocks, message.text) == []
-    return blocks
 
 
 def details_buttons(blocks: Sequence[dict[str, Any]]) -> list[TaskRef]:
@@ -214,7 +183,7 @@ def test_text_from_dms_cannot_mention_or_link() -> None:
     ]
     for message in messages:
         blocks = valid(message)
-        for shown in [message.text, *(t for b in blocks for t in _mrkdwn(b))]:
+        for shown in [message.text, *(t for b in blocks for t in mrkdwn_texts(b))]:
             assert "<!channel>" not in shown
             assert "<@U1>" not in shown
             assert not re.search(r"&(?!amp;|lt;|gt;)", shown), shown
@@ -233,7 +202,7 @@ def test_notifications_carry_nothing_invisible_and_link_no_url_from_dms() -> Non
     ]
     for message in messages:
         blocks = valid(message)
-        shown = [message.text, *(t for b in blocks for t in _mrkdwn(b))]
+        shown = [message.text, *(t for b in blocks for t in mrkdwn_texts(b))]
         shown += [b["text"]["text"] for b in blocks if b["type"] == "header"]
         for text in shown:
             assert "\u202e" not in text
@@ -250,14 +219,6 @@ def test_a_notification_of_a_task_with_unreadable_params_is_still_posted() -> No
     assert "Restart instance" in all_text(blocks)
     assert details_buttons(blocks) == [TaskRef(INSTANCE_ID, t.id)]
     assert "[[[" not in all_text(blocks)
-
-
-def _mrkdwn(block: dict[str, Any]) -> list[str]:
-    found: list[str] = []
-    for node in [block.get("text"), *(block.get("elements") or []), *(block.get("fields") or [])]:
-        if isinstance(node, dict) and node.get("type") == "mrkdwn":
-            found.append(node["text"])
-    return found
 
 
 # --- status threads and reachability ---------------------------------------------------
