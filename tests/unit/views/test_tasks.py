@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.actions import PAGE_NEXT, PAGE_PREV, REFRESH, SHARE, QueryState, TaskRef
+from bot.core.actions import PAGE_NEXT, PAGE_PREV, REFRESH, SHARE, SUBSCRIBE, QueryState, TaskRef
 from bot.core.answer import TasksAnswer, filter_tasks
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.timewindow import TimeWindow
@@ -30,6 +30,7 @@ from tests.unit.views.support import (
     api_task,
     button,
     incident_tasks,
+    labels,
     nodes,
     state_for,
     summary,
@@ -41,25 +42,55 @@ from tests.unit.views.support import (
 # --- the summary ---------------------------------------------------------------------
 
 
-def test_header_names_the_instance_and_the_window() -> None:
-    blocks = valid(summary())
+HEADER = {"en": "prod-orders · last 1h", "zh": "prod-orders · 过去 1 小时"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_header_names_the_instance_and_the_window(lang: Lang) -> None:
+    blocks = valid(summary(lang=lang))
     assert blocks[0]["type"] == "header"
-    assert blocks[0]["text"]["text"] == "prod-orders · last 1h"
+    assert blocks[0]["text"]["text"] == HEADER[lang]
 
 
-def test_failures_are_called_out_first_with_their_names() -> None:
-    message = summary()
+FAILURES = {
+    "en": (
+        ":red_circle: *3 Failed*: Reset password ×2, Change configuration\n",
+        ("3 Failed", "34 Succeeded"),
+        "*37 tasks* started in this window: 3 Failed, 34 Succeeded",
+        "prod-orders · last 1h: 37 tasks, 3 Failed",
+    ),
+    "zh": (
+        ":red_circle: *3 个失败* · 重置密码 ×2，修改配置参数\n",
+        ("3 个失败", "成功 34 个"),
+        "*37 个任务* 在本窗口内启动：失败 3 个，成功 34 个",
+        "prod-orders · 过去 1 小时：共 37 个任务，3 个失败",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_failures_are_called_out_first_with_their_names(lang: Lang) -> None:
+    called_out, (failed, succeeded), counts, notification = FAILURES[lang]
+    message = summary(lang=lang)
     blocks = valid(message)
     text = all_text(blocks)
-    assert ":red_circle: *3 Failed*: Reset password ×2, Change configuration\n" in text
-    assert text.index("3 Failed") < text.index("34 Succeeded")
-    assert "*37 tasks* started in this window: 3 Failed, 34 Succeeded" in text
-    assert message.text == "prod-orders · last 1h: 37 tasks, 3 Failed"
+    assert called_out in text
+    assert text.index(failed) < text.index(succeeded)
+    assert counts in text
+    assert message.text == notification
 
 
-def test_the_exact_window_is_echoed_in_utc_viewer_time_and_the_zone_typed() -> None:
+WINDOW_ECHO = {
+    "en": ("times read in Asia/Shanghai", f"instance `{INSTANCE.instance_id}` in cn-north-4"),
+    "zh": ("时间按 Asia/Shanghai 解读", f"实例 `{INSTANCE.instance_id}` 位于 cn-north-4"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_exact_window_is_echoed_in_utc_viewer_time_and_the_zone_typed(lang: Lang) -> None:
+    zone_read, where = WINDOW_ECHO[lang]
     answer = answer_for(incident_tasks())
-    text = all_text(valid(summary()))
+    text = all_text(valid(summary(lang=lang)))
     params = answer.window.api_params()
     assert params == {"begin_time": "20261127020000", "end_time": "20261127030000"}
     assert "`begin_time=20261127020000` `end_time=20261127030000`" in text
@@ -68,16 +99,21 @@ def test_the_exact_window_is_echoed_in_utc_viewer_time_and_the_zone_typed() -> N
         f"<!date^{begin}^{{date_short_pretty}} {{time}}|2026-11-27 10:00:00 Asia/Shanghai>" in text
     )
     assert f"<!date^{end}^" in text
-    assert "times read in Asia/Shanghai" in text
+    assert zone_read in text
     assert INSTANCE.instance_id in text
     assert "cn-north-4" in text
+    assert where in text
 
 
-def test_first_page_shows_the_newest_ten_and_next_only() -> None:
-    blocks = valid(summary(page=1))
+FIRST_PAGE = {"en": "1–10 of 37 · page 1 of 4", "zh": "第 1–10 个，共 37 个 · 第 1/4 页"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_first_page_shows_the_newest_ten_and_next_only(lang: Lang) -> None:
+    blocks = valid(summary(page=1, lang=lang))
     rows = task_rows(blocks)
     assert len(rows) == 10
-    assert "1–10 of 37" in all_text(blocks)
+    assert FIRST_PAGE[lang] in all_text(blocks)
     assert button(blocks, PAGE_PREV) is None
     next_button = button(blocks, PAGE_NEXT)
     assert next_button is not None
@@ -122,23 +158,85 @@ def test_share_button_only_when_shareable() -> None:
     assert button(valid(summary(shareable=False)), SHARE) is None
 
 
-def test_each_row_has_a_details_button_carrying_its_task_id() -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_row_has_a_details_button_carrying_its_task_id(lang: Lang) -> None:
     tasks = incident_tasks()
-    rows = task_rows(valid(summary(tasks, page=2)))
+    rows = task_rows(valid(summary(tasks, page=2, lang=lang)))
     refs = [TaskRef.decode(row["accessory"]["value"]) for row in rows]
     assert [r.task_id for r in refs] == [t.id for t in tasks[10:20]]
     assert {r.instance for r in refs} == {INSTANCE.instance_id}
-    assert all(row["accessory"]["text"]["text"] == "Details" for row in rows)
+    assert all(row["accessory"]["text"]["text"] == BUTTONS[lang][0] for row in rows)
 
 
-def test_row_shows_status_name_user_start_and_duration() -> None:
-    rows = task_rows(valid(summary()))
+BUTTONS = {
+    "en": [
+        "Details",
+        "Refresh",
+        "‹ Previous",
+        "Next ›",
+        "Share in channel",
+        "Subscribe to failures",
+    ],
+    "zh": ["详情", "刷新", "‹ 上一页", "下一页 ›", "分享到频道", "订阅失败通知"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_buttons_are_labelled_in_the_askers_language(lang: Lang) -> None:
+    details_label, *answer_buttons = BUTTONS[lang]
+    assert labels(valid(summary(page=2, lang=lang))) == [*([details_label] * 10), *answer_buttons]
+
+
+def test_buttons_carry_the_same_values_in_every_language() -> None:
+    zh = valid(summary(page=2, lang="zh"))
+    en = valid(summary(page=2))
+    for action in (REFRESH, PAGE_PREV, PAGE_NEXT, SHARE, SUBSCRIBE):
+        zh_button, en_button = button(zh, action), button(en, action)
+        assert zh_button is not None
+        assert en_button is not None
+        assert zh_button["value"] == en_button["value"]
+    values = [[row["accessory"]["value"] for row in task_rows(blocks)] for blocks in (zh, en)]
+    assert values[0] == values[1]
+
+
+FAILED_ROW = {
+    "en": (
+        ":red_circle: *Reset password* · Failed · paas_dms · started <!date^",
+        " · 42s",
+        ("Succeeded", "Failed"),
+    ),
+    "zh": (
+        ":red_circle: *重置密码* · 失败 · paas_dms · 开始于 <!date^",
+        " · 42 秒",
+        ("成功", "失败"),
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_row_shows_status_name_user_start_and_duration(lang: Lang) -> None:
+    starts, ends, outcomes = FAILED_ROW[lang]
+    rows = task_rows(valid(summary(lang=lang)))
     failed_row = rows[2]["text"]["text"]
-    assert failed_row.startswith(
-        ":red_circle: *Reset password* · Failed · paas_dms · started <!date^"
-    )
-    assert failed_row.endswith(" · 42s")
-    assert "Succeeded" not in rows[0]["text"]["text"]  # success rows stay quiet
+    assert failed_row.startswith(starts)
+    assert failed_row.endswith(ends)
+    for outcome in outcomes:
+        assert outcome not in rows[0]["text"]["text"]  # success rows stay quiet
+
+
+RUNNING_ROW = {
+    "en": (":large_blue_circle: *Restart instance* · Running · ", "1m 00s so far"),
+    "zh": (":large_blue_circle: *重启实例* · 执行中 · ", "已运行 1 分 00 秒"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_running_row_says_how_long_it_has_run(lang: Lang) -> None:
+    starts, ends = RUNNING_ROW[lang]
+    running = Task.from_api(api_task(0, status="EXECUTING", name="restartInstance"))
+    row = task_rows(valid(summary([running], lang=lang)))[0]["text"]["text"]
+    assert row.startswith(starts)
+    assert row.endswith(ends)
 
 
 def test_unknown_status_is_shown_as_it_comes_with_a_neutral_mark() -> None:
@@ -155,41 +253,106 @@ def test_unknown_name_is_shown_as_words() -> None:
     assert row.startswith(":red_circle: *Rolling upgrade brokers* · Failed · ")
 
 
-def test_filters_are_stated_with_the_total_in_the_window() -> None:
-    message = summary(statuses=frozenset({"FAILED"}), name_glob="re*")
+# English makes words of a name it has no label for; Chinese shows it as DMS sent it.
+UNKNOWN_ROW = {
+    "en": ":grey_question: *Brand new task* · ROLLING_BACK",
+    "zh": ":grey_question: *brandNewTask* · ROLLING_BACK",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_unknown_name_and_status_read_as_far_as_the_language_can(lang: Lang) -> None:
+    odd = Task.from_api(api_task(0, status="ROLLING_BACK", name="brandNewTask"))
+    row = task_rows(valid(summary([odd], lang=lang)))[0]["text"]["text"]
+    assert row.startswith(UNKNOWN_ROW[lang])
+
+
+FILTERED = {
+    "en": (
+        "*2 tasks* match status Failed · name `re*` (of 37 in the window)",
+        "prod-orders · last 1h: 2 of 37 tasks match the filter, 2 Failed",
+    ),
+    "zh": (
+        "*2 个任务* 符合筛选条件 状态 失败 · 名称 `re*` （窗口内共 37 个）",
+        "prod-orders · 过去 1 小时：37 个任务中有 2 个符合筛选条件，2 个失败",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_filters_are_stated_with_the_total_in_the_window(lang: Lang) -> None:
+    stated, notification = FILTERED[lang]
+    message = summary(statuses=frozenset({"FAILED"}), name_glob="re*", lang=lang)
     text = all_text(valid(message))
-    assert "*2 tasks* match status Failed · name `re*` (of 37 in the window)" in text
-    assert message.text == "prod-orders · last 1h: 2 of 37 tasks match the filter, 2 Failed"
+    assert stated in text
+    assert message.text == notification
 
 
-def test_empty_window_says_so_with_a_hint_and_keeps_refresh() -> None:
-    blocks = valid(summary([]))
+EMPTY = {
+    "en": "No tasks started on *prod-orders* in this window",
+    "zh": "本窗口内 *prod-orders* 上没有启动任何任务。",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_empty_window_says_so_with_a_hint_and_keeps_refresh(lang: Lang) -> None:
+    blocks = valid(summary([], lang=lang))
     text = all_text(blocks)
-    assert "No tasks started on *prod-orders* in this window" in text
+    assert EMPTY[lang] in text
     assert "last 24h" in text
     assert task_rows(blocks) == []
     assert button(blocks, REFRESH) is not None
     assert button(blocks, PAGE_NEXT) is None
 
 
-def test_empty_after_filter_suggests_dropping_it() -> None:
-    text = all_text(valid(summary(incident_tasks(failed=()), statuses=frozenset({"FAILED"}))))
-    assert "No tasks matching status Failed started on *prod-orders*" in text
-    assert "37 tasks did not match" in text
-    assert "Drop the filter" in text
+NONE_MATCH = {
+    "en": (
+        "No tasks matching status Failed started on *prod-orders*",
+        "37 tasks did not match",
+        "Drop the filter",
+    ),
+    "zh": ("没有符合筛选条件 状态 失败 的任务（37 个任务均不符合）", "去掉筛选条件"),
+}
 
 
-def test_truncated_listing_warns_with_both_counts() -> None:
-    text = all_text(valid(summary(reported_count=5200, truncated=True)))
-    assert "Only 37 of 5200 tasks DMS reported could be fetched; narrow the window." in text
+@pytest.mark.parametrize("lang", LANGS)
+def test_empty_after_filter_suggests_dropping_it(lang: Lang) -> None:
+    answer = summary(incident_tasks(failed=()), statuses=frozenset({"FAILED"}), lang=lang)
+    text = all_text(valid(answer))
+    for said in NONE_MATCH[lang]:
+        assert said in text
 
 
-def test_cached_answer_says_when_it_was_fetched() -> None:
+TRUNCATED = {
+    "en": "Only 37 of 5200 tasks DMS reported could be fetched; narrow the window.",
+    "zh": ":warning: DMS 报告了 5200 个任务，只取回了 37 个；请缩小时间窗口。",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_truncated_listing_warns_with_both_counts(lang: Lang) -> None:
+    text = all_text(valid(summary(reported_count=5200, truncated=True, lang=lang)))
+    assert TRUNCATED[lang] in text
+
+
+CACHED = {
+    "en": ("cached, fetched <!date^{fetched}^{{ago}}|", "Refresh", "cached"),
+    "zh": (
+        ":floppy_disk: 缓存结果，获取于 <!date^{fetched}^{{ago}}|",
+        "点“刷新”获取最新结果",
+        "缓存",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_cached_answer_says_when_it_was_fetched(lang: Lang) -> None:
+    fetched_at, refresh, cached = CACHED[lang]
     fetched = NOW - timedelta(seconds=12)
-    text = all_text(valid(summary(from_cache=True, fetched_at=fetched)))
-    assert f"cached, fetched <!date^{int(fetched.timestamp())}^{{ago}}|" in text
-    assert "Refresh" in text
-    assert "cached" not in all_text(valid(summary()))
+    text = all_text(valid(summary(from_cache=True, fetched_at=fetched, lang=lang)))
+    assert fetched_at.format(fetched=int(fetched.timestamp())) in text
+    assert refresh in text
+    assert cached not in all_text(valid(summary(lang=lang)))
 
 
 def test_the_echo_is_what_dms_was_asked_not_the_window_rounded() -> None:
@@ -258,21 +421,31 @@ def test_one_task_matching_a_filter_reads_as_english() -> None:
     assert "*1 task* matches status Failed · name `modify*` (of 37 in the window)" in text
 
 
-def test_activity_strip_shows_starts_and_marks_failures() -> None:
-    strip = next(t for t in texts(valid(summary())) if "task starts" in t)
+STRIP = {
+    "en": ("task starts", "a bar per 5m", "task starts, a bar per 5m (tallest: 4)"),
+    "zh": ("任务启动数", "每格 5 分钟", "任务启动数，每格 5 分钟（最高 4）"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_activity_strip_shows_starts_and_marks_failures(lang: Lang) -> None:
+    starts, per_bar, legend = STRIP[lang]
+    strip = next(t for t in texts(valid(summary(lang=lang))) if starts in t)
     bars, marks = (re.findall(r"`([^`]*)`", line)[0] for line in strip.split("\n"))
     # A round length per bar: 5 minutes over the hour, from its start.
     assert len(bars) == len(marks) == 12
     assert set(bars) <= set("▁▂▃▄▅▆▇█·")
     assert marks == "··x······x·x"  # three failures, each in its own 5m slot
-    assert "a bar per 5m" in strip
+    assert per_bar in strip
+    assert legend in strip
 
 
-def test_text_from_dms_cannot_mention_or_link() -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_from_dms_cannot_mention_or_link(lang: Lang) -> None:
     evil = "<@U123> & <!channel> <https://evil.example|click>"
     tasks = [Task.from_api(api_task(0, name=evil, user="<!here>", status="FAILED"))]
     instance = Instance.from_api({"instance_id": "i-1", "name": "a<b>&c"})
-    message = summary(tasks, instance=instance)
+    message = summary(tasks, instance=instance, lang=lang)
     blocks = valid(message)
     for text in [*texts([b for b in blocks if b["type"] != "header"]), message.text]:
         # The only markup left is our own date tokens.
@@ -281,7 +454,7 @@ def test_text_from_dms_cannot_mention_or_link() -> None:
     assert "&lt;@U123&gt; &amp; &lt;!channel&gt;" in text
     assert "&lt;!here&gt;" in text
     # Headers are plain_text, which Slack never parses: shown as the name is.
-    assert blocks[0]["text"]["text"] == "a<b>&c · last 1h"
+    assert blocks[0]["text"]["text"] == HEADER[lang].replace("prod-orders", "a<b>&c")
 
 
 def test_invisible_characters_and_bare_urls_from_dms_never_reach_slack() -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from bot.core.actions import DETAILS, PAGE_NEXT, PAGE_PREV, REFRESH, RETRY, SHARE, SUBSCRIBE
+from bot.core.actions import DETAILS, RETRY
 from bot.core.answer import TaskAnswer
 from bot.core.dms.errors import DmsNotFound
 from bot.core.dms.models import Instance, Task
@@ -53,7 +53,6 @@ from tests.unit.views.support import (
     incident_tasks,
     state_for,
     task,
-    task_rows,
     valid,
 )
 from tests.unit.views.support import mrkdwn_texts as _mrkdwn
@@ -79,82 +78,6 @@ def labels(blocks: list[dict[str, object]]) -> list[str]:
 
 
 # --- the tasks summary -------------------------------------------------------------------
-
-
-def test_summary_in_chinese() -> None:
-    message = zh_summary()
-    blocks = valid(message)
-    text = all_text(blocks)
-    assert blocks[0]["text"]["text"] == "prod-orders · 过去 1 小时"
-    assert ":red_circle: *3 个失败* · 重置密码 ×2，修改配置参数\n" in text
-    assert "*37 个任务* 在本窗口内启动：失败 3 个，成功 34 个" in text
-    assert "时间按 Asia/Shanghai 解读" in text
-    assert f"实例 `{INSTANCE.instance_id}` 位于 cn-north-4" in text
-    assert "`begin_time=20261127020000` `end_time=20261127030000`" in text
-    assert "任务启动数，每格 5 分钟（最高 4）" in text
-    assert "第 1–10 个，共 37 个 · 第 1/4 页" in text
-    assert message.text == "prod-orders · 过去 1 小时：共 37 个任务，3 个失败"
-
-
-def test_summary_rows_use_labels_and_chinese_statuses() -> None:
-    rows = task_rows(valid(zh_summary()))
-    failed = rows[2]["text"]["text"]
-    assert failed.startswith(":red_circle: *重置密码* · 失败 · paas_dms · 开始于 <!date^")
-    assert failed.endswith(" · 42 秒")
-    assert "失败" not in rows[0]["text"]["text"]  # success rows stay quiet, as in English
-    assert all(row["accessory"]["text"]["text"] == "详情" for row in rows)
-
-
-def test_summary_buttons_in_chinese_keep_their_values() -> None:
-    zh = valid(zh_summary(page=2))
-    assert labels(zh) == [
-        *(["详情"] * 10),
-        "刷新",
-        "‹ 上一页",
-        "下一页 ›",
-        "分享到频道",
-        "订阅失败通知",
-    ]
-    answer = answer_for(incident_tasks())
-    en = valid(
-        tasks_message(
-            answer, state_for(answer, 2), tz=SHANGHAI, now=NOW, shareable=True, where="cn-north-4"
-        )
-    )
-    for action in (REFRESH, PAGE_PREV, PAGE_NEXT, SHARE, SUBSCRIBE):
-        zh_button, en_button = button(zh, action), button(en, action)
-        assert zh_button is not None
-        assert en_button is not None
-        assert zh_button["value"] == en_button["value"]
-    values = [[row["accessory"]["value"] for row in task_rows(blocks)] for blocks in (zh, en)]
-    assert values[0] == values[1]
-
-
-def test_filtered_empty_running_and_unknown_in_chinese() -> None:
-    filtered = all_text(valid(zh_summary(statuses=frozenset({"FAILED"}), name_glob="re*")))
-    assert "*2 个任务* 符合筛选条件 状态 失败 · 名称 `re*` （窗口内共 37 个）" in filtered
-    empty = all_text(valid(zh_summary([])))
-    assert "本窗口内 *prod-orders* 上没有启动任何任务。" in empty
-    none_match = all_text(
-        valid(zh_summary(incident_tasks(failed=()), statuses=frozenset({"FAILED"})))
-    )
-    assert "没有符合筛选条件 状态 失败 的任务（37 个任务均不符合）" in none_match
-    running = Task.from_api(api_task(0, status="EXECUTING", name="restartInstance"))
-    row = task_rows(valid(zh_summary([running])))[0]["text"]["text"]
-    assert row.startswith(":large_blue_circle: *重启实例* · 执行中 · ")
-    assert row.endswith("已运行 1 分 00 秒")
-    odd = Task.from_api(api_task(0, status="ROLLING_BACK", name="brandNewTask"))
-    row = task_rows(valid(zh_summary([odd])))[0]["text"]["text"]
-    assert row.startswith(":grey_question: *brandNewTask* · ROLLING_BACK")
-
-
-def test_cached_and_truncated_in_chinese() -> None:
-    text = all_text(
-        valid(zh_summary(from_cache=True, fetched_at=NOW, truncated=True, reported_count=5200))
-    )
-    assert ":floppy_disk: 缓存结果，获取于 <!date^" in text
-    assert "点“刷新”获取最新结果" in text
-    assert ":warning: DMS 报告了 5200 个任务，只取回了 37 个；请缩小时间窗口。" in text
 
 
 # --- one task, instances, help, errors -----------------------------------------------
