@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta, tzinfo
+from datetime import UTC, timedelta, tzinfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,36 +26,55 @@ from tests.unit.views.support import (
     all_text,
     api_task,
     details,
+    mrkdwn_texts,
     nodes,
+    task,
     texts,
     valid,
 )
 
+FIELDS = {
+    "en": (
+        "Restart instance",
+        [
+            *("*Task name*", "*Status*", "*User*", "*Started*", "*Finished*", "*Duration*"),
+            *("*Task id*", "*Instance*"),
+        ],
+        # The label, with the name and status DMS sent beside it (what the console and
+        # logs use).
+        ("*Task name*\n`restartInstance`", "*Status*\n:red_circle: Failed (`FAILED`)"),
+        "*Duration*\n42s",
+        "Restart instance · Failed on prod-orders",
+    ),
+    "zh": (
+        "重启实例",
+        [
+            *("*任务名称*", "*状态*", "*用户*", "*开始时间*", "*结束时间*", "*耗时*"),
+            *("*任务 ID*", "*实例*"),
+        ],
+        ("*任务名称*\n`restartInstance`", "*状态*\n:red_circle: 失败 `FAILED`"),
+        "*耗时*\n42 秒",
+        "prod-orders 上的 重启实例 · 失败",
+    ),
+}
 
-def test_details_show_the_fields_and_params() -> None:
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_details_show_the_fields_and_params(lang: Lang) -> None:
+    title, field_labels, (name, status), duration, notification = FIELDS[lang]
     task = Task.from_api(api_task(3, status="FAILED", name="restartInstance"))
-    message = details(task)
+    message = details(task, lang=lang)
     blocks = valid(message)
-    assert blocks[0]["text"]["text"] == "Restart instance"
+    assert blocks[0]["text"]["text"] == title
     fields = [f["text"] for f in blocks[1]["fields"]]
-    labels = [f.split("\n")[0] for f in fields]
-    assert labels == [
-        "*Task name*",
-        "*Status*",
-        "*User*",
-        "*Started*",
-        "*Finished*",
-        "*Duration*",
-        "*Task id*",
-        "*Instance*",
-    ]
-    # The label, with the name and status DMS sent beside it (what the console and logs use).
-    assert fields[0] == "*Task name*\n`restartInstance`"
-    assert fields[1] == "*Status*\n:red_circle: Failed (`FAILED`)"
+    assert [f.split("\n")[0] for f in fields] == field_labels
+    assert fields[0] == name
+    assert fields[1] == status
+    assert fields[5] == duration
     assert task.id in fields[6]
     assert "prod-orders" in fields[7]
     assert '"new_auto_status": false' in all_text(blocks)
-    assert message.text == "Restart instance · Failed on prod-orders"
+    assert message.text == notification
 
 
 def test_details_of_an_unknown_name_and_status_show_what_dms_sent() -> None:
@@ -68,14 +87,28 @@ def test_details_of_an_unknown_name_and_status_show_what_dms_sent() -> None:
     assert fields[1] == "*Status*\n:grey_question: ROLLING_BACK"
 
 
-def test_details_mask_passwords_in_params() -> None:
+def test_a_name_without_a_chinese_label_is_the_title_with_no_name_field() -> None:
+    # Chinese does not make words of a name it has no label for: the title is the name
+    # DMS sent, so a field repeating it would say nothing more.
+    task = Task.from_api(api_task(1, name="brandNewTask", params=""))
+    blocks = valid(task_details_message(TaskAnswer(INSTANCE, task), tz=UTC, now=NOW, lang="zh"))
+    assert blocks[0]["text"]["text"] == "brandNewTask"
+    assert blocks[1]["fields"][0]["text"].startswith("*状态*")
+    assert "无参数。" in all_text(blocks)
+
+
+MASKED = {"en": "*Params* · secrets masked", "zh": "*参数* · 敏感信息已隐藏"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_details_mask_passwords_in_params(lang: Lang) -> None:
     params = json.dumps({"user_name": "root", "password": "hunter2!Secret"})
-    message = details(Task.from_api(api_task(1, name="resetPassword", params=params)))
+    message = details(Task.from_api(api_task(1, name="resetPassword", params=params)), lang=lang)
     blocks = valid(message)
     dumped = json.dumps(blocks, ensure_ascii=False) + message.text
     assert "hunter2" not in dumped
     assert f'"password": "{MASK}"' in all_text(blocks)
-    assert "secrets masked" in all_text(blocks)
+    assert MASKED[lang] in all_text(blocks)
 
 
 def test_huge_params_are_split_into_code_sections_then_cut() -> None:
@@ -88,11 +121,27 @@ def test_huge_params_are_split_into_code_sections_then_cut() -> None:
     assert "… (truncated" in all_text(blocks)
 
 
-def test_text_params_and_no_params_are_shown_plainly() -> None:
-    raw = valid(details(Task.from_api(api_task(1, params="not json <b>"))))
+NO_PARAMS = {"en": "No params.", "zh": "无参数。"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_params_and_no_params_are_shown_plainly(lang: Lang) -> None:
+    raw = valid(details(Task.from_api(api_task(1, params="not json <b>")), lang=lang))
     assert "```\nnot json &lt;b&gt;\n```" in texts(raw)
-    none = valid(details(Task.from_api(api_task(1, params=""))))
-    assert "No params." in all_text(none)
+    none = valid(details(Task.from_api(api_task(1, params="")), lang=lang))
+    assert NO_PARAMS[lang] in all_text(none)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_from_dms_cannot_mention_or_link(lang: Lang) -> None:
+    evil = "<!channel> a&b <@U1>"
+    hostile = task(name=evil, user=evil, status=evil, params=json.dumps({"topic": evil}))
+    instance = Instance(instance_id=evil, name=evil)
+    message = task_details_message(TaskAnswer(instance, hostile), tz=UTC, now=NOW, lang=lang)
+    blocks = valid(message)
+    for shown in [message.text, *(text for b in blocks for text in mrkdwn_texts(b))]:
+        assert "<!channel>" not in shown
+        assert "<@U1>" not in shown
 
 
 @pytest.mark.parametrize(
@@ -175,5 +224,5 @@ def test_realistic_demo_data_fits() -> None:
     )
     in_day = [t for t in tasks if t.created_at and NOW - timedelta(days=1) <= t.created_at <= NOW]
     instance = Instance.from_api(generated.instance.to_api())
-    for task in in_day[:3]:
-        valid(details(task, instance))
+    for one in in_day[:3]:
+        valid(details(one, instance))

@@ -15,18 +15,10 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from bot.core.actions import DETAILS, RETRY
+from bot.core.actions import DETAILS
 from bot.core.answer import TaskAnswer
-from bot.core.dms.errors import DmsNotFound
-from bot.core.dms.models import Instance, Task
-from bot.core.help import USAGE_ZH
-from bot.core.redact import MASK
-from bot.main.runtime import DEMO_NOTE
-from bot.views.details import task_details_message
-from bot.views.errors import describe_error
+from bot.core.dms.models import Task
 from bot.views.kit import Message
-from bot.views.limits import escape
-from bot.views.replies import error_message, help_message, instances_message, looking_up_message
 from bot.views.subscriptions import subscribed_message, subscriptions_message, unsubscribed_message
 from bot.views.tasks import tasks_message
 from bot.views.terminal import instances_text, task_text, tasks_text
@@ -47,8 +39,6 @@ from tests.unit.views.support import (
     SUB,
     all_text,
     answer_for,
-    api_task,
-    button,
     buttons_of,
     incident_tasks,
     state_for,
@@ -81,107 +71,6 @@ def labels(blocks: list[dict[str, object]]) -> list[str]:
 
 
 # --- one task, instances, help, errors -----------------------------------------------
-
-
-def test_details_in_chinese_show_the_label_and_dms_name() -> None:
-    params = json.dumps({"user_name": "root", "password": "hunter2"})
-    task_ = Task.from_api(api_task(3, status="FAILED", name="resetPassword", params=params))
-    message = task_details_message(TaskAnswer(INSTANCE, task_), tz=SHANGHAI, now=NOW, lang="zh")
-    blocks = valid(message)
-    assert blocks[0]["text"]["text"] == "重置密码"
-    fields = [f["text"] for f in blocks[1]["fields"]]
-    assert [f.split("\n")[0] for f in fields] == [
-        "*任务名称*",
-        "*状态*",
-        "*用户*",
-        "*开始时间*",
-        "*结束时间*",
-        "*耗时*",
-        "*任务 ID*",
-        "*实例*",
-    ]
-    assert fields[0] == "*任务名称*\n`resetPassword`"
-    assert fields[1] == "*状态*\n:red_circle: 失败 `FAILED`"
-    assert fields[5] == "*耗时*\n42 秒"
-    text = all_text(blocks)
-    assert "*参数* · 敏感信息已隐藏" in text
-    assert "hunter2" not in json.dumps(blocks, ensure_ascii=False)
-    assert MASK in text
-    assert message.text == "prod-orders 上的 重置密码 · 失败"
-
-
-def test_details_of_an_unknown_name_has_no_extra_field() -> None:
-    task_ = Task.from_api(api_task(1, name="brandNewTask", params=""))
-    blocks = valid(task_details_message(TaskAnswer(INSTANCE, task_), tz=UTC, now=NOW, lang="zh"))
-    assert blocks[0]["text"]["text"] == "brandNewTask"
-    assert blocks[1]["fields"][0]["text"].startswith("*状态*")
-    assert "无参数。" in all_text(blocks)
-
-
-def test_instances_in_chinese() -> None:
-    instances = [
-        Instance.from_api({"instance_id": f"id-{i:04d}", "name": f"kafka-{i}", "status": "RUNNING"})
-        for i in range(10_000)
-    ]
-    message = instances_message(instances, "cn-north-4", lang="zh")
-    text = all_text(valid(message))
-    assert valid(message)[0]["text"]["text"] == "cn-north-4 的 Kafka 实例"
-    assert "*kafka-0* `id-0000` · 运行中" in text
-    assert re.search(r"… 另有 [0-9]+ 个。发送 `&lt;instance&gt; last 1h`", text)
-    assert message.text == "cn-north-4 共有 10000 个 Kafka 实例"
-    empty = instances_message([], "", lang="zh")
-    assert empty.text == "本项目 中没有 Kafka 实例。"
-
-
-def test_help_in_chinese() -> None:
-    message = help_message("演示模式：答案来自内置的模拟器。", lang="zh")
-    blocks = valid(message)
-    assert "以下命令在 `/kafka-tasks` 斜杠命令、@ 机器人和本地命令行中通用" in all_text(blocks)
-    assert f"```\n{escape(USAGE_ZH.rstrip())}\n```" in [b["text"]["text"] for b in blocks[:2]]
-    assert "演示模式" in all_text(blocks[-1:])
-    assert message.text == "kafka-tasks：使用方法"
-    # The command words are the same in both languages; what is filled in is said in Chinese.
-    for command in ("instances", "subscribe <实例>", "last 1h", "since 09:00"):
-        assert command in USAGE_ZH
-
-
-def test_the_demo_note_is_said_in_the_askers_language() -> None:
-    chinese = all_text(valid(help_message(DEMO_NOTE, lang="zh"))[-1:])
-    assert (
-        chinese
-        == "未设置华为云凭据（HUAWEICLOUD_SDK_AK/SK）：以下回答来自内置 DMS 模拟器的演示数据。"
-    )
-    english = all_text(valid(help_message(DEMO_NOTE))[-1:])
-    assert english == str(DEMO_NOTE)
-    assert english.startswith("No Huawei credentials set")
-
-
-def test_errors_in_chinese() -> None:
-    retry = state_for(answer_for([]))
-    exc = DmsNotFound("DMS answered 404: This instance does not exist.", request_id="req-1")
-    message = error_message(
-        describe_error(exc, "zh"),
-        retry=retry,
-        choices=[("prod-orders", "id-1"), ("x", "y")] * 30,
-        lang="zh",
-    )
-    blocks = valid(message)
-    assert blocks[0]["text"]["text"].startswith(":warning: DMS 返回 404：This instance")
-    assert "（请求 ID req-1）" in message.text
-    assert message.text.startswith("kafka-tasks 无法回答：DMS 返回 404")
-    assert "… 另有 20 个：输入实例 ID 来选择。" in all_text(blocks)
-    retry_button = button(blocks, RETRY)
-    assert retry_button is not None
-    assert retry_button["text"]["text"] == "重试"
-    assert error_message("", lang="zh").text == "kafka-tasks 无法回答：出错了。"
-    assert error_message("x", title="自定义", lang="zh").text == "自定义：x"
-
-
-def test_looking_up_in_chinese() -> None:
-    assert looking_up_message("prod-orders", lang="zh").text == (
-        ":hourglass_flowing_sand: 正在查询“prod-orders”…"
-    )
-    assert looking_up_message("", lang="zh").text == ":hourglass_flowing_sand: 正在查询“你的任务”…"
 
 
 # --- subscriptions -------------------------------------------------------------------------
@@ -372,10 +261,6 @@ def test_terminal_in_chinese() -> None:
 @pytest.mark.parametrize(
     "build",
     [
-        lambda **kw: help_message("note", **kw),
-        lambda **kw: instances_message([INSTANCE], "cn-north-4", **kw),
-        lambda **kw: error_message("x", **kw),
-        lambda **kw: looking_up_message("x", **kw),
         lambda **kw: subscribed_message(SUB, created=True, tz=UTC, **kw),
         lambda **kw: unsubscribed_message(SUB, "p", "C1", **kw),
         lambda **kw: subscriptions_message([SUB], "C1", tz=UTC, **kw),
@@ -404,10 +289,7 @@ def test_text_from_dms_cannot_mention_or_link_in_chinese() -> None:
     evil = "<!channel> a&b <@U1>"
     hostile = task(name=evil, user=evil, status=evil, params=json.dumps({"topic": evil}))
     sub = dataclasses.replace(SUB, instance_name=evil, name_glob=evil, created_by=evil)
-    instance = Instance(instance_id=evil, name=evil)
     messages = [
-        zh_summary([hostile], instance=instance),
-        task_details_message(TaskAnswer(instance, hostile), tz=UTC, now=NOW, lang="zh"),
         task_finished_message(
             hostile, instance_id=evil, instance_name=evil, tz=UTC, now=NOW, lang="zh"
         ),
@@ -416,7 +298,6 @@ def test_text_from_dms_cannot_mention_or_link_in_chinese() -> None:
         ),
         subscribed_message(sub, created=True, tz=UTC, lang="zh"),
         subscriptions_message([sub], evil, tz=UTC, lang="zh"),
-        error_message(evil, choices=[(evil, evil)], lang="zh"),
     ]
     for message in messages:
         blocks = valid(message)
