@@ -3,6 +3,7 @@ button state made of it, and ways to read the Block Kit a view returns."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
@@ -32,6 +33,8 @@ SUB = Subscription(
     created_by="U0ONCALL",
     created_at=NOW - timedelta(days=2),
 )
+# Han characters: a Chinese view says at least something in Chinese.
+CJK = re.compile(r"[\u4e00-\u9fff]")
 # What DMS might send to hide text or make Slack link it.
 BIDI = "\u202e\u2066\u200f\u061c"
 HOSTILE_URL = "https://evil.example/login"

@@ -22,6 +22,7 @@ from bot.views.limits import check_message, escape
 from bot.views.replies import error_message, help_message, instances_message, looking_up_message
 from tests.unit.views import any_input
 from tests.unit.views.support import (
+    CJK,
     INSTANCE,
     NOW,
     all_text,
@@ -33,9 +34,6 @@ from tests.unit.views.support import (
     texts,
     valid,
 )
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
-
 
 INSTANCES = {
     "en": (

@@ -7,7 +7,6 @@ exactly today's English by default.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -19,7 +18,6 @@ from bot.core.actions import DETAILS
 from bot.core.answer import TaskAnswer
 from bot.core.dms.models import Task
 from bot.views.kit import Message
-from bot.views.subscriptions import subscribed_message, subscriptions_message, unsubscribed_message
 from bot.views.tasks import tasks_message
 from bot.views.terminal import instances_text, task_text, tasks_text
 from bot.views.watching import (
@@ -36,7 +34,6 @@ from tests.unit.views.support import (
     INSTANCE_ID,
     NOW,
     SHANGHAI,
-    SUB,
     all_text,
     answer_for,
     buttons_of,
@@ -74,54 +71,6 @@ def labels(blocks: list[dict[str, object]]) -> list[str]:
 
 
 # --- subscriptions -------------------------------------------------------------------------
-
-
-def test_subscribed_in_chinese() -> None:
-    message = subscribed_message(SUB, created=True, tz=SHANGHAI, lang="zh")
-    text = all_text(valid(message))
-    assert (
-        ":bell: 每当 *prod-orders* 上有名称匹配 `restart*` 的任务失败时，本频道（<#C0INCIDENT>）"
-        "都会收到一条消息。\n多个任务同时结束时会合并成一条摘要。此前已结束的任务不会补发。" in text
-    )
-    assert "由 `U0ONCALL` 于 <!date^" in text  # named without a ping
-    assert "取消订阅用 `/kafka-tasks unsubscribe prod-orders`" in text
-    assert message.text == "已订阅：prod-orders 上的任务失败时通知，名称匹配 restart*"
-    updated = subscribed_message(
-        dataclasses.replace(SUB, scope="all", name_glob="Topic"), created=False, tz=UTC, lang="zh"
-    )
-    text = all_text(valid(updated))
-    assert ":bell: 已更新：每当 *prod-orders* 上有名称包含 `Topic` 的任务结束（无论结果）时" in text
-    assert "这会替换本频道之前对该实例的订阅。" in text
-
-
-def test_unsubscribed_in_chinese() -> None:
-    done = unsubscribed_message(SUB, "prod-orders", "C0INCIDENT", lang="zh")
-    text = all_text(valid(done))
-    assert (
-        "将不再收到 *prod-orders* 上的任务消息（此前每当有名称匹配 `restart*` 的任务失败时" in text
-    )
-    assert "重新订阅请发送 `/kafka-tasks subscribe prod-orders failed name restart*`" in text
-    assert done.text == "已取消订阅 prod-orders"
-    nothing = unsubscribed_message(None, "prod-orders", "D0DM", lang="zh")
-    assert "本会话没有订阅 *prod-orders* 的任务通知，未做任何更改。" in all_text(valid(nothing))
-    assert nothing.text == "本频道没有订阅 prod-orders"
-
-
-def test_subscriptions_in_chinese() -> None:
-    other = dataclasses.replace(SUB, instance_id="i-2", instance_name="stage", scope="all")
-    subs = [SUB, dataclasses.replace(other, name_glob=None)] * 30
-    message = subscriptions_message(subs, "C0INCIDENT", tz=SHANGHAI, lang="zh")
-    blocks = valid(message)
-    text = all_text(blocks)
-    assert blocks[0]["text"]["text"] == "本频道的任务通知"
-    assert "本频道（<#C0INCIDENT>） · 60 个订阅" in text
-    assert f"• *prod-orders* `{INSTANCE_ID}` · 仅失败 · 名称 `restart*` · `U0ONCALL` 设置于" in text
-    assert "• *stage* `i-2` · 任何结果 · `U0ONCALL` 设置于" in text
-    assert "… 另有 20 个。取消其中一个请发送 `/kafka-tasks unsubscribe &lt;instance&gt;`" in text
-    assert message.text == "本频道有 60 个订阅"
-    none = subscriptions_message([], "C0INCIDENT", tz=UTC, lang="zh")
-    assert "本频道（<#C0INCIDENT>）没有任务通知。" in all_text(valid(none))
-    assert none.text == "本频道没有任务通知"
 
 
 # --- notifications, digests, threads -------------------------------------------------------
@@ -261,9 +210,6 @@ def test_terminal_in_chinese() -> None:
 @pytest.mark.parametrize(
     "build",
     [
-        lambda **kw: subscribed_message(SUB, created=True, tz=UTC, **kw),
-        lambda **kw: unsubscribed_message(SUB, "p", "C1", **kw),
-        lambda **kw: subscriptions_message([SUB], "C1", tz=UTC, **kw),
         lambda **kw: task_finished_message(
             task(), instance_id="i", instance_name="n", tz=UTC, now=NOW, **kw
         ),
@@ -288,7 +234,6 @@ def test_english_is_the_default(build: Callable[..., Message]) -> None:
 def test_text_from_dms_cannot_mention_or_link_in_chinese() -> None:
     evil = "<!channel> a&b <@U1>"
     hostile = task(name=evil, user=evil, status=evil, params=json.dumps({"topic": evil}))
-    sub = dataclasses.replace(SUB, instance_name=evil, name_glob=evil, created_by=evil)
     messages = [
         task_finished_message(
             hostile, instance_id=evil, instance_name=evil, tz=UTC, now=NOW, lang="zh"
@@ -296,8 +241,6 @@ def test_text_from_dms_cannot_mention_or_link_in_chinese() -> None:
         digest_message(
             [hostile] * 30, instance_id=evil, instance_name=evil, tz=UTC, now=NOW, lang="zh"
         ),
-        subscribed_message(sub, created=True, tz=UTC, lang="zh"),
-        subscriptions_message([sub], evil, tz=UTC, lang="zh"),
     ]
     for message in messages:
         blocks = valid(message)
