@@ -25,8 +25,8 @@ from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
 from bot.core.dms.source import ClientOptions
+from bot.core.grammar.window_parse import parse_window
 from bot.core.records import Subscription
-from bot.core.timewindow import parse_window
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 
 INSTANCES = 20
@@ -107,7 +107,7 @@ async def _measure(tasks: int, instances: int, subscriptions: int) -> MemoryResu
                     now = sim.clock.now()
                     for n in range(subscriptions):
                         iid = ids[n % instances]
-                        store.upsert_subscription(
+                        store.subscriptions.upsert.sync(
                             Subscription(
                                 channel=f"C{n // instances:05d}",
                                 instance_id=iid,
@@ -118,7 +118,7 @@ async def _measure(tasks: int, instances: int, subscriptions: int) -> MemoryResu
                                 created_at=now,
                             )
                         )
-                    count = store.count_subscriptions()
+                    count = store.subscriptions.count.sync()
                     if count != subscriptions:
                         raise RuntimeError(f"{count} subscriptions stored, not {subscriptions}")
                     _reading(steps, f"store ({count:,} subscriptions)")

@@ -7,9 +7,7 @@ design.md); nothing escapes as an exception, and no stack trace reaches a user.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import json
 import logging
 import time
 import uuid
@@ -27,17 +25,6 @@ from bot.core import actions
 from bot.core.access import Action, Gatekeeper, GroupsUnavailable, Policy, Subject, Target
 from bot.core.actions import BadActionValue, QueryState, SubscribeRef, TaskRef
 from bot.core.clock import utc_now
-from bot.core.commands import (
-    CommandError,
-    Help,
-    ListInstances,
-    ListSubscriptions,
-    Subscribe,
-    TaskLookup,
-    TasksQuery,
-    Unsubscribe,
-    parse_command,
-)
 from bot.core.dms.errors import (
     AmbiguousInstance,
     DmsError,
@@ -49,8 +36,20 @@ from bot.core.dms.errors import (
 )
 from bot.core.dms.models import Instance
 from bot.core.dms.source import Dms
-from bot.core.records import Subscription
-from bot.core.timewindow import TimeWindow, WindowError, parse_window
+from bot.core.grammar.commands import (
+    Help,
+    ListInstances,
+    ListSubscriptions,
+    Subscribe,
+    TaskLookup,
+    TasksQuery,
+    Unsubscribe,
+    parse_command,
+)
+from bot.core.grammar.errors import CommandError, WindowError
+from bot.core.grammar.window import TimeWindow
+from bot.core.grammar.window_parse import parse_window
+from bot.core.records import Subscription, ThreadQuery
 from bot.i18n import Lang, Said, t
 from bot.services.queries import answer_task, answer_tasks, error_to_report, existing_instance
 from bot.views.access import groups_unavailable_message, only_you, refused_message
@@ -518,7 +517,7 @@ class Conversation:
             raise RuntimeError("subscriptions need a store")
         lang = ask.lang
         if isinstance(command, ListSubscriptions):
-            subs = await asyncio.to_thread(store.subscriptions_in, asker.channel)
+            subs = await store.subscriptions.in_channel(asker.channel)
             people = await self._names(s.created_by for s in subs)
             return Reply(
                 subscriptions_message(subs, asker.channel, tz=ask.tz, lang=lang, people=people)
@@ -527,9 +526,7 @@ class Conversation:
         permitted = await self._permitted(action, ask.who, command.instance)
         instance = await existing_instance(self.dms, permitted.instance_id)
         if isinstance(command, Unsubscribe):
-            removed = await asyncio.to_thread(
-                store.delete_subscription, asker.channel, instance.instance_id
-            )
+            removed = await store.subscriptions.delete(asker.channel, instance.instance_id)
             return Reply(
                 unsubscribed_message(removed, instance.name, asker.channel, lang=lang),
                 instance=instance.instance_id,
@@ -546,7 +543,7 @@ class Conversation:
             # Notifications in the language asked for, else the subscriber's own.
             language=command.lang or lang,
         )
-        saved, created = await asyncio.to_thread(store.upsert_subscription, sub)
+        saved, created = await store.subscriptions.upsert(sub)
         people = await self._names([saved.created_by])
         return Reply(
             subscribed_message(saved, created=created, tz=ask.tz, lang=lang, people=people),
@@ -569,17 +566,14 @@ class Conversation:
         """Follow an answer's running tasks: replies in its thread as each one ends."""
         if self.store is None:
             return
-        query = json.dumps(
-            {
-                "state": follow.state.encode(),
-                "thread_ts": thread_ts or message_ts,
-                # Replies in the thread speak the asker's language.
-                "lang": follow.lang,
-                "user": follow.user,
-            }
-        )
-        await asyncio.to_thread(
-            self.store.follow,
+        query = ThreadQuery(
+            state=follow.state.encode(),
+            thread_ts=thread_ts or message_ts,
+            # Replies in the thread speak the asker's language.
+            lang=follow.lang,
+            user=follow.user,
+        ).encode()
+        await self.store.threads.follow(
             channel,
             message_ts,
             follow.instance_id,

@@ -30,8 +30,8 @@ from bot.core.answer import TaskAnswer
 from bot.core.clock import utc_now
 from bot.core.dms.errors import DmsError, ResolveError
 from bot.core.dms.models import Instance, Task, TaskList
+from bot.core.grammar.window import TimeWindow
 from bot.core.records import Subscription
-from bot.core.timewindow import TimeWindow
 from bot.i18n import Lang
 from bot.views.details import task_details_message
 from bot.views.errors import describe_error
@@ -145,11 +145,11 @@ def subscriptions_in(store: Store, channels: Iterable[str]) -> list[Subscription
     wanted = set(channels)
     if not wanted:
         return []
-    watched = store.watched_instances()
+    watched = store.polling.watched_instances.sync()
     if len(watched) < len(wanted):
-        found = [s for i in sorted(watched) for s in store.subscriptions_for(i)]
+        found = [s for i in sorted(watched) for s in store.subscriptions.for_instance.sync(i)]
         return [s for s in found if s.channel in wanted]
-    return [s for channel in sorted(wanted) for s in store.subscriptions_in(channel)]
+    return [s for channel in sorted(wanted) for s in store.subscriptions.in_channel.sync(channel)]
 
 
 # --- the service --------------------------------------------------------------------------
@@ -386,7 +386,7 @@ class HomeService:
         Slack: a tab drawn before they left the channel must not act on it. A direct
         message channel is the presser's own when they set up its subscription."""
         if channel.startswith("D"):
-            subs = await asyncio.to_thread(self._store.subscriptions_in, channel)
+            subs = await self._store.subscriptions.in_channel(channel)
             return any(s.created_by == user for s in subs)
         try:
             membership = await self._channels.channels_of(user, fresh=True)
@@ -428,9 +428,7 @@ class HomeService:
         ):
             log.info("refused: %s unsubscribing %s from %s", user, ref.channel, ref.instance_id)
             return audited(Notice("refused_unsubscribe", ref.channel, name), "refused")
-        removed = await asyncio.to_thread(
-            self._store.delete_subscription, ref.channel, ref.instance_id
-        )
+        removed = await self._store.subscriptions.delete(ref.channel, ref.instance_id)
         if removed is None:
             return audited(Notice("not_subscribed", ref.channel, name), "error")
         log.info("%s unsubscribed %s from %s in the Home tab", user, ref.channel, ref.instance_id)
@@ -464,9 +462,7 @@ class HomeService:
             # What the tab shows: tasks of instances subscribed in a channel the presser
             # is in (now, not when the tab was drawn), and the rules let them see there.
             # Asked before DMS is: a forged value costs DMS nothing.
-            subscribed = await asyncio.to_thread(
-                self._store.subscription, ref.channel, ref.instance_id
-            )
+            subscribed = await self._store.subscriptions.get(ref.channel, ref.instance_id)
             if subscribed is None or not await self._member(user, ref.channel):
                 return notice_modal("details_refused", lang), "refused", ref
             instance = await self._instance_for(ref.instance_id, subscribed.instance_name)

@@ -59,7 +59,7 @@ async def test_subscribing_to_an_instance_that_does_not_exist_sets_nothing_up(
     assert not reply.ok
     assert MISSING_ID in text(reply)
     assert talk.store is not None
-    assert talk.store.subscriptions_in("C1") == []
+    assert talk.store.subscriptions.in_channel.sync("C1") == []
 
 
 async def test_a_first_word_that_is_no_instance_is_said_before_the_rest(

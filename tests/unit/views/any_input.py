@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import strategies as st
 
 from bot.core.dms.models import Task
-from bot.core.timewindow import TimeWindow
+from bot.core.grammar.window import TimeWindow
 from tests.unit.views.support import SHANGHAI
 
 KNOWN = ("CREATED", "EXECUTING", "SUCCESS", "FAILED", "DELETED", "CANCELLED")

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from bot.core.actions import DETAILS, QueryState
 from bot.core.answer import TaskAnswer, TasksAnswer, filter_tasks
 from bot.core.dms.models import Instance, Task, TaskList
+from bot.core.grammar.window import format_api_time
+from bot.core.grammar.window_parse import parse_window
 from bot.core.records import Subscription
-from bot.core.timewindow import format_api_time, parse_window
 from bot.i18n import Lang
 from bot.views.details import task_details_message
 from bot.views.kit import Message

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from bot.core.actions import PICK_INSTANCE, RETRY, QueryState
 from bot.core.dms.errors import DmsNotFound
 from bot.core.dms.models import Instance
-from bot.core.help import USAGE, USAGE_ZH
-from bot.i18n import LANGS, Lang
+from bot.core.grammar.help import USAGE, USAGE_ZH
+from bot.i18n import LANGS, Lang, Said
 from bot.main.runtime import DEMO_NOTE
 from bot.views.errors import describe_error
 from bot.views.kit import Message
@@ -172,7 +172,8 @@ DMS_ERROR = {
 @pytest.mark.parametrize("lang", LANGS)
 def test_an_error_from_dms_is_said_with_its_request_id_choices_and_retry(lang: Lang) -> None:
     title, request_id, starts, more, retry_label, (empty, own, titled) = DMS_ERROR[lang]
-    exc = DmsNotFound("DMS answered 404: This instance does not exist.", request_id="req-1")
+    said = Said.of("dms.answered", status=404, text="This instance does not exist.")
+    exc = DmsNotFound(said, request_id="req-1")
     message = error_message(
         describe_error(exc, lang),
         retry=state_for(answer_for([])),

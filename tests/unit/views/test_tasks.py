@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bot.core.actions import PAGE_NEXT, PAGE_PREV, REFRESH, SHARE, SUBSCRIBE, QueryState, TaskRef
 from bot.core.answer import TasksAnswer, filter_tasks
 from bot.core.dms.models import Instance, Task, TaskList
-from bot.core.timewindow import TimeWindow
+from bot.core.grammar.window import TimeWindow
 from bot.i18n import LANGS, Lang
 from bot.views.limits import check_message
 from bot.views.tasks import activity_strip, tasks_message
