@@ -11,12 +11,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.actions import PAGE_NEXT, PAGE_PREV, REFRESH, SHARE, SUBSCRIBE, QueryState, TaskRef
+from bot.core.actions import (
+    PAGE_NEXT,
+    PAGE_PREV,
+    REFRESH,
+    SHARE,
+    SUBSCRIBE,
+    QueryState,
+    SubscribeRef,
+    TaskRef,
+)
 from bot.core.answer import TasksAnswer, filter_tasks
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.grammar.window import TimeWindow
 from bot.i18n import LANGS, Lang
-from bot.views.limits import check_message
+from bot.views.limits import BUTTON_VALUE, check_message
 from bot.views.tasks import activity_strip, tasks_message
 from tests.unit.views import any_input
 from tests.unit.views.support import (
@@ -24,16 +33,19 @@ from tests.unit.views.support import (
     DEEP_PARAMS,
     HOSTILE_URL,
     INSTANCE,
+    INSTANCE_ID,
     NOW,
     all_text,
     answer_for,
     api_task,
     button,
+    buttons_of,
     incident_tasks,
     labels,
     nodes,
     state_for,
     summary,
+    task,
     task_rows,
     texts,
     valid,
@@ -156,6 +168,20 @@ def test_share_button_only_when_shareable() -> None:
     assert shared is not None
     assert QueryState.decode(shared["value"]).page == 2
     assert button(valid(summary(shareable=False)), SHARE) is None
+
+
+def test_answers_offer_to_subscribe_to_failures() -> None:
+    blocks = valid(summary())
+    [subscribe] = [b for b in buttons_of(blocks) if b["action_id"] == SUBSCRIBE]
+    assert subscribe["text"]["text"] == "Subscribe to failures"
+    assert SubscribeRef.decode(subscribe["value"]) == SubscribeRef(INSTANCE_ID, "prod-orders")
+
+
+def test_no_subscribe_button_when_its_value_would_not_fit() -> None:
+    instance = Instance(instance_id="i-1", name="n" * BUTTON_VALUE)
+    answer = answer_for([task()], instance=instance)
+    message = tasks_message(answer, state_for(answer), tz=UTC, now=NOW, shareable=True, where="")
+    assert all(b["action_id"] != SUBSCRIBE for b in buttons_of(valid(message)))
 
 
 @pytest.mark.parametrize("lang", LANGS)

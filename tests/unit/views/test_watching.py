@@ -14,19 +14,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.actions import DETAILS, SUBSCRIBE, SubscribeRef, TaskRef
-from bot.core.dms.models import Instance, Task
+from bot.core.actions import DETAILS, TaskRef
+from bot.core.dms.models import Task
 from bot.core.records import Subscription
 from bot.core.redact import MASK
 from bot.i18n import LANGS, Lang
 from bot.views.kit import Message
-from bot.views.limits import BUTTON_VALUE, MAX_BLOCKS, check_message
+from bot.views.limits import MAX_BLOCKS, check_message
 from bot.views.subscriptions import (
     subscribed_message,
     subscriptions_message,
     unsubscribed_message,
 )
-from bot.views.tasks import tasks_message as summary_message
 from bot.views.watching import (
     DIGEST_LINES,
     PARAMS_SUMMARY,
@@ -46,11 +45,8 @@ from tests.unit.views.support import (
     NOW,
     SHANGHAI,
     all_text,
-    answer_for,
     buttons_of,
     mrkdwn_texts,
-    state_for,
-    summary,
     task,
     valid,
 )
@@ -450,23 +446,6 @@ def test_english_is_the_default(build: Callable[..., Message]) -> None:
     assert (default.text, valid(default)) == (english.text, valid(english))
     assert chinese.text != english.text
     assert CJK.search(chinese.text + all_text(valid(chinese)))
-
-
-# --- the Subscribe button on answers ---------------------------------------------------
-
-
-def test_answers_offer_to_subscribe_to_failures() -> None:
-    blocks = valid(summary())
-    [button] = [b for b in buttons_of(blocks) if b["action_id"] == SUBSCRIBE]
-    assert button["text"]["text"] == "Subscribe to failures"
-    assert SubscribeRef.decode(button["value"]) == SubscribeRef(INSTANCE_ID, "prod-orders")
-
-
-def test_no_subscribe_button_when_its_value_would_not_fit() -> None:
-    instance = Instance(instance_id="i-1", name="n" * BUTTON_VALUE)
-    answer = answer_for([task()], instance=instance)
-    message = summary_message(answer, state_for(answer), tz=UTC, now=NOW, shareable=True, where="")
-    assert all(b["action_id"] != SUBSCRIBE for b in buttons_of(valid(message)))
 
 
 # --- any input fits Slack --------------------------------------------------------------
