@@ -29,6 +29,7 @@ from bot.core.records import NewOutboxRow
 from bot.i18n import LANGS
 from bot.views.errors import describe_error
 from bot.watch.following import Following
+from bot.watch.leases import Leases
 from bot.watch.options import WatchOptions
 from bot.watch.payload import (
     Payload,
@@ -77,8 +78,7 @@ class Poller:
         self._metrics = metrics
         self._next_due: dict[str, datetime] = {}
         self._health: dict[str, _Health] = {}
-        self._held: set[str] = set()
-        self._lease_until: dict[str, datetime] = {}
+        self.leases = Leases(store.polling, owner, self.options.lease_ttl, clock)
         self._cycle = 0
         self._following = Following(dms, store, self.options, clock)
 
@@ -96,29 +96,33 @@ class Poller:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=wait)
         finally:
-            # A clean stop (a deploy) hands its instances over at once rather than
-            # after the leases expire.
-            for instance_id in sorted(self._held):
-                with contextlib.suppress(Exception):
-                    await self.store.polling.release_lease(instance_id, self.owner)
+            with contextlib.suppress(Exception):
+                await self.leases.release_all()
 
     def _until_next_due(self) -> float:
         now = self._clock()
         soonest = min(self._next_due.values(), default=now + self.options.fast_interval)
-        return min(
-            max(0.2, (soonest - now).total_seconds()), self.options.fast_interval.total_seconds()
-        )
+        # A cycle at least every quarter lease, however long the intervals: each one
+        # renews the heartbeat (half a lease) and the leases past half their time.
+        longest = min(self.options.fast_interval, self.options.lease_ttl / 4)
+        return min(max(0.2, (soonest - now).total_seconds()), longest.total_seconds())
 
     async def cycle(self) -> CycleReport:
         self._cycle += 1
         report = CycleReport()
         now = self._clock()
-        watched: set[str] = await self.store.polling.watched_instances()
-        for gone in set(self._next_due) - watched:
-            del self._next_due[gone]
+        share, owners = await self.leases.settle()
+        for gone in (set(self._next_due) - set(owners)) | share.released:
+            self._next_due.pop(gone, None)
             if self._metrics:
                 self._metrics.forget_instance(gone)
-        due = sorted(i for i in watched if self._next_due.get(i, now) <= now)
+        due = sorted(i for i in owners if self._next_due.get(i, now) <= now)
+        for instance_id in due:
+            if instance_id not in share.held:
+                self._not_ours(instance_id, report)
+        due = [i for i in due if i in share.held]
+        # What every poll of the cycle needs from the store, read in one go.
+        views = await self.store.polling.views(due)
         gate = asyncio.Semaphore(self.options.concurrency)
         # Where each poll reached, written together once the cycle's polls are done. A
         # crash before that only widens the next look at those instances: what it finds
@@ -132,7 +136,9 @@ class Poller:
                 # due at once).
                 due_at = self._next_due.get(instance_id, now)
                 late = max(0.0, (self._clock() - due_at).total_seconds())
-                await self._poll_if_ours(instance_id, report, late=late, cursors=cursors)
+                await self._poll_if_ours(
+                    instance_id, report, late=late, cursors=cursors, view=views[instance_id]
+                )
 
         try:
             await asyncio.gather(*(one(i) for i in due))
@@ -148,21 +154,16 @@ class Poller:
         *,
         late: float = 0.0,
         cursors: dict[str, datetime] | None = None,
+        view: PollView | None = None,
     ) -> None:
-        ours = await self._hold_lease(instance_id)
-        if not ours:
-            if self._metrics:
-                self._metrics.forget_instance(instance_id)
-            self._held.discard(instance_id)
-            report.skipped_leased.append(instance_id)
-            # Look again after a slow interval in case the holder goes away.
-            self._next_due[instance_id] = self._clock() + self.options.slow_interval
+        if not self.leases.live(instance_id):
+            # The cycle ran past the lease (a stall): it is renewed, or lost, next cycle.
+            self._not_ours(instance_id, report)
             return
-        self._held.add(instance_id)
         if self._metrics:
             self._metrics.poll_lag(instance_id, late)
         try:
-            busy, queued = await self.poll_instance(instance_id, cursors=cursors)
+            busy, queued = await self.poll_instance(instance_id, cursors=cursors, view=view)
         except DmsError as exc:
             if self._metrics:
                 self._metrics.poll_error()
@@ -184,33 +185,30 @@ class Poller:
         interval = self.options.fast_interval if busy else self.options.slow_interval
         self._next_due[instance_id] = self._clock() + interval
 
-    async def _hold_lease(self, instance_id: str) -> bool:
-        """Take or renew the instance's lease; a lease of ours with more than half its
-        time left is not renewed yet (a write per instance per cycle is most of the
-        poller's CPU at thousands of instances)."""
-        now = self._clock()
-        until = self._lease_until.get(instance_id)
-        if until is not None and until - now > self.options.lease_ttl / 2:
-            return True
-        ours: bool = await self.store.polling.acquire_lease(
-            instance_id, self.owner, self.options.lease_ttl
-        )
-        if ours:
-            self._lease_until[instance_id] = now + self.options.lease_ttl
-        else:
-            self._lease_until.pop(instance_id, None)
-        return ours
+    def _not_ours(self, instance_id: str, report: CycleReport) -> None:
+        """Another replica polls it (or this one is at its share): not this cycle. It
+        stays due, so it is polled as soon as its lease comes to this replica."""
+        if self._metrics:
+            self._metrics.forget_instance(instance_id)
+        self._next_due.pop(instance_id, None)
+        report.skipped_leased.append(instance_id)
 
     async def poll_instance(
-        self, instance_id: str, *, cursors: dict[str, datetime] | None = None
+        self,
+        instance_id: str,
+        *,
+        cursors: dict[str, datetime] | None = None,
+        view: PollView | None = None,
     ) -> tuple[bool, int]:
         """One look at an instance; returns (tasks still in progress, rows queued).
 
         ``cursors``: where the cycle gathers where each poll reached, to write them
-        together; without it the cursor is written at once.
+        together; without it the cursor is written at once. ``view``: the instance's
+        poll state as the cycle read it; without it, it is read here.
         """
         now = self._clock()
-        view: PollView = await self.store.polling.view(instance_id)
+        if view is None:
+            view = await self.store.polling.view(instance_id)
         cursor, baseline = view.cursor, not view.has_baseline
         begin = (cursor - self.options.overlap) if cursor else now - self.options.baseline_lookback
         window = TimeWindow(begin=begin, end=now, label="watch", zone="UTC", ends_now=False)

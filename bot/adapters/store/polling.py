@@ -3,23 +3,28 @@ seen, and the leases that let one replica at a time poll an instance."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, delete, or_, select, union
+from sqlalchemy import Connection, Select, and_, delete, func, or_, select, union
 
 from bot.adapters.store.db import Repository, aware, offloaded
 from bot.adapters.store.schema import (
     followed_threads,
     poll_cursors,
     poll_leases,
+    poll_replicas,
     subscriptions,
     task_states,
 )
 from bot.adapters.store.threads import thread_of, threads_of
 from bot.core.records import FollowedThread
+
+# Instances per statement in the batched reads and writes: well under both backends'
+# limits on bound parameters (SQLite's is 32,766), and a short lock on PostgreSQL.
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,23 @@ class Polling(Repository):
         stmt = union(select(subscriptions.c.instance_id), select(followed_threads.c.instance_id))
         with self._db.read() as conn:
             return set(conn.execute(stmt).scalars())
+
+    @offloaded
+    def watched_leases(self) -> dict[str, str | None]:
+        """Each instance to poll -> the owner of its live lease (``None``: free or
+        expired), in one read: what a replica needs to work out its share each cycle."""
+        watched = union(
+            select(subscriptions.c.instance_id), select(followed_threads.c.instance_id)
+        ).subquery()
+        live = and_(
+            poll_leases.c.instance_id == watched.c.instance_id,
+            poll_leases.c.expires_at > self._db.now(),
+        )
+        stmt = select(watched.c.instance_id, poll_leases.c.owner).select_from(
+            watched.outerjoin(poll_leases, live)
+        )
+        with self._db.read() as conn:
+            return {instance_id: owner for instance_id, owner in conn.execute(stmt)}
 
     # -- last-seen task states and cursors -----------------------------------------------
 
@@ -103,6 +125,41 @@ class Polling(Repository):
         )
 
     @offloaded
+    def views(self, instance_ids: Collection[str]) -> dict[str, PollView]:
+        """``view`` for many instances at once: three statements per few hundred
+        instances, where a read per instance was most of an idle poll's store work."""
+        cursors: dict[str, Any] = {}
+        states: dict[str, dict[str, str]] = {i: {} for i in instance_ids}
+        threads: dict[str, list[FollowedThread]] = {i: [] for i in instance_ids}
+        with self._db.read() as conn:
+            for chunk in _chunks(sorted(instance_ids)):
+                for row in conn.execute(
+                    select(poll_cursors).where(poll_cursors.c.instance_id.in_(chunk))
+                ):
+                    cursors[row.instance_id] = row
+                for instance_id, task_id, status in conn.execute(
+                    select(
+                        task_states.c.instance_id, task_states.c.task_id, task_states.c.status
+                    ).where(task_states.c.instance_id.in_(chunk))
+                ):
+                    states[instance_id][task_id] = status
+                for row in conn.execute(
+                    select(followed_threads)
+                    .where(followed_threads.c.instance_id.in_(chunk))
+                    .order_by(followed_threads.c.id)
+                ):
+                    threads[row.instance_id].append(thread_of(row))
+        return {
+            i: PollView(
+                cursor=cast(datetime | None, cursors[i].cursor_at) if i in cursors else None,
+                has_baseline=i in cursors and cursors[i].baseline_at is not None,
+                states=states[i],
+                threads=threads[i],
+            )
+            for i in instance_ids
+        }
+
+    @offloaded
     def cursor(self, instance_id: str) -> datetime | None:
         """Where the last poll of the instance reached, or ``None`` if never polled."""
         stmt = select(poll_cursors.c.cursor_at).where(poll_cursors.c.instance_id == instance_id)
@@ -140,11 +197,31 @@ class Polling(Repository):
         owner's lease is still live. One statement decides: of any number of callers
         racing for a free or expired lease, exactly one gets it.
         """
+        with self._db.write() as conn:
+            return bool(self._acquire(conn, [instance_id], owner, ttl))
+
+    @offloaded
+    def acquire_leases(self, instance_ids: Collection[str], owner: str, ttl: timedelta) -> set[str]:
+        """``acquire_lease`` for many instances in one transaction: the ones ``owner``
+        now holds for ``ttl``. Each row is still decided by the one conditional upsert."""
+        with self._db.write() as conn:
+            held: set[str] = set()
+            for chunk in _chunks(sorted(instance_ids)):
+                held |= self._acquire(conn, chunk, owner, ttl)
+            return held
+
+    def _acquire(
+        self, conn: Connection, instance_ids: Sequence[str], owner: str, ttl: timedelta
+    ) -> set[str]:
         if ttl <= timedelta(0):
             raise ValueError(f"ttl must be positive, got {ttl}")
+        if not instance_ids:
+            return set()
         now = self._db.now()
+        # Sorted by the callers: two replicas racing for overlapping sets lock the rows
+        # in the same order on PostgreSQL, so they wait for each other, never deadlock.
         insert = self._db.insert(poll_leases).values(
-            instance_id=instance_id, owner=owner, expires_at=now + ttl
+            [{"instance_id": i, "owner": owner, "expires_at": now + ttl} for i in instance_ids]
         )
         # On PostgreSQL a racer blocked on the row re-checks this WHERE against the
         # winner's committed row, sees a live lease that is not its own, and updates
@@ -153,9 +230,8 @@ class Polling(Repository):
             index_elements=["instance_id"],
             set_={"owner": insert.excluded.owner, "expires_at": insert.excluded.expires_at},
             where=or_(poll_leases.c.owner == owner, poll_leases.c.expires_at <= now),
-        ).returning(poll_leases.c.owner)
-        with self._db.write() as conn:
-            return conn.execute(stmt).first() is not None
+        ).returning(poll_leases.c.instance_id)
+        return set(conn.execute(stmt).scalars())
 
     @offloaded
     def release_lease(self, instance_id: str, owner: str) -> None:
@@ -166,6 +242,42 @@ class Polling(Repository):
         )
         with self._db.write() as conn:
             conn.execute(stmt)
+
+    @offloaded
+    def release_leases(self, instance_ids: Collection[str], owner: str) -> None:
+        """``release_lease`` for many instances in one transaction."""
+        with self._db.write() as conn:
+            for chunk in _chunks(sorted(instance_ids)):
+                conn.execute(
+                    delete(poll_leases).where(
+                        poll_leases.c.instance_id.in_(chunk), poll_leases.c.owner == owner
+                    )
+                )
+
+    # -- replicas --------------------------------------------------------------------------
+
+    @offloaded
+    def heartbeat(self, owner: str, ttl: timedelta) -> int:
+        """Record ``owner`` as watching for ``ttl`` from now; returns how many replicas
+        are watching now, ``owner`` included. Only the fair share of leases each
+        replica takes depends on it: a wrong count unbalances, never double-polls."""
+        now = self._db.now()
+        insert = self._db.insert(poll_replicas).values(owner=owner, expires_at=now + ttl)
+        stmt = insert.on_conflict_do_update(
+            index_elements=["owner"], set_={"expires_at": insert.excluded.expires_at}
+        )
+        live = (
+            select(func.count()).select_from(poll_replicas).where(poll_replicas.c.expires_at > now)
+        )
+        with self._db.write() as conn:
+            conn.execute(stmt)
+            return max(1, int(conn.execute(live).scalar() or 0))
+
+    @offloaded
+    def leave(self, owner: str) -> None:
+        """``owner`` stops watching (a clean stop): the others count it out at once."""
+        with self._db.write() as conn:
+            conn.execute(delete(poll_replicas).where(poll_replicas.c.owner == owner))
 
     @offloaded
     def lease_owner(self, instance_id: str) -> str | None:
@@ -182,3 +294,8 @@ def _states_of(instance_id: str) -> Select[Any]:
     return select(task_states.c.task_id, task_states.c.status).where(
         task_states.c.instance_id == instance_id
     )
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]

@@ -170,6 +170,15 @@ poll_leases = Table(
     Column("expires_at", UtcDateTime, nullable=False),
 )
 
+# Version 3. The replicas watching now, each renewing its row every poll cycle: how
+# many are alive is what each one's fair share of the leases is worked out from.
+poll_replicas = Table(
+    "poll_replicas",
+    metadata,
+    Column("owner", String, primary_key=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+)
+
 outbox = Table(
     "outbox",
     metadata,

@@ -23,8 +23,8 @@ def _version_rows(store: Store) -> list[tuple[int, object]]:
 
 
 def test_open_creates_the_schema_and_records_its_version(store: Store) -> None:
-    assert store.schema_version() == latest_version() == 2
-    assert [version for version, _ in _version_rows(store)] == [1, 2]
+    assert store.schema_version() == latest_version() == 3
+    assert [version for version, _ in _version_rows(store)] == [1, 2, 3]
 
 
 def test_created_tables_match_the_declared_schema(store: Store) -> None:
@@ -91,7 +91,7 @@ def test_a_version_1_database_keeps_its_subscriptions_through_version_2(
     old.close()
     monkeypatch.undo()
     new = open_store()
-    assert new.schema_version() == 2
+    assert new.schema_version() == latest_version()
     [sub] = new.subscriptions.in_channel.sync("C1")
     assert (sub.instance_name, sub.paused) == ("prod-orders", False)
     assert new.subscriptions.pause.sync("C1", "i-1", "rule 1")
@@ -123,7 +123,7 @@ def test_stores_opened_at_once_migrate_once(db_url: str, clock: ManualClock) -> 
         assert list(pool.map(open_one, range(6))) == [latest_version()] * 6
     store = Store.open(db_url, clock=clock.now)
     try:
-        assert [version for version, _ in _version_rows(store)] == [1, 2]
+        assert [version for version, _ in _version_rows(store)] == [1, 2, 3]
     finally:
         store.close()
 
