@@ -106,6 +106,7 @@ _LABEL_NAME = 50
 COMMAND = "/kafka-tasks"
 
 Problem = Literal["timeout", "dms", "internal"]
+HomeView = View  # what use cases return for views.publish, without naming slack_sdk
 ChannelsProblem = Literal["unreadable", "partial"]
 NoticeKind = Literal["unsubscribed", "not_subscribed", "refused_unsubscribe", "unreadable"]
 

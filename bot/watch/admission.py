@@ -24,12 +24,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.adapters.store.store import Store
-from bot.core.access import Gatekeeper, GroupsUnavailable
+from bot.core.access import GroupsUnavailable
 from bot.core.clock import utc_now
 from bot.core.dms.errors import DmsError, ResolveError
 from bot.core.dms.models import Instance
 from bot.core.dms.source import Dms
 from bot.core.records import OutboxItem, Subscription
+from bot.services.guard import Guard
 from bot.watch.payload import payload_of
 
 log = logging.getLogger("kafka_tasks.admission")
@@ -57,13 +58,14 @@ ALLOWED = Verdict(True)
 class Admission:
     def __init__(
         self,
-        gate: Gatekeeper,
+        guard: Guard,
         store: Store,
         dms: Dms,
         *,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._gate = gate
+        # The same guard as commands and the Home tab: one answer to who may see what.
+        self._guard = guard
         self._store = store
         self._dms = dms
         self._clock = clock
@@ -71,7 +73,7 @@ class Admission:
     @property
     def open(self) -> bool:
         """No rules restrict anyone: nothing to check."""
-        return self._gate.policy.open
+        return self._guard.open
 
     async def admit(self, item: OutboxItem) -> Verdict:
         """Whether ``item`` may be posted now. Never raises: a row that cannot be judged
@@ -109,9 +111,10 @@ class Admission:
         instance_id = str(payload.get("instance_id") or "")
         user = str(payload.get("user") or "")
         instance = await self._instance(instance_id, str(payload.get("instance_name") or ""))
-        who = await self._gate.subject(user, item.channel)
+        who = await self._guard.subject(user, item.channel)
         # The answer was looked at and shown here: both must still be allowed.
-        refused = [a for a in ("query", "share") if not self._gate.policy.allows(a, who, instance)]
+        judge = self._guard.judge
+        refused = [a for a in ("query", "share") if not judge(a, who, instance).allowed]
         if not refused:
             return ALLOWED
         thread_id = payload.get("thread_id")
@@ -148,8 +151,7 @@ class Admission:
         if self.open:
             return ALLOWED
         instance = await self._instance(sub.instance_id, sub.instance_name)
-        who = await self._gate.subject(sub.created_by, sub.channel)
-        decision = self._gate.policy.decide("subscribe", who, self._gate.policy.target(instance))
+        decision = await self._guard.decide("subscribe", sub.created_by, sub.channel, instance)
         return Verdict(decision.allowed, decision.by)
 
     async def _instance(self, instance_id: str, name: str) -> Instance:

@@ -32,6 +32,7 @@ from bot.core.dms.errors import (
 )
 from bot.core.dms.source import ClientOptions
 from bot.core.timewindow import TimeWindow, parse_window
+from bot.services.ask import Ask
 from bot.services.conversation import Conversation
 from bot.simulator import (
     DEMO_AK,
@@ -541,7 +542,7 @@ async def test_a_malformed_body_does_not_carry_a_password_into_the_log(
         server.answer("/instances", {"instances": [instance], "instance_num": 1})
         server.answer("/tasks", _bodies_with_a_password()[shape])
         async with DmsClient.create(server.url, DEMO, sleep=RecordingSleep()) as dms:
-            reply = await Conversation(dms).answer("prod-orders last 1h", tz=UTC, shareable=True)
+            reply = await Conversation.of(dms).answer("prod-orders last 1h", Ask())
     assert not reply.ok
     assert "DMS sent something unexpected" in reply.message.text
     assert "unexpected DMS body" in caplog.text, "the snippet is logged"
