@@ -15,9 +15,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.access import Subject
 from bot.core.actions import QueryState, TaskRef
+from bot.core.answer import TaskAnswer, TasksAnswer
 from bot.core.clock import utc_now
 from bot.core.commands import ListInstances, TaskLookup, TasksQuery
 from bot.core.dms.errors import AmbiguousInstance
+from bot.core.dms.models import Instance
+from bot.core.dms.place import Where
 from bot.core.dms.source import Dms
 from bot.core.timewindow import TimeWindow, WindowError, parse_window
 from bot.i18n import Lang, t
@@ -43,15 +46,36 @@ class Answers:
         self._clock = clock
         self._page_size = page_size
 
+    # -- what was asked, as data: the CLI renders it itself ------------------------------
+
+    @property
+    def where(self) -> Where:
+        return self._dms.where
+
+    async def instances(self, who: Subject | None, *, fresh: bool = False) -> tuple[Instance, ...]:
+        """The instances ``who`` may query."""
+        return self._guard.visible(who, await self._dms.list_instances(fresh=fresh))
+
+    async def task(self, lookup: TaskLookup, who: Subject | None) -> TaskAnswer:
+        instance = await self._guard.permitted("query", who, lookup.instance)
+        return await answer_task(self._dms, lookup, instance=instance)
+
+    async def listing(
+        self, query: TasksQuery, who: Subject | None, *, fresh: bool = False
+    ) -> TasksAnswer:
+        instance = await self._guard.permitted("query", who, query.instance)
+        return await answer_tasks(self._dms, query, fresh=fresh, instance=instance)
+
+    # -- the same, as messages ----------------------------------------------------------
+
     async def run(
         self, command: TasksQuery | TaskLookup | ListInstances, ask: Ask, who: Subject | None
     ) -> Reply:
         if isinstance(command, ListInstances):
-            instances = self._guard.visible(who, await self._dms.list_instances())
+            instances = await self.instances(who)
             return Reply(instances_message(instances, self._dms.where, lang=ask.lang))
         if isinstance(command, TaskLookup):
-            instance = await self._guard.permitted("query", who, command.instance)
-            one = await answer_task(self._dms, command, instance=instance)
+            one = await self.task(command, who)
             return Reply(
                 task_details_message(one, tz=ask.tz, now=self._clock(), lang=ask.lang),
                 instance=one.instance.instance_id,
