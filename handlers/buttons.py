@@ -15,7 +15,7 @@ from bot.adapters.slack.once import post_once
 from bot.adapters.slack.respond import respond_reliably
 from bot.i18n import Lang, t
 from bot.services.reply import Reply
-from bot.views.blocks import error_message
+from bot.views.replies import error_message
 from handlers import Deps
 
 log = logging.getLogger("kafka_tasks.slack")

@@ -10,7 +10,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.home import HomeService
-from bot.views.home import DETAILS, REFRESH, UNSUBSCRIBE, Notice, im_channel_of
+from bot.views.home import im_channel_of
+from bot.views.home_page import DETAILS, REFRESH, UNSUBSCRIBE, Notice
 from handlers import Deps
 from handlers.slow import with_placeholder
 

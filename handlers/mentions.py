@@ -12,7 +12,7 @@ from bot.adapters.slack.once import post_ephemeral, post_once
 from bot.i18n import t
 from bot.services.ask import Ask, Via
 from bot.services.reply import Reply
-from bot.views.blocks import Message
+from bot.views.kit import Message
 from handlers import Deps
 from handlers.slow import with_placeholder
 

@@ -7,6 +7,8 @@ spaces around it where Slack needs them to see the markup.
 
 from __future__ import annotations
 
+from bot.i18n import zh_access, zh_home
+
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
     "unnamed_instance": "（未命名实例）",
@@ -356,3 +358,5 @@ MESSAGES: dict[str, str] = {
     "task.resetConsumerOffset": "重置消费进度",
     "task.deleteGroup": "删除消费组",
 }
+# The Home tab's and the refusals' texts live beside this file, so that each stays readable.
+MESSAGES |= {**zh_home.MESSAGES, **zh_access.MESSAGES}

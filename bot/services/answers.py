@@ -29,7 +29,10 @@ from bot.services.following import Follow
 from bot.services.guard import Guard, Refused
 from bot.services.queries import answer_task, answer_tasks
 from bot.services.reply import Reply, error_reply, guarded
-from bot.views.blocks import Message, instances_message, task_details_message, tasks_message
+from bot.views.details import task_details_message
+from bot.views.kit import Message
+from bot.views.replies import instances_message
+from bot.views.tasks import tasks_message
 
 
 class Answers:

@@ -45,8 +45,9 @@ from bot.services.queries import error_to_report
 from bot.services.reply import Reply, error_reply, guarded
 from bot.services.subscriptions import PeopleNames, Subscriptions
 from bot.views.access import groups_unavailable_message, only_you
-from bot.views.blocks import Message, help_message, looking_up_message
 from bot.views.errors import describe_error
+from bot.views.kit import Message
+from bot.views.replies import help_message, looking_up_message
 
 log = logging.getLogger("kafka_tasks.conversation")
 

@@ -31,15 +31,10 @@ from bot.i18n import Lang
 from bot.services.guard import Guard
 from bot.services.outcome import Act, Auditor, Outcome, failure_of, incident
 from bot.services.subscriptions import Subscriptions
-from bot.views.blocks import task_details_message
+from bot.views.details import task_details_message
 from bot.views.errors import describe_error
 from bot.views.home import (
-    ChannelsProblem,
-    HomePage,
-    HomeSubscription,
     HomeView,
-    InstanceHome,
-    Notice,
     broken_home_view,
     details_modal,
     failed_modal,
@@ -48,6 +43,7 @@ from bot.views.home import (
     loading_modal,
     notice_modal,
 )
+from bot.views.home_page import ChannelsProblem, HomePage, HomeSubscription, InstanceHome, Notice
 
 log = logging.getLogger("kafka_tasks.home")
 

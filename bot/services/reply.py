@@ -11,7 +11,8 @@ from bot.i18n import Lang
 from bot.services.following import Follow
 from bot.services.outcome import Failure, Outcome, failure_of
 from bot.views.access import refused_message
-from bot.views.blocks import Message, error_message
+from bot.views.kit import Message
+from bot.views.replies import error_message
 
 # How a reply to a button press is delivered: in place of the message pressed, in its
 # thread, as a new message everyone in the channel sees, or only to the presser.

@@ -22,7 +22,7 @@ from bot.services.ask import Ask
 from bot.services.guard import Guard
 from bot.services.queries import existing_instance
 from bot.services.reply import Reply
-from bot.views.watching import subscribed_message, subscriptions_message, unsubscribed_message
+from bot.views.subscriptions import subscribed_message, subscriptions_message, unsubscribed_message
 
 log = logging.getLogger("kafka_tasks.subscriptions")
 

@@ -5,40 +5,11 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
 
 from bot.core.access import Action
-from bot.i18n import Lang
-from bot.views.blocks import Message, error_message, md
+from bot.i18n import Lang, t
+from bot.views.kit import Message, md
 from bot.views.limits import MAX_BLOCKS
+from bot.views.replies import error_message
 
-_REFUSED: dict[Lang, dict[Action, str]] = {
-    "en": {
-        "query": "You may not look at `{name}` from this channel.",
-        "share": "Answers about `{name}` may not be shared in this channel.",
-        "subscribe": "You may not subscribe this channel to `{name}`.",
-        "unsubscribe": "You may not remove this channel's subscription to `{name}`.",
-    },
-    "zh": {
-        "query": "你无权在此频道查看 `{name}`。",
-        "share": "`{name}` 的结果不能在此频道分享。",
-        "subscribe": "你无权为此频道订阅 `{name}`。",
-        "unsubscribe": "你无权取消此频道对 `{name}` 的订阅。",
-    },
-}
-_ASK: dict[Lang, str] = {
-    "en": "The bot's access rules decide this; ask the people who run kafka-tasks if you need it.",
-    "zh": "这由机器人的访问规则决定；如确有需要，请联系 kafka-tasks 的管理员。",
-}
-_TITLE: dict[Lang, str] = {"en": "kafka-tasks: not allowed", "zh": "kafka-tasks：无权操作"}
-_ONLY_YOU: dict[Lang, str] = {
-    "en": ":lock: Only you can see this: answers about this instance may not be shared here.",
-    "zh": ":lock: 仅你可见：此实例的结果不能在此频道分享。",
-}
-_GROUPS_DOWN: dict[Lang, str] = {
-    "en": (
-        "Could not check your access: Slack did not say who is in the user groups the "
-        "access rules name. Try again in a minute."
-    ),
-    "zh": "无法核对你的权限：Slack 没有返回访问规则所列用户组的成员。请稍后再试。",
-}
 _NAME = 80
 
 
@@ -49,15 +20,15 @@ def _name(typed: str) -> str:
 
 
 def refused_message(action: Action, typed: str, *, lang: Lang = "en") -> Message:
-    text = _REFUSED[lang][action].format(name=_name(typed))
-    return error_message(f"{text} {_ASK[lang]}", title=_TITLE[lang])
+    text = t(lang, f"access.refused.{action}", name=_name(typed))
+    return error_message(f"{text} {t(lang, 'access.ask')}", title=t(lang, "access.title"))
 
 
 def groups_unavailable_message(*, lang: Lang = "en") -> Message:
-    return error_message(_GROUPS_DOWN[lang], title=_TITLE[lang])
+    return error_message(t(lang, "access.groups_down"), title=t(lang, "access.title"))
 
 
 def only_you(message: Message, *, lang: Lang = "en") -> Message:
     """An answer shown to its asker alone, saying why it was not posted for everyone."""
-    note = ContextBlock(elements=[MarkdownTextObject(text=_ONLY_YOU[lang])])
+    note = ContextBlock(elements=[MarkdownTextObject(text=t(lang, "access.only_you"))])
     return Message(text=message.text, blocks=(note, *message.blocks)[:MAX_BLOCKS])

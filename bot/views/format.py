@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, tzinfo
 
 from bot.core.dms.models import Task, TaskStatus
@@ -17,6 +17,13 @@ STATUS_ORDER = (
     TaskStatus.CANCELLED,
     TaskStatus.DELETED,
 )
+
+
+def ordered_statuses(statuses: Iterable[str]) -> list[str]:
+    """Known statuses in a fixed order (failures first), then unknown ones by name."""
+    present = set(statuses)
+    known = [s.value for s in STATUS_ORDER if s.value in present]
+    return known + sorted(s for s in present if s not in known)
 
 
 def duration_text(delta: timedelta | None, lang: Lang = "en") -> str:
@@ -51,11 +58,9 @@ def local_time(moment: datetime | None, tz: tzinfo, *, with_date: bool = True) -
 def counts_text(counts: Mapping[str, int], lang: Lang = "en", *, raw: bool = False) -> str:
     """``3 Failed, 30 Succeeded``: known statuses in a fixed order, unknown ones after.
     ``raw``: DMS's own words (``3 FAILED, 30 SUCCESS``), for the terminal's table."""
-    order = [s.value for s in STATUS_ORDER if s.value in counts]
-    order += sorted(s for s in counts if s not in order)
     return t(lang, "sep.list").join(
         t(lang, "count_status", count=counts[s], status=s if raw else shown_status(s, lang))
-        for s in order
+        for s in ordered_statuses(counts)
     )
 
 

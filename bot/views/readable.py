@@ -13,6 +13,10 @@ STATUS = 40
 ID = 120
 GLOB = 200
 REASON = 500
+WHERE = 200
+ZONE = 64
+# A label made of several outside words (statuses listed, what is being looked up).
+LABEL = 200
 
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
 DM_ID = re.compile(r"D[A-Z0-9]{2,}")

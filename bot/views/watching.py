@@ -1,10 +1,11 @@
-"""Messages of watching: subscriptions, task-finished notifications, status threads.
+"""Messages of watching: task-finished notifications, digests, status threads, and
+what is said when DMS or the access rules stop them for a while.
 
 These are posted without anyone asking at that moment, often into busy channels, so
-each says exactly what happened and where, in one glance, and how to stop it. Like
-every view, each builder returns a ``Message`` that passes ``limits.check_message`` for
-any input: task names, users, params and failure reasons come from DMS, globs and
-instance names from users, and Slack drops the whole message for one bad block.
+each says exactly what happened and where, in one glance. Like every view, each builder
+returns a ``Message`` that passes ``limits.check_message`` for any input: task names,
+users, params and failure reasons come from DMS, and Slack drops the whole message for
+one bad block. The subscription messages themselves are in ``bot.views.subscriptions``.
 """
 
 from __future__ import annotations
@@ -12,58 +13,46 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, Literal
+from typing import Any
 
 from slack_sdk.models.blocks import Block, ButtonElement
 
 from bot.core.actions import DETAILS, TaskRef
 from bot.core.dms.models import Task, TaskStatus
-from bot.core.records import Subscription
 from bot.core.redact import mentions_secret, redact
 from bot.i18n import Lang, t, tn
-from bot.views.blocks import (
-    STATUS_EMOJI,
-    UNKNOWN_STATUS_EMOJI,
-    Message,
-    _button,
-    _context,
-    _header,
-    _message,
-    _section,
-    _times,
-    date_token,
-    md,
-    one_line,
-)
 from bot.views.format import (
-    STATUS_ORDER,
     duration_text,
+    ordered_statuses,
     shown_name,
     shown_status,
     task_duration,
     user_text,
 )
-from bot.views.limits import BUTTON_VALUE, SECTION_TEXT, clip, escape
-from bot.views.readable import (
-    CHANNEL_ID,
-    DM_ID,
-    GLOB,
-    ID,
-    NAME,
-    REASON,
-    STATUS,
-    TYPABLE,
-    USER,
-    USER_ID,
+from bot.views.kit import (
+    STATUS_EMOJI,
+    UNKNOWN_STATUS_EMOJI,
+    Message,
+    button,
+    code,
+    command,
+    context,
+    date_token,
+    header,
+    instance_label,
+    md,
+    message,
+    one_line,
+    section,
+    target,
+    task_emoji,
+    times,
 )
+from bot.views.limits import BUTTON_VALUE, clip, escape
+from bot.views.readable import NAME, REASON, STATUS, USER
 
-Scope = Literal["failed", "all"]
-
-COMMAND = "/kafka-tasks"
-# Subscriptions listed one line each; past this the list is summed up, not shown.
-MAX_LISTED_SUBSCRIPTIONS = 40
 # Tasks of a digest given a line of their own; the rest share one clipped section, so
 # a burst of hundreds still fits Slack's 50 blocks.
 DIGEST_LINES = 20
@@ -74,84 +63,8 @@ _PARAM_VALUE = 60
 # Still-running task names named in a thread's closing note.
 _RUNNING_NAMES = 10
 
-_NAME, _USER, _STATUS, _ID, _GLOB, _REASON = NAME, USER, STATUS, ID, GLOB, REASON
-_CHANNEL_ID, _DM_ID, _USER_ID, _TYPABLE = CHANNEL_ID, DM_ID, USER_ID, TYPABLE
-
-
-# The store's record is a plain frozen dataclass (no database in it): the views read it
-# as it is rather than through a copy of the same fields.
-SubscriptionView = Subscription
-
 
 # --- shared pieces ---------------------------------------------------------------------
-
-
-def _label(name: str, instance_id: str, lang: Lang = "en") -> str:
-    return one_line(name) or one_line(instance_id) or t(lang, "unnamed_instance")
-
-
-def _code(text: str, limit: int) -> str:
-    """Outside text as inline code, so ``*`` and ``_`` in a glob are not read as bold or
-    italic. mrkdwn has no escape for a backtick inside code; a look-alike keeps it whole."""
-    return f"`{md(text.replace('`', 'ˋ'), limit) or ' '}`"
-
-
-def _command(*words: str) -> str:
-    """A command the reader can copy; ``words`` are already escaped."""
-    return f"`{COMMAND} {' '.join(words)}`"
-
-
-def _target(name: str, instance_id: str) -> str:
-    """How to name the instance in a command: the name when it can be typed, else the id
-    (which the grammar accepts too)."""
-    for candidate in (name, instance_id):
-        if _TYPABLE.fullmatch(candidate):
-            return md(candidate, _NAME)
-    return escape("<instance>")
-
-
-def _channel(channel: str, lang: Lang = "en") -> str:
-    if _CHANNEL_ID.fullmatch(channel):
-        return t(lang, "watch.this_channel_id", channel=channel)
-    if _DM_ID.fullmatch(channel):
-        return t(lang, "watch.this_conversation")
-    shown = md(channel, _ID)
-    if shown:
-        return t(lang, "watch.this_channel_named", channel=_code(channel, _ID))
-    return t(lang, "watch.this_channel")
-
-
-def _user(user: str, lang: Lang = "en", people: Mapping[str, str] | None = None) -> str:
-    """A person named without notifying them: these lists are posted again and again in
-    busy channels, and a ``<@U…>`` mention would ping everyone named each time. Their
-    Slack name when known, else their id as plain code (which Slack does not link)."""
-    name = (people or {}).get(user, "")
-    if name:
-        return md(name, _USER)
-    if _USER_ID.fullmatch(user):
-        return _code(user, _USER)
-    return md(user, _USER) or t(lang, "watch.someone")
-
-
-def _scope_text(scope: Scope, name_glob: str | None, lang: Lang = "en") -> str:
-    """The outcome and name filter, as the end of "each time a task ... finishes"."""
-    outcome = "failed" if scope == "failed" else "all"
-    if not name_glob:
-        return t(lang, f"watch.scope.{outcome}")
-    # Mirrors service.name_matches: wildcards match whole names, plain text anywhere.
-    verb = "matches" if any(ch in name_glob for ch in "*?[") else "contains"
-    return t(lang, f"watch.scope.{outcome}.{verb}", glob=_code(name_glob, _GLOB))
-
-
-def _subscribe_words(sub: SubscriptionView) -> list[str]:
-    words = ["subscribe", _target(sub.instance_name, sub.instance_id), sub.scope]
-    if sub.name_glob and _TYPABLE.fullmatch(sub.name_glob):
-        words += ["name", md(sub.name_glob, _GLOB)]
-    return words
-
-
-def _emoji(task: Task) -> str:
-    return STATUS_EMOJI.get(task.status, UNKNOWN_STATUS_EMOJI)
 
 
 def _details(instance_id: str, task: Task, lang: Lang = "en") -> ButtonElement | None:
@@ -159,7 +72,7 @@ def _details(instance_id: str, task: Task, lang: Lang = "en") -> ButtonElement |
     # A task without an id, or one too long for a button value, cannot be looked up.
     if not task.id or len(value) > BUTTON_VALUE:
         return None
-    return _button(t(lang, "button.details"), DETAILS, value, lang=lang)
+    return button(t(lang, "button.details"), DETAILS, value, lang=lang)
 
 
 def _ran(task: Task, tz: tzinfo, now: datetime, lang: Lang) -> list[str]:
@@ -175,10 +88,10 @@ def _ran(task: Task, tz: tzinfo, now: datetime, lang: Lang) -> list[str]:
 
 def _finished_line(task: Task, tz: tzinfo, now: datetime, lang: Lang) -> str:
     """One task: what it is, who started it, when, and how long it ran."""
-    name = md(shown_name(task.name, lang), _NAME)
+    name = md(shown_name(task.name, lang), NAME)
     # The status a field of its own, as in an answer's rows: not run into the name.
-    parts = [f"{_emoji(task)} *{name}*", md(shown_status(task.status, lang), _STATUS)]
-    parts.append(md(user_text(task), _USER))
+    parts = [f"{task_emoji(task)} *{name}*", md(shown_status(task.status, lang), STATUS)]
+    parts.append(md(user_text(task), USER))
     parts += _ran(task, tz, now, lang)
     return " · ".join(parts)
 
@@ -218,155 +131,6 @@ def _param_value(value: Any) -> str:
     return clip(one_line(text), _PARAM_VALUE, mrkdwn=False)
 
 
-# --- subscriptions ---------------------------------------------------------------------
-
-
-def subscribed_message(
-    sub: SubscriptionView,
-    *,
-    created: bool,
-    tz: tzinfo,
-    lang: Lang = "en",
-    people: Mapping[str, str] | None = None,
-) -> Message:
-    """The confirmation: exactly what will be posted where, and how to stop it."""
-    name = _label(sub.instance_name, sub.instance_id, lang)
-    what = t(
-        lang,
-        "sub.what",
-        channel=_channel(sub.channel, lang),
-        name=md(name, _NAME),
-        scope=_scope_text(sub.scope, sub.name_glob, lang),
-    )
-    if created:
-        head = t(lang, "sub.created", what=what)
-        # The design's baseline rule, said up front so nobody waits for old failures.
-        note = t(lang, "sub.not_replayed")
-    else:
-        head = t(lang, "sub.updated", what=f"{what[0].lower()}{what[1:]}")
-        note = t(lang, "sub.replaces")
-    target = _target(sub.instance_name, sub.instance_id)
-    blocks: list[Block] = [
-        _section(t(lang, "sub.body", head=head, note=note)),
-        _context(
-            t(
-                lang,
-                "sub.set_up_by",
-                user=_user(sub.created_by, lang, people),
-                date=date_token(sub.created_at, tz),
-            ),
-            t(lang, "sub.instance", id=md(sub.instance_id, _ID)),
-        ),
-        _context(
-            t(
-                lang,
-                "sub.stop_and_list",
-                unsubscribe=_command("unsubscribe", target),
-                subscriptions=_command("subscriptions"),
-            )
-        ),
-    ]
-    outcome = "failed" if sub.scope == "failed" else "all"
-    text = t(lang, f"sub.text.{'created' if created else 'updated'}.{outcome}", name=name)
-    if sub.name_glob:
-        text = t(lang, "sub.text.glob", text=text, glob=one_line(sub.name_glob))
-    return _message(escape(one_line(text)), blocks)
-
-
-def unsubscribed_message(
-    sub: SubscriptionView | None, instance: str, channel: str, *, lang: Lang = "en"
-) -> Message:
-    """After ``unsubscribe``: what stopped, or that there was nothing to stop."""
-    if sub is None:
-        name = one_line(instance) or t(lang, "unsub.this_instance")
-        blocks: list[Block] = [
-            _section(
-                t(
-                    lang,
-                    "unsub.not_subscribed",
-                    channel=_channel(channel, lang),
-                    name=md(name, _NAME),
-                )
-            ),
-            _context(t(lang, "unsub.see_list", command=_command("subscriptions"))),
-        ]
-        return _message(escape(t(lang, "unsub.not_subscribed_text", name=name)), blocks)
-    name = _label(sub.instance_name, sub.instance_id, lang)
-    blocks = [
-        _section(
-            t(
-                lang,
-                "unsub.done",
-                channel=_channel(sub.channel or channel, lang),
-                name=md(name, _NAME),
-                scope=_scope_text(sub.scope, sub.name_glob, lang),
-            )
-        ),
-        _context(t(lang, "unsub.again", command=_command(*_subscribe_words(sub)))),
-    ]
-    return _message(escape(t(lang, "unsub.done_text", name=name)), blocks)
-
-
-def subscriptions_message(
-    subs: Sequence[SubscriptionView],
-    channel: str,
-    *,
-    tz: tzinfo,
-    lang: Lang = "en",
-    people: Mapping[str, str] | None = None,
-) -> Message:
-    """This channel's subscriptions: what each sends, who set it up and when (named by
-    ``people``, user id -> Slack name, without notifying them), and which are paused."""
-    example = _command("subscribe", escape("<instance> [failed|all] [name <glob>]"))
-    if not subs:
-        blocks: list[Block] = [
-            _section(
-                t(
-                    lang,
-                    "subs.none",
-                    channel=_channel(channel, lang),
-                    example=example,
-                    command=_command("subscribe", "prod-orders", "failed"),
-                )
-            )
-        ]
-        return _message(t(lang, "subs.none_text"), blocks)
-    lines = []
-    for sub in subs[:MAX_LISTED_SUBSCRIPTIONS]:
-        name = _label(sub.instance_name, sub.instance_id, lang)
-        scope = t(lang, "subs.failed_only" if sub.scope == "failed" else "subs.any_outcome")
-        line = t(lang, "subs.line", name=md(name, _NAME), id=md(sub.instance_id, _ID), scope=scope)
-        if sub.name_glob:
-            line = t(lang, "subs.line_glob", line=line, glob=_code(sub.name_glob, _GLOB))
-        line = t(
-            lang,
-            "subs.line_by",
-            line=line,
-            user=_user(sub.created_by, lang, people),
-            date=date_token(sub.created_at, tz),
-        )
-        if sub.paused:
-            line = t(lang, "subs.line_paused", line=line)
-        lines.append(line)
-    # Lines packed into as few sections as fit; 40 short lines need a handful at most.
-    sections: list[str] = []
-    for line in lines:
-        if sections and len(sections[-1]) + 1 + len(line) <= SECTION_TEXT:
-            sections[-1] += "\n" + line
-        else:
-            sections.append(line)
-    blocks = [
-        _header(t(lang, "subs.header")),
-        _context(tn(lang, "subs.count", len(subs), channel=_channel(channel, lang))),
-        *(_section(text) for text in sections),
-    ]
-    tail = t(lang, "subs.stop_one", command=_command("unsubscribe", escape("<instance>")))
-    if len(subs) > MAX_LISTED_SUBSCRIPTIONS:
-        tail = t(lang, "subs.more", count=len(subs) - MAX_LISTED_SUBSCRIPTIONS, tail=tail)
-    blocks.append(_context(tail))
-    return _message(tn(lang, "subs.text", len(subs)), blocks)
-
-
 # --- task-finished notifications -------------------------------------------------------
 
 
@@ -380,28 +144,28 @@ def task_finished_message(
     lang: Lang = "en",
 ) -> Message:
     """One finished task, for a subscribed channel."""
-    name = _label(instance_name, instance_id, lang)
+    name = instance_label(instance_name, instance_id, lang)
     task_name, status = shown_name(task.name, lang), shown_status(task.status, lang)
     head = t(
         lang,
         "finished.head",
-        emoji=_emoji(task),
-        task=md(task_name, _NAME),
-        status=md(status, _STATUS),
-        instance=md(name, _NAME),
+        emoji=task_emoji(task),
+        task=md(task_name, NAME),
+        status=md(status, STATUS),
+        instance=md(name, NAME),
     )
-    details = [md(user_text(task), _USER), *_ran(task, tz, now, lang)]
+    details = [md(user_text(task), USER), *_ran(task, tz, now, lang)]
     blocks: list[Block] = [
-        _section(f"{head}\n{' · '.join(details)}", _details(instance_id, task, lang))
+        section(f"{head}\n{' · '.join(details)}", _details(instance_id, task, lang))
     ]
     summary = params_summary(task.params, lang=lang)
     if summary is not None:
-        blocks.append(_context(t(lang, "watch.params", summary=_code(summary, PARAMS_SUMMARY))))
+        blocks.append(context(t(lang, "watch.params", summary=code(summary, PARAMS_SUMMARY))))
     duration = task_duration(task, now, lang)
     text = _outcome_text(
         "finished.text", "finished.text_took", task, task_name, status, name, duration, lang
     )
-    return _message(escape(one_line(text)), blocks)
+    return message(escape(one_line(text)), blocks)
 
 
 def digest_message(
@@ -414,19 +178,19 @@ def digest_message(
     lang: Lang = "en",
 ) -> Message:
     """Many tasks finished in one poll: one message, failures first."""
-    name = _label(instance_name, instance_id, lang)
+    name = instance_label(instance_name, instance_id, lang)
     counts = _counts_text(tasks, lang)
-    header = tn(lang, "digest.header", len(tasks), instance=clip(name, 100, mrkdwn=False))
-    blocks: list[Block] = [_header(header)]
+    title = tn(lang, "digest.header", len(tasks), instance=clip(name, 100, mrkdwn=False))
+    blocks: list[Block] = [header(title)]
     if counts:
-        blocks.append(_section(counts))
+        blocks.append(section(counts))
     # Failed first, otherwise in the order given (the poller's, newest first); stable.
     ordered = sorted(tasks, key=lambda task: not task.failed)
     shown, rest = ordered[:DIGEST_LINES], ordered[DIGEST_LINES:]
     for task in shown:
         # Only a failure is worth a click from a digest; a button each would be noise.
-        button = _details(instance_id, task, lang) if task.failed else None
-        blocks.append(_section(_finished_line(task, tz, now, lang), button))
+        details = _details(instance_id, task, lang) if task.failed else None
+        blocks.append(section(_finished_line(task, tz, now, lang), details))
     if rest:
         # A burst is mostly the same few tasks: a count per name and status reads faster
         # than hundreds of repeats, and leaves room for the rarer ones before the cut.
@@ -434,25 +198,23 @@ def digest_message(
             (shown_name(task.name, lang), shown_status(task.status, lang)) for task in rest
         )
         listed = t(lang, "sep.list").join(
-            _times(f"{md(n, 60)} {md(s, _STATUS)}", k, lang) for (n, s), k in same.items()
+            times(f"{md(n, 60)} {md(s, STATUS)}", k, lang) for (n, s), k in same.items()
         )
-        blocks.append(_section(t(lang, "digest.more", count=len(rest), listed=listed)))
-        target = _target(instance_name, instance_id)
-        command = _command(target, "task", escape("<task-id>"))
-        blocks.append(_context(t(lang, "digest.any_details", command=command)))
+        blocks.append(section(t(lang, "digest.more", count=len(rest), listed=listed)))
+        typed = command(target(instance_name, instance_id), "task", escape("<task-id>"))
+        blocks.append(context(t(lang, "digest.any_details", command=typed)))
     text = tn(lang, "digest.header", len(tasks), instance=name)
     if tasks:
         text += t(lang, "sep.colon") + t(lang, "sep.list").join(
             t(lang, "count_status", count=n, status=shown_status(s, lang))
             for s, n in _ordered_counts(tasks)
         )
-    return _message(clip(escape(one_line(text)), 1000), blocks)
+    return message(clip(escape(one_line(text)), 1000), blocks)
 
 
 def _ordered_counts(tasks: Sequence[Task]) -> list[tuple[str, int]]:
     counts = {status: n for (status,), n in _tally((task.status,) for task in tasks).items()}
-    known = [s.value for s in STATUS_ORDER if s.value in counts]
-    return [(s, counts[s]) for s in known + sorted(s for s in counts if s not in known)]
+    return [(s, counts[s]) for s in ordered_statuses(counts)]
 
 
 def _tally(keys: Iterable[tuple[str, ...]]) -> Counter[tuple[str, ...]]:
@@ -468,7 +230,7 @@ def _counts_text(tasks: Sequence[Task], lang: Lang) -> str:
     parts = []
     for status, n in _ordered_counts(tasks):
         emoji = STATUS_EMOJI.get(status, UNKNOWN_STATUS_EMOJI)
-        shown = t(lang, "count_status", count=n, status=md(shown_status(status, lang), _STATUS))
+        shown = t(lang, "count_status", count=n, status=md(shown_status(status, lang), STATUS))
         parts.append(f"{emoji} *{shown}*" if status == TaskStatus.FAILED else f"{emoji} {shown}")
     return " · ".join(parts)
 
@@ -487,7 +249,7 @@ def thread_reply_message(
 ) -> Message:
     """A followed task has finished: a short reply in the answer's thread."""
     task_name, status = shown_name(task.name, lang), shown_status(task.status, lang)
-    name, shown_status_ = md(task_name, _NAME), md(status, _STATUS)
+    name, shown_status_ = md(task_name, NAME), md(status, STATUS)
     if task.failed:
         line = t(lang, "reply.failed", task=name, status=shown_status_)
     elif task.terminal:
@@ -500,12 +262,12 @@ def thread_reply_message(
         line = t(lang, key, line=line, duration=duration)
     if task.terminal and task.updated_at is not None:
         line += f" · {date_token(task.updated_at, tz, '{time_secs}')}"
-    blocks = [_section(f"{_emoji(task)} {line}", _details(instance_id, task, lang))]
-    instance = _label(instance_name, instance_id, lang)
+    blocks = [section(f"{task_emoji(task)} {line}", _details(instance_id, task, lang))]
+    instance = instance_label(instance_name, instance_id, lang)
     text = _outcome_text(
         "reply.text", "reply.text_after", task, task_name, status, instance, duration, lang
     )
-    return _message(escape(one_line(text)), blocks)
+    return message(escape(one_line(text)), blocks)
 
 
 def _outcome_text(
@@ -520,7 +282,7 @@ def _outcome_text(
 ) -> str:
     """A finished task's one-line fallback text, with how long it took when known."""
     fields = {
-        "emoji": _emoji(task),
+        "emoji": task_emoji(task),
         "task": one_line(task_name),
         "status": one_line(status),
         "instance": instance,
@@ -544,20 +306,21 @@ def thread_closed_message(
     cannot be typed.
     """
     after = _hours_text(hours, lang)
-    target = _target(instance_name, instance_id)
+    typed = command(target(instance_name, instance_id))
     if still_running:
         per_name = _tally((shown_name(task.name, lang),) for task in still_running)
         named = t(lang, "sep.list").join(
-            _times(md(n, 60), k, lang) for (n,), k in list(per_name.items())[:_RUNNING_NAMES]
+            times(md(n, 60), k, lang) for (n,), k in list(per_name.items())[:_RUNNING_NAMES]
         )
         if len(per_name) > _RUNNING_NAMES:
             named = t(lang, "closed.names_more", named=named, count=len(per_name) - _RUNNING_NAMES)
         state = t(lang, "closed.still_running", named=named)
     else:
         state = t(lang, "closed.none_running")
-    line = t(lang, "closed.line", after=after, state=state, command=_command(target))
-    text = t(lang, "closed.text", instance=_label(instance_name, instance_id, lang), after=after)
-    return _message(escape(one_line(text)), [_section(line)])
+    line = t(lang, "closed.line", after=after, state=state, command=typed)
+    name = instance_label(instance_name, instance_id, lang)
+    text = t(lang, "closed.text", instance=name, after=after)
+    return message(escape(one_line(text)), [section(line)])
 
 
 def _hours_text(hours: float, lang: Lang = "en") -> str:
@@ -580,12 +343,12 @@ def unreachable_message(
     line = t(
         lang,
         "unreachable.line",
-        instance=md(name, _NAME),
+        instance=md(name, NAME),
         date=date_token(since, tz),
-        why=md(reason, _REASON) or no_answer,
+        why=md(reason, REASON) or no_answer,
     )
     text = t(lang, "unreachable.text", instance=name, why=one_line(reason) or no_answer)
-    return _message(clip(escape(text), 500), [_section(line)])
+    return message(clip(escape(text), 500), [section(line)])
 
 
 def reachable_again_message(
@@ -593,8 +356,8 @@ def reachable_again_message(
 ) -> Message:
     name = one_line(instance_name) or t(lang, "reachable.the_instance")
     after = duration_text(max(down_for, timedelta(0)), lang)
-    line = t(lang, "reachable.line", instance=md(name, _NAME), after=after)
-    return _message(escape(t(lang, "reachable.text", instance=name, after=after)), [_section(line)])
+    line = t(lang, "reachable.line", instance=md(name, NAME), after=after)
+    return message(escape(t(lang, "reachable.text", instance=name, after=after)), [section(line)])
 
 
 # --- paused by the access rules ----------------------------------------------------------
@@ -611,5 +374,5 @@ def subscription_resumed_message(instance_name: str, *, lang: Lang = "en") -> Me
 
 def _access_notice(kind: str, instance_name: str, lang: Lang) -> Message:
     name = one_line(instance_name) or t(lang, "unnamed_instance")
-    line = t(lang, f"{kind}.line", instance=md(name, _NAME))
-    return _message(escape(t(lang, f"{kind}.text", instance=name)), [_section(line)])
+    line = t(lang, f"{kind}.line", instance=md(name, NAME))
+    return message(escape(t(lang, f"{kind}.text", instance=name)), [section(line)])

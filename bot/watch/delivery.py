@@ -31,7 +31,7 @@ from bot.adapters.slack.once import describe, find_posted, is_ambiguous
 from bot.adapters.store.store import Store
 from bot.core.clock import utc_now
 from bot.core.records import OutboxItem
-from bot.views.blocks import Message
+from bot.views.kit import Message
 from bot.watch.admission import Admission
 from bot.watch.options import WatchOptions
 from bot.watch.payload import payload_of

@@ -15,7 +15,7 @@ from bot.core.dms.models import Task
 from bot.core.records import OutboxItem
 from bot.i18n import Lang, lang_from_locale
 from bot.services.conversation import Conversation
-from bot.views.blocks import Message
+from bot.views.kit import Message
 from bot.views.watching import (
     digest_message,
     reachable_again_message,

@@ -19,7 +19,7 @@ from bot.adapters.audit import AuditEvent, AuditLog
 from bot.adapters.store.store import Store
 from bot.core.records import OutboxItem
 from bot.services.conversation import Conversation
-from bot.views.blocks import Message
+from bot.views.kit import Message
 from bot.watch import payload
 from bot.watch.delivery import METADATA_EVENT, Deliverer
 from bot.watch.render import OutboxRenderer

@@ -19,7 +19,7 @@ from bot.adapters.audit import AUDIT_LOGGER
 from bot.adapters.store.store import Store
 from bot.core.actions import HomeTaskRef, SubscriptionRef
 from bot.simulator import ManualClock
-from bot.views.home import DETAILS, REFRESH, UNSUBSCRIBE
+from bot.views.home_page import DETAILS, REFRESH, UNSUBSCRIBE
 from tests.fakes.slack import FAKE_APP_ID, FAKE_TEAM_ID
 from tests.scenarios.slack_harness import RunningBot, final_response, running_bot, text_of, walk
 

@@ -38,10 +38,11 @@ from bot.services.ask import Ask
 from bot.services.conversation import Conversation
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 from bot.simulator.data import generate_demo
-from bot.views import home
+from bot.views import home, home_page
 from bot.views.access import groups_unavailable_message, only_you, refused_message
-from bot.views.blocks import Message, error_message, help_message
 from bot.views.errors import describe_error
+from bot.views.kit import Message
+from bot.views.replies import error_message, help_message
 from bot.views.watching import (
     digest_message,
     reachable_again_message,
@@ -272,14 +273,14 @@ def rendered(lang: Lang) -> dict[str, Message | dict[str, Any]]:
         created_by="U0WORDS",
         created_at=SIMULATOR_START,
     )
-    listed = home.InstanceHome(
+    listed = home_page.InstanceHome(
         watched,
-        (home.HomeSubscription(subscription, channel_name="oncall"),),
+        (home_page.HomeSubscription(subscription, channel_name="oncall"),),
         running=tuple(running),
         failures=(failed,),
         channel="C0WORDS",
     )
-    broken = home.InstanceHome(
+    broken = home_page.InstanceHome(
         Instance(instance_id="i-2", name="prod-payments"),
         (),
         problem="dms",
@@ -287,8 +288,8 @@ def rendered(lang: Lang) -> dict[str, Message | dict[str, Any]]:
         reason_zh=describe_error(unreachable, "zh"),
     )
 
-    def tab(*items: home.InstanceHome, **extra: Any) -> Any:
-        shown = home.HomePage(instances=items, updated_at=now, **extra)
+    def tab(*items: home_page.InstanceHome, **extra: Any) -> Any:
+        shown = home_page.HomePage(instances=items, updated_at=now, **extra)
         return home.home_view(shown, lang=lang, tz=UTC, now=now).to_dict()["blocks"]
 
     said: dict[str, Message | dict[str, Any]] = {
@@ -308,7 +309,7 @@ def rendered(lang: Lang) -> dict[str, Message | dict[str, Any]]:
         "reachable": reachable_again_message(name, down_for=timedelta(minutes=12), lang=lang),
         "groups unavailable": groups_unavailable_message(lang=lang),
         "only you": only_you(help_message(lang=lang), lang=lang),
-        "home": tab(listed, broken, notice=home.Notice("unsubscribed", "C0WORDS", name)),
+        "home": tab(listed, broken, notice=home_page.Notice("unsubscribed", "C0WORDS", name)),
         "empty home": tab(),
         "home loading": home.loading_home_view(lang).to_dict()["blocks"],
         "home broken": home.broken_home_view("1f2e3d4c", lang).to_dict()["blocks"],

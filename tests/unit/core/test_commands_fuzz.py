@@ -40,7 +40,7 @@ from bot.services.ask import Ask
 from bot.services.conversation import Conversation
 from bot.services.reply import Reply
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
-from bot.views.blocks import Message
+from bot.views.kit import Message
 from bot.views.limits import check_message, escape
 from tests.conftest import SIMULATOR_START
 

@@ -26,12 +26,8 @@ from bot.core.timewindow import TimeWindow
 from bot.services.guard import Guard
 from bot.services.home import HomeService
 from bot.services.subscriptions import Subscriptions, subscriptions_in
-from bot.views.home import (
-    DETAILS,
-    UNSUBSCRIBE,
-    Notice,
-    view_problems,
-)
+from bot.views.home import view_problems
+from bot.views.home_page import DETAILS, UNSUBSCRIBE, Notice
 from tests.fakes.slack import FakeSlack
 
 NOW = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)

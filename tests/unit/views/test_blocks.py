@@ -32,18 +32,11 @@ from bot.core.help import USAGE
 from bot.core.redact import MASK
 from bot.core.timewindow import TimeWindow, format_api_time, parse_window
 from bot.i18n import LANGS, Lang
-from bot.views.blocks import (
-    MAX_PARAM_SECTIONS,
-    Message,
-    activity_strip,
-    error_message,
-    help_message,
-    instances_message,
-    looking_up_message,
-    task_details_message,
-    tasks_message,
-)
+from bot.views.details import MAX_PARAM_SECTIONS, task_details_message
+from bot.views.kit import Message
 from bot.views.limits import SECTION_TEXT, check_message, clip, escape
+from bot.views.replies import error_message, help_message, instances_message, looking_up_message
+from bot.views.tasks import activity_strip, tasks_message
 
 NOW = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -16,7 +16,6 @@ from bot.core.actions import (
     TaskRef,
 )
 from bot.main.shell_completion import WORDS
-from bot.views.blocks import error_message, tasks_message
 from bot.views.button_words import (
     Ambiguous,
     NotShown,
@@ -27,6 +26,8 @@ from bot.views.button_words import (
     typable,
 )
 from bot.views.console import Button, buttons
+from bot.views.replies import error_message
+from bot.views.tasks import tasks_message
 from tests.unit.views.test_blocks import (
     NOW,
     SHANGHAI,

@@ -18,7 +18,6 @@ from bot.core.actions import (
     TaskRef,
 )
 from bot.core.dms.models import Task
-from bot.views.blocks import error_message, help_message
 from bot.views.console import (
     BUILDER_URL,
     builder_link,
@@ -27,6 +26,7 @@ from bot.views.console import (
     render,
     render_text,
 )
+from bot.views.replies import error_message, help_message
 from tests.unit.views.test_blocks import api_task, details, incident_tasks, summary
 
 

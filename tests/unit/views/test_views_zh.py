@@ -1,7 +1,8 @@
 """Every message kind in Simplified Chinese, as a Chinese-locale on-call engineer sees it.
 
-English is held word for word by test_blocks.py and test_watching_views.py; here each
-view is asked in Chinese, and also checked to give exactly today's English by default.
+English is held word for word by test_blocks.py, test_watching.py and
+test_subscriptions.py; here each view is asked in Chinese, and also checked to give
+exactly today's English by default.
 """
 
 from __future__ import annotations
@@ -21,29 +22,22 @@ from bot.core.dms.models import Instance, Task
 from bot.core.help import USAGE_ZH
 from bot.core.redact import MASK
 from bot.main.runtime import DEMO_NOTE
-from bot.views.blocks import (
-    Message,
-    error_message,
-    help_message,
-    instances_message,
-    looking_up_message,
-    task_details_message,
-    tasks_message,
-)
+from bot.views.details import task_details_message
 from bot.views.errors import describe_error
+from bot.views.kit import Message
 from bot.views.limits import escape
+from bot.views.replies import error_message, help_message, instances_message, looking_up_message
+from bot.views.subscriptions import subscribed_message, subscriptions_message, unsubscribed_message
+from bot.views.tasks import tasks_message
 from bot.views.terminal import instances_text, task_text, tasks_text
 from bot.views.watching import (
     digest_message,
     params_summary,
     reachable_again_message,
-    subscribed_message,
-    subscriptions_message,
     task_finished_message,
     thread_closed_message,
     thread_reply_message,
     unreachable_message,
-    unsubscribed_message,
 )
 from tests.unit.views.test_blocks import (
     INSTANCE,

@@ -15,34 +15,35 @@ from hypothesis import strategies as st
 
 from bot.core.actions import DETAILS, SUBSCRIBE, SubscribeRef, TaskRef
 from bot.core.dms.models import Instance, Task
+from bot.core.records import Subscription
 from bot.core.redact import MASK
 from bot.i18n import LANGS, Lang
-from bot.views.blocks import Message
-from bot.views.blocks import tasks_message as summary_message
+from bot.views.kit import Message
 from bot.views.limits import BUTTON_VALUE, MAX_BLOCKS, check_message
+from bot.views.subscriptions import (
+    subscribed_message,
+    subscriptions_message,
+    unsubscribed_message,
+)
+from bot.views.tasks import tasks_message as summary_message
 from bot.views.watching import (
     DIGEST_LINES,
-    MAX_LISTED_SUBSCRIPTIONS,
     PARAMS_SUMMARY,
-    SubscriptionView,
     digest_message,
     reachable_again_message,
-    subscribed_message,
     subscription_paused_message,
     subscription_resumed_message,
-    subscriptions_message,
     task_finished_message,
     thread_closed_message,
     thread_reply_message,
     unreachable_message,
-    unsubscribed_message,
 )
 from tests.unit.views.test_blocks import all_text, answer_for, buttons_of, state_for, summary
 
 NOW = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 INSTANCE_ID = "43dab215-d294-570b-99de-c1e44144aaae"
-SUB = SubscriptionView(
+SUB = Subscription(
     channel="C0INCIDENT",
     instance_id=INSTANCE_ID,
     instance_name="prod-orders",
@@ -98,99 +99,7 @@ def digest(tasks: Sequence[Task], name: str = "prod-orders") -> Message:
     return digest_message(tasks, instance_id=INSTANCE_ID, instance_name=name, tz=SHANGHAI, now=NOW)
 
 
-# --- subscriptions ---------------------------------------------------------------------
-
-
-def test_confirmation_says_channel_instance_scope_glob_and_how_to_stop() -> None:
-    message = subscribed_message(SUB, created=True, tz=SHANGHAI)
-    text = all_text(valid(message))
-    assert (
-        "This channel (<#C0INCIDENT>) will get a message each time a task on *prod-orders* "
-        "fails and its name matches `restart*`." in text
-    )
-    assert "`/kafka-tasks unsubscribe prod-orders`" in text
-    assert "not replayed" in text  # a new subscription does not post old failures
-    # Named as plain code, not a mention: a confirmation does not ping anyone.
-    assert "Set up by `U0ONCALL` <!date^" in text
-    assert "<@" not in text
-    assert not text.startswith(":bell: Updated")
-    assert message.text == "Subscribed: tasks on prod-orders that fail whose name matches restart*"
-
-
-def test_all_outcomes_and_a_plain_text_glob_are_worded_as_they_match() -> None:
-    sub = dataclasses.replace(SUB, scope="all", name_glob="Topic")
-    text = all_text(valid(subscribed_message(sub, created=True, tz=UTC)))
-    assert "finishes (any outcome) whose name contains `Topic`." in text
-    none = dataclasses.replace(SUB, name_glob=None)
-    assert "each time a task on *prod-orders* fails." in all_text(
-        valid(subscribed_message(none, created=True, tz=UTC))
-    )
-
-
-def test_subscribing_twice_says_updated() -> None:
-    message = subscribed_message(SUB, created=False, tz=SHANGHAI)
-    text = all_text(valid(message))
-    assert ":bell: Updated: this channel (<#C0INCIDENT>) will get a message" in text
-    assert "replaces" in text
-    assert message.text.startswith("Updated: ")
-
-
-def test_an_instance_name_that_cannot_be_typed_is_stopped_by_id() -> None:
-    sub = dataclasses.replace(SUB, instance_name="orders (old)")
-    text = all_text(valid(subscribed_message(sub, created=True, tz=UTC)))
-    assert f"`/kafka-tasks unsubscribe {INSTANCE_ID}`" in text
-
-
-def test_unsubscribe_says_what_stopped_and_how_to_come_back() -> None:
-    text = all_text(valid(unsubscribed_message(SUB, "prod-orders", "C0INCIDENT")))
-    assert "will no longer get messages about tasks on *prod-orders*" in text
-    assert "`/kafka-tasks subscribe prod-orders failed name restart*`" in text
-
-
-def test_unsubscribe_when_not_subscribed_says_so_and_how_to_list() -> None:
-    message = unsubscribed_message(None, "prod-orders", "C0INCIDENT")
-    text = all_text(valid(message))
-    assert "This channel (<#C0INCIDENT>) was not subscribed to *prod-orders*" in text
-    assert "`/kafka-tasks subscriptions`" in text
-    assert message.text == "This channel was not subscribed to prod-orders"
-
-
-def test_subscriptions_list_shows_what_who_and_when() -> None:
-    other = dataclasses.replace(
-        SUB, instance_id="i-2", instance_name="stage", scope="all", name_glob=None
-    )
-    message = subscriptions_message(
-        [SUB, other], "C0INCIDENT", tz=SHANGHAI, people={"U0ONCALL": "Chen Jing"}
-    )
-    text = all_text(valid(message))
-    created = int(SUB.created_at.timestamp())
-    # Each maker by their Slack name, never a <@U…> mention: the list is posted in the
-    # channel again and again, and a mention would ping them every time.
-    assert (
-        f"• *prod-orders* `{INSTANCE_ID}` · failures only · name `restart*` · by Chen Jing "
-        f"<!date^{created}^" in text
-    )
-    assert "• *stage* `i-2` · any outcome · by Chen Jing" in text
-    assert "<@" not in text
-    assert text.index("prod-orders") < text.index("stage")
-    assert message.text == "2 subscriptions in this channel"
-
-
-def test_subscribers_slack_does_not_name_are_shown_by_id_without_a_mention() -> None:
-    text = all_text(valid(subscriptions_message([SUB], "C0INCIDENT", tz=UTC, people={})))
-    assert "· by `U0ONCALL` <!date^" in text
-    assert "<@" not in text
-
-
-def test_a_paused_subscription_says_so_in_the_list() -> None:
-    paused = dataclasses.replace(SUB, paused_at=NOW)
-    other = dataclasses.replace(SUB, instance_id="i-2", instance_name="stage")
-    text = all_text(valid(subscriptions_message([paused, other], "C0INCIDENT", tz=UTC)))
-    first, second = text.split("• ")[1:3]
-    assert "paused: the access rules no longer allow it" in first
-    assert "paused" not in second
-    zh = all_text(valid(subscriptions_message([paused], "C0INCIDENT", tz=UTC, lang="zh")))
-    assert "已暂停" in zh
+# --- paused by the access rules -------------------------------------------------------
 
 
 def test_pause_and_resume_notices_name_the_instance_and_why() -> None:
@@ -201,21 +110,6 @@ def test_pause_and_resume_notices_name_the_instance_and_why() -> None:
     assert paused.text == "Task notifications for prod-payments are paused here by the access rules"
     resumed = all_text(valid(subscription_resumed_message("prod-payments", lang="zh")))
     assert "*prod-payments* 任务通知已恢复" in resumed
-
-
-def test_no_subscriptions_says_how_to_subscribe() -> None:
-    text = all_text(valid(subscriptions_message([], "C0INCIDENT", tz=UTC)))
-    assert "has no task notifications" in text
-    assert "`/kafka-tasks subscribe prod-orders failed`" in text
-
-
-def test_hundreds_of_subscriptions_list_forty_then_the_count() -> None:
-    subs = [dataclasses.replace(SUB, instance_name=f"kafka-{i:03d}") for i in range(130)]
-    blocks = valid(subscriptions_message(subs, "C0INCIDENT", tz=UTC))
-    text = all_text(blocks)
-    assert f"kafka-{MAX_LISTED_SUBSCRIPTIONS - 1:03d}" in text
-    assert f"kafka-{MAX_LISTED_SUBSCRIPTIONS:03d}" not in text
-    assert f"… and {130 - MAX_LISTED_SUBSCRIPTIONS} more." in text
 
 
 # --- task-finished notifications -------------------------------------------------------
@@ -488,8 +382,8 @@ def _tasks(draw: st.DrawFn) -> Task:
 
 
 @st.composite
-def _subscriptions(draw: st.DrawFn) -> SubscriptionView:
-    return SubscriptionView(
+def _subscriptions(draw: st.DrawFn) -> Subscription:
+    return Subscription(
         channel=draw(st.one_of(_texts, st.just("C0INCIDENT"))),
         instance_id=draw(_texts),
         instance_name=draw(_texts),
@@ -517,7 +411,7 @@ def test_every_watching_message_fits_slack_for_any_input(
     data: st.DataObject,
     templates: list[Task],
     count: int,
-    subs: list[SubscriptionView],
+    subs: list[Subscription],
     tz: tzinfo,
     lang: Lang,
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.records import OutboxItem
 from bot.services.conversation import Conversation
-from bot.views.blocks import Message
+from bot.views.kit import Message
 from bot.views.limits import check_message
 from bot.watch.render import OutboxRenderer, payload_lang
 
