@@ -286,7 +286,7 @@ async def test_every_input_gets_a_reply_slack_accepts_and_never_an_exception(
         # Unknown or ambiguous instance, or a subscription outside Slack: said, with
         # the name it was about; an id is taken on trust and DMS says it has none.
         assert reply.delivery == "ephemeral"
-        if asker is not None or isinstance(expected, TasksQuery):
+        if asker.in_slack or isinstance(expected, TasksQuery):
             text = reply.message.text
             assert expected.instance in text or "This instance does not exist" in text
 
