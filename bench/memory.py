@@ -107,7 +107,7 @@ async def _measure(tasks: int, instances: int, subscriptions: int) -> MemoryResu
                     now = sim.clock.now()
                     for n in range(subscriptions):
                         iid = ids[n % instances]
-                        store.upsert_subscription(
+                        store.subscriptions.upsert.sync(
                             Subscription(
                                 channel=f"C{n // instances:05d}",
                                 instance_id=iid,
@@ -118,7 +118,7 @@ async def _measure(tasks: int, instances: int, subscriptions: int) -> MemoryResu
                                 created_at=now,
                             )
                         )
-                    count = store.count_subscriptions()
+                    count = store.subscriptions.count.sync()
                     if count != subscriptions:
                         raise RuntimeError(f"{count} subscriptions stored, not {subscriptions}")
                     _reading(steps, f"store ({count:,} subscriptions)")

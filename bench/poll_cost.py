@@ -94,7 +94,7 @@ async def run_scenario(
                 ]
                 for instance_id in ids:
                     for c in range(channels):
-                        store.upsert_subscription(
+                        store.subscriptions.upsert.sync(
                             Subscription(
                                 channel=f"C{c:04d}",
                                 instance_id=instance_id,

@@ -51,7 +51,7 @@ async def _measure(instances: int, latency_ms: float) -> CycleResult:
         try:
             now = datetime.now(UTC)
             for n, instance_id in enumerate(ids):
-                store.upsert_subscription(
+                store.subscriptions.upsert.sync(
                     Subscription(f"C{n:05d}", instance_id, instance_id, "all", None, "U", now)
                 )
             creds = Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID)

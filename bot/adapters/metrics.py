@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -49,76 +50,89 @@ def error_code_label(code: str | None, *, status: int | None = None) -> str:
     return "other"
 
 
+@dataclass(frozen=True)
+class _Metric:
+    """One metric's definition: what it is called, what it measures, by what."""
+
+    name: str
+    help: str
+    labels: tuple[str, ...] = ()
+    buckets: tuple[float, ...] = ()
+
+
+# The metrics, in the order /metrics lists them.
+_COMMANDS = _Metric(
+    "kafka_tasks_commands",
+    "Commands, mentions, button presses and Home views handled, by result.",
+    ("kind", "result"),
+)
+_ACK = _Metric(
+    "kafka_tasks_ack_seconds",
+    "Time from a Slack request arriving to its acknowledgement being sent.",
+    buckets=ACK_BUCKETS,
+)
+_UPSTREAM = _Metric(
+    "kafka_tasks_upstream_seconds",
+    "Duration of each DMS API attempt (every retry counts), by operation.",
+    ("operation",),
+    buckets=UPSTREAM_BUCKETS,
+)
+_UPSTREAM_ERRORS = _Metric(
+    "kafka_tasks_upstream_errors",
+    "Failed DMS attempts by DMS error code, else HTTP status, timeout or connection.",
+    ("code",),
+)
+_CACHE = _Metric(
+    "kafka_tasks_cache_requests",
+    "Lookups in the DMS answer caches; a refresh or a poll that goes upstream is a miss.",
+    ("cache", "result"),
+)
+_JOINS = _Metric(
+    "kafka_tasks_singleflight_joins",
+    "Asks that waited on an identical DMS fetch already in flight instead of sending one.",
+    ("cache",),
+)
+_POLL_LAG = _Metric(
+    "kafka_tasks_poll_lag_seconds",
+    "How far behind its due time the last poll of each watched instance started.",
+    ("instance",),
+)
+_POLL_ERRORS = _Metric(
+    "kafka_tasks_poll_errors",
+    "Polls of a watched instance that failed, and poll cycles that failed as a whole.",
+)
+_OUTBOX_DEPTH = _Metric(
+    "kafka_tasks_outbox_depth",
+    "Notifications queued in the outbox and not yet delivered (all replicas).",
+)
+_RETRIES = _Metric(
+    "kafka_tasks_delivery_retries",
+    "Notification deliveries to Slack that failed and were scheduled again.",
+)
+_DELIVERIES = _Metric(
+    "kafka_tasks_deliveries",
+    "Outbox rows delivered to Slack, by kind (a digest delivers several rows).",
+    ("kind",),
+)
+
+
 class Metrics:
     content_type: Final = CONTENT_TYPE
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry(auto_describe=True)
         r = self.registry
-        self._commands = Counter(
-            "kafka_tasks_commands",
-            "Commands, mentions, button presses and Home views handled, by result.",
-            ["kind", "result"],
-            registry=r,
-        )
-        self._ack = Histogram(
-            "kafka_tasks_ack_seconds",
-            "Time from a Slack request arriving to its acknowledgement being sent.",
-            buckets=ACK_BUCKETS,
-            registry=r,
-        )
-        self._upstream = Histogram(
-            "kafka_tasks_upstream_seconds",
-            "Duration of each DMS API attempt (every retry counts), by operation.",
-            ["operation"],
-            buckets=UPSTREAM_BUCKETS,
-            registry=r,
-        )
-        self._upstream_errors = Counter(
-            "kafka_tasks_upstream_errors",
-            "Failed DMS attempts by DMS error code, else HTTP status, timeout or connection.",
-            ["code"],
-            registry=r,
-        )
-        self._cache = Counter(
-            "kafka_tasks_cache_requests",
-            "Lookups in the DMS answer caches; a refresh or a poll that goes upstream is a miss.",
-            ["cache", "result"],
-            registry=r,
-        )
-        self._joins = Counter(
-            "kafka_tasks_singleflight_joins",
-            "Asks that waited on an identical DMS fetch already in flight instead of sending one.",
-            ["cache"],
-            registry=r,
-        )
-        self._poll_lag = Gauge(
-            "kafka_tasks_poll_lag_seconds",
-            "How far behind its due time the last poll of each watched instance started.",
-            ["instance"],
-            registry=r,
-        )
-        self._poll_errors = Counter(
-            "kafka_tasks_poll_errors",
-            "Polls of a watched instance that failed, and poll cycles that failed as a whole.",
-            registry=r,
-        )
-        self._outbox_depth = Gauge(
-            "kafka_tasks_outbox_depth",
-            "Notifications queued in the outbox and not yet delivered (all replicas).",
-            registry=r,
-        )
-        self._retries = Counter(
-            "kafka_tasks_delivery_retries",
-            "Notification deliveries to Slack that failed and were scheduled again.",
-            registry=r,
-        )
-        self._deliveries = Counter(
-            "kafka_tasks_deliveries",
-            "Outbox rows delivered to Slack, by kind (a digest delivers several rows).",
-            ["kind"],
-            registry=r,
-        )
+        self._commands = _counter(_COMMANDS, r)
+        self._ack = _histogram(_ACK, r)
+        self._upstream = _histogram(_UPSTREAM, r)
+        self._upstream_errors = _counter(_UPSTREAM_ERRORS, r)
+        self._cache = _counter(_CACHE, r)
+        self._joins = _counter(_JOINS, r)
+        self._poll_lag = _gauge(_POLL_LAG, r)
+        self._poll_errors = _counter(_POLL_ERRORS, r)
+        self._outbox_depth = _gauge(_OUTBOX_DEPTH, r)
+        self._retries = _counter(_RETRIES, r)
+        self._deliveries = _counter(_DELIVERIES, r)
         # Every fixed label combination exists from the start at 0, so a rate() or an
         # alert sees the first event instead of a series that appears out of nowhere.
         for kind in get_args(CommandKind):
@@ -188,6 +202,20 @@ class Metrics:
     def render(self) -> bytes:
         """Every metric in the Prometheus text format."""
         return generate_latest(self.registry)
+
+
+def _counter(metric: _Metric, registry: CollectorRegistry) -> Counter:
+    return Counter(metric.name, metric.help, metric.labels, registry=registry)
+
+
+def _gauge(metric: _Metric, registry: CollectorRegistry) -> Gauge:
+    return Gauge(metric.name, metric.help, metric.labels, registry=registry)
+
+
+def _histogram(metric: _Metric, registry: CollectorRegistry) -> Histogram:
+    return Histogram(
+        metric.name, metric.help, metric.labels, buckets=metric.buckets, registry=registry
+    )
 
 
 def _check(value: str, allowed: object) -> None:

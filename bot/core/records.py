@@ -6,6 +6,7 @@ in and attaches UTC on the way out (SQLite keeps no zone of its own).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -36,11 +37,50 @@ class Subscription:
 
 
 @dataclass(frozen=True)
+class ThreadQuery:
+    """What a followed answer was: its query, where its thread is, and who asked.
+
+    Stored as JSON in ``FollowedThread.query``; ``encode`` and ``decode`` are the one
+    place that JSON is written and read.
+    """
+
+    # The answer's query state (``QueryState.encode``), to rebuild its summary; ``None``
+    # when a row lacks it.
+    state: str | None
+    # The thread replies go to; ``None`` means the answer's own message.
+    thread_ts: str | None = None
+    # Replies in the thread speak the asker's language; ``None`` if stored without one.
+    lang: str | None = "en"
+    # Each reply is posted only while the rules still let the asker look at the
+    # instance and show it there.
+    user: str = ""
+
+    def encode(self) -> str:
+        return json.dumps(
+            {"state": self.state, "thread_ts": self.thread_ts, "lang": self.lang, "user": self.user}
+        )
+
+    @classmethod
+    def decode(cls, text: str) -> ThreadQuery:
+        """``ValueError`` when ``text`` is not a JSON object."""
+        raw = json.loads(text)
+        if not isinstance(raw, dict):
+            raise ValueError("a followed thread's query must be a JSON object")
+        state, thread_ts, lang = raw.get("state"), raw.get("thread_ts"), raw.get("lang", "en")
+        return cls(
+            state=None if state is None else str(state),
+            thread_ts=str(thread_ts) if thread_ts else None,
+            lang=lang if isinstance(lang, str) else None,
+            user=str(raw.get("user") or ""),
+        )
+
+
+@dataclass(frozen=True)
 class FollowedThread:
     """An answer in a thread whose in-progress tasks the bot reports on as they end.
 
-    ``query`` is opaque JSON written by the bot (the answer's query state), kept so the
-    parent summary can be rebuilt when it is edited.
+    ``query`` is a ``ThreadQuery``'s JSON, kept so the parent summary can be rebuilt
+    when it is edited (``thread_query`` reads it).
     """
 
     id: int
@@ -51,6 +91,10 @@ class FollowedThread:
     query: str
     created_at: datetime
     follow_until: datetime
+
+    @property
+    def thread_query(self) -> ThreadQuery:
+        return ThreadQuery.decode(self.query)
 
 
 @dataclass(frozen=True)

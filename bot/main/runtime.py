@@ -16,7 +16,7 @@ from bot.adapters.dms.fleet import Fleet, Member
 from bot.adapters.metrics import Metrics
 from bot.core.dms.place import Place
 from bot.i18n import Said
-from bot.main.config_file import Account
+from bot.main.config import Account
 from bot.main.settings import Settings
 
 # Shown with help in the asker's language; printed and logged in English.

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -21,7 +22,7 @@ from bot.adapters.dms.fleet import Alias
 from bot.core.access import Policy
 from bot.core.dms.source import ClientOptions
 from bot.i18n import Lang
-from bot.main.config_file import Account, ConfigFile, ConfigFileError, load_config_file
+from bot.main.config import Account, ConfigFile, ConfigFileError, load_config_file
 from bot.watch.options import WatchOptions
 
 # The name of the one account set up by HUAWEICLOUD_SDK_* alone (no config file
@@ -195,107 +196,23 @@ class Settings:
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str]) -> Settings:
-        problems: list[str] = []
-
-        def text(name: str) -> str | None:
-            value = env.get(name, "").strip()
-            return value or None
-
-        def number(name: str, default: float, *, low: float, high: float) -> float:
-            raw = text(name)
-            if raw is None:
-                return default
-            try:
-                value = float(raw)
-            except ValueError:
-                problems.append(f"{name} must be a number, got {raw!r}")
-                return default
-            if not low <= value <= high:
-                problems.append(f"{name} must be between {low:g} and {high:g}, got {raw}")
-                return default
-            return value
-
-        config: ConfigFile | None = None
-        config_path = text("KAFKA_TASKS_CONFIG")
-        if config_path:
-            try:
-                config = load_config_file(Path(config_path), env)
-            except ConfigFileError as exc:
-                problems.extend(exc.messages)
+        read = _Env(env)
+        config = _config_file(read)
+        ak, sk = read.text("HUAWEICLOUD_SDK_AK"), read.text("HUAWEICLOUD_SDK_SK")
+        region, endpoint = read.text("HUAWEICLOUD_REGION"), read.text("DMS_ENDPOINT")
         # Accounts in the file replace the HUAWEICLOUD_SDK_* one: its variables are not
         # checked then (an account's ak_env may well name HUAWEICLOUD_SDK_AK).
-        env_account = not (config is not None and config.accounts)
-
-        ak, sk = text("HUAWEICLOUD_SDK_AK"), text("HUAWEICLOUD_SDK_SK")
-        project = text("HUAWEICLOUD_SDK_PROJECT_ID")
-        region, endpoint = text("HUAWEICLOUD_REGION"), text("DMS_ENDPOINT")
-        if env_account and bool(ak) != bool(sk):
-            missing = "HUAWEICLOUD_SDK_SK" if ak else "HUAWEICLOUD_SDK_AK"
-            problems.append(f"{missing} is missing (the AK and SK are set together)")
-        if env_account and ak and sk:
-            if not project:
-                problems.append(
-                    "HUAWEICLOUD_SDK_PROJECT_ID is missing (the project of the region the "
-                    "instances live in; see My Credentials > API Credentials)"
-                )
-            if not region and not endpoint:
-                problems.append("set HUAWEICLOUD_REGION (e.g. cn-north-4) or DMS_ENDPOINT")
-        if env_account and region and not endpoint:
-            try:
-                endpoint_for_region(region)
-            except UnknownRegion as exc:
-                problems.append(str(exc))
-        if env_account and endpoint and not endpoint.startswith(("https://", "http://")):
-            problems.append(f"DMS_ENDPOINT must be a URL starting with https://, got {endpoint!r}")
-        slack_url = text("SLACK_API_URL") or "https://slack.com/api/"
+        if not (config is not None and config.accounts):
+            _check_env_account(read)
+        slack_url = read.text("SLACK_API_URL") or "https://slack.com/api/"
         if not slack_url.startswith(("https://", "http://")):
-            problems.append(f"SLACK_API_URL must be a URL, got {slack_url!r}")
-        tz = text("KAFKA_TASKS_TZ") or (config.timezone if config else None) or "UTC"
-        try:
-            ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.append(f"KAFKA_TASKS_TZ {tz!r} is not an IANA time zone (e.g. Asia/Shanghai)")
-            tz = "UTC"
-        port = number("PORT", 3000, low=1, high=65535)
-        defaults = ClientOptions()
-        dms = ClientOptions(
-            page_size=int(number("DMS_PAGE_SIZE", defaults.page_size, low=1, high=1000)),
-            concurrency=int(number("DMS_CONCURRENCY", defaults.concurrency, low=1, high=64)),
-            timeout=number("DMS_TIMEOUT", defaults.timeout, low=0.5, high=120),
-            cache_ttl=number("KAFKA_TASKS_CACHE_TTL", defaults.cache_ttl, low=0, high=3600),
-        )
-        w = WatchOptions()
-        watch = WatchOptions(
-            fast_interval=timedelta(
-                seconds=number(
-                    "KAFKA_TASKS_POLL_FAST", w.fast_interval.total_seconds(), low=1, high=3600
-                )
-            ),
-            slow_interval=timedelta(
-                seconds=number(
-                    "KAFKA_TASKS_POLL_SLOW", w.slow_interval.total_seconds(), low=1, high=86400
-                )
-            ),
-            follow_for=timedelta(
-                hours=number(
-                    "KAFKA_TASKS_FOLLOW_HOURS",
-                    w.follow_for.total_seconds() / 3600,
-                    low=0.01,
-                    high=168,
-                )
-            ),
-            unreachable_after=timedelta(
-                minutes=number(
-                    "KAFKA_TASKS_UNREACHABLE_MINUTES",
-                    w.unreachable_after.total_seconds() / 60,
-                    low=0,
-                    high=1440,
-                )
-            ),
-            digest_after=int(number("KAFKA_TASKS_DIGEST_AFTER", w.digest_after, low=1, high=40)),
-        )
-        if problems:
-            raise SettingsError(problems)
+            read.problems.append(f"SLACK_API_URL must be a URL, got {slack_url!r}")
+        tz = _zone(read, config)
+        port = read.number("PORT", 3000, low=1, high=65535)
+        dms, watch = _dms_options(read), _watch_options(read)
+        if read.problems:
+            raise SettingsError(read.problems)
+        text = read.text
         return cls(
             slack_bot_token=text("SLACK_BOT_TOKEN"),
             slack_signing_secret=text("SLACK_SIGNING_SECRET"),
@@ -307,7 +224,7 @@ class Settings:
             audit_log=text("KAFKA_TASKS_AUDIT_LOG"),
             huawei_ak=ak,
             huawei_sk=sk,
-            huawei_project_id=project,
+            huawei_project_id=text("HUAWEICLOUD_SDK_PROJECT_ID"),
             huawei_security_token=text("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
             huawei_region=region,
             dms_endpoint=endpoint,
@@ -317,3 +234,116 @@ class Settings:
             watch=watch,
             config=config,
         )
+
+
+class _Env:
+    """The variables read, and every problem found in them (all are named at once)."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+
+    def text(self, name: str) -> str | None:
+        value = self.env.get(name, "").strip()
+        return value or None
+
+    def number(self, name: str, default: float, *, low: float, high: float) -> float:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            self.problems.append(f"{name} must be a number, got {raw!r}")
+            return default
+        if not low <= value <= high:
+            self.problems.append(f"{name} must be between {low:g} and {high:g}, got {raw}")
+            return default
+        return value
+
+    def duration(
+        self, name: str, default: timedelta, unit: _Unit, *, low: float, high: float
+    ) -> timedelta:
+        """A duration given in ``unit`` (seconds, minutes or hours)."""
+        per = default.total_seconds() / _UNIT_SECONDS[unit]
+        return timedelta(**{unit: self.number(name, per, low=low, high=high)})
+
+
+_Unit = Literal["seconds", "minutes", "hours"]
+_UNIT_SECONDS: dict[_Unit, int] = {"seconds": 1, "minutes": 60, "hours": 3600}
+
+
+def _config_file(read: _Env) -> ConfigFile | None:
+    config_path = read.text("KAFKA_TASKS_CONFIG")
+    if not config_path:
+        return None
+    try:
+        return load_config_file(Path(config_path), read.env)
+    except ConfigFileError as exc:
+        read.problems.extend(exc.messages)
+        return None
+
+
+def _check_env_account(read: _Env) -> None:
+    """The one account of the HUAWEICLOUD_SDK_* variables: complete, and reachable."""
+    problems = read.problems
+    ak, sk = read.text("HUAWEICLOUD_SDK_AK"), read.text("HUAWEICLOUD_SDK_SK")
+    project = read.text("HUAWEICLOUD_SDK_PROJECT_ID")
+    region, endpoint = read.text("HUAWEICLOUD_REGION"), read.text("DMS_ENDPOINT")
+    if bool(ak) != bool(sk):
+        missing = "HUAWEICLOUD_SDK_SK" if ak else "HUAWEICLOUD_SDK_AK"
+        problems.append(f"{missing} is missing (the AK and SK are set together)")
+    if ak and sk:
+        if not project:
+            problems.append(
+                "HUAWEICLOUD_SDK_PROJECT_ID is missing (the project of the region the "
+                "instances live in; see My Credentials > API Credentials)"
+            )
+        if not region and not endpoint:
+            problems.append("set HUAWEICLOUD_REGION (e.g. cn-north-4) or DMS_ENDPOINT")
+    if region and not endpoint:
+        try:
+            endpoint_for_region(region)
+        except UnknownRegion as exc:
+            problems.append(str(exc))
+    if endpoint and not endpoint.startswith(("https://", "http://")):
+        problems.append(f"DMS_ENDPOINT must be a URL starting with https://, got {endpoint!r}")
+
+
+def _zone(read: _Env, config: ConfigFile | None) -> str:
+    tz = read.text("KAFKA_TASKS_TZ") or (config.timezone if config else None) or "UTC"
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        read.problems.append(f"KAFKA_TASKS_TZ {tz!r} is not an IANA time zone (e.g. Asia/Shanghai)")
+        return "UTC"
+    return tz
+
+
+def _dms_options(read: _Env) -> ClientOptions:
+    defaults = ClientOptions()
+    return ClientOptions(
+        page_size=int(read.number("DMS_PAGE_SIZE", defaults.page_size, low=1, high=1000)),
+        concurrency=int(read.number("DMS_CONCURRENCY", defaults.concurrency, low=1, high=64)),
+        timeout=read.number("DMS_TIMEOUT", defaults.timeout, low=0.5, high=120),
+        cache_ttl=read.number("KAFKA_TASKS_CACHE_TTL", defaults.cache_ttl, low=0, high=3600),
+    )
+
+
+def _watch_options(read: _Env) -> WatchOptions:
+    w = WatchOptions()
+    return WatchOptions(
+        fast_interval=read.duration(
+            "KAFKA_TASKS_POLL_FAST", w.fast_interval, "seconds", low=1, high=3600
+        ),
+        slow_interval=read.duration(
+            "KAFKA_TASKS_POLL_SLOW", w.slow_interval, "seconds", low=1, high=86400
+        ),
+        follow_for=read.duration(
+            "KAFKA_TASKS_FOLLOW_HOURS", w.follow_for, "hours", low=0.01, high=168
+        ),
+        unreachable_after=read.duration(
+            "KAFKA_TASKS_UNREACHABLE_MINUTES", w.unreachable_after, "minutes", low=0, high=1440
+        ),
+        digest_after=int(read.number("KAFKA_TASKS_DIGEST_AFTER", w.digest_after, low=1, high=40)),
+    )

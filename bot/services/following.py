@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,6 +9,7 @@ from datetime import datetime, timedelta
 from bot.adapters.store.store import Store
 from bot.core.actions import QueryState
 from bot.core.clock import utc_now
+from bot.core.records import ThreadQuery
 from bot.i18n import Lang
 
 
@@ -48,17 +47,14 @@ class Following:
         """Follow an answer's running tasks: replies in its thread as each one ends."""
         if self._store is None:
             return
-        query = json.dumps(
-            {
-                "state": follow.state.encode(),
-                "thread_ts": thread_ts or message_ts,
-                # Replies in the thread speak the asker's language.
-                "lang": follow.lang,
-                "user": follow.user,
-            }
-        )
-        await asyncio.to_thread(
-            self._store.follow,
+        query = ThreadQuery(
+            state=follow.state.encode(),
+            thread_ts=thread_ts or message_ts,
+            # Replies in the thread speak the asker's language.
+            lang=follow.lang,
+            user=follow.user,
+        ).encode()
+        await self._store.threads.follow(
             channel,
             message_ts,
             follow.instance_id,

@@ -78,7 +78,7 @@ class Subscriptions:
             # Notifications in the language asked for, else the subscriber's own.
             language=command.lang or ask.lang,
         )
-        saved, created = await asyncio.to_thread(self._store.upsert_subscription, sub)
+        saved, created = await self._store.subscriptions.upsert(sub)
         people = await self._names([saved.created_by])
         return Reply(
             subscribed_message(saved, created=created, tz=ask.tz, lang=ask.lang, people=people),
@@ -87,13 +87,13 @@ class Subscriptions:
 
     async def remove(self, channel: str, instance_id: str) -> Subscription | None:
         """Unsubscribe ``channel`` from the instance: what was removed, None if nothing."""
-        return await asyncio.to_thread(self._store.delete_subscription, channel, instance_id)
+        return await self._store.subscriptions.delete(channel, instance_id)
 
     async def get(self, channel: str, instance_id: str) -> Subscription | None:
-        return await asyncio.to_thread(self._store.subscription, channel, instance_id)
+        return await self._store.subscriptions.get(channel, instance_id)
 
     async def in_channel(self, channel: str) -> list[Subscription]:
-        return await asyncio.to_thread(self._store.subscriptions_in, channel)
+        return await self._store.subscriptions.in_channel(channel)
 
     async def in_channels(self, channels: Iterable[str]) -> list[Subscription]:
         """The subscriptions of these channels (the Home tab's), off the event loop."""
@@ -120,8 +120,8 @@ def subscriptions_in(store: Store, channels: Iterable[str]) -> list[Subscription
     wanted = set(channels)
     if not wanted:
         return []
-    watched = store.watched_instances()
+    watched = store.polling.watched_instances.sync()
     if len(watched) < len(wanted):
-        found = [s for i in sorted(watched) for s in store.subscriptions_for(i)]
+        found = [s for i in sorted(watched) for s in store.subscriptions.for_instance.sync(i)]
         return [s for s in found if s.channel in wanted]
-    return [s for channel in sorted(wanted) for s in store.subscriptions_in(channel)]
+    return [s for channel in sorted(wanted) for s in store.subscriptions.in_channel.sync(channel)]

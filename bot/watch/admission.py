@@ -15,13 +15,10 @@ happen without waiting for a task to finish: at start (new rules) and every few 
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from bot.adapters.store.store import Store
 from bot.core.access import GroupsUnavailable
@@ -31,18 +28,19 @@ from bot.core.dms.models import Instance
 from bot.core.dms.source import Dms
 from bot.core.records import OutboxItem, Subscription
 from bot.services.guard import Guard
-from bot.watch.payload import payload_of
+from bot.watch.payload import (
+    NOTICE_KINDS,
+    SUBSCRIPTION_KINDS,
+    THREAD_KINDS,
+    InThread,
+    Payload,
+    SubscriptionPaused,
+    SubscriptionResumed,
+    encode,
+    payload_of,
+)
 
 log = logging.getLogger("kafka_tasks.admission")
-
-# Rows that speak for a subscription, and rows that speak in a followed answer's thread.
-SUBSCRIPTION_KINDS = frozenset({"task_finished", "unreachable", "reachable"})
-THREAD_KINDS = frozenset({"thread_reply", "parent_update", "thread_closed"})
-# What the channel is told when its subscription is paused or resumed: only the name of
-# an instance it subscribed to itself, so these are never held back.
-PAUSED = "subscription_paused"
-RESUMED = "subscription_resumed"
-NOTICE_KINDS = frozenset({PAUSED, RESUMED})
 
 
 @dataclass(frozen=True)
@@ -82,8 +80,6 @@ class Admission:
             return ALLOWED
         try:
             payload = payload_of(item)
-            if not isinstance(payload, dict):
-                return Verdict(False, "unreadable row")
             if item.kind in SUBSCRIPTION_KINDS:
                 return await self._subscription_row(item, payload)
             if item.kind in THREAD_KINDS:
@@ -94,9 +90,9 @@ class Admission:
             return Verdict(False, "unreadable row")
         return Verdict(False, f"unknown row kind {item.kind!r}")
 
-    async def _subscription_row(self, item: OutboxItem, payload: dict[str, Any]) -> Verdict:
-        instance_id = str(payload.get("instance_id") or "")
-        sub = await asyncio.to_thread(self._store.subscription, item.channel, instance_id)
+    async def _subscription_row(self, item: OutboxItem, payload: Payload) -> Verdict:
+        instance_id = payload.instance_id
+        sub = await self._store.subscriptions.get(item.channel, instance_id)
         if sub is None:
             # Unsubscribed since the row was queued: nobody asks for it any more.
             return Verdict(False, "no longer subscribed")
@@ -107,20 +103,21 @@ class Admission:
             await self._pause(sub, verdict.why)
         return verdict
 
-    async def _thread_row(self, item: OutboxItem, payload: dict[str, Any]) -> Verdict:
-        instance_id = str(payload.get("instance_id") or "")
-        user = str(payload.get("user") or "")
-        instance = await self._instance(instance_id, str(payload.get("instance_name") or ""))
+    async def _thread_row(self, item: OutboxItem, payload: Payload) -> Verdict:
+        instance_id = payload.instance_id
+        in_thread = payload if isinstance(payload, InThread) else None
+        user = in_thread.user if in_thread else ""
+        instance = await self._instance(instance_id, payload.instance_name)
         who = await self._guard.subject(user, item.channel)
         # The answer was looked at and shown here: both must still be allowed.
         judge = self._guard.judge
         refused = [a for a in ("query", "share") if not judge(a, who, instance).allowed]
         if not refused:
             return ALLOWED
-        thread_id = payload.get("thread_id")
-        if isinstance(thread_id, int):
+        thread_id = in_thread.thread_id if in_thread else None
+        if thread_id is not None:
             # Stop following: nothing more of it may be posted in that thread.
-            await asyncio.to_thread(self._store.drop_thread, thread_id)
+            await self._store.threads.drop(thread_id)
         log.info(
             "no longer following %s in %s for %s: the rules refuse %s",
             instance_id,
@@ -133,7 +130,7 @@ class Admission:
     async def sweep(self) -> None:
         """Pause every subscription the rules now forbid and resume every one they allow
         again (all of them, once rules are lifted), telling each channel once."""
-        for sub in await asyncio.to_thread(self._store.all_subscriptions):
+        for sub in await self._store.subscriptions.all():
             try:
                 verdict = await self._judge_subscription(sub)
             except GroupsUnavailable as exc:
@@ -168,9 +165,7 @@ class Admission:
         return found
 
     async def _pause(self, sub: Subscription, why: str) -> None:
-        paused = await asyncio.to_thread(
-            self._store.pause_subscription, sub.channel, sub.instance_id, why
-        )
+        paused = await self._store.subscriptions.pause(sub.channel, sub.instance_id, why)
         if paused:
             log.warning(
                 "paused the subscription of %s to %s: the access rules refuse it (%s)",
@@ -178,25 +173,21 @@ class Admission:
                 sub.instance_id,
                 why,
             )
-            await self._notice(sub, PAUSED)
+            await self._notice(sub, SubscriptionPaused)
 
     async def _resume(self, sub: Subscription) -> None:
-        if await asyncio.to_thread(self._store.resume_subscription, sub.channel, sub.instance_id):
+        if await self._store.subscriptions.resume(sub.channel, sub.instance_id):
             log.warning(
                 "resumed the subscription of %s to %s: the access rules allow it again",
                 sub.channel,
                 sub.instance_id,
             )
-            await self._notice(sub, RESUMED)
+            await self._notice(sub, SubscriptionResumed)
 
-    async def _notice(self, sub: Subscription, kind: str) -> None:
+    async def _notice(self, sub: Subscription, notice: type[Payload]) -> None:
         stamp = self._clock().isoformat()
-        payload = {
-            "instance_id": sub.instance_id,
-            "instance_name": sub.instance_name,
-            "lang": sub.language,
-        }
-        key = f"{kind}:{sub.channel}:{sub.instance_id}:{stamp}"
-        await asyncio.to_thread(
-            self._store.enqueue, key, sub.channel, None, kind, json.dumps(payload)
+        payload = notice(
+            instance_id=sub.instance_id, instance_name=sub.instance_name, lang=sub.language
         )
+        key = f"{payload.kind}:{sub.channel}:{sub.instance_id}:{stamp}"
+        await self._store.outbox.enqueue(key, sub.channel, None, payload.kind, encode(payload))

@@ -20,7 +20,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -34,7 +34,7 @@ from bot.core.records import OutboxItem
 from bot.views.kit import Message
 from bot.watch.admission import Admission
 from bot.watch.options import WatchOptions
-from bot.watch.payload import payload_of
+from bot.watch.payload import ParentUpdate, TaskFinished, payload_of
 
 log = logging.getLogger("kafka_tasks.delivery")
 
@@ -102,11 +102,8 @@ class Deliverer:
         self._metrics = metrics
         self.retries = 0
 
-    async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return await asyncio.to_thread(fn, *args)
-
     async def run(self, stop: asyncio.Event) -> None:
-        released = await self._db(self.store.release_claims, self.owner)
+        released = await self.store.outbox.release_claims(self.owner)
         if released:
             log.info(
                 "took back %d outbox claims left by an earlier run of %s", released, self.owner
@@ -131,7 +128,7 @@ class Deliverer:
         if self._metrics is None:
             return
         try:
-            depth: int = await self._db(self.store.outbox_depth)
+            depth: int = await self.store.outbox.depth()
         except Exception:
             # A metric must not stop delivery; the round's own errors are logged above.
             log.debug("could not measure the outbox depth", exc_info=True)
@@ -139,8 +136,8 @@ class Deliverer:
         self._metrics.outbox_depth(depth)
 
     async def deliver_due(self) -> int:
-        items: list[OutboxItem] = await self._db(
-            self.store.claim_due, self.owner, self._clock(), 50, self._claim_for
+        items: list[OutboxItem] = await self.store.outbox.claim_due(
+            self.owner, self._clock(), 50, self._claim_for
         )
         if not items:
             return 0
@@ -163,7 +160,7 @@ class Deliverer:
                     "lost; not posting again",
                     item.key,
                 )
-                pending = await self._db(self.store.pending_for, item.channel)
+                pending = await self.store.outbox.pending_for(item.channel)
                 batch = [row for row in pending if row.key in found.covers and row.id != item.id]
                 batch.append(item)
                 ts: str | None = found.ts
@@ -171,7 +168,7 @@ class Deliverer:
                 if not await self._admitted(item):
                     return 0
                 batch = await self._batch(item)
-                await self._db(self.store.note_attempt, item.id, self.owner)
+                await self.store.outbox.note_attempt(item.id, self.owner)
                 message = await self.renderer.render(item, batch)
                 posting = item.kind != "parent_update"
                 ts = await self._post(item, message, covers=[b.key for b in batch])
@@ -192,8 +189,8 @@ class Deliverer:
         # between the head's post (found in history) names the rows still to settle.
         for other in batch:
             if other.id != item.id:
-                await self._db(self.store.mark_delivered, other.id, self.owner, ts)
-        await self._db(self.store.mark_delivered, item.id, self.owner, ts)
+                await self.store.outbox.mark_delivered(other.id, self.owner, ts)
+        await self.store.outbox.mark_delivered(item.id, self.owner, ts)
         if self._metrics:
             for row in batch:
                 self._metrics.delivered(row.kind)
@@ -210,7 +207,7 @@ class Deliverer:
         if verdict.allowed:
             return True
         log.info("outbox %s to %s not posted: %s", item.key, item.channel, verdict.why)
-        await self._db(self.store.mark_delivered, item.id, self.owner, None)
+        await self.store.outbox.mark_delivered(item.id, self.owner, None)
         self._record(item, "refused", f"{item.key}: {verdict.why}")
         return False
 
@@ -219,9 +216,9 @@ class Deliverer:
         if self._audit is None:
             return
         try:
-            payload = payload_of(item)
+            instance_id = payload_of(item).instance_id
         except ValueError:
-            payload = {}
+            instance_id = ""
         self._audit.record(
             AuditEvent(
                 kind="notification",
@@ -229,7 +226,7 @@ class Deliverer:
                 channel=item.channel,
                 what=item.kind,
                 result=result,
-                instance=str(payload.get("instance_id") or "") or None,
+                instance=instance_id or None,
                 detail=detail or item.key,
             )
         )
@@ -237,22 +234,23 @@ class Deliverer:
     async def _batch(self, item: OutboxItem) -> list[OutboxItem]:
         """The rows delivered with this one: a finished-task head and the rows queued
         right behind it from the same poll, when there are enough for a digest."""
-        if item.kind != "task_finished":
+        payload = payload_of(item) if item.kind == TaskFinished.kind else None
+        if not isinstance(payload, TaskFinished):
             return [item]
-        payload = payload_of(item)
-        pending: list[OutboxItem] = await self._db(self.store.pending_for, item.channel)
+        pending: list[OutboxItem] = await self.store.outbox.pending_for(item.channel)
         same = [item]
         for other in pending:
             if other.id <= item.id:
                 continue
             if len(same) >= MAX_DIGEST_ROWS:
                 break
-            if other.kind != "task_finished":
+            if other.kind != TaskFinished.kind:
                 break
-            if payload_of(other).get("batch") != payload.get("batch"):
+            theirs = payload_of(other)
+            if not isinstance(theirs, TaskFinished) or theirs.batch != payload.batch:
                 break
             same.append(other)
-        return same if len(same) > int(payload.get("digest_after", 3)) else [item]
+        return same if len(same) > payload.digest_after else [item]
 
     async def _post(self, item: OutboxItem, message: Message, *, covers: list[str]) -> str | None:
         # The keys of every row the message stands for: after a crash, the post found in
@@ -260,7 +258,7 @@ class Deliverer:
         payload = {"key": item.key, "covers": ",".join(covers)}
         metadata = {"event_type": METADATA_EVENT, "event_payload": payload}
         if item.kind == "parent_update":
-            target = payload_of(item)["message_ts"]
+            target = _parent_of(item)
             await self.slack.chat_update(
                 channel=item.channel, ts=target, text=message.text, blocks=message.block_dicts()
             )
@@ -312,7 +310,7 @@ class Deliverer:
                 item.attempts + 1,
                 error,
             )
-            await self._db(self.store.mark_delivered, item.id, self.owner, None)
+            await self.store.outbox.mark_delivered(item.id, self.owner, None)
             self._record(item, "failed", f"{item.key}: {error}")
             return
         await self._retry_later(item, error, retry_after, maybe_posted=maybe_posted)
@@ -344,10 +342,17 @@ class Deliverer:
             else "",
             delay,
         )
-        await self._db(
-            self.store.mark_failed,
+        await self.store.outbox.mark_failed(
             item.id,
             self.owner,
             error,
             self._clock() + timedelta(seconds=delay),
         )
+
+
+def _parent_of(item: OutboxItem) -> str:
+    """The message a parent update edits."""
+    payload = payload_of(item)
+    if not isinstance(payload, ParentUpdate) or payload.message_ts is None:
+        raise ValueError(f"outbox {item.key} names no message to edit")
+    return payload.message_ts

@@ -11,24 +11,32 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import partial
 
 from bot.adapters.metrics import Metrics
-from bot.adapters.store.store import PollView, Store
+from bot.adapters.store.polling import PollView
+from bot.adapters.store.store import Store
 from bot.core.clock import utc_now
 from bot.core.dms.errors import DmsError, DmsNotFound
 from bot.core.dms.models import Task
 from bot.core.dms.source import Dms
-from bot.core.records import FollowedThread, NewOutboxRow
+from bot.core.records import NewOutboxRow
 from bot.core.timewindow import TimeWindow
 from bot.i18n import LANGS
 from bot.views.errors import describe_error
+from bot.watch.following import Following
 from bot.watch.options import WatchOptions
+from bot.watch.payload import (
+    Payload,
+    Reachable,
+    TaskFinished,
+    Unreachable,
+    encode,
+)
 from bot.watch.transitions import Finished, finished_tasks, still_running, wants
 
 log = logging.getLogger("kafka_tasks.watch")
@@ -72,10 +80,7 @@ class Poller:
         self._held: set[str] = set()
         self._lease_until: dict[str, datetime] = {}
         self._cycle = 0
-
-    async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
-        # The store is synchronous (SQLAlchemy); keep it off the event loop.
-        return await asyncio.to_thread(fn, *args)
+        self._following = Following(dms, store, self.options, clock)
 
     async def run(self, stop: asyncio.Event) -> None:
         try:
@@ -95,7 +100,7 @@ class Poller:
             # after the leases expire.
             for instance_id in sorted(self._held):
                 with contextlib.suppress(Exception):
-                    await self._db(self.store.release_lease, instance_id, self.owner)
+                    await self.store.polling.release_lease(instance_id, self.owner)
 
     def _until_next_due(self) -> float:
         now = self._clock()
@@ -108,7 +113,7 @@ class Poller:
         self._cycle += 1
         report = CycleReport()
         now = self._clock()
-        watched: set[str] = await self._db(self.store.watched_instances)
+        watched: set[str] = await self.store.polling.watched_instances()
         for gone in set(self._next_due) - watched:
             del self._next_due[gone]
             if self._metrics:
@@ -132,8 +137,8 @@ class Poller:
         try:
             await asyncio.gather(*(one(i) for i in due))
         finally:
-            await self._db(self.store.set_cursors, cursors)
-        await self._close_expired_threads(report)
+            await self.store.polling.set_cursors(cursors)
+        report.queued += await self._following.close_expired()
         return report
 
     async def _poll_if_ours(
@@ -187,8 +192,8 @@ class Poller:
         until = self._lease_until.get(instance_id)
         if until is not None and until - now > self.options.lease_ttl / 2:
             return True
-        ours: bool = await self._db(
-            self.store.acquire_lease, instance_id, self.owner, self.options.lease_ttl
+        ours: bool = await self.store.polling.acquire_lease(
+            instance_id, self.owner, self.options.lease_ttl
         )
         if ours:
             self._lease_until[instance_id] = now + self.options.lease_ttl
@@ -205,7 +210,7 @@ class Poller:
         together; without it the cursor is written at once.
         """
         now = self._clock()
-        view: PollView = await self._db(self.store.poll_view, instance_id)
+        view: PollView = await self.store.polling.view(instance_id)
         cursor, baseline = view.cursor, not view.has_baseline
         begin = (cursor - self.options.overlap) if cursor else now - self.options.baseline_lookback
         window = TimeWindow(begin=begin, end=now, label="watch", zone="UTC", ends_now=False)
@@ -213,7 +218,7 @@ class Poller:
         seen = view.states
         threads = view.threads
         followed: dict[int, set[str]] = {
-            thread.id: await self._db(self.store.followed_tasks, thread.id) for thread in threads
+            thread.id: await self.store.threads.tasks(thread.id) for thread in threads
         }
         tasks = list(listing.tasks)
         shown = {t.id for t in tasks}
@@ -225,16 +230,16 @@ class Poller:
         tasks += await self._follow_by_id(instance_id, missing)
         finished = finished_tasks(seen, tasks, baseline=baseline)
         queued = await self._announce(instance_id, finished) if finished else 0
-        queued += await self._thread_updates(instance_id, threads, followed, tasks)
+        queued += await self._following.updates(threads, followed, tasks)
         # Only what changed is written (all of it on the baseline look, which is what
         # records the baseline, even when empty).
         changed = {
             t.id: t.status for t in tasks if t.id and (baseline or seen.get(t.id) != t.status)
         }
         if baseline or changed:
-            await self._db(self.store.save_task_states, instance_id, changed)
+            await self.store.polling.save_task_states(instance_id, changed)
         if cursors is None:
-            await self._db(self.store.set_cursor, instance_id, now)
+            await self.store.polling.set_cursor(instance_id, now)
         else:
             cursors[instance_id] = now
         busy = any(t.in_progress for t in tasks)
@@ -251,14 +256,14 @@ class Poller:
                 except DmsNotFound:
                     # Gone upstream (deleted with its instance, aged out): stop following.
                     log.info("task %s of %s is gone; no longer followed", task_id, instance_id)
-                    await self._db(self.store.save_task_states, instance_id, {task_id: "GONE"})
+                    await self.store.polling.save_task_states(instance_id, {task_id: "GONE"})
                     return None
 
         found = await asyncio.gather(*(one(t) for t in sorted(task_ids)))
         return [task for task in found if task is not None]
 
     async def _announce(self, instance_id: str, finished: Sequence[Finished]) -> int:
-        subscriptions = await self._db(self.store.subscriptions_for, instance_id)
+        subscriptions = await self.store.subscriptions.for_instance(instance_id)
         rows: list[NewOutboxRow] = []
         batch = f"{instance_id}:{self._clock().isoformat()}"
         for sub in subscriptions:
@@ -268,105 +273,22 @@ class Poller:
             # Oldest first, so the channel reads them in the order they finished.
             wanted.sort(key=lambda f: (f.task.updated_at or self._clock(), f.task.id))
             for f in wanted:
-                payload = {
-                    "instance_id": instance_id,
-                    "instance_name": sub.instance_name,
-                    "task": f.task.to_api(),
+                payload = TaskFinished(
+                    instance_id=instance_id,
+                    instance_name=sub.instance_name,
+                    task=f.task.to_api(),
                     # Rows of one batch may be delivered together as a digest.
-                    "batch": batch,
-                    "digest_after": self.options.digest_after,
+                    batch=batch,
+                    digest_after=self.options.digest_after,
                     # Each subscription's own language: one channel may read Chinese.
-                    "lang": sub.language,
-                }
-                key = f"sub:{sub.channel}:{f.task.id}:{f.task.status}"
-                rows.append(
-                    NewOutboxRow(key, sub.channel, None, "task_finished", json.dumps(payload))
+                    lang=sub.language,
                 )
+                key = f"sub:{sub.channel}:{f.task.id}:{f.task.status}"
+                rows.append(NewOutboxRow(key, sub.channel, None, payload.kind, encode(payload)))
         # One transaction: a deliverer claiming the first row finds the rest of its batch
         # queued with it, and posts them as one digest rather than the first alone.
-        new: set[str] = await self._db(self.store.enqueue_many, rows)
+        new: set[str] = await self.store.outbox.enqueue_many(rows)
         return len(new)
-
-    async def _thread_updates(
-        self,
-        instance_id: str,
-        threads: Sequence[FollowedThread],
-        followed: dict[int, set[str]],
-        tasks: Sequence[Task],
-    ) -> int:
-        """Replies for followed tasks that have ended. A thread follows only tasks that
-        were in progress when its answer was given, so any end seen now is news to it,
-        whether or not the instance had been looked at before."""
-        by_id = {t.id: t for t in tasks}
-        queued = 0
-        for thread in threads:
-            done = [by_id[t] for t in sorted(followed.get(thread.id, ())) if t in by_id]
-            done = [t for t in done if t.terminal]
-            if not done:
-                continue
-            query = json.loads(thread.query)
-            root = query.get("thread_ts") or thread.message_ts
-            for task in done:
-                payload = {
-                    **_thread_payload(thread, query),
-                    "task": task.to_api(),
-                }
-                key = f"thread:{thread.id}:{task.id}:{task.status}"
-                if await self._db(
-                    self.store.enqueue,
-                    key,
-                    thread.channel,
-                    root,
-                    "thread_reply",
-                    json.dumps(payload),
-                ):
-                    queued += 1
-            # One edit of the parent per cycle brings its summary up to date.
-            parent = {
-                **_thread_payload(thread, query),
-                "message_ts": thread.message_ts,
-                "state": query.get("state"),
-            }
-            key = f"parent:{thread.id}:" + ",".join(f"{t.id}={t.status}" for t in done)
-            if await self._db(
-                self.store.enqueue, key, thread.channel, None, "parent_update", json.dumps(parent)
-            ):
-                queued += 1
-            remaining = 0
-            for task in done:
-                remaining = await self._db(self.store.unfollow_task, thread.id, task.id)
-            if remaining == 0:
-                await self._db(self.store.drop_thread, thread.id)
-        return queued
-
-    async def _close_expired_threads(self, report: CycleReport) -> None:
-        expired = await self._db(self.store.expired_threads, self._clock())
-        for thread in expired:
-            still: set[str] = await self._db(self.store.followed_tasks, thread.id)
-            query = json.loads(thread.query)
-            running = []
-            for task_id in sorted(still):
-                # Best effort: the note names the tasks; an id stands in for a lost name.
-                try:
-                    running.append((await self.dms.get_task(thread.instance_id, task_id)).to_api())
-                except DmsError:
-                    running.append({"id": task_id, "name": task_id, "status": "EXECUTING"})
-            payload = {
-                **_thread_payload(thread, query),
-                "still_running": running,
-                "hours": self.options.follow_for.total_seconds() / 3600,
-            }
-            root = query.get("thread_ts") or thread.message_ts
-            if await self._db(
-                self.store.enqueue,
-                f"closed:{thread.id}",
-                thread.channel,
-                root,
-                "thread_closed",
-                json.dumps(payload),
-            ):
-                report.queued += 1
-            await self._db(self.store.drop_thread, thread.id)
 
     # -- failing instances -------------------------------------------------------------
 
@@ -392,13 +314,13 @@ class Poller:
             health.reported = True
             await self._notice(
                 instance_id,
-                "unreachable",
-                {
-                    "reason": str(exc),
+                partial(
+                    Unreachable,
+                    reason=str(exc),
                     # Each channel reads it in its subscription's language.
-                    "reasons": {lang: describe_error(exc, lang) for lang in LANGS},
-                    "since": health.failing_since.isoformat(),
-                },
+                    reasons={lang: describe_error(exc, lang) for lang in LANGS},
+                    since=health.failing_since.isoformat(),
+                ),
                 stamp=health.failing_since,
             )
 
@@ -409,35 +331,20 @@ class Poller:
         down_for = self._clock() - health.failing_since
         await self._notice(
             instance_id,
-            "reachable",
-            {"down_for_s": down_for.total_seconds()},
+            partial(Reachable, down_for_s=down_for.total_seconds()),
             stamp=health.failing_since,
         )
 
     async def _notice(
-        self, instance_id: str, kind: str, extra: dict[str, Any], *, stamp: datetime
+        self, instance_id: str, notice: Callable[..., Payload], *, stamp: datetime
     ) -> None:
-        for sub in await self._db(self.store.subscriptions_for, instance_id):
+        """Tell each subscribed channel, in its own language; ``notice`` makes the row
+        from the instance's id, its name there and that language."""
+        for sub in await self.store.subscriptions.for_instance(instance_id):
             if sub.paused:
                 continue
-            payload = {
-                "instance_id": instance_id,
-                "instance_name": sub.instance_name,
-                "lang": sub.language,
-                **extra,
-            }
-            key = f"{kind}:{sub.channel}:{instance_id}:{stamp.isoformat()}"
-            await self._db(self.store.enqueue, key, sub.channel, None, kind, json.dumps(payload))
-
-
-def _thread_payload(thread: FollowedThread, query: dict[str, Any]) -> dict[str, Any]:
-    """What every row of a followed thread carries: where it is, in which language, and
-    who asked (delivery asks the access rules again on their behalf)."""
-    return {
-        "instance_id": thread.instance_id,
-        "instance_name": thread.instance_name,
-        "thread_id": thread.id,
-        # The language of whoever asked the question the thread follows.
-        "lang": query.get("lang", "en"),
-        "user": query.get("user") or "",
-    }
+            payload = notice(
+                instance_id=instance_id, instance_name=sub.instance_name, lang=sub.language
+            )
+            key = f"{payload.kind}:{sub.channel}:{instance_id}:{stamp.isoformat()}"
+            await self.store.outbox.enqueue(key, sub.channel, None, payload.kind, encode(payload))

@@ -8,12 +8,11 @@ be fetched fresh when it is edited.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
 from bot.core.clock import utc_now
 from bot.core.dms.models import Task
 from bot.core.records import OutboxItem
-from bot.i18n import Lang, lang_from_locale
 from bot.services.conversation import Conversation
 from bot.views.kit import Message
 from bot.views.watching import (
@@ -26,8 +25,18 @@ from bot.views.watching import (
     thread_reply_message,
     unreachable_message,
 )
-from bot.watch.admission import PAUSED, RESUMED
-from bot.watch.payload import payload_of
+from bot.watch.payload import (
+    ParentUpdate,
+    Payload,
+    Reachable,
+    SubscriptionPaused,
+    SubscriptionResumed,
+    TaskFinished,
+    ThreadClosed,
+    ThreadReply,
+    Unreachable,
+    payload_of,
+)
 
 
 class OutboxRenderer:
@@ -43,76 +52,57 @@ class OutboxRenderer:
 
     async def render(self, item: OutboxItem, batch: Sequence[OutboxItem]) -> Message:
         payload = payload_of(item)
-        lang = payload_lang(payload)
-        now = self._clock()
-        name = str(payload.get("instance_name") or payload.get("instance_id") or "?")
-        instance_id = str(payload.get("instance_id") or "")
-        if item.kind == "task_finished":
-            if len(batch) > 1:
-                tasks = [Task.from_api(payload_of(b)["task"]) for b in batch]
-                # Rows of one batch share a channel and subscription: the first speaks
-                # for all.
-                return digest_message(
-                    tasks,
-                    instance_id=instance_id,
-                    instance_name=name,
-                    tz=self.tz,
-                    now=now,
-                    lang=lang,
-                )
-            return task_finished_message(
-                Task.from_api(payload["task"]),
-                instance_id=instance_id,
-                instance_name=name,
+        lang = payload.language
+        if isinstance(payload, TaskFinished) and len(batch) > 1:
+            # Rows of one batch share a channel and subscription: the first speaks for all.
+            return digest_message(
+                [_task(payload_of(b)) for b in batch],
+                instance_id=payload.instance_id,
+                instance_name=payload.name,
                 tz=self.tz,
-                now=now,
+                now=self._clock(),
                 lang=lang,
             )
-        if item.kind == "thread_reply":
-            return thread_reply_message(
-                Task.from_api(payload["task"]),
-                instance_id=instance_id,
-                instance_name=name,
+        if isinstance(payload, TaskFinished | ThreadReply):
+            finished = (
+                task_finished_message if isinstance(payload, TaskFinished) else thread_reply_message
+            )
+            return finished(
+                Task.from_api(payload.task),
+                instance_id=payload.instance_id,
+                instance_name=payload.name,
                 tz=self.tz,
-                now=now,
+                now=self._clock(),
                 lang=lang,
             )
-        if item.kind == "parent_update":
-            return await self.conversation.summary(str(payload["state"]), lang=lang)
-        if item.kind == "thread_closed":
-            running = [Task.from_api(t) for t in payload.get("still_running") or []]
-            return thread_closed_message(
-                running, instance_name=name, hours=float(payload.get("hours") or 6), lang=lang
-            )
-        if item.kind == "unreachable":
-            # Rows queued before reasons were kept in each language have the English one.
-            reasons = payload.get("reasons")
-            said = reasons.get(lang) if isinstance(reasons, dict) else None
-            return unreachable_message(
-                name,
-                str(said or payload.get("reason") or ""),
-                since=datetime.fromisoformat(str(payload["since"])),
-                tz=self.tz,
-                lang=lang,
-            )
-        if item.kind == "reachable":
-            return reachable_again_message(
-                name,
-                down_for=timedelta(seconds=float(payload.get("down_for_s") or 0)),
-                lang=lang,
-            )
-        if item.kind == PAUSED:
-            return subscription_paused_message(name, lang=lang)
-        if item.kind == RESUMED:
-            return subscription_resumed_message(name, lang=lang)
-        raise ValueError(f"unknown outbox row kind {item.kind!r}")
+        if isinstance(payload, ParentUpdate):
+            if payload.state is None:
+                raise ValueError("a parent update row without its query state")
+            return await self.conversation.summary(payload.state, lang=lang)
+        return _notice(payload, item.kind, self.tz)
 
 
-def payload_lang(payload: object) -> Lang:
-    """The language a queued row is posted in: its ``lang``, written when it was queued.
+def _task(payload: Payload) -> Task:
+    if not isinstance(payload, TaskFinished):
+        raise ValueError(f"a digest carries finished tasks, not {payload.kind!r} rows")
+    return Task.from_api(payload.task)
 
-    Rows queued before languages existed have none and were meant in English; a value
-    this release does not speak (a newer replica's row) reads as English too.
-    """
-    value = payload.get("lang") if isinstance(payload, dict) else None
-    return lang_from_locale(value if isinstance(value, str) else None)
+
+def _notice(payload: Payload, kind: str, tz: tzinfo) -> Message:
+    """The rows that speak of the instance or the subscription, not of one task."""
+    name, lang = payload.name, payload.language
+    if isinstance(payload, ThreadClosed):
+        running = [Task.from_api(t) for t in payload.still_running]
+        return thread_closed_message(running, instance_name=name, hours=payload.hours, lang=lang)
+    if isinstance(payload, Unreachable):
+        # Rows queued before reasons were kept in each language have the English one.
+        return unreachable_message(
+            name, payload.reason_in(lang), since=payload.since_at, tz=tz, lang=lang
+        )
+    if isinstance(payload, Reachable):
+        return reachable_again_message(name, down_for=payload.down_for, lang=lang)
+    if isinstance(payload, SubscriptionPaused):
+        return subscription_paused_message(name, lang=lang)
+    if isinstance(payload, SubscriptionResumed):
+        return subscription_resumed_message(name, lang=lang)
+    raise ValueError(f"unknown outbox row kind {kind!r}")

@@ -65,7 +65,11 @@ async def until(condition_met: object, what: str, *, within: float = 30) -> None
 
 def terminal_ids(store: Store, instance_id: str) -> set[str]:
     done = {"SUCCESS", "FAILED", "CANCELLED", "DELETED"}
-    return {task for task, status in store.task_states(instance_id).items() if status in done}
+    return {
+        task
+        for task, status in store.polling.task_states.sync(instance_id).items()
+        if status in done
+    }
 
 
 async def test_a_subscription_the_rules_now_forbid_is_paused_then_resumes(tmp_path: Path) -> None:
@@ -85,7 +89,7 @@ async def test_a_subscription_the_rules_now_forbid_is_paused_then_resumes(tmp_pa
             async with running_bot(simulator=sim, database_url=db, extra=FAST) as bot:
                 confirmed = await ask(bot, "subscribe pay-ledger all", "sub")
                 assert "pay-ledger" in confirmed
-                await until(lambda: store.has_baseline(iid), "the baseline poll")
+                await until(lambda: store.polling.has_baseline.sync(iid), "the baseline poll")
 
             # Forbidden: told once, listed as paused, and silent while tasks finish.
             denied = rules(tmp_path, "deny.toml", DENY_PAY)
@@ -101,8 +105,8 @@ async def test_a_subscription_the_rules_now_forbid_is_paused_then_resumes(tmp_pa
                 await until(lambda: ended <= terminal_ids(store, iid), "the polls to see them end")
                 await asyncio.sleep(1.5)  # a delivery round or more
                 assert posts_in(bot, PAY) == [notice]  # nothing about the tasks
-                assert store.outbox_depth() == 0
-                [paused] = store.subscriptions_in(PAY)
+                assert store.outbox.depth.sync() == 0
+                [paused] = store.subscriptions.in_channel.sync(PAY)
                 assert paused.paused
 
             # Allowed again: told it resumed; what ends from now on is posted.
@@ -115,7 +119,7 @@ async def test_a_subscription_the_rules_now_forbid_is_paused_then_resumes(tmp_pa
                 posted = " ".join(text_of(c) for c in posts_in(bot, PAY)[1:])
                 assert len(posts_in(bot, PAY)) == 1 + len(rest)
                 assert "paused" not in posted
-                [resumed] = store.subscriptions_in(PAY)
+                [resumed] = store.subscriptions.in_channel.sync(PAY)
                 assert not resumed.paused
         finally:
             store.close()

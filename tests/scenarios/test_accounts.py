@@ -174,10 +174,14 @@ async def test_a_subscription_to_the_second_account_is_polled_and_delivered(
     iid = two.id_in(two.staging, "prod-orders")
     store = Store.open(two.bot.database_url)
     try:
-        [sub] = store.subscriptions_in("C123")
+        [sub] = store.subscriptions.in_channel.sync("C123")
         assert sub.instance_id == iid
-        await until(lambda: store.has_baseline(iid), what="the baseline poll")
-        running = {t for t, s in store.task_states(iid).items() if s in ("CREATED", "EXECUTING")}
+        await until(lambda: store.polling.has_baseline.sync(iid), what="the baseline poll")
+        running = {
+            t
+            for t, s in store.polling.task_states.sync(iid).items()
+            if s in ("CREATED", "EXECUTING")
+        }
         assert running, "the demo data has tasks in progress"
         clock = two.staging.clock
         assert isinstance(clock, ManualClock)
@@ -195,7 +199,7 @@ async def test_a_subscription_to_the_second_account_is_polled_and_delivered(
                 for c in two.bot.slack.calls_to("chat.postMessage", ok=True)
                 if c.args["channel"] == "C123"
             )
-            return not store.pending_for("C123") and all(
+            return not store.outbox.pending_for.sync("C123") and all(
                 task_label(timeline[t].name, "en") in posted for t in finished
             )
 

@@ -68,7 +68,7 @@ class Rig:
         return deliverer, admission
 
     def subscribe(self, channel: str, instance: str = "prod-payments") -> None:
-        self.store.upsert_subscription(
+        self.store.subscriptions.upsert.sync(
             Subscription(
                 channel=channel,
                 instance_id=f"i-{instance}",
@@ -88,7 +88,9 @@ class Rig:
             "batch": f"b{n}",
         }
         key = f"sub:{channel}:t-{n}:FAILED"
-        assert self.store.enqueue(key, channel, None, "task_finished", json.dumps(payload))
+        assert self.store.outbox.enqueue.sync(
+            key, channel, None, "task_finished", json.dumps(payload)
+        )
 
     def posts(self, channel: str) -> list[str]:
         return [
@@ -118,8 +120,8 @@ async def test_rows_queued_before_the_rules_changed_are_not_posted(rig: Rig) -> 
     [notice] = rig.posts(PAY)
     assert "paused" in notice
     assert "prod-payments" in notice
-    assert rig.store.outbox_depth() == 0
-    [sub] = rig.store.subscriptions_in(PAY)
+    assert rig.store.outbox.depth.sync() == 0
+    [sub] = rig.store.subscriptions.in_channel.sync(PAY)
     assert sub.paused
     refused = [e for e in rig.audited if e.result == "refused"]
     assert [(e.channel, e.kind) for e in refused] == [(PAY, "notification")] * 2
@@ -153,11 +155,11 @@ async def test_the_sweep_pauses_and_resumes_telling_the_channel_once_each(rig: R
     paused, resumed = rig.posts(PAY)
     assert "paused" in paused
     assert "back on" in resumed
-    assert not rig.store.subscriptions_in(PAY)[0].paused
+    assert not rig.store.subscriptions.in_channel.sync(PAY)[0].paused
 
 
 async def test_a_followed_thread_whose_asker_may_no_longer_share_is_left(rig: Rig) -> None:
-    thread = rig.store.follow(
+    thread = rig.store.threads.follow.sync(
         PAY,
         "1700000000.000100",
         "i-prod-payments",
@@ -173,7 +175,7 @@ async def test_a_followed_thread_whose_asker_may_no_longer_share_is_left(rig: Ri
         "user": ALICE,
         "task": TASK,
     }
-    rig.store.enqueue(
+    rig.store.outbox.enqueue.sync(
         f"thread:{thread.id}:t-1:FAILED",
         PAY,
         "1700000000.000100",
@@ -183,5 +185,5 @@ async def test_a_followed_thread_whose_asker_may_no_longer_share_is_left(rig: Ri
     deliverer, _ = rig.deliverer(DENY_PAY)
     await deliverer.deliver_due()
     assert rig.posts(PAY) == []
-    assert rig.store.outbox_depth() == 0
-    assert rig.store.threads_for("i-prod-payments") == []  # no longer followed
+    assert rig.store.outbox.depth.sync() == 0
+    assert rig.store.threads.for_instance.sync("i-prod-payments") == []  # no longer followed

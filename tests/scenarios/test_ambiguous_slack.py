@@ -93,7 +93,7 @@ async def test_a_digest_slack_may_have_posted_is_in_the_channel_once(fault: str)
         finishing = bot.sim.state.timeline(iid) or ()
         store = Store.open(bot.database_url)
         try:
-            store.upsert_subscription(
+            store.subscriptions.upsert.sync(
                 Subscription(
                     channel=WATCHED,
                     instance_id=iid,
@@ -106,19 +106,19 @@ async def test_a_digest_slack_may_have_posted_is_in_the_channel_once(fault: str)
             )
 
             async def baselined() -> bool:
-                return await asyncio.to_thread(store.has_baseline, iid)
+                return await store.polling.has_baseline(iid)
 
             await until(baselined, "the baseline poll")
             FAULTS[fault](bot.slack, "chat.postMessage")
             clock.advance(timedelta(days=1))  # all five end: one digest
 
             async def settled() -> bool:
-                empty = await asyncio.to_thread(store.outbox_depth) == 0
+                empty = await store.outbox.depth() == 0
                 return empty and bool(bot.slack.messages(WATCHED))
 
             await until(settled, "the digest delivered and the outbox empty")
             await quiet(bot.slack)
-            assert await asyncio.to_thread(store.outbox_depth) == 0
+            assert await store.outbox.depth() == 0
         finally:
             store.close()
         [digest] = bot.slack.messages(WATCHED)

@@ -18,7 +18,7 @@ import pytest
 
 from bot.adapters.cache import bucket_window
 from bot.adapters.dms.auth import Credentials
-from bot.adapters.dms.client import DmsClient, api_time
+from bot.adapters.dms.client import DmsClient
 from bot.adapters.dms.transport import AiohttpTransport
 from bot.core.dms.errors import (
     AmbiguousInstance,
@@ -31,7 +31,7 @@ from bot.core.dms.errors import (
     UnknownInstance,
 )
 from bot.core.dms.source import ClientOptions
-from bot.core.timewindow import TimeWindow, parse_window
+from bot.core.timewindow import TimeWindow, format_api_time, parse_window
 from bot.services.ask import Ask
 from bot.services.conversation import Conversation
 from bot.simulator import (
@@ -111,7 +111,7 @@ async def test_a_listing_carries_the_begin_and_end_time_dms_was_asked(
     low, high = bucket_window(
         asked.begin, asked.end, ends_now=True, bucket_seconds=client.options.bucket_seconds
     )
-    assert listing.queried == (api_time(low), api_time(high))
+    assert listing.queried == (format_api_time(low), format_api_time(high))
     # A cached answer was asked the same, earlier.
     again = await client.list_tasks(iid, asked)
     assert again.from_cache

@@ -60,7 +60,7 @@ SKIPPED = "was posted before a restart"
 def subscribe(store: Store, channel: str, instance_id: str, name: str) -> None:
     # Straight into the store: the subscribe command has its own tests; here it would
     # only add a Slack round trip before the part under test.
-    store.upsert_subscription(
+    store.subscriptions.upsert.sync(
         Subscription(
             channel=channel,
             instance_id=instance_id,
@@ -93,10 +93,10 @@ async def baseline_running(store: Store, instance_id: str) -> set[str]:
     """Waits for the bot's first look at the instance; the tasks it saw in progress."""
 
     async def recorded() -> bool:
-        return await asyncio.to_thread(store.has_baseline, instance_id)
+        return await store.polling.has_baseline(instance_id)
 
     await until(recorded, what="the baseline poll")
-    states = await asyncio.to_thread(store.task_states, instance_id)
+    states = await store.polling.task_states(instance_id)
     return {task_id for task_id, status in states.items() if status in IN_PROGRESS}
 
 
@@ -104,7 +104,7 @@ async def drained_and_quiet(store: Store, slack: HeldSlack, bot: BotProcess) -> 
     """Until the outbox is empty and no post has arrived for QUIET_S seconds."""
 
     async def empty() -> bool:
-        return await asyncio.to_thread(store.outbox_depth) == 0
+        return await store.outbox.depth() == 0
 
     await until(empty, what="an empty outbox", alive=bot.child.check_alive)
     deadline = time.monotonic() + 30
@@ -206,7 +206,7 @@ async def test_sigkill_at_random_moments_every_finished_task_is_notified_once(
                 async def crash(step: int, moment: str, step_due: set[str]) -> None:
                     life = await bot.kill()
                     posted = step_due & set(posted_keys(slack, channel))
-                    pending = await asyncio.to_thread(store.pending_for, channel)
+                    pending = await store.outbox.pending_for(channel)
                     queued = posted | {item.key for item in pending}
                     kill = Kill(
                         step=step,
@@ -320,9 +320,7 @@ async def test_a_post_slack_took_but_the_killed_bot_never_recorded_is_not_repeat
                 [held] = slack.calls_to("chat.postMessage")
                 held_key = str(held.args["metadata"]["event_payload"]["key"])
                 assert [m["metadata"] for m in slack.messages(channel)] == [held.args["metadata"]]
-                pending = {
-                    item.key: item for item in await asyncio.to_thread(store.pending_for, channel)
-                }
+                pending = {item.key: item for item in await store.outbox.pending_for(channel)}
                 # The window under test: Slack has the message, the outbox still owes it.
                 assert held_key in pending, "the row was marked before the kill"
                 assert pending[held_key].attempts >= 1

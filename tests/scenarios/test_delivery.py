@@ -61,7 +61,9 @@ class Rig:
             "digest_after": 3,
         }
         key = f"sub:{channel}:{task['id']}:{status}"
-        assert self.store.enqueue(key, channel, None, "task_finished", json.dumps(payload))
+        assert self.store.outbox.enqueue.sync(
+            key, channel, None, "task_finished", json.dumps(payload)
+        )
         return key
 
 
@@ -115,7 +117,7 @@ async def test_several_finished_in_one_poll_become_one_digest(rig: Rig) -> None:
     assert all(f"Restart instance{n}" in text for n in range(5))
     assert "hunter2" not in text
     assert posted_keys(rig.slack) == [keys[0]]
-    assert rig.store.outbox_depth() == 0
+    assert rig.store.outbox.depth.sync() == 0
     assert await rig.deliverer.deliver_due() == 0
 
 
@@ -145,7 +147,7 @@ async def test_a_failing_head_holds_back_its_channel_in_order(rig: Rig) -> None:
     await rig.deliverer.deliver_due()
     # The head failed and waits for its retry; the row behind it is not posted first.
     assert posted_keys(rig.slack) == []
-    assert [i.key for i in rig.store.pending_for("C1")] == [first, second]
+    assert [i.key for i in rig.store.outbox.pending_for.sync("C1")] == [first, second]
     rig.now = datetime.now(UTC) + timedelta(minutes=10)  # the retry is due
     for _ in range(3):
         await rig.deliverer.deliver_due()
@@ -162,12 +164,14 @@ async def test_a_row_posted_just_before_a_crash_is_not_posted_again(rig: Rig) ->
         text="posted before the crash",
         metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}},
     )
-    [item] = rig.store.claim_due("dead-replica", datetime.now(UTC), 10, timedelta(seconds=30))
-    assert rig.store.note_attempt(item.id, "dead-replica")
+    [item] = rig.store.outbox.claim_due.sync(
+        "dead-replica", datetime.now(UTC), 10, timedelta(seconds=30)
+    )
+    assert rig.store.outbox.note_attempt.sync(item.id, "dead-replica")
     rig.now = datetime.now(UTC) + timedelta(minutes=1)  # the dead replica's claim lapsed
     await rig.deliverer.deliver_due()
     assert posted_keys(rig.slack) == [key]  # only the one from before the crash
-    assert rig.store.outbox_depth() == 0
+    assert rig.store.outbox.depth.sync() == 0
 
 
 async def test_thread_replies_go_to_their_thread(rig: Rig) -> None:
@@ -179,7 +183,7 @@ async def test_thread_replies_go_to_their_thread(rig: Rig) -> None:
         "updated_at": "2026-11-27T08:00:04.000Z",
     }
     payload = {"instance_id": "i-1", "instance_name": "prod-orders", "task": task}
-    rig.store.enqueue(
+    rig.store.outbox.enqueue.sync(
         "thread:1:t1:SUCCESS", "C1", "1700000000.000100", "thread_reply", json.dumps(payload)
     )
     await rig.deliverer.deliver_due()
@@ -200,9 +204,11 @@ async def _posted_by_a_dead_run(rig: Rig, head: str, covers: list[str]) -> None:
             "event_payload": {"key": head, "covers": ",".join(covers)},
         },
     )
-    [item] = rig.store.claim_due("dead-replica", datetime.now(UTC), 10, timedelta(seconds=30))
+    [item] = rig.store.outbox.claim_due.sync(
+        "dead-replica", datetime.now(UTC), 10, timedelta(seconds=30)
+    )
     assert item.key == head
-    assert rig.store.note_attempt(item.id, "dead-replica")
+    assert rig.store.outbox.note_attempt.sync(item.id, "dead-replica")
     rig.now = datetime.now(UTC) + timedelta(minutes=1)  # the dead run's claim lapsed
 
 
@@ -210,13 +216,13 @@ async def test_a_digest_cut_off_while_being_noted_is_settled_without_reposts(rig
     keys = [rig.task_row("C1", n) for n in range(5)]
     await _posted_by_a_dead_run(rig, keys[0], keys)
     # The dead run had noted two of the digest's rows before it died.
-    pending = {i.key: i for i in rig.store.pending_for("C1")}
+    pending = {i.key: i for i in rig.store.outbox.pending_for.sync("C1")}
     for key in keys[1:3]:
-        rig.store.mark_delivered(pending[key].id, "dead-replica", None)
+        rig.store.outbox.mark_delivered.sync(pending[key].id, "dead-replica", None)
     await rig.deliverer.deliver_due()
     await rig.deliverer.deliver_due()
     assert posted_keys(rig.slack) == [keys[0]]  # only the digest from before the crash
-    assert rig.store.outbox_depth() == 0
+    assert rig.store.outbox.depth.sync() == 0
 
 
 async def test_rows_queued_after_a_lone_post_are_still_posted_after_a_crash(rig: Rig) -> None:
@@ -227,7 +233,7 @@ async def test_rows_queued_after_a_lone_post_are_still_posted_after_a_crash(rig:
     for _ in range(5):
         await rig.deliverer.deliver_due()
     assert posted_keys(rig.slack) == [head, *later]
-    assert rig.store.outbox_depth() == 0
+    assert rig.store.outbox.depth.sync() == 0
 
 
 # -- what the log says when a try fails ------------------------------------------------
@@ -268,8 +274,10 @@ async def test_a_failed_look_at_the_channel_is_logged_once_and_not_as_maybe_post
 ) -> None:
     key = rig.task_row("C1", 1)
     # Tried once before (a run that died mid-post): the channel is read first.
-    [item] = rig.store.claim_due("dead-replica", datetime.now(UTC), 10, timedelta(seconds=30))
-    assert rig.store.note_attempt(item.id, "dead-replica")
+    [item] = rig.store.outbox.claim_due.sync(
+        "dead-replica", datetime.now(UTC), 10, timedelta(seconds=30)
+    )
+    assert rig.store.outbox.note_attempt.sync(item.id, "dead-replica")
     rig.now = datetime.now(UTC) + timedelta(minutes=1)
     rig.slack.fail_next("conversations.history", status=500)
     with caplog.at_level(logging.WARNING, logger="kafka_tasks.delivery"):
@@ -287,7 +295,7 @@ async def test_a_failed_edit_of_a_parent_summary_is_logged_once_and_not_as_maybe
     parent = await client.chat_postMessage(channel="C1", text="the summary")
     key = "parent:1:t1=SUCCESS"
     payload = {"instance_id": "i-1", "message_ts": parent["ts"], "state": "{}"}
-    assert outbox_store.enqueue(key, "C1", None, "parent_update", json.dumps(payload))
+    assert outbox_store.outbox.enqueue.sync(key, "C1", None, "parent_update", json.dumps(payload))
     deliverer = Deliverer(outbox_store, client, FixedRenderer(), owner=OWNER)
     slack.fail_next("chat.update", status=500, acted=True)
     with caplog.at_level(logging.WARNING, logger="kafka_tasks.delivery"):

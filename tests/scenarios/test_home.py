@@ -235,8 +235,8 @@ async def test_unsubscribe_removes_the_subscription_and_republishes(
     assert "*prod-orders*" in text
     store = Store.open(bot.database_url)
     try:
-        assert store.subscriptions_in("C0TWO") == []
-        assert len(store.subscriptions_in("C0ONE")) == 1
+        assert store.subscriptions.in_channel.sync("C0TWO") == []
+        assert len(store.subscriptions.in_channel.sync("C0ONE")) == 1
     finally:
         store.close()
     # Answered in the tab only: the message buttons' listener (^kt_) stayed out of it.
@@ -306,7 +306,7 @@ async def test_a_stale_tab_cannot_unsubscribe_a_channel_the_presser_has_left(
     assert "You may not unsubscribe <#C0TWO>" in texts(after)
     store = Store.open(bot.database_url)
     try:
-        assert len(store.subscriptions_in("C0TWO")) == 1
+        assert len(store.subscriptions.in_channel.sync("C0TWO")) == 1
     finally:
         store.close()
 

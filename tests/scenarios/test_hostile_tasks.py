@@ -131,7 +131,7 @@ async def test_a_hostile_task_takes_down_no_answer_poll_or_delivery(
         await slash(bot, "subscribe hostile-ops all", "subscribe")
         store = Store.open(bot.database_url)
         try:
-            await until(lambda: store.has_baseline(iid), "the baseline poll")
+            await until(lambda: store.polling.has_baseline.sync(iid), "the baseline poll")
         finally:
             store.close()
         clock.advance(timedelta(minutes=5))

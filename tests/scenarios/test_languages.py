@@ -94,9 +94,9 @@ async def test_notifications_speak_the_language_their_subscription_asked_for(
     iid = bot.sim.state.find_instances("prod-orders", exact=True)[0].instance_id
     store = Store.open(bot.database_url)
     try:
-        assert [s.language for s in store.subscriptions_in("C123")] == ["zh"]
+        assert [s.language for s in store.subscriptions.in_channel.sync("C123")] == ["zh"]
         deadline = time.monotonic() + 30
-        while not store.has_baseline(iid):
+        while not store.polling.has_baseline.sync(iid):
             assert time.monotonic() < deadline, "no baseline poll"
             await asyncio.sleep(0.1)
     finally:

@@ -61,7 +61,7 @@ async def test_subscribing_to_an_instance_that_does_not_exist_sets_nothing_up(
     assert MISSING_ID in text(reply)
     store = Store.open(f"sqlite:///{tmp_path}/bot.db")
     try:
-        assert store.subscriptions_in("C1") == []
+        assert store.subscriptions.in_channel.sync("C1") == []
     finally:
         store.close()
 

@@ -33,7 +33,7 @@ class World:
         return Poller(self.dms, self.store, owner=owner, options=opts, clock=self.clock.now)
 
     def subscribe(self, instance_id: str, channel: str = "C1", scope: str = "all") -> None:
-        self.store.upsert_subscription(
+        self.store.subscriptions.upsert.sync(
             Subscription(
                 channel=channel,
                 instance_id=instance_id,
@@ -46,7 +46,7 @@ class World:
         )
 
     def queued(self, channel: str = "C1") -> list[dict[str, object]]:
-        return [json.loads(item.payload) for item in self.store.pending_for(channel)]
+        return [json.loads(item.payload) for item in self.store.outbox.pending_for.sync(channel)]
 
 
 @pytest.fixture
@@ -106,13 +106,17 @@ async def test_one_poll_per_instance_however_many_channels_watch_it(world: World
         world.subscribe(iid, channel=f"C{n:02d}")
     poller = world.poller()
     await poller.cycle()
-    running = [s for s in world.store.task_states(iid).values() if s in ("CREATED", "EXECUTING")]
+    running = [
+        s
+        for s in world.store.polling.task_states.sync(iid).values()
+        if s in ("CREATED", "EXECUTING")
+    ]
     assert len(running) >= 3
     world.sim.stats.reset()
     world.clock.advance(timedelta(days=1))
     await poller.cycle()
     assert world.sim.stats.count("list_tasks") == 1
-    per_channel = {len(world.store.pending_for(f"C{n:02d}")) for n in range(50)}
+    per_channel = {len(world.store.outbox.pending_for.sync(f"C{n:02d}")) for n in range(50)}
     assert per_channel == {len(running)}
 
 
@@ -121,7 +125,7 @@ async def test_a_lease_held_by_another_replica_is_not_polled_until_it_expires(
 ) -> None:
     iid = world.sim.state.add_instance("leased", 3, span=timedelta(hours=1))
     world.subscribe(iid)
-    assert world.store.acquire_lease(iid, "replica-b", timedelta(seconds=90))
+    assert world.store.polling.acquire_lease.sync(iid, "replica-b", timedelta(seconds=90))
     report = await world.poller("replica-a").cycle()
     assert report.skipped_leased == [iid]
     assert report.polled == []
@@ -141,7 +145,7 @@ async def test_an_unreachable_instance_is_reported_once_and_its_recovery_once(
     world.sim.faults.clear()
     world.clock.advance(timedelta(minutes=10))
     await poller.cycle()
-    kinds = [item.kind for item in world.store.pending_for("C1")]
+    kinds = [item.kind for item in world.store.outbox.pending_for.sync("C1")]
     assert kinds.count("unreachable") == 1
     assert kinds.count("reachable") == 1
     notice = next(p for p, k in zip(world.queued(), kinds, strict=True) if k == "unreachable")
@@ -154,7 +158,7 @@ async def test_a_thread_followed_past_its_time_gets_a_last_note_naming_what_stil
     iid = world.sim.state.add_instance("slow-ops", 0, span=timedelta(hours=1), running=2)
     poller = world.poller()
     running = [t for t in world.sim.state.timeline(iid) or () if t.visible_at(world.clock.now())]
-    thread = world.store.follow(
+    thread = world.store.threads.follow.sync(
         "C9",
         "1700000000.000900",
         iid,
@@ -164,16 +168,16 @@ async def test_a_thread_followed_past_its_time_gets_a_last_note_naming_what_stil
         world.clock.now() + timedelta(seconds=1),
     )
     await poller.cycle()  # within its time: followed, nothing to say yet
-    assert world.store.pending_for("C9") == []
+    assert world.store.outbox.pending_for.sync("C9") == []
     world.clock.advance(timedelta(seconds=2))
     await poller.cycle()
-    [note] = world.store.pending_for("C9")
+    [note] = world.store.outbox.pending_for.sync("C9")
     assert note.kind == "thread_closed"
     assert note.thread_ts == "1700000000.000100"
     names = {t["name"] for t in json.loads(note.payload)["still_running"]}
     assert names == {t.name for t in running}
-    assert world.store.threads_for(iid) == []
-    assert thread.id not in {t.id for t in world.store.threads_for(iid)}
+    assert world.store.threads.for_instance.sync(iid) == []
+    assert thread.id not in {t.id for t in world.store.threads.for_instance.sync(iid)}
 
 
 class _BrokenFor:
@@ -207,4 +211,4 @@ async def test_a_bug_met_polling_one_instance_does_not_stop_the_others(world: Wo
     world.clock.advance(timedelta(days=1))
     await poller.cycle()
     assert [p["task"]["id"] for p in world.queued("C2")]  # type: ignore[index]
-    assert world.store.poll_view(broken).cursor is None
+    assert world.store.polling.view.sync(broken).cursor is None

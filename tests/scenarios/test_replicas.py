@@ -290,7 +290,7 @@ async def test_two_replicas_notify_each_finished_task_once_and_share_the_polling
                 assert max(t.finished_at for t in running) <= start + STEP * STEPS
                 for channel in CHANNELS:
                     expected |= {f"sub:{channel}:{t.id}:{t.final_status}" for t in running}
-                    store.upsert_subscription(
+                    store.subscriptions.upsert.sync(
                         Subscription(
                             channel=channel,
                             instance_id=iid,
@@ -304,8 +304,8 @@ async def test_two_replicas_notify_each_finished_task_once_and_share_the_polling
             # Who polls the first two instances is settled up front, as if each replica
             # had got there first; the third goes to whichever asks first.
             lease = timedelta(seconds=90)
-            assert store.acquire_lease(ids[0], REPLICAS[0], lease)
-            assert store.acquire_lease(ids[1], REPLICAS[1], lease)
+            assert store.polling.acquire_lease.sync(ids[0], REPLICAS[0], lease)
+            assert store.polling.acquire_lease.sync(ids[1], REPLICAS[1], lease)
 
             for name in REPLICAS:
                 env = _replica_env(name, free_port(), sim.url(name), slack.api_url, pg_url)
@@ -317,7 +317,7 @@ async def test_two_replicas_notify_each_finished_task_once_and_share_the_polling
             async def sample_leases() -> None:
                 while not stop_sampling.is_set():
                     for iid in ids:
-                        owner = await asyncio.to_thread(store.lease_owner, iid)
+                        owner = await store.polling.lease_owner(iid)
                         if owner:
                             owners.setdefault(iid, set()).add(owner)
                     await asyncio.sleep(0.2)
@@ -325,7 +325,7 @@ async def test_two_replicas_notify_each_finished_task_once_and_share_the_polling
             sampler = asyncio.create_task(sample_leases())
 
             async def baselined() -> bool:
-                return all([await asyncio.to_thread(store.has_baseline, i) for i in ids])
+                return all([await store.polling.has_baseline(i) for i in ids])
 
             await until(baselined, "the baseline polls")
 
@@ -347,7 +347,7 @@ async def test_two_replicas_notify_each_finished_task_once_and_share_the_polling
                 await until(all_polled, "a poll of every instance after the clock moved")
 
             async def all_delivered() -> bool:
-                depth = await asyncio.to_thread(store.outbox_depth)
+                depth = await store.outbox.depth()
                 return depth == 0 and expected <= set(delivery_keys(slack))
 
             await until(all_delivered, "every finished task delivered to both channels")
@@ -404,7 +404,7 @@ async def test_two_replicas_notify_each_finished_task_once_and_share_the_polling
     # A clean stop hands the leases back at once.
     check = Store.open(pg_url)
     try:
-        assert [check.lease_owner(i) for i in ids] == [None, None, None]
+        assert [check.polling.lease_owner.sync(i) for i in ids] == [None, None, None]
     finally:
         check.close()
 

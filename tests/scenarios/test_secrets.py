@@ -451,7 +451,7 @@ async def test_secrets_in_task_params_stay_masked_in_details_the_shell_and_notif
         store = Store.open(bot.database_url)
         try:
             deadline = time.monotonic() + 30
-            while not await asyncio.to_thread(store.has_baseline, iid):
+            while not await store.polling.has_baseline(iid):
                 assert time.monotonic() < deadline, "no baseline poll of vault-configs"
                 await asyncio.sleep(0.1)
         finally:

@@ -82,7 +82,7 @@ async def _run(bot: RunningBot, clock: ManualClock) -> None:
     assert len(finishing) == 10
     store = Store.open(bot.database_url)
     try:
-        store.upsert_subscription(
+        store.subscriptions.upsert.sync(
             Subscription(
                 channel=CHANNEL,
                 instance_id=iid,
@@ -95,7 +95,7 @@ async def _run(bot: RunningBot, clock: ManualClock) -> None:
         )
 
         async def baselined() -> bool:
-            return await asyncio.to_thread(store.has_baseline, iid)
+            return await store.polling.has_baseline(iid)
 
         await until(baselined, "the baseline poll")
 
@@ -110,7 +110,7 @@ async def _run(bot: RunningBot, clock: ManualClock) -> None:
         expected = {f"sub:{CHANNEL}:{t.id}:{t.final_status}" for t in finishing}
 
         async def delivered() -> bool:
-            depth = await asyncio.to_thread(store.outbox_depth)
+            depth = await store.outbox.depth()
             keys = {key_of(c) for c in bot.slack.calls_to("chat.postMessage", ok=True)}
             return depth == 0 and expected <= keys
 

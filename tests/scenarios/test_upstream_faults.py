@@ -317,7 +317,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def watched(simulator: Simulator, store: Store) -> str:
     """An instance with tasks in progress, subscribed to by channel C1."""
     instance_id = simulator.state.add_instance("watched", 6, span=timedelta(hours=1), running=3)
-    store.upsert_subscription(
+    store.subscriptions.upsert.sync(
         Subscription(
             channel="C1",
             instance_id=instance_id,
@@ -334,7 +334,7 @@ def watched(simulator: Simulator, store: Store) -> str:
 def finished_ids(store: Store) -> list[str]:
     return sorted(
         json.loads(item.payload)["task"]["id"]
-        for item in store.pending_for("C1")
+        for item in store.outbox.pending_for.sync("C1")
         if item.kind == "task_finished"
     )
 
@@ -373,5 +373,5 @@ async def test_the_poller_rides_out_each_fault_and_recovers_on_the_next_cycle(
         after = await poller.cycle()
     assert (after.polled, after.failed) == ([watched], [])
     assert finished_ids(store) == running, "each end announced once, none missed"
-    text = " ".join(item.payload for item in store.pending_for("C1"))
+    text = " ".join(item.payload for item in store.outbox.pending_for.sync("C1"))
     assert not re.search(re.escape(DEMO_SK), text)

@@ -51,7 +51,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def subscribe(store: Store, instance_id: str, at: datetime) -> None:
-    store.upsert_subscription(
+    store.subscriptions.upsert.sync(
         Subscription(
             channel="C1",
             instance_id=instance_id,
@@ -96,10 +96,10 @@ async def test_the_poller_records_how_late_each_poll_ran_and_each_failure(store:
             assert value(metrics, "kafka_tasks_upstream_errors_total", code="DMS.00500000") == 2
 
             # No longer watched: its lag goes, not left behind at its last value.
-            store.delete_subscription("C1", second)
+            store.subscriptions.delete.sync("C1", second)
             # Another replica now holds the first: this one stops reporting it too.
-            store.release_lease(first, "replica-a")
-            assert store.acquire_lease(first, "replica-b", timedelta(minutes=10))
+            store.polling.release_lease.sync(first, "replica-a")
+            assert store.polling.acquire_lease.sync(first, "replica-b", timedelta(minutes=10))
             clock.advance(timedelta(minutes=10))
             report = await poller.cycle()
             assert report.skipped_leased == [first]
@@ -123,7 +123,7 @@ def finished_row(store: Store, channel: str, n: int, *, batch: str) -> None:
         "digest_after": 3,
     }
     key = f"sub:{channel}:{task['id']}:FAILED"
-    assert store.enqueue(key, channel, None, "task_finished", json.dumps(payload))
+    assert store.outbox.enqueue.sync(key, channel, None, "task_finished", json.dumps(payload))
 
 
 class MovableClock:

@@ -61,12 +61,12 @@ async def test_subscribe_confirms_updates_lists_and_unsubscribes(bot: RunningBot
     assert "<@U123>" not in listed
     store = Store.open(bot.database_url)
     try:
-        subs = store.subscriptions_in("C123")
+        subs = store.subscriptions.in_channel.sync("C123")
         assert len(subs) == 1
         assert (subs[0].scope, subs[0].name_glob) == ("all", "restart*")
         gone = await slash(bot, "unsubscribe prod-orders", "s4")
         assert "prod-orders" in gone
-        assert store.subscriptions_in("C123") == []
+        assert store.subscriptions.in_channel.sync("C123") == []
     finally:
         store.close()
 
@@ -76,8 +76,12 @@ async def test_every_task_that_finishes_is_posted_once(bot: RunningBot) -> None:
     iid = instance_id(bot, "prod-orders")
     store = Store.open(bot.database_url)
     try:
-        await until(lambda: store.has_baseline(iid), what="the baseline poll")
-        running = {t for t, s in store.task_states(iid).items() if s in ("CREATED", "EXECUTING")}
+        await until(lambda: store.polling.has_baseline.sync(iid), what="the baseline poll")
+        running = {
+            t
+            for t, s in store.polling.task_states.sync(iid).items()
+            if s in ("CREATED", "EXECUTING")
+        }
         assert running, "the demo data has tasks in progress"
         assert isinstance(bot.sim.clock, ManualClock)
         bot.sim.clock.advance(timedelta(days=1))
@@ -89,7 +93,7 @@ async def test_every_task_that_finishes_is_posted_once(bot: RunningBot) -> None:
         assert finished == running
 
         def delivered() -> bool:
-            rows = store.pending_for("C123")
+            rows = store.outbox.pending_for.sync("C123")
             keys = {f"sub:C123:{t}:{timeline[t].status_at(now)}" for t in finished}
             return not rows and keys <= _posted_keys(bot)
 
@@ -125,8 +129,10 @@ async def test_running_tasks_in_a_visible_answer_are_followed_in_its_thread(
     iid = instance_id(bot, "prod-orders")
     store = Store.open(bot.database_url)
     try:
-        [thread] = await until(lambda: store.threads_for(iid), what="the thread to be followed")
-        followed = store.followed_tasks(thread.id)
+        [thread] = await until(
+            lambda: store.threads.for_instance.sync(iid), what="the thread to be followed"
+        )
+        followed = store.threads.tasks.sync(thread.id)
         assert followed
         assert isinstance(bot.sim.clock, ManualClock)
         bot.sim.clock.advance(timedelta(days=1))
@@ -164,7 +170,7 @@ async def test_the_subscribe_button_on_an_answer_subscribes_the_channel(bot: Run
     assert "prod-orders" in confirmed
     store = Store.open(bot.database_url)
     try:
-        [sub] = store.subscriptions_in("C123")
+        [sub] = store.subscriptions.in_channel.sync("C123")
         assert (sub.instance_name, sub.scope, sub.created_by) == ("prod-orders", "failed", "U123")
     finally:
         store.close()

@@ -99,7 +99,7 @@ class HandledRequests:
             return True
         try:
             seen: bool = await asyncio.wait_for(
-                asyncio.to_thread(self._store.first_sighting, key, self._remember_for),
+                self._store.requests.first_sighting(key, self._remember_for),
                 timeout=STORE_WAIT_S,
             )
         except Exception as exc:
@@ -154,7 +154,7 @@ async def pruning(
     costs a row, never a request (``first_sighting`` takes an expired key over)."""
     while not stop.is_set():
         try:
-            pruned = await asyncio.to_thread(store.prune_handled, clock())
+            pruned = await store.requests.prune(clock())
         except Exception:
             log.exception("could not forget the Slack requests past their time; trying later")
         else:

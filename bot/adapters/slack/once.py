@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -153,26 +154,11 @@ async def post_once(
                 describe(exc),
             )
         await asyncio.sleep(look_after_s)
-        try:
-            found = await find_posted(
-                client,
-                channel=channel,
-                thread_ts=thread_ts,
-                since=since,
-                event_type=REPLY_EVENT,
-                key=key,
-            )
-        except (SlackApiError, ClientError, TimeoutError) as exc:
-            log.warning(
-                "reply to %s: could not read the channel to see if it was posted (%s); "
-                "not posting it again",
-                channel,
-                describe(exc),
-            )
-            return None
-        if found is not None:
-            log.info("reply to %s was posted after all; not posting it again", channel)
-            return str(found["ts"])
+        look = await _look_for_reply(
+            client, channel=channel, thread_ts=thread_ts, since=since, key=key
+        )
+        if look.settled:
+            return look.ts
     log.warning(
         "reply to %s: %d posts, each with an unknown outcome, and none in the channel; "
         "giving up rather than risk a duplicate",
@@ -180,6 +166,41 @@ async def post_once(
         REPLY_POSTS,
     )
     return None
+
+
+@dataclass(frozen=True)
+class _Look:
+    """What a look at the channel found: the reply (``ts``), or that it cannot be known
+    (``settled`` with no ts: not posted again); not settled, it may be posted again."""
+
+    settled: bool
+    ts: str | None = None
+
+
+async def _look_for_reply(
+    client: AsyncWebClient, *, channel: str, thread_ts: str | None, since: datetime, key: str
+) -> _Look:
+    try:
+        found = await find_posted(
+            client,
+            channel=channel,
+            thread_ts=thread_ts,
+            since=since,
+            event_type=REPLY_EVENT,
+            key=key,
+        )
+    except (SlackApiError, ClientError, TimeoutError) as exc:
+        log.warning(
+            "reply to %s: could not read the channel to see if it was posted (%s); "
+            "not posting it again",
+            channel,
+            describe(exc),
+        )
+        return _Look(settled=True)
+    if found is None:
+        return _Look(settled=False)
+    log.info("reply to %s was posted after all; not posting it again", channel)
+    return _Look(settled=True, ts=str(found["ts"]))
 
 
 async def post_ephemeral(

@@ -60,38 +60,37 @@ def _repeatable(request: HttpRequest) -> bool:
     return method in REPEATABLE_METHODS
 
 
-class RepeatableConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
+class _RepeatableOnly(AsyncRetryHandler):
+    """A slack_sdk handler narrowed: it retries the methods in REPEATABLE_METHODS only,
+    except a call ``_sent_nothing`` says Slack never received."""
+
+    def _sent_nothing(self, error: Exception | None) -> bool:
+        return False
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if self._sent_nothing(error):
+            return True
+        return _repeatable(request) and await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+class RepeatableConnectionErrorRetryHandler(_RepeatableOnly, AsyncConnectionErrorRetryHandler):
     """Retries a lost connection for repeatable methods, and a refused one for all."""
 
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if isinstance(error, ClientConnectorError):
-            return True  # the connection was never made: Slack received nothing
-        return _repeatable(request) and await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
+    def _sent_nothing(self, error: Exception | None) -> bool:
+        return isinstance(error, ClientConnectorError)  # the connection was never made
 
 
-class RepeatableServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+class RepeatableServerErrorRetryHandler(_RepeatableOnly, AsyncServerErrorRetryHandler):
     """Retries a 500 or 503 for repeatable methods only."""
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return _repeatable(request) and await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
 
 
 def web_api_retry_handlers() -> list[AsyncRetryHandler]:

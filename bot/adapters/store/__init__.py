@@ -1,7 +1,10 @@
 """Durable state for watching: SQLite by default, PostgreSQL for several replicas.
 
-``Store.open(DATABASE_URL)`` connects and creates or migrates the schema; see
-``store.py`` for the operations and ``models.py`` for the records they return.
+``Store.open(DATABASE_URL)`` connects and creates or migrates the schema; the store
+holds one repository per aggregate (``store.subscriptions``, ``store.threads``,
+``store.polling``, ``store.outbox``, ``store.requests``) whose methods are awaited
+(``await store.subscriptions.in_channel(ch)``); the records they return are in
+``bot.core.records``.
 """
 
 from bot.adapters.store.errors import StoreError

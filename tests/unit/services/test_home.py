@@ -105,7 +105,7 @@ def client(slack: FakeSlack) -> AsyncWebClient:
 
 
 def subscribe(store: Store, channel: str, inst: Instance, scope: str = "failed") -> None:
-    store.upsert_subscription(
+    store.subscriptions.upsert.sync(
         Subscription(
             channel=channel,
             instance_id=inst.instance_id,
@@ -358,7 +358,9 @@ async def test_unsubscribe_removes_the_subscription_it_carries(
     assert await home.unsubscribe("U123", wanted) == Notice(
         "unsubscribed", "C0TWO", "prod-payments"
     )
-    assert [s.instance_id for s in store.subscriptions_in("C0TWO")] == [ORDERS.instance_id]
+    assert [s.instance_id for s in store.subscriptions.in_channel.sync("C0TWO")] == [
+        ORDERS.instance_id
+    ]
     assert await home.unsubscribe("U123", wanted) == Notice(
         "not_subscribed", "C0TWO", "prod-payments"
     )
@@ -376,7 +378,7 @@ async def test_a_refused_unsubscribe_changes_nothing_and_says_so(
     assert await home.unsubscribe("U123", value) == Notice(
         "refused_unsubscribe", "C0TWO", "prod-payments"
     )
-    assert len(store.subscriptions_in("C0TWO")) == 2
+    assert len(store.subscriptions.in_channel.sync("C0TWO")) == 2
     assert await home.unsubscribe("U123", "garbage") == Notice("unreadable")
 
 
@@ -446,7 +448,7 @@ async def test_a_tab_drawn_before_leaving_the_channel_acts_on_nothing(
     assert await home.unsubscribe("U123", unsubscribe) == Notice(
         "refused_unsubscribe", "C0TWO", "prod-payments"
     )
-    assert len(store.subscriptions_in("C0TWO")) == 2
+    assert len(store.subscriptions.in_channel.sync("C0TWO")) == 2
     refused = str((await home.details("U123", details[0])).to_dict()["blocks"])
     assert "do not let you see" in refused
 
@@ -459,7 +461,7 @@ async def test_forged_values_unsubscribe_nothing_and_open_nothing(
     # A channel the presser is not in.
     theirs = SubscriptionRef("C0THREE", STAGING.instance_id, "staging").encode()
     assert (await home.unsubscribe("U123", theirs)).kind == "refused_unsubscribe"
-    assert len(store.subscriptions_in("C0THREE")) == 1
+    assert len(store.subscriptions.in_channel.sync("C0THREE")) == 1
     # A channel they are in, with an instance that channel does not watch.
     unwatched = HomeTaskRef("C0ONE", PAYMENTS.instance_id, "task-1").encode()
     assert "do not let you see" in str((await home.details("U123", unwatched)).to_dict())
@@ -476,4 +478,4 @@ async def test_forged_values_unsubscribe_nothing_and_open_nothing(
         assert (await home.unsubscribe("U123", forged)).kind == "unreadable"
     for forged in [*unreadable, json.dumps({"c": "C0ONE", "i": orders, "t": "x/../../y"})]:
         assert "could not be read" in str((await home.details("U123", forged)).to_dict())
-    assert len(store.subscriptions_in("C0ONE")) == 1
+    assert len(store.subscriptions.in_channel.sync("C0ONE")) == 1

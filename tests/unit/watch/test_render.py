@@ -13,7 +13,7 @@ from bot.core.records import OutboxItem
 from bot.services.conversation import Conversation
 from bot.views.kit import Message
 from bot.views.limits import check_message
-from bot.watch.render import OutboxRenderer, payload_lang
+from bot.watch.render import OutboxRenderer
 
 NOW = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)
 TASK = {
@@ -109,15 +109,6 @@ async def test_an_unreachable_row_without_a_reason_says_no_answer_in_its_languag
     assert (await render("unreachable", payload)).text == "Cannot reach prod-orders: no answer"
     zh = await render("unreachable", {**payload, "lang": "zh"})
     assert zh.text == "无法连接 prod-orders：无响应"
-
-
-def test_payload_lang() -> None:
-    assert payload_lang({"lang": "zh"}) == "zh"
-    assert payload_lang({"lang": "zh-CN"}) == "zh"
-    assert payload_lang({"lang": "en"}) == "en"
-    assert payload_lang({}) == "en"
-    assert payload_lang({"lang": None}) == "en"
-    assert payload_lang([]) == "en"
 
 
 async def test_an_unreachable_reason_is_read_in_the_subscriptions_language() -> None:

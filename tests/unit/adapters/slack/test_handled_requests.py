@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.slack.handled_requests import HandledRequests, pruning, request_key
+from bot.adapters.store.db import Offloaded
 from bot.adapters.store.store import Store
 from bot.simulator.clock import ManualClock
 
@@ -68,20 +69,20 @@ async def test_with_a_store_every_replica_sees_the_same_keys(store: Store) -> No
 
 
 async def test_a_store_that_fails_lets_the_request_be_handled(
-    store: Store, caplog: pytest.LogCaptureFixture
+    store: Store, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     handled = HandledRequests(store, remember_for=timedelta(minutes=5))
 
     def broken(key: str, ttl: timedelta) -> bool:
         raise RuntimeError("database is gone")
 
-    store.first_sighting = broken  # type: ignore[method-assign]
+    monkeypatch.setattr(store.requests, "first_sighting", Offloaded(broken))
     assert await handled.first_sighting("event:Ev1")
     assert "could not check whether this Slack request was handled before" in caplog.text
 
 
 async def test_requests_past_their_time_are_forgotten_by_a_task_of_its_own(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = ManualClock(datetime.now(UTC))
     store = Store.open(f"sqlite:///{tmp_path}/handled.db", clock=clock.now)
@@ -93,7 +94,7 @@ async def test_requests_past_their_time_are_forgotten_by_a_task_of_its_own(
         pruned: list[int] = []
         # Set from the store's thread, where pruning runs it.
         third_try = threading.Event()
-        prune = store.prune_handled
+        prune = store.requests.prune.sync
 
         def counted(now: datetime) -> int:
             if not pruned:
@@ -104,7 +105,7 @@ async def test_requests_past_their_time_are_forgotten_by_a_task_of_its_own(
                 third_try.set()
             return pruned[-1]
 
-        store.prune_handled = counted  # type: ignore[method-assign]
+        monkeypatch.setattr(store.requests, "prune", Offloaded(counted))
         stop = asyncio.Event()
         task = asyncio.create_task(
             pruning(store, stop, every=timedelta(milliseconds=10), clock=clock.now)

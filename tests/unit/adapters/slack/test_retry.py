@@ -7,6 +7,7 @@ import pytest
 from aiohttp import ClientConnectorError, ServerDisconnectedError
 from aiohttp.client_reqrep import ConnectionKey
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
@@ -90,7 +91,7 @@ async def test_a_post_slack_answered_500_after_posting_is_not_sent_again() -> No
 
 async def test_a_read_or_edit_is_retried_through_5xx_and_drops() -> None:
     async with FakeSlack() as fake:
-        handlers = [
+        handlers: list[AsyncRetryHandler] = [
             RepeatableConnectionErrorRetryHandler(max_retry_count=2, interval_calculator=FAST),
             RepeatableServerErrorRetryHandler(max_retry_count=2, interval_calculator=FAST),
         ]

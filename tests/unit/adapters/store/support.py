@@ -32,10 +32,12 @@ def race_in_process(
         keys: list[int] = []
         for r in range(rounds):
             each_round.wait(timeout=30)
-            if store.acquire_lease(f"inst-{r}", owner, RACE_TTL):
+            if store.polling.acquire_lease.sync(f"inst-{r}", owner, RACE_TTL):
                 leases.append(r)
             each_round.wait(timeout=30)
-            if store.enqueue(f"key-{r}", "C-race", None, "task_finished", f'{{"by": "{owner}"}}'):
+            if store.outbox.enqueue.sync(
+                f"key-{r}", "C-race", None, "task_finished", f'{{"by": "{owner}"}}'
+            ):
                 keys.append(r)
         results.put((owner, leases, keys))
     finally:

@@ -24,22 +24,24 @@ def _keys(items: list[OutboxItem]) -> list[str]:
 
 
 def test_the_same_key_is_enqueued_once(store: Store) -> None:
-    assert store.enqueue("sub:1/task:9/FAILED", "C1", None, "task_finished", '{"a": 1}')
-    assert not store.enqueue("sub:1/task:9/FAILED", "C1", None, "task_finished", '{"a": 2}')
-    assert store.outbox_depth() == 1
-    [item] = store.pending_for("C1")
+    assert store.outbox.enqueue.sync("sub:1/task:9/FAILED", "C1", None, "task_finished", '{"a": 1}')
+    assert not store.outbox.enqueue.sync(
+        "sub:1/task:9/FAILED", "C1", None, "task_finished", '{"a": 2}'
+    )
+    assert store.outbox.depth.sync() == 1
+    [item] = store.outbox.pending_for.sync("C1")
     assert (item.key, item.payload, item.attempts) == ("sub:1/task:9/FAILED", '{"a": 1}', 0)
     assert (item.created_at, item.next_attempt_at, item.delivered_at) == (START, START, None)
 
 
 def test_a_delivered_key_is_still_not_enqueued_again(store: Store) -> None:
-    assert store.enqueue("k", "C1", "1.1", "thread_reply", "{}")
-    [item] = store.claim_due("r1", START, 10, CLAIM)
+    assert store.outbox.enqueue.sync("k", "C1", "1.1", "thread_reply", "{}")
+    [item] = store.outbox.claim_due.sync("r1", START, 10, CLAIM)
     assert item.thread_ts == "1.1"
-    assert store.mark_delivered(item.id, "r1", "171.000200")
-    assert store.outbox_depth() == 0
-    assert not store.enqueue("k", "C1", "1.1", "thread_reply", "{}")
-    assert store.outbox_depth() == 0
+    assert store.outbox.mark_delivered.sync(item.id, "r1", "171.000200")
+    assert store.outbox.depth.sync() == 0
+    assert not store.outbox.enqueue.sync("k", "C1", "1.1", "thread_reply", "{}")
+    assert store.outbox.depth.sync() == 0
 
 
 def test_threads_enqueuing_one_key_claim_it_once(store: Store) -> None:
@@ -47,31 +49,35 @@ def test_threads_enqueuing_one_key_claim_it_once(store: Store) -> None:
 
     def claim(n: int) -> bool:
         start.wait(timeout=10)
-        return store.enqueue("sub:7/task:3/SUCCESS", "C1", None, "task_finished", f"{n}")
+        return store.outbox.enqueue.sync(
+            "sub:7/task:3/SUCCESS", "C1", None, "task_finished", f"{n}"
+        )
 
     with ThreadPoolExecutor(8) as pool:
         claimed = list(pool.map(claim, range(8)))
     assert claimed.count(True) == 1
-    assert store.outbox_depth() == 1
+    assert store.outbox.depth.sync() == 1
 
 
 def test_claim_offers_the_oldest_row_of_each_channel(store: Store) -> None:
     for key, channel in [("a1", "CA"), ("b1", "CB"), ("a2", "CA"), ("c1", "CC"), ("b2", "CB")]:
-        store.enqueue(key, channel, None, "task_finished", "{}")
-    assert _keys(store.claim_due("r1", START, 2, CLAIM)) == ["a1", "b1"]  # oldest first
-    assert _keys(store.claim_due("r1", START, 10, CLAIM)) == ["c1"]  # heads still claimed
-    assert store.claim_due("r2", START, 10, CLAIM) == []
+        store.outbox.enqueue.sync(key, channel, None, "task_finished", "{}")
+    assert _keys(store.outbox.claim_due.sync("r1", START, 2, CLAIM)) == ["a1", "b1"]  # oldest first
+    assert _keys(store.outbox.claim_due.sync("r1", START, 10, CLAIM)) == [
+        "c1"
+    ]  # heads still claimed
+    assert store.outbox.claim_due.sync("r2", START, 10, CLAIM) == []
 
 
 def test_a_claim_is_never_given_to_two_owners(store: Store) -> None:
     for channel in range(6):
         for n in range(3):
-            store.enqueue(f"C{channel}-{n}", f"C{channel}", None, "task_finished", "{}")
+            store.outbox.enqueue.sync(f"C{channel}-{n}", f"C{channel}", None, "task_finished", "{}")
     start = threading.Barrier(8)
 
     def claim(n: int) -> list[str]:
         start.wait(timeout=10)
-        return _keys(store.claim_due(f"replica-{n}", START, 100, CLAIM))
+        return _keys(store.outbox.claim_due.sync(f"replica-{n}", START, 100, CLAIM))
 
     with ThreadPoolExecutor(8) as pool:
         claimed = [key for keys in pool.map(claim, range(8)) for key in keys]
@@ -81,27 +87,29 @@ def test_a_claim_is_never_given_to_two_owners(store: Store) -> None:
 
 def test_a_failed_head_holds_back_its_channel(store: Store, clock: ManualClock) -> None:
     for key, channel in [("a1", "CA"), ("a2", "CA"), ("b1", "CB")]:
-        store.enqueue(key, channel, None, "task_finished", "{}")
-    a1, b1 = store.claim_due("r1", START, 10, CLAIM)
+        store.outbox.enqueue.sync(key, channel, None, "task_finished", "{}")
+    a1, b1 = store.outbox.claim_due.sync("r1", START, 10, CLAIM)
     retry_at = START + timedelta(seconds=30)
-    assert store.mark_failed(a1.id, "r1", "ratelimited", retry_at)
-    assert store.mark_delivered(b1.id, "r1", "1.1")
+    assert store.outbox.mark_failed.sync(a1.id, "r1", "ratelimited", retry_at)
+    assert store.outbox.mark_delivered.sync(b1.id, "r1", "1.1")
 
     # a2 is due, but a1 is older and not: nothing for CA until a1 goes out.
-    assert store.claim_due("r1", START + timedelta(seconds=29), 10, CLAIM) == []
-    [again] = store.claim_due("r2", retry_at, 10, CLAIM)
+    assert store.outbox.claim_due.sync("r1", START + timedelta(seconds=29), 10, CLAIM) == []
+    [again] = store.outbox.claim_due.sync("r2", retry_at, 10, CLAIM)
     assert (again.key, again.attempts, again.last_error) == ("a1", 1, "ratelimited")
     assert again.next_attempt_at == retry_at
-    assert store.mark_delivered(again.id, "r2", "2.2")
-    assert _keys(store.claim_due("r1", retry_at, 10, CLAIM)) == ["a2"]
+    assert store.outbox.mark_delivered.sync(again.id, "r2", "2.2")
+    assert _keys(store.outbox.claim_due.sync("r1", retry_at, 10, CLAIM)) == ["a2"]
 
 
 def test_failures_count_attempts_and_keep_the_latest_error(store: Store) -> None:
-    store.enqueue("k", "C1", None, "task_finished", "{}")
+    store.outbox.enqueue.sync("k", "C1", None, "task_finished", "{}")
     for attempt, error in enumerate(["timeout", "ratelimited", "x" * 5000], start=1):
-        [item] = store.claim_due("r1", START + timedelta(minutes=attempt), 10, CLAIM)
-        assert store.mark_failed(item.id, "r1", error, START + timedelta(minutes=attempt + 1))
-    [item] = store.pending_for("C1")
+        [item] = store.outbox.claim_due.sync("r1", START + timedelta(minutes=attempt), 10, CLAIM)
+        assert store.outbox.mark_failed.sync(
+            item.id, "r1", error, START + timedelta(minutes=attempt + 1)
+        )
+    [item] = store.outbox.pending_for.sync("C1")
     assert item.attempts == 3
     assert item.last_error is not None
     assert item.last_error.startswith("xxx")
@@ -109,62 +117,62 @@ def test_failures_count_attempts_and_keep_the_latest_error(store: Store) -> None
 
 
 def test_an_expired_claim_is_taken_over(store: Store) -> None:
-    store.enqueue("k", "C1", None, "task_finished", "{}")
-    [item] = store.claim_due("r1", START, 10, CLAIM)
-    assert store.claim_due("r2", START + CLAIM - timedelta(seconds=1), 10, CLAIM) == []
-    [taken] = store.claim_due("r2", START + CLAIM, 10, CLAIM)
+    store.outbox.enqueue.sync("k", "C1", None, "task_finished", "{}")
+    [item] = store.outbox.claim_due.sync("r1", START, 10, CLAIM)
+    assert store.outbox.claim_due.sync("r2", START + CLAIM - timedelta(seconds=1), 10, CLAIM) == []
+    [taken] = store.outbox.claim_due.sync("r2", START + CLAIM, 10, CLAIM)
     assert taken.id == item.id
     # The replica that lost its claim cannot reschedule the row under the new holder...
-    assert not store.mark_failed(item.id, "r1", "late", START + timedelta(hours=1))
-    assert store.claim_due("r3", START + CLAIM, 10, CLAIM) == []
+    assert not store.outbox.mark_failed.sync(item.id, "r1", "late", START + timedelta(hours=1))
+    assert store.outbox.claim_due.sync("r3", START + CLAIM, 10, CLAIM) == []
     # ...but a post it did make is recorded, so nobody posts it yet again.
-    assert store.mark_delivered(item.id, "r1", "1.1")
-    assert not store.mark_delivered(item.id, "r2", "1.2")
-    assert store.outbox_depth() == 0
+    assert store.outbox.mark_delivered.sync(item.id, "r1", "1.1")
+    assert not store.outbox.mark_delivered.sync(item.id, "r2", "1.2")
+    assert store.outbox.depth.sync() == 0
 
 
 def test_note_attempt_counts_before_posting(store: Store) -> None:
-    store.enqueue("k", "C1", None, "task_finished", "{}")
-    [item] = store.claim_due("r1", START, 10, CLAIM)
-    assert not store.note_attempt(item.id, "r2")  # not its claim
-    assert store.note_attempt(item.id, "r1")
-    assert store.pending_for("C1")[0].attempts == 1
+    store.outbox.enqueue.sync("k", "C1", None, "task_finished", "{}")
+    [item] = store.outbox.claim_due.sync("r1", START, 10, CLAIM)
+    assert not store.outbox.note_attempt.sync(item.id, "r2")  # not its claim
+    assert store.outbox.note_attempt.sync(item.id, "r1")
+    assert store.outbox.pending_for.sync("C1")[0].attempts == 1
 
 
 def test_rows_survive_a_restart(open_store: Callable[[], Store]) -> None:
     before = open_store()
-    before.enqueue("k1", "C1", None, "task_finished", '{"n": 1}')
-    before.enqueue("k2", "C1", None, "task_finished", '{"n": 2}')
-    [claimed] = before.claim_due("r1", START, 10, CLAIM)
+    before.outbox.enqueue.sync("k1", "C1", None, "task_finished", '{"n": 1}')
+    before.outbox.enqueue.sync("k2", "C1", None, "task_finished", '{"n": 2}')
+    [claimed] = before.outbox.claim_due.sync("r1", START, 10, CLAIM)
     before.close()  # the replica dies holding a claim
 
     after = open_store()
-    assert after.outbox_depth() == 2
-    assert [i.payload for i in after.pending_for("C1")] == ['{"n": 1}', '{"n": 2}']
-    assert after.claim_due("r2", START, 10, CLAIM) == []
-    [retaken] = after.claim_due("r2", START + CLAIM, 10, CLAIM)
+    assert after.outbox.depth.sync() == 2
+    assert [i.payload for i in after.outbox.pending_for.sync("C1")] == ['{"n": 1}', '{"n": 2}']
+    assert after.outbox.claim_due.sync("r2", START, 10, CLAIM) == []
+    [retaken] = after.outbox.claim_due.sync("r2", START + CLAIM, 10, CLAIM)
     assert retaken.id == claimed.id
 
 
 def test_pending_lists_one_channel_oldest_first(store: Store) -> None:
     for key, channel in [("a1", "CA"), ("b1", "CB"), ("a2", "CA")]:
-        store.enqueue(key, channel, None, "task_finished", "{}")
-    assert _keys(store.pending_for("CA")) == ["a1", "a2"]
-    assert store.pending_for("CZ") == []
+        store.outbox.enqueue.sync(key, channel, None, "task_finished", "{}")
+    assert _keys(store.outbox.pending_for.sync("CA")) == ["a1", "a2"]
+    assert store.outbox.pending_for.sync("CZ") == []
 
 
 def test_invalid_claims_are_refused(store: Store) -> None:
-    store.enqueue("k", "C1", None, "task_finished", "{}")
-    assert store.claim_due("r1", START, 0, CLAIM) == []
+    store.outbox.enqueue.sync("k", "C1", None, "task_finished", "{}")
+    assert store.outbox.claim_due.sync("r1", START, 0, CLAIM) == []
     with pytest.raises(ValueError, match="claim_for"):
-        store.claim_due("r1", START, 10, timedelta(0))
+        store.outbox.claim_due.sync("r1", START, 10, timedelta(0))
 
 
 def test_replicas_delivering_together_keep_channel_order(store: Store) -> None:
     channels, per_channel = 5, 6
     for n in range(per_channel):
         for c in range(channels):
-            store.enqueue(f"C{c}-{n}", f"C{c}", None, "task_finished", "{}")
+            store.outbox.enqueue.sync(f"C{c}-{n}", f"C{c}", None, "task_finished", "{}")
     sent: list[tuple[str, int]] = []
     lock = threading.Lock()
     start = threading.Barrier(8)
@@ -172,15 +180,15 @@ def test_replicas_delivering_together_keep_channel_order(store: Store) -> None:
     def replica(n: int) -> int:
         owner, delivered = f"replica-{n}", 0
         start.wait(timeout=10)
-        while store.outbox_depth():
-            for item in store.claim_due(owner, START, 2, CLAIM):
+        while store.outbox.depth.sync():
+            for item in store.outbox.claim_due.sync(owner, START, 2, CLAIM):
                 if item.attempts == 0 and item.id % 4 == 0:
                     # Fails once, immediately due again: order must still hold.
-                    assert store.mark_failed(item.id, owner, "fail once", START)
+                    assert store.outbox.mark_failed.sync(item.id, owner, "fail once", START)
                     continue
                 with lock:
                     sent.append((item.channel, item.id))
-                assert store.mark_delivered(item.id, owner, f"{item.id}.0")
+                assert store.outbox.mark_delivered.sync(item.id, owner, f"{item.id}.0")
                 delivered += 1
         return delivered
 
@@ -196,48 +204,48 @@ def test_replicas_delivering_together_keep_channel_order(store: Store) -> None:
 
 
 def test_a_restarted_owner_takes_back_its_claims_but_not_others(store: Store) -> None:
-    store.enqueue("k1", "C1", None, "task_finished", "{}")
-    store.enqueue("k2", "C2", None, "task_finished", "{}")
-    mine = store.claim_due("replica-a", START, 1, timedelta(minutes=2))
-    theirs = store.claim_due("replica-b", START, 10, timedelta(minutes=2))
+    store.outbox.enqueue.sync("k1", "C1", None, "task_finished", "{}")
+    store.outbox.enqueue.sync("k2", "C2", None, "task_finished", "{}")
+    mine = store.outbox.claim_due.sync("replica-a", START, 1, timedelta(minutes=2))
+    theirs = store.outbox.claim_due.sync("replica-b", START, 10, timedelta(minutes=2))
     assert len(mine) == 1
     assert len(theirs) == 1
-    assert store.note_attempt(mine[0].id, "replica-a")
-    assert store.release_claims("replica-a") == 1
+    assert store.outbox.note_attempt.sync(mine[0].id, "replica-a")
+    assert store.outbox.release_claims.sync("replica-a") == 1
     # Claimable again at once (no two-minute stall), and still counted as attempted.
-    [again] = store.claim_due("replica-a", START, 10, timedelta(minutes=2))
+    [again] = store.outbox.claim_due.sync("replica-a", START, 10, timedelta(minutes=2))
     assert again.key == mine[0].key
     assert again.attempts == 1
-    assert store.release_claims("replica-c") == 0
+    assert store.outbox.release_claims.sync("replica-c") == 0
 
 
 def test_rows_queued_together_are_queued_in_order_and_say_which_were_new(store: Store) -> None:
-    assert store.enqueue("k2", "C1", None, "task_finished", '{"n": "before"}')
+    assert store.outbox.enqueue.sync("k2", "C1", None, "task_finished", '{"n": "before"}')
     rows = [
         NewOutboxRow("k1", "C1", None, "task_finished", '{"n": 1}'),
         NewOutboxRow("k2", "C1", None, "task_finished", '{"n": 2}'),
         NewOutboxRow("k3", "C2", "1.1", "thread_reply", '{"n": 3}'),
         NewOutboxRow("k1", "C1", None, "task_finished", '{"n": "again"}'),
     ]
-    assert store.enqueue_many(rows) == {"k1", "k3"}
-    assert [(i.key, i.payload) for i in store.pending_for("C1")] == [
+    assert store.outbox.enqueue_many.sync(rows) == {"k1", "k3"}
+    assert [(i.key, i.payload) for i in store.outbox.pending_for.sync("C1")] == [
         ("k2", '{"n": "before"}'),
         ("k1", '{"n": 1}'),
     ]
-    [reply] = store.pending_for("C2")
+    [reply] = store.outbox.pending_for.sync("C2")
     assert (reply.key, reply.thread_ts, reply.kind) == ("k3", "1.1", "thread_reply")
-    assert store.enqueue_many([]) == set()
-    assert store.outbox_depth() == 3
+    assert store.outbox.enqueue_many.sync([]) == set()
+    assert store.outbox.depth.sync() == 3
 
 
 def test_rows_queued_together_are_all_queued_or_none(store: Store) -> None:
     broken = NewOutboxRow("k3", None, None, "task_finished", "{}")  # type: ignore[arg-type]
     rows = [NewOutboxRow(f"k{n}", "C1", None, "task_finished", "{}") for n in (1, 2)]
     with pytest.raises(IntegrityError):
-        store.enqueue_many([*rows, broken])
+        store.outbox.enqueue_many.sync([*rows, broken])
     # The first two were not left behind for a deliverer to post without the third.
-    assert store.outbox_depth() == 0
-    assert store.enqueue_many(rows) == {"k1", "k2"}
+    assert store.outbox.depth.sync() == 0
+    assert store.outbox.enqueue_many.sync(rows) == {"k1", "k2"}
 
 
 def test_a_deliverer_claiming_while_rows_are_queued_sees_all_of_them_or_none(
@@ -251,13 +259,13 @@ def test_a_deliverer_claiming_while_rows_are_queued_sees_all_of_them_or_none(
         start.wait(timeout=10)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            if store.claim_due("r1", START, 10, CLAIM):
-                seen.append(len(store.pending_for("C1")))
+            if store.outbox.claim_due.sync("r1", START, 10, CLAIM):
+                seen.append(len(store.outbox.pending_for.sync("C1")))
                 return
 
     with ThreadPoolExecutor(2) as pool:
         looking = pool.submit(claim_and_look)
         start.wait(timeout=10)
-        store.enqueue_many(rows)
+        store.outbox.enqueue_many.sync(rows)
         looking.result(timeout=30)
     assert seen == [40]

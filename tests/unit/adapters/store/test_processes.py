@@ -37,7 +37,7 @@ def test_processes_race_for_leases_and_outbox_keys(db_url: str) -> None:
         died = datetime.now(UTC) - timedelta(days=1)
         with Store.open(db_url, clock=lambda: died) as seeder:
             for r in range(ROUNDS):
-                assert seeder.acquire_lease(f"inst-{r}", "dead-replica", RACE_TTL)
+                assert seeder.polling.acquire_lease.sync(f"inst-{r}", "dead-replica", RACE_TTL)
         phase.wait(timeout=30)
         outcomes = [results.get(timeout=30) for _ in workers]
     finally:
@@ -55,8 +55,8 @@ def test_processes_race_for_leases_and_outbox_keys(db_url: str) -> None:
     later = datetime.now(UTC) + timedelta(days=1)
     with Store.open(db_url, clock=lambda: later) as store:
         assert store.schema_version() == latest_version()
-        assert store.outbox_depth() == ROUNDS
+        assert store.outbox.depth.sync() == ROUNDS
         for owner, leases, _ in outcomes:
             for r in leases:
-                assert store.lease_owner(f"inst-{r}") is None  # a day on: expired
+                assert store.polling.lease_owner.sync(f"inst-{r}") is None  # a day on: expired
                 assert owner.startswith("replica-")

@@ -17,7 +17,7 @@ from bot.simulator.clock import ManualClock
 
 
 def _version_rows(store: Store) -> list[tuple[int, object]]:
-    with store._engine.connect() as conn:
+    with store.engine.connect() as conn:
         rows = conn.execute(text("SELECT version, applied_at FROM schema_version ORDER BY 1"))
         return [(int(r[0]), r[1]) for r in rows]
 
@@ -28,7 +28,7 @@ def test_open_creates_the_schema_and_records_its_version(store: Store) -> None:
 
 
 def test_created_tables_match_the_declared_schema(store: Store) -> None:
-    inspector = inspect(store._engine)
+    inspector = inspect(store.engine)
     declared = {table.name: table for table in schema.metadata.sorted_tables}
     assert set(inspector.get_table_names()) == set(declared)
     for name, table in declared.items():
@@ -62,7 +62,7 @@ def test_migrations_run_step_by_step_from_the_recorded_version(
     upgraded = open_store()
     assert upgraded.schema_version() == nxt
     assert applied == [nxt]  # the earlier steps were not run again
-    assert "note" in {c["name"] for c in inspect(upgraded._engine).get_columns("subscriptions")}
+    assert "note" in {c["name"] for c in inspect(upgraded.engine).get_columns("subscriptions")}
     upgraded.close()
 
     open_store().close()
@@ -76,8 +76,8 @@ def test_a_version_1_database_keeps_its_subscriptions_through_version_2(
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
     old = open_store()
     assert old.schema_version() == 1
-    assert "subscription_pauses" not in inspect(old._engine).get_table_names()
-    with old._engine.begin() as conn:
+    assert "subscription_pauses" not in inspect(old.engine).get_table_names()
+    with old.engine.begin() as conn:
         conn.execute(
             schema.subscriptions.insert().values(
                 channel="C1",
@@ -92,10 +92,10 @@ def test_a_version_1_database_keeps_its_subscriptions_through_version_2(
     monkeypatch.undo()
     new = open_store()
     assert new.schema_version() == 2
-    [sub] = new.subscriptions_in("C1")
+    [sub] = new.subscriptions.in_channel.sync("C1")
     assert (sub.instance_name, sub.paused) == ("prod-orders", False)
-    assert new.pause_subscription("C1", "i-1", "rule 1")
-    assert new.first_sighting("event:Ev1", timedelta(minutes=5))
+    assert new.subscriptions.pause.sync("C1", "i-1", "rule 1")
+    assert new.requests.first_sighting.sync("event:Ev1", timedelta(minutes=5))
 
 
 def test_a_database_newer_than_the_code_is_refused(
@@ -147,4 +147,4 @@ def test_open_logs_the_url_without_its_password(
 def test_naive_datetimes_are_refused(store: Store) -> None:
     # A naive time could be local or UTC; storing it as either would shift it by hours.
     with pytest.raises(ValueError, match="timezone-aware"):
-        store.set_cursor("i-1", datetime(2026, 1, 1, 3, 0))
+        store.polling.set_cursor.sync("i-1", datetime(2026, 1, 1, 3, 0))

@@ -1,0 +1,244 @@
+"""The delivery outbox: messages queued for Slack under unique keys, claimed by one
+replica at a time and kept until Slack has accepted them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, func, or_, select, update
+from sqlalchemy.sql.expression import ColumnElement, FromClause
+
+from bot.adapters.store.db import MAX_ERROR_CHARS, Repository, aware, offloaded
+from bot.adapters.store.schema import outbox
+from bot.core.records import NewOutboxRow, OutboxItem
+
+log = logging.getLogger("kafka_tasks.store")
+
+
+class Outbox(Repository):
+    @offloaded
+    def enqueue(
+        self, key: str, channel: str, thread_ts: str | None, kind: str, payload: str
+    ) -> bool:
+        """Claim a message for delivery under a unique ``key``.
+
+        ``True`` only for the one caller whose row was inserted; any other with the
+        same key, at any time (even after delivery), gets ``False``.
+        """
+        return key in self.enqueue_many.sync([NewOutboxRow(key, channel, thread_ts, kind, payload)])
+
+    @offloaded
+    def enqueue_many(self, rows: Sequence[NewOutboxRow]) -> set[str]:
+        """Queue ``rows`` in one transaction, in the order given; the keys that were new.
+
+        A deliverer sees all of them or none: the rows of one poll that may go out as a
+        digest are never found half queued, the first one then posted alone. A key
+        queued before (or earlier in ``rows``) is left as it is, as with ``enqueue``.
+        """
+        if not rows:
+            return set()  # no write lock taken for nothing
+        now = self._db.now()
+        new: set[str] = set()
+        with self._db.write() as conn:
+            for row in rows:
+                stmt = (
+                    self._db.insert(outbox)
+                    .values(
+                        key=row.key,
+                        channel=row.channel,
+                        thread_ts=row.thread_ts,
+                        kind=row.kind,
+                        payload=row.payload,
+                        created_at=now,
+                        attempts=0,
+                        next_attempt_at=now,
+                    )
+                    .on_conflict_do_nothing(index_elements=["key"])
+                    .returning(outbox.c.key)
+                )
+                if conn.execute(stmt).first() is not None:
+                    new.add(row.key)
+        return new
+
+    @offloaded
+    def claim_due(
+        self, owner: str, now: datetime, limit: int, claim_for: timedelta
+    ) -> list[OutboxItem]:
+        """Claim up to ``limit`` rows to deliver, oldest first, at most one per channel.
+
+        Each channel offers only its oldest undelivered row (by id): if that row is not
+        due yet or is claimed by anyone (``owner`` included, since it may still be
+        posting it), the channel offers nothing, which is what keeps per-channel order
+        through retries. A claim lasts ``claim_for``; after that another owner may take
+        the row over.
+        """
+        if claim_for <= timedelta(0):
+            raise ValueError(f"claim_for must be positive, got {claim_for}")
+        if limit <= 0:
+            return []
+        now = aware(now, "now")
+        # Aliases keep the subqueries independent of the UPDATE's own ``outbox``.
+        head, candidate = outbox.alias("head"), outbox.alias("candidate")
+        heads = (
+            select(func.min(head.c.id))
+            .where(head.c.delivered_at.is_(None))
+            .group_by(head.c.channel)
+        )
+        candidates = (
+            select(candidate.c.id)
+            .where(
+                candidate.c.id.in_(heads),
+                candidate.c.delivered_at.is_(None),
+                candidate.c.next_attempt_at <= now,
+                _unclaimed(candidate, now),
+            )
+            .order_by(candidate.c.id)
+            .limit(limit)
+        )
+        if self._db.postgres:
+            # Rows another replica is claiming right now are skipped rather than waited
+            # for; when this lock is granted PostgreSQL re-checks the conditions above
+            # on the newest row, so a row claimed or delivered meanwhile drops out.
+            candidates = candidates.with_for_update(skip_locked=True)
+        # MATERIALIZED: picked exactly once. As a plain IN subquery PostgreSQL may run
+        # it again while updating, and each run skips the rows just claimed and picks
+        # others, so more than ``limit`` rows came back.
+        picked = candidates.cte("picked").prefix_with("MATERIALIZED")
+        stmt = (
+            update(outbox)
+            .where(
+                outbox.c.id.in_(select(picked.c.id)),
+                outbox.c.delivered_at.is_(None),
+                _unclaimed(outbox, now),
+            )
+            .values(claimed_by=owner, claimed_until=now + claim_for)
+            .returning(*outbox.c)
+        )
+        with self._db.write() as conn:
+            items = [_outbox_item(row) for row in conn.execute(stmt)]
+        return sorted(items, key=lambda item: item.id)
+
+    @offloaded
+    def note_attempt(self, item_id: int, owner: str) -> bool:
+        """Count a delivery attempt before posting, so that after a crash mid-post the
+        next claimer sees ``attempts > 0`` and can check Slack before posting again.
+        ``False`` (and nothing counted) unless ``owner`` holds the row's claim."""
+        stmt = (
+            update(outbox)
+            .where(
+                outbox.c.id == item_id,
+                outbox.c.claimed_by == owner,
+                outbox.c.delivered_at.is_(None),
+            )
+            .values(attempts=outbox.c.attempts + 1)
+        )
+        with self._db.write() as conn:
+            return conn.execute(stmt).rowcount > 0
+
+    @offloaded
+    def mark_delivered(self, item_id: int, owner: str, ts: str | None) -> bool:
+        """Record that Slack has the row's message (``ts`` is what Slack returned; may be
+        ``None`` when the row is settled without a post of its own, e.g. folded into a
+        digest or set aside). ``True`` when this call recorded it, ``False`` when the
+        row was already delivered.
+
+        Recorded whoever holds the claim: the message is in Slack either way, and
+        recording it stops anyone posting it again.
+        """
+        stmt = (
+            update(outbox)
+            .where(outbox.c.id == item_id, outbox.c.delivered_at.is_(None))
+            .values(
+                delivered_at=self._db.now(),
+                delivered_ts=ts,
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+        with self._db.write() as conn:
+            recorded = conn.execute(stmt).rowcount > 0
+        if not recorded:
+            log.info("outbox row %d was already delivered (marked again by %s)", item_id, owner)
+        return recorded
+
+    @offloaded
+    def mark_failed(self, item_id: int, owner: str, error: str, next_attempt_at: datetime) -> bool:
+        """Count a failed attempt, keep the error, release the claim and schedule the
+        next try. ``False`` (nothing changed) unless ``owner`` still holds the claim: a
+        replica whose claim lapsed must not reschedule a row someone else now has."""
+        stmt = (
+            update(outbox)
+            .where(
+                outbox.c.id == item_id,
+                outbox.c.claimed_by == owner,
+                outbox.c.delivered_at.is_(None),
+            )
+            .values(
+                attempts=outbox.c.attempts + 1,
+                last_error=error[:MAX_ERROR_CHARS],
+                next_attempt_at=aware(next_attempt_at, "next_attempt_at"),
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+        with self._db.write() as conn:
+            return conn.execute(stmt).rowcount > 0
+
+    @offloaded
+    def depth(self) -> int:
+        """How many rows are waiting to be delivered."""
+        stmt = select(func.count()).select_from(outbox).where(outbox.c.delivered_at.is_(None))
+        with self._db.read() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    @offloaded
+    def release_claims(self, owner: str) -> int:
+        """Give up every claim ``owner`` holds, as a replica does when it starts.
+
+        Replica names are stable across restarts, so claims found under our name were
+        made by a run of ours that died mid-delivery; waiting for them to lapse would
+        stall those channels. Attempt counts stay, so each row is still checked against
+        Slack before it is posted again."""
+        stmt = (
+            update(outbox)
+            .where(outbox.c.claimed_by == owner, outbox.c.delivered_at.is_(None))
+            .values(claimed_by=None, claimed_until=None)
+        )
+        with self._db.write() as conn:
+            return int(conn.execute(stmt).rowcount)
+
+    @offloaded
+    def pending_for(self, channel: str) -> list[OutboxItem]:
+        """The channel's undelivered rows, oldest first."""
+        stmt = (
+            select(outbox)
+            .where(outbox.c.channel == channel, outbox.c.delivered_at.is_(None))
+            .order_by(outbox.c.id)
+        )
+        with self._db.read() as conn:
+            return [_outbox_item(row) for row in conn.execute(stmt)]
+
+
+def _unclaimed(table: FromClause, now: datetime) -> ColumnElement[bool]:
+    return or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now)
+
+
+def _outbox_item(row: Row[Any]) -> OutboxItem:
+    m = row._mapping
+    return OutboxItem(
+        id=m["id"],
+        key=m["key"],
+        channel=m["channel"],
+        thread_ts=m["thread_ts"],
+        kind=m["kind"],
+        payload=m["payload"],
+        created_at=m["created_at"],
+        attempts=m["attempts"],
+        next_attempt_at=m["next_attempt_at"],
+        delivered_at=m["delivered_at"],
+        delivered_ts=m["delivered_ts"],
+        last_error=m["last_error"],
+    )
