@@ -25,8 +25,8 @@ from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
 from bot.core.dms.source import ClientOptions
+from bot.core.grammar.window_parse import parse_window
 from bot.core.records import Subscription
-from bot.core.timewindow import parse_window
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 
 INSTANCES = 20

@@ -35,7 +35,7 @@ from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.dms.transport import AiohttpTransport
 from bot.core.dms.source import ClientOptions
-from bot.core.timewindow import parse_window
+from bot.core.grammar.window_parse import parse_window
 from bot.services.ask import Ask
 from bot.services.conversation import Conversation
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator, SimulatorConfig

@@ -22,7 +22,7 @@ from bench.upstream import simulator_process
 from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.core.dms.source import ClientOptions
-from bot.core.timewindow import TimeWindow, format_api_time
+from bot.core.grammar.window import TimeWindow, format_api_time
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK
 
 

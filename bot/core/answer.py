@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.core.dms.models import Instance, Task, TaskList
-from bot.core.timewindow import TimeWindow
+from bot.core.grammar.window import TimeWindow
 from bot.i18n import LANGS
 from bot.i18n.labels import task_label
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal, Protocol, get_args, runtime_checkable
 
 from bot.i18n import en, zh
 
@@ -52,15 +52,49 @@ def tn(lang: Lang, key: str, count: int, /, **params: object) -> str:
     return t(lang, f"{key}.{'one' if count == 1 else 'other'}", count=count, **params)
 
 
+@runtime_checkable
+class Sayable(Protocol):
+    """Anything that says itself in a language: a ``Said``, a place, a command."""
+
+    def text(self, lang: Lang) -> str: ...
+
+
 @dataclass(frozen=True)
 class Said:
-    """A message said later, in each reader's language (a note shown with answers):
-    ``str()`` is the English, for logs and the terminal."""
+    """A message said later, in each reader's language: its catalog key and parameters,
+    plain data until ``text(lang)``. A parameter that is itself ``Sayable`` is said in
+    the same language. ``str()`` is the English, for logs and the terminal."""
 
     key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, /, **params: object) -> Said:
+        return cls(key, tuple(params.items()))
+
+    @classmethod
+    def as_is(cls, text: str) -> Said:
+        """Text with no translation (a name, what DMS sent): the same in every language."""
+        return cls.of("as_is", text=text)
 
     def text(self, lang: Lang) -> str:
-        return t(lang, self.key)
+        return t(lang, self.key, **{name: say(value, lang) for name, value in self.params})
 
     def __str__(self) -> str:
         return self.text("en")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Several things said as one list, with the language's separator (``sep_key``)."""
+
+    items: tuple[object, ...]
+    sep_key: str = "sep.names"
+
+    def text(self, lang: Lang) -> str:
+        return t(lang, self.sep_key).join(str(say(item, lang)) for item in self.items)
+
+
+def say(value: object, lang: Lang) -> object:
+    """``value`` in ``lang`` when it says itself, else as it is (a name, a number)."""
+    return value.text(lang) if isinstance(value, Sayable) else value

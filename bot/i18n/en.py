@@ -7,7 +7,7 @@ pair, picked by ``bot.i18n.tn`` from a count. Placeholders are ``str.format`` fi
 
 from __future__ import annotations
 
-from bot.i18n import en_access, en_home
+from bot.i18n import en_access, en_errors, en_home
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
@@ -386,5 +386,6 @@ MESSAGES: dict[str, str] = {
     "task.resetConsumerOffset": "Reset consumer offsets",
     "task.deleteGroup": "Delete consumer group",
 }
-# The Home tab's and the refusals' texts live beside this file, so that each stays readable.
-MESSAGES |= {**en_home.MESSAGES, **en_access.MESSAGES}
+# The Home tab's, the refusals' and the errors' texts live beside this file, so that each
+# stays readable.
+MESSAGES |= {**en_home.MESSAGES, **en_access.MESSAGES, **en_errors.MESSAGES}

@@ -72,7 +72,7 @@ def instance_status_label(status: str, lang: Lang) -> str:
 
 
 def window_label(label: str, lang: Lang) -> str:
-    """A window's canonical label (``bot.core.timewindow``) in ``lang``: "last 2h30m" ->
+    """A window's canonical label (``bot.core.grammar.window_parse``) in ``lang``: "last 2h30m" ->
     "过去 2 小时 30 分钟", "since 09:00" -> "09:00 至今". Times and ranges ("08:00 → 10:30")
     read the same in both languages; a label of another form is shown as it is."""
     if lang != "zh":

@@ -7,7 +7,7 @@ spaces around it where Slack needs them to see the markup.
 
 from __future__ import annotations
 
-from bot.i18n import zh_access, zh_home
+from bot.i18n import zh_access, zh_errors, zh_home
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
@@ -358,5 +358,6 @@ MESSAGES: dict[str, str] = {
     "task.resetConsumerOffset": "重置消费进度",
     "task.deleteGroup": "删除消费组",
 }
-# The Home tab's and the refusals' texts live beside this file, so that each stays readable.
-MESSAGES |= {**zh_home.MESSAGES, **zh_access.MESSAGES}
+# The Home tab's, the refusals' and the errors' texts live beside this file, so that each
+# stays readable.
+MESSAGES |= {**zh_home.MESSAGES, **zh_access.MESSAGES, **zh_errors.MESSAGES}

@@ -10,17 +10,11 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.commands import (
-    CommandError,
-    Help,
-    ListInstances,
-    TaskLookup,
-    TasksQuery,
-    parse_command,
-)
 from bot.core.dms.errors import DmsError, ResolveError, UnknownInstance
 from bot.core.dms.models import Instance
-from bot.core.help import USAGE
+from bot.core.grammar.commands import Help, ListInstances, TaskLookup, TasksQuery, parse_command
+from bot.core.grammar.errors import CommandError
+from bot.core.grammar.help import USAGE
 from bot.core.redact import redact
 from bot.main.runtime import open_dms
 from bot.main.settings import Settings, SettingsError

@@ -1,7 +1,7 @@
 """What Tab offers in the shell: the grammar's words, the buttons on screen, instance names.
 
-The words come from the grammar (``bot.core.commands.VOCABULARY`` and the Chinese words of
-``bot.core.grammar_zh``), by where the cursor stands: a command or an instance first, then
+The words come from the grammar (``bot.core.grammar.commands.VOCABULARY`` and the Chinese words of
+``bot.core.grammar.zh_read``), by where the cursor stands: a command or an instance first, then
 windows and filters, statuses after ``status``, and so on; not the subscription
 commands, which only Slack carries out. Instance names come from the DMS listing,
 fetched in the background (``InstanceNames``): Tab never waits long for DMS, and a DMS
@@ -16,8 +16,8 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 
-from bot.core.commands import VOCABULARY
-from bot.core.grammar_zh import keywords
+from bot.core.grammar.vocabulary import VOCABULARY
+from bot.core.grammar.zh_words import keywords
 
 log = logging.getLogger("kafka_tasks.shell")
 

@@ -17,12 +17,14 @@ from bot.core.access import Subject
 from bot.core.actions import QueryState, TaskRef
 from bot.core.answer import TaskAnswer, TasksAnswer
 from bot.core.clock import utc_now
-from bot.core.commands import ListInstances, TaskLookup, TasksQuery
 from bot.core.dms.errors import AmbiguousInstance
 from bot.core.dms.models import Instance
 from bot.core.dms.place import Where
 from bot.core.dms.source import Dms
-from bot.core.timewindow import TimeWindow, WindowError, parse_window
+from bot.core.grammar.commands import ListInstances, TaskLookup, TasksQuery
+from bot.core.grammar.errors import WindowError
+from bot.core.grammar.window import TimeWindow
+from bot.core.grammar.window_parse import parse_window
 from bot.i18n import Lang, t
 from bot.services.ask import Ask
 from bot.services.following import Follow

@@ -22,8 +22,10 @@ from bot.core import actions
 from bot.core.access import Gatekeeper, GroupsUnavailable, Subject
 from bot.core.actions import BadActionValue, QueryState, SubscribeRef, TaskRef
 from bot.core.clock import utc_now
-from bot.core.commands import (
-    CommandError,
+from bot.core.dms.errors import UnknownInstance
+from bot.core.dms.models import Instance
+from bot.core.dms.source import Dms
+from bot.core.grammar.commands import (
     Help,
     ListInstances,
     ListSubscriptions,
@@ -33,9 +35,7 @@ from bot.core.commands import (
     Unsubscribe,
     parse_command,
 )
-from bot.core.dms.errors import UnknownInstance
-from bot.core.dms.models import Instance
-from bot.core.dms.source import Dms
+from bot.core.grammar.errors import CommandError
 from bot.i18n import Lang, Said, t
 from bot.services.answers import Answers, state_of
 from bot.services.ask import Ask

@@ -25,8 +25,8 @@ from bot.core.clock import utc_now
 from bot.core.dms.errors import DmsError
 from bot.core.dms.models import Instance
 from bot.core.dms.source import Dms
+from bot.core.grammar.window import TimeWindow
 from bot.core.records import Subscription
-from bot.core.timewindow import TimeWindow
 from bot.i18n import Lang
 from bot.services.guard import Guard
 from bot.services.outcome import Act, Auditor, Outcome, failure_of, incident

@@ -25,7 +25,7 @@ from bot.core.dms.errors import (
     DmsUnavailable,
     ResolveError,
 )
-from bot.core.timewindow import WindowError
+from bot.core.grammar.errors import WindowError
 from bot.i18n import Lang, t
 from bot.services.guard import Refused
 from bot.views.errors import describe_error

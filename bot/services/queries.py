@@ -12,12 +12,15 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.core.answer import TaskAnswer, TasksAnswer, filter_tasks
-from bot.core.commands import CommandError, TaskLookup, TasksQuery, command_words, misread
 from bot.core.dms.errors import DmsError, DmsNotFound, ResolveError, UnknownInstance, UnknownTask
 from bot.core.dms.ids import INSTANCE_NOT_FOUND
 from bot.core.dms.models import Instance
 from bot.core.dms.source import Dms
-from bot.core.timewindow import TimeWindow
+from bot.core.grammar.commands import TaskLookup, TasksQuery
+from bot.core.grammar.errors import CommandError
+from bot.core.grammar.misread import misread
+from bot.core.grammar.slack_text import command_words
+from bot.core.grammar.window import TimeWindow
 
 log = logging.getLogger("kafka_tasks.service")
 

@@ -15,8 +15,8 @@ from datetime import datetime
 from bot.adapters.store.store import Store
 from bot.core.access import Action, Subject
 from bot.core.clock import utc_now
-from bot.core.commands import ListSubscriptions, Subscribe, Unsubscribe
 from bot.core.dms.source import Dms
+from bot.core.grammar.commands import ListSubscriptions, Subscribe, Unsubscribe
 from bot.core.records import Subscription
 from bot.services.ask import Ask
 from bot.services.guard import Guard

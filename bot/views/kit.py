@@ -26,7 +26,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core.dms.models import Task, TaskStatus
-from bot.core.timewindow import zone_name
+from bot.core.grammar.window import zone_name
 from bot.i18n import Lang, t
 from bot.views import readable
 from bot.views.format import local_time

@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block
 from bot.core.actions import PICK_INSTANCE, RETRY, QueryState
 from bot.core.dms.models import Instance
 from bot.core.dms.place import Where, place_text
-from bot.core.help import usage
+from bot.core.grammar.help import usage
 from bot.i18n import Lang, Said, t, tn
 from bot.i18n.labels import instance_status_label
 from bot.views.kit import (

@@ -15,8 +15,8 @@ from datetime import datetime, tzinfo
 
 from bot.core.answer import TaskAnswer, TasksAnswer
 from bot.core.dms.models import Instance
+from bot.core.grammar.window import zone_name
 from bot.core.redact import redact
-from bot.core.timewindow import zone_name
 from bot.i18n import Lang, t, tn
 from bot.i18n.labels import instance_status_label, window_label
 from bot.views.format import (

@@ -24,8 +24,8 @@ from bot.core.clock import utc_now
 from bot.core.dms.errors import DmsError, DmsNotFound
 from bot.core.dms.models import Task
 from bot.core.dms.source import Dms
+from bot.core.grammar.window import TimeWindow
 from bot.core.records import NewOutboxRow
-from bot.core.timewindow import TimeWindow
 from bot.i18n import LANGS
 from bot.views.errors import describe_error
 from bot.watch.following import Following

@@ -31,7 +31,8 @@ from bot.core.dms.errors import (
     UnknownInstance,
 )
 from bot.core.dms.source import ClientOptions
-from bot.core.timewindow import TimeWindow, format_api_time, parse_window
+from bot.core.grammar.window import TimeWindow, format_api_time
+from bot.core.grammar.window_parse import parse_window
 from bot.services.ask import Ask
 from bot.services.conversation import Conversation
 from bot.simulator import (

@@ -17,7 +17,8 @@ from bot.adapters.dms.trace import collecting_request_ids
 from bot.adapters.metrics import Metrics
 from bot.core.dms.errors import DmsError, DmsProtocolError
 from bot.core.dms.source import ClientOptions
-from bot.core.timewindow import TimeWindow, parse_window
+from bot.core.grammar.window import TimeWindow
+from bot.core.grammar.window_parse import parse_window
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 from tests.conftest import SIMULATOR_START
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.grammar.window import TimeWindow
 from bot.core.records import Subscription
-from bot.core.timewindow import TimeWindow
 from tests.scenarios.process_harness import (
     BotProcess,
     HeldSlack,

@@ -25,9 +25,9 @@ import pytest
 from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
-from bot.core.commands import Command, TasksQuery, parse_command
 from bot.core.dms.place import Place
-from bot.core.help import usage
+from bot.core.grammar.commands import Command, TasksQuery, parse_command
+from bot.core.grammar.help import usage
 from bot.i18n import LANGS, Lang
 from bot.services.ask import Ask
 from bot.services.conversation import Conversation

@@ -22,7 +22,8 @@ from bot.core.dms.errors import (
     UnknownInstance,
     UnknownPlace,
 )
-from bot.core.timewindow import TimeWindow, parse_window
+from bot.core.grammar.window import TimeWindow
+from bot.core.grammar.window_parse import parse_window
 from bot.simulator import ManualClock, Simulator, SimulatorConfig
 from tests.conftest import SIMULATOR_START
 

@@ -26,8 +26,8 @@ from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
 from bot.core import actions
 from bot.core.dms.source import ClientOptions
+from bot.core.grammar.window_parse import parse_window
 from bot.core.records import Subscription
-from bot.core.timewindow import parse_window
 from bot.services.ask import Ask
 from bot.services.conversation import Conversation
 from bot.services.reply import Reply

@@ -30,7 +30,8 @@ from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Place, Where
 from bot.core.dms.resolve import pick_instance
 from bot.core.dms.source import ClientOptions, Window
-from bot.core.timewindow import format_api_time
+from bot.core.grammar.window import format_api_time
+from bot.i18n import Said
 
 
 class DmsClient:
@@ -186,7 +187,7 @@ class DmsClient:
             if task.id == task_id:
                 return task
         raise DmsNotFound(
-            f"DMS has no task {task_id} on instance {instance_id}",
+            Said.of("dms.no_task", task=task_id, instance=instance_id),
             status=404,
             request_id=request_id,
         )

@@ -34,6 +34,7 @@ from bot.core.dms.errors import (
     from_response,
 )
 from bot.core.dms.source import ClientOptions
+from bot.i18n import Said
 
 log = logging.getLogger("kafka_tasks.dms")
 
@@ -147,14 +148,14 @@ class DmsHttp:
             self._observe(operation, elapsed, "timeout")
             # Users read this message; the chain of reprs is for the debug log.
             log.debug("DMS GET %s timed out: %r", path, exc)
-            return DmsUnavailable(f"DMS did not answer within {self.options.timeout:g} s")
+            return DmsUnavailable(Said.of("dms.timed_out", seconds=f"{self.options.timeout:g}"))
         if isinstance(exc, httpx.ConnectError):
             self._observe(operation, elapsed, "connection")
             log.debug("DMS GET %s: no connection: %r", path, exc)
             return self._unreachable(_connect_failure(exc))
         self._observe(operation, elapsed, "connection")
         log.debug("DMS GET %s: connection lost: %r", path, exc)
-        return DmsUnavailable("the connection to DMS failed before it answered")
+        return DmsUnavailable(Said("dms.connection_lost"))
 
     def _decoded(
         self,
@@ -181,7 +182,7 @@ class DmsHttp:
                 body_snippet(response.content),
             )
             raise DmsProtocolError(
-                "DMS sent a body that is not JSON",
+                Said("dms.not_json"),
                 snippet=body_snippet(response.content),
                 status=200,
                 request_id=request_id,

@@ -9,6 +9,7 @@ from bot.adapters.dms.reading import OnceReports, parse_count
 from bot.adapters.dms.snippets import json_snippet
 from bot.core.dms.errors import DmsProtocolError
 from bot.core.dms.models import Instance
+from bot.i18n import Said
 
 INSTANCE_PAGE = 50  # ListInstances' documented maximum
 
@@ -29,7 +30,7 @@ async def fetch_instances(
         raw = body.get("instances") if isinstance(body, Mapping) else None
         if not isinstance(raw, list):
             raise DmsProtocolError(
-                "DMS sent an instance list in an unexpected shape",
+                Said("dms.instances_shape"),
                 snippet=json_snippet(body),
                 request_id=request_id,
             )

@@ -21,7 +21,8 @@ from bot.core.dms.errors import DmsProtocolError
 from bot.core.dms.ids import instance_segment
 from bot.core.dms.models import Task, TaskList
 from bot.core.dms.source import ClientOptions
-from bot.core.timewindow import format_api_time
+from bot.core.grammar.window import format_api_time
+from bot.i18n import Said
 
 log = logging.getLogger("kafka_tasks.dms")
 
@@ -170,7 +171,7 @@ class TaskPages:
         """The tasks of one response; at most ``most`` of them (what was asked for)."""
         if not isinstance(body, Mapping):
             raise DmsProtocolError(
-                "DMS sent a task list that is not a JSON object",
+                Said("dms.tasks_not_object"),
                 snippet=json_snippet(body),
                 request_id=request_id,
             )
@@ -179,14 +180,14 @@ class TaskPages:
         if raw_tasks is None:
             if count:
                 raise DmsProtocolError(
-                    "DMS reported tasks but sent none",
+                    Said("dms.tasks_missing"),
                     snippet=json_snippet(body),
                     request_id=request_id,
                 )
             raw_tasks = []
         if not isinstance(raw_tasks, list) or not all(isinstance(t, Mapping) for t in raw_tasks):
             raise DmsProtocolError(
-                "DMS sent tasks in an unexpected shape",
+                Said("dms.tasks_shape"),
                 snippet=json_snippet(body),
                 request_id=request_id,
             )

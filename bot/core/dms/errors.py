@@ -1,7 +1,9 @@
 """What can go wrong talking to DMS, as a small hierarchy users can act on.
 
 Each error carries what the user needs to act (``hint``) and what support needs to
-trace it (``request_id``, ``error_code``); none ever carries a credential.
+trace it (``request_id``, ``error_code``); none ever carries a credential. What it says
+is a catalog key and its parameters (``bot.i18n.Said``), so every language says it from
+``bot.i18n``: ``str()`` is the English, ``text(lang)`` any language.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypeAlias
 
 from bot.core.dms.place import Where
+from bot.i18n import Lang, Listing, Said, t
 
 SNIPPET_CHARS = 200
 # DMS's own error text is shown to users and logged: real ones are a sentence or two.
@@ -17,73 +20,92 @@ MESSAGE_CHARS = 500
 CODE_CHARS = 64
 
 
-class DmsError(Exception):
-    """A failed DMS call. ``str()`` is one line a user can read and act on."""
+def sentences(lang: Lang, *parts: str) -> str:
+    """Sentences of one message, spaced as ``lang`` spaces them."""
+    return t(lang, "sep.sentences").join(part for part in parts if part)
 
-    hint = "Try again; if it keeps failing, check the DMS console."
+
+def sentence(text: str, lang: Lang) -> str:
+    """``text`` ended by one full stop of ``lang``: DMS's own words may bring theirs."""
+    return t(lang, "sentence", text=text.rstrip(t(lang, "sentence.stops")))
+
+
+def request_id_text(request_id: str | None, lang: Lang) -> str:
+    """The request id an answer was traced by, in every language, for support."""
+    return t(lang, "error.request_id", id=request_id) if request_id else ""
+
+
+class DmsError(Exception):
+    """A failed DMS call. ``str()`` is one line a user can read and act on.
+
+    ``message`` is what happened: a ``Said``, or plain text said the same in every
+    language (a message no catalog has).
+    """
+
+    hint: Said | None = Said("dms.hint.error")
 
     def __init__(
         self,
-        message: str,
+        message: str | Said,
         *,
         status: int | None = None,
         error_code: str | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        self.said = message if isinstance(message, Said) else Said.as_is(message)
+        super().__init__(self.said.text("en"))
         self.status = status
         self.error_code = error_code
         self.request_id = request_id
 
+    @property
+    def message(self) -> str:
+        """What happened, in English (for the log)."""
+        return self.said.text("en")
+
+    def text(self, lang: Lang) -> str:
+        hint = self.hint
+        return sentences(
+            lang,
+            sentence(self.said.text(lang), lang),
+            hint.text(lang) if hint else "",
+            request_id_text(self.request_id, lang),
+        )
+
     def __str__(self) -> str:
-        parts = [self.message.rstrip(".") + "."]
-        if self.hint:
-            parts.append(self.hint)
-        if self.request_id:
-            parts.append(f"(request id {self.request_id})")
-        return " ".join(parts)
+        return self.text("en")
 
 
 class DmsAuthError(DmsError):
     """401/403: the AK/SK, the security token or the project id was refused."""
 
-    hint = (
-        "Check HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (and HUAWEICLOUD_SDK_SECURITY_TOKEN "
-        "for temporary keys), HUAWEICLOUD_SDK_PROJECT_ID, the machine's clock, and that the "
-        "key may call `dms:instance:getBackgroundTask`."
-    )
+    hint = Said("dms.hint.auth")
 
 
 class DmsNotFound(DmsError):
-    hint = "Check the id, or run `instances` to list what this project has."
+    hint = Said("dms.hint.not_found")
 
 
 class DmsThrottled(DmsError):
-    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+    def __init__(self, message: str | Said, *, retry_after: float | None = None, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.retry_after = retry_after
 
     @property
-    def hint(self) -> str:  # type: ignore[override]
+    def hint(self) -> Said:  # type: ignore[override]
         wait = max(1, round(self.retry_after)) if self.retry_after else 10
-        return f"DMS is throttling requests; try again in {wait} s."
+        return Said.of("dms.hint.throttled", wait=wait)
 
 
 class DmsUnavailable(DmsError):
     """5xx, timeouts and dropped connections, after the retries ran out."""
 
-    hint = "DMS did not answer in time; try again shortly."
+    hint = Said("dms.hint.unavailable")
 
 
-# Why no connection to DMS could be made, as far as the network says.
+# Why no connection to DMS could be made, as far as the network says (each is said by
+# the catalog key ``dms.connect.<failure>``).
 ConnectFailure: TypeAlias = Literal["refused", "unknown_host", "timed_out", "failed"]
-CONNECT_FAILURES: dict[ConnectFailure, str] = {
-    "refused": "connection refused",
-    "unknown_host": "no such host",
-    "timed_out": "no answer to connect",
-    "failed": "connection failed",
-}
 
 
 class DmsUnreachable(DmsUnavailable):
@@ -100,25 +122,21 @@ class DmsUnreachable(DmsUnavailable):
         self.endpoint = endpoint
         self.failure = failure
         self.setting = setting
-        super().__init__(
-            f"DMS at {endpoint} could not be reached ({CONNECT_FAILURES[failure]})", **kw
-        )
+        failed = Said(f"dms.connect.{failure}")
+        super().__init__(Said.of("dms.unreachable", endpoint=endpoint, failure=failed), **kw)
 
     @property
-    def hint(self) -> str:  # type: ignore[override]
-        what = self.setting or "the DMS endpoint setting (DMS_ENDPOINT or HUAWEICLOUD_REGION)"
-        return (
-            f"Check {what}, and that this machine can reach that address (network, proxy, "
-            "firewall); then try again."
-        )
+    def hint(self) -> Said:  # type: ignore[override]
+        what = Said.as_is(self.setting) if self.setting else Said("dms.hint.endpoint_setting")
+        return Said.of("dms.hint.unreachable", what=what)
 
 
 class DmsProtocolError(DmsError):
     """A body that is not the documented shape. ``snippet`` is for the log only."""
 
-    hint = "DMS sent something unexpected; the detail is in the bot's log."
+    hint = Said("dms.hint.protocol")
 
-    def __init__(self, message: str, *, snippet: str = "", **kw: Any) -> None:
+    def __init__(self, message: str | Said, *, snippet: str = "", **kw: Any) -> None:
         super().__init__(message, **kw)
         self.snippet = snippet[:SNIPPET_CHARS]
 
@@ -126,11 +144,21 @@ class DmsProtocolError(DmsError):
 class DmsRequestError(DmsError):
     """Any other 4xx: the request itself was refused."""
 
-    hint = "DMS refused the request; check the instance and the window."
+    hint = Said("dms.hint.request")
 
 
 class ResolveError(Exception):
-    """An instance name that does not pick exactly one instance."""
+    """An instance name that does not pick exactly one instance: ``said`` says which."""
+
+    def __init__(self, said: Said) -> None:
+        self.said = said
+        super().__init__(self.text("en"))
+
+    def text(self, lang: Lang) -> str:
+        return self.said.text(lang)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 class UnknownInstance(ResolveError):
@@ -142,40 +170,40 @@ class UnknownInstance(ResolveError):
         self.where = where
         self.close = tuple(close)
         self.request_id = request_id
-        super().__init__(self._says())
-
-    def _says(self) -> str:
         # ``where`` is "" for someone the access rules restrict: a refusal or a miss
         # tells them nothing of the account (region, project) either.
-        msg = f'No Kafka instance named "{self.name}"'
-        msg += f" in {self.where}." if self.where else "."
-        if self.close:
-            msg += " Close matches: " + ", ".join(self.close) + "."
+        if where:
+            head = Said.of("unknown_instance.in", name=name, where=where)
         else:
-            msg += " Run `instances` to list them."
-        if self.also():
-            msg += " " + self.also()
-        if self.request_id:
-            # DMS said so (a 404): support can trace that answer.
-            msg += f" (request id {self.request_id})"
-        return msg
+            head = Said.of("unknown_instance", name=name)
+        super().__init__(head)
 
-    def also(self) -> str:
-        """What a subclass adds, in English, before the request id."""
-        return ""
+    def text(self, lang: Lang) -> str:
+        if self.close:
+            close = Said.of("unknown_instance.close", names=Listing(self.close)).text(lang)
+        else:
+            close = t(lang, "unknown_instance.list")
+        also = self.also()
+        return sentences(
+            lang,
+            self.said.text(lang),
+            close,
+            also.text(lang) if also else "",
+            # DMS said so (a 404): support can trace that answer.
+            request_id_text(self.request_id, lang),
+        )
+
+    def also(self) -> Said | None:
+        """What a subclass adds, before the request id."""
+        return None
 
 
 class UnknownTask(ResolveError):
     def __init__(self, task_id: str, instance_name: str) -> None:
         self.task_id = task_id
-        # Kept so the message can be said again in another language (bot.views.errors).
         self.instance_name = instance_name
         # Where ids really are shown: the rows of an answer have none, their Details do.
-        super().__init__(
-            f'No task "{task_id}" on {instance_name}. To find a task\'s id, ask '
-            f"`{instance_name} last 24h` and press Details beside the task (the table of "
-            "`python -m bot tasks` has an ID column)."
-        )
+        super().__init__(Said.of("unknown_task", task=task_id, instance=instance_name))
 
 
 class AmbiguousInstance(ResolveError):
@@ -183,8 +211,8 @@ class AmbiguousInstance(ResolveError):
         # candidates: (name, instance_id) pairs, so a reply can offer each as a choice.
         self.name = name
         self.candidates = tuple(candidates)
-        listed = ", ".join(f"{n} ({i})" for n, i in self.candidates)
-        super().__init__(f'"{name}" matches several instances: {listed}. Use the full name or id.')
+        listed = Listing(tuple(Said.of("ambiguous.candidate", name=n, id=i) for n, i in candidates))
+        super().__init__(Said.of("ambiguous", name=name, candidates=listed))
 
 
 class UnknownPlace(ResolveError):
@@ -195,13 +223,11 @@ class UnknownPlace(ResolveError):
     ) -> None:
         self.name = wanted
         self.place = place
-        known = f"accounts: {', '.join(accounts)}"
+        # Account and region names are names: listed as they are in every language.
+        known = Said.of("unknown_place.accounts", accounts=", ".join(accounts))
         if regions:
-            known += f"; regions: {', '.join(regions)}"
-        super().__init__(
-            f'"{place}" in "{wanted}" is not an account or a region the bot knows ({known}). '
-            "Write <instance>@<account> or <instance>@<region>."
-        )
+            known = Said.of("unknown_place.regions", known=known, regions=", ".join(regions))
+        super().__init__(Said.of("unknown_place", wanted=wanted, place=place, known=known))
 
 
 def body_fields(body: object) -> tuple[str | None, str | None]:
@@ -246,14 +272,18 @@ def from_response(
     code, msg = _bounded(code, CODE_CHARS), _bounded(msg, MESSAGE_CHARS)
     request_id = headers.get("X-Request-Id")
     text = msg or reason or f"HTTP {status}"
-    detail = f"DMS answered {status}" + (f" {code}" if code else "") + f": {text}"
+    if code:
+        detail = Said.of("dms.answered_code", status=status, code=code, text=text)
+    else:
+        detail = Said.of("dms.answered", status=status, text=text)
     kw: dict[str, Any] = {"status": status, "error_code": code, "request_id": request_id}
     if status == 429 or code == "APIGW.0308":
         return DmsThrottled(
             detail, retry_after=retry_after_seconds(headers.get("Retry-After")), **kw
         )
     if status in (401, 403) or (code or "").startswith(("APIGW.0301", "APIGW.0307")):
-        return DmsAuthError(f"DMS refused the credentials ({code or status}): {text}", **kw)
+        refused = Said.of("dms.refused_credentials", code=code or status, text=text)
+        return DmsAuthError(refused, **kw)
     if status == 404:
         return DmsNotFound(detail, **kw)
     if status >= 500:

@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core import grammar_zh
-from bot.core.commands import VOCABULARY, CommandError, parse_command
+from bot.core.grammar import zh_read, zh_words
+from bot.core.grammar.commands import parse_command
+from bot.core.grammar.errors import CommandError
+from bot.core.grammar.vocabulary import VOCABULARY
 from bot.main.shell_completion import WORDS, InstanceNames, candidates
 
 NAMES = ("prod-orders", "prod-orders-dr", "prod-payments", "staging-orders")
@@ -79,12 +81,12 @@ def test_the_words_are_the_grammars_own() -> None:
     # Every Chinese word offered reads, in the grammar, as the English word it is filed
     # as (where it may stand: a language after 语言, the others after an instance).
     for word, english in WORDS.english.items():
-        if not grammar_zh.has_chinese(word):
+        if not zh_words.has_chinese(word):
             continue
         if english in VOCABULARY.langs:
-            assert grammar_zh.read(f"语言 {word}").english() == ["lang", english], word
+            assert zh_read.read(f"语言 {word}").english() == ["lang", english], word
         else:
-            assert grammar_zh.read(f"prod-orders {word} 1").english()[1] == english, word
+            assert zh_read.read(f"prod-orders {word} 1").english()[1] == english, word
     # The commands offered first are commands; the words offered after an instance read.
     for word in ("help", "instances", "subscriptions"):
         parse_command(word, now=now, tz=UTC)

@@ -21,8 +21,8 @@ from bot.core.actions import HomeTaskRef, SubscriptionRef
 from bot.core.dms.errors import DmsNotFound, DmsUnavailable
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.source import Dms
+from bot.core.grammar.window import TimeWindow
 from bot.core.records import Subscription
-from bot.core.timewindow import TimeWindow
 from bot.services.guard import Guard
 from bot.services.home import HomeService
 from bot.services.subscriptions import Subscriptions, subscriptions_in

@@ -28,9 +28,10 @@ from bot.core.actions import (
 )
 from bot.core.answer import TaskAnswer, TasksAnswer, filter_tasks
 from bot.core.dms.models import Instance, Task, TaskList
-from bot.core.help import USAGE
+from bot.core.grammar.help import USAGE
+from bot.core.grammar.window import TimeWindow, format_api_time
+from bot.core.grammar.window_parse import parse_window
 from bot.core.redact import MASK
-from bot.core.timewindow import TimeWindow, format_api_time, parse_window
 from bot.i18n import LANGS, Lang
 from bot.views.details import MAX_PARAM_SECTIONS, task_details_message
 from bot.views.kit import Message

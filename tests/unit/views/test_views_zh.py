@@ -19,8 +19,9 @@ from bot.core.actions import DETAILS, PAGE_NEXT, PAGE_PREV, REFRESH, RETRY, SHAR
 from bot.core.answer import TaskAnswer
 from bot.core.dms.errors import DmsNotFound
 from bot.core.dms.models import Instance, Task
-from bot.core.help import USAGE_ZH
+from bot.core.grammar.help import USAGE_ZH
 from bot.core.redact import MASK
+from bot.i18n import Said
 from bot.main.runtime import DEMO_NOTE
 from bot.views.details import task_details_message
 from bot.views.errors import describe_error
@@ -232,7 +233,8 @@ def test_the_demo_note_is_said_in_the_askers_language() -> None:
 
 def test_errors_in_chinese() -> None:
     retry = state_for(answer_for([]))
-    exc = DmsNotFound("DMS answered 404: This instance does not exist.", request_id="req-1")
+    said = Said.of("dms.answered", status=404, text="This instance does not exist.")
+    exc = DmsNotFound(said, request_id="req-1")
     message = error_message(
         describe_error(exc, "zh"),
         retry=retry,

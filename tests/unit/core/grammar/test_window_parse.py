@@ -1,26 +1,31 @@
-"""bot.core.timewindow: every form of the grammar to exact UTC instants, DST, errors, and the
-properties every window keeps whatever the moment and the zone."""
+"""bot.core.grammar.window_parse: every form of the grammar to exact UTC instants, DST,
+windows written in Chinese as their English twins, errors said in each language, and
+the properties every window keeps whatever the moment and the zone."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.core.timewindow import (
+from bot.core.grammar.errors import WindowError
+from bot.core.grammar.window import (
     DEFAULT_WINDOW,
     TimeWindow,
-    WindowError,
     format_api_time,
     parse_api_time,
-    parse_window,
     zone_name,
 )
+from bot.core.grammar.window_parse import parse_window
+from bot.core.grammar.zh_write import to_zh
+from bot.i18n import LANGS, Lang
+from tests.unit.core.grammar.said import assert_said, fix, quoted
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # UTC+8 all year
+APIA = ZoneInfo("Pacific/Apia")  # skipped 2011-12-30 entirely
 NEW_YORK = ZoneInfo("America/New_York")  # 2026: EDT from Mar 8, EST from Nov 1
 BERLIN = ZoneInfo("Europe/Berlin")  # 2026: CEST from Mar 29, CET from Oct 25
 
@@ -427,8 +432,11 @@ def test_an_error_message_quotes_the_bad_part_and_the_fix() -> None:
     e = error("1hr")
     assert (e.bad, e.suggestion) == ("1hr", "last 1h")
     assert str(e) == 'couldn\'t read "1hr" as a time window; try "last 1h"'
+    assert e.text("en") == str(e)
+    assert e.text("zh") == "无法把“1hr”理解为时间范围；试试“最近1小时”"
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
     ("text", "bad", "suggestion"),
     [
@@ -446,13 +454,17 @@ def test_an_error_message_quotes_the_bad_part_and_the_fix() -> None:
         ("last", "last", "last 1h"),
     ],
 )
-def test_errors_suggest_the_nearest_valid_form(text: str, bad: str, suggestion: str) -> None:
+def test_errors_suggest_the_nearest_valid_form(
+    text: str, bad: str, suggestion: str, lang: Lang
+) -> None:
     e = error(text)
     assert (e.bad, e.suggestion) == (bad, suggestion)
-    assert f'"{bad}"' in str(e)
-    assert f'"{suggestion}"' in str(e)
+    said = assert_said_here(e, lang)
+    assert quoted(bad, lang) in said
+    assert fix(suggestion, lang) in said
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
     ("text", "bad", "why"),
     [
@@ -466,10 +478,11 @@ def test_errors_suggest_the_nearest_valid_form(text: str, bad: str, suggestion: 
         ("since 09:00Z UTC", "09:00Z UTC", "two time zones"),
     ],
 )
-def test_errors_say_what_is_wrong_with_a_time(text: str, bad: str, why: str) -> None:
+def test_errors_say_what_is_wrong_with_a_time(text: str, bad: str, why: str, lang: Lang) -> None:
     e = error(text)
     assert e.bad == bad
     assert why in str(e)
+    assert_said_here(e, lang)
     window(e.suggestion)  # and what it suggests works
 
 
@@ -494,89 +507,117 @@ def test_naive_now_is_a_programming_error() -> None:
         parse_window("last 1h", now=datetime(2026, 11, 27), tz=UTC)
 
 
-# --- the API form and the window object ----------------------------------------------
-
-
-def test_format_and_parse_api_time() -> None:
-    moment = datetime(2026, 11, 27, 16, 5, 9, 999999, tzinfo=SHANGHAI)
-    assert format_api_time(moment) == "20261127080509"
-    assert parse_api_time("20261127080509") == utc(2026, 11, 27, 8, 5, 9)
-    assert format_api_time(utc(999, 1, 2, 3, 4, 5)) == "09990102030405"
+# --- in Chinese ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("chinese", "english"),
     [
-        "2026112708050",
-        "202611270805090",
-        "2026-11-27",
-        "",
-        "20261327080000",
-        "２０２６１１２７０８０５０９",
+        ("最近1小时", "last 1h"),
+        ("最近 2 小时 30 分钟", "last 2h30m"),
+        ("近两周", "last 2w"),
+        ("过去３天", "last 3d"),
+        ("半小时内", "last 30m"),
+        ("今天", "today"),
+        ("昨天 Asia/Tokyo", "yesterday Asia/Tokyo"),
+        ("自 9:30 起", "since 09:30"),
+        ("凌晨2点以来", "since 02:00"),
+        ("中午12点以来", "since 12:00"),
+        ("中午1点以来", "since 13:00"),
+        ("晚上12点以来", "since 00:00"),
+        ("9点15分30秒以来", "since 09:15:30"),
+        ("自 2026-11-26 起", "since 2026-11-26"),
+        ("2026年11月26日以来", "since 2026-11-26"),
+        ("从 08:00 到 10:00", "from 08:00 to 10:00"),
+        ("从2026年11月26日22点到2026年11月27日2点", "from 2026-11-26 22:00 to 2026-11-27 02:00"),
+        ("10:00到11:00之间", "between 10:00 and 11:00"),
     ],
 )
-def test_parse_api_time_refuses_anything_but_14_digits_of_a_real_time(text: str) -> None:
-    with pytest.raises(WindowError) as caught:
-        parse_api_time(text)
-    assert caught.value.bad == text
-    parse_api_time(caught.value.suggestion)
-
-
-def test_api_params_floor_the_begin_and_ceil_the_end() -> None:
-    w = TimeWindow(
-        utc(2026, 11, 27, 8, 0, 0, 500000),
-        utc(2026, 11, 27, 10, 0, 0, 200000),
-        "x",
-        "UTC",
-        ends_now=False,
-    )
-    assert w.api_params() == {"begin_time": "20261127080000", "end_time": "20261127100001"}
-    whole = w.with_end(utc(2026, 11, 27, 10))
-    assert whole.api_params()["end_time"] == "20261127100000"
-
-
-def test_contains_is_inclusive_at_both_ends() -> None:
-    w = window("from 20261127080000 to 20261127100000")
-    assert w.contains(utc(2026, 11, 27, 8))
-    assert w.contains(utc(2026, 11, 27, 10))
-    assert not w.contains(utc(2026, 11, 27, 7, 59, 59, 999999))
-    assert not w.contains(utc(2026, 11, 27, 10, 0, 0, 1))
-    assert w.contains(datetime(2026, 11, 27, 17, tzinfo=SHANGHAI))
-
-
-def test_with_end_keeps_begin_and_label_and_refuses_an_empty_window() -> None:
-    w = window("last 1h")
-    later = w.with_end(NOW + timedelta(seconds=15))
-    assert (later.begin, later.label, later.end) == (w.begin, w.label, NOW + timedelta(seconds=15))
-    with pytest.raises(ValueError, match="begin before it ends"):
-        w.with_end(w.begin)
-
-
-def test_a_window_is_stored_in_utc_whatever_it_was_built_with() -> None:
-    w = TimeWindow(datetime(2026, 11, 27, 8, tzinfo=SHANGHAI), NOW, "x", "UTC", ends_now=True)
-    assert w.begin.tzinfo is UTC
-    assert w.begin == utc(2026, 11, 27, 0)
-    assert w == TimeWindow(utc(2026, 11, 27, 0), NOW, "x", "UTC", ends_now=True)
+def test_a_chinese_window_is_its_english_twin(chinese: str, english: str) -> None:
+    assert window(chinese, SHANGHAI) == window(english, SHANGHAI)
 
 
 @pytest.mark.parametrize(
-    ("tz", "name"),
+    "text", ["最近一刻", "二〇二六年", "最近1个月", "本周", "前天", "最近半秒"]
+)
+def test_forms_without_an_english_twin_are_refused_not_misread(text: str) -> None:
+    assert_said_here(error(text, SHANGHAI), "zh")
+
+
+@pytest.mark.parametrize(
+    ("text", "bad", "why_zh"),
     [
-        (UTC, "UTC"),
-        (SHANGHAI, "Asia/Shanghai"),
-        (ZoneInfo("UTC"), "UTC"),
-        (timezone(timedelta(hours=8)), "UTC+08:00"),
-        (timezone(-timedelta(hours=5, minutes=30)), "UTC-05:30"),
+        ("最近91天", "91天", "时间范围最长 90 天"),
+        ("最近", "最近", "缺少时长"),
+        ("自 25点 起", "25点 起", "小时超出范围（00–23）"),
+        ("自 9点60分 起", "9点60分 起", "分钟超出范围（00–59）"),
+        ("从 10:00", None, None),  # 从 without 到 is "since": a window, not an error
+        ("从 10:00 到 09:00", "从 10:00 到 09:00", "结束时间早于开始时间"),
+        ("自 2026年2月30日 起", "2026年2月30日 起", "没有这个日期"),
+        ("今天 火星/基地", "今天 火星/基地", None),
     ],
 )
-def test_zone_name(tz: tzinfo, name: str) -> None:
-    assert zone_name(tz) == name
+def test_an_error_quotes_the_window_as_typed(
+    text: str, bad: str | None, why_zh: str | None
+) -> None:
+    if bad is None:
+        window(text, SHANGHAI)
+        return
+    e = error(text, SHANGHAI)
+    assert e.bad == bad
+    assert (e.why and e.why.text("zh")) == why_zh
+    assert_said_here(e, "zh")
 
 
-def test_a_fixed_offset_zone_name_reads_back_as_that_zone() -> None:
-    w = window("since 09:00 UTC+05:30")
-    assert w.zone == "UTC+05:30"
-    assert w.begin == utc(2026, 11, 27, 3, 30)
+# Every raise site in bot.core.grammar.window_parse, beyond the English tables walked below.
+RAISE_SITES: list[tuple[str, tzinfo, datetime]] = [
+    ("since 0001-01-01", SHANGHAI, NOW),  # out of range
+    ("last", UTC, NOW),
+    ("last 1hor", UTC, NOW),
+    ("last 91d", UTC, NOW),
+    ("last 0m", UTC, NOW),
+    ("since", UTC, NOW),
+    ("since 2026-11-28", UTC, NOW),
+    ("from to 10:00", UTC, NOW),
+    ("from 10:00", UTC, NOW),
+    ("from 2026-11-28 10:00 to 11:00", UTC, NOW),
+    ("from 10:00 to 09:00", UTC, NOW),
+    ("today Mars/Base", UTC, NOW),
+    ("today +15:00", UTC, NOW),
+    ("yesterday 18:00", UTC, NOW),
+    ("today", SHANGHAI, datetime(2026, 11, 27, tzinfo=SHANGHAI)),
+    ("yesterday", APIA, datetime(2011, 12, 31, 12, tzinfo=APIA)),  # an empty window
+    ("lst 2h", UTC, NOW),
+    ("since 09:00Z UTC", UTC, NOW),
+    ("since 20261327080000", UTC, NOW),
+    ("since 2026-02-30", UTC, NOW),
+    ("since 13pm", UTC, NOW),
+    ("since 9", UTC, NOW),
+    ("since 25:00", UTC, NOW),
+    ("since 09:60", UTC, NOW),
+    ("since 09:00:60", UTC, NOW),
+    ("since 09:00 +15:00", UTC, NOW),
+    ("since 09:00 Asia/Shangai", UTC, NOW),
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("text", "tz", "now"), RAISE_SITES)
+def test_every_raise_site_says_its_error_in_each_language(
+    text: str, tz: tzinfo, now: datetime, lang: Lang
+) -> None:
+    assert_said_here(error(text, tz, now), lang, tz, now)
+
+
+def assert_said_here(e: WindowError, lang: Lang, tz: tzinfo = SHANGHAI, now: datetime = NOW) -> str:
+    """``assert_said``, and in Chinese a suggestion that is still the window it suggests."""
+    said = assert_said(e, lang)
+    suggestion_zh = to_zh(e.suggestion)
+    if lang == "zh" and e.suggestion and not e.suggestion.isdigit():
+        assert parse_window(suggestion_zh, now=now, tz=tz) == parse_window(
+            e.suggestion, now=now, tz=tz
+        )
+    return said
 
 
 # --- properties ----------------------------------------------------------------------

@@ -25,17 +25,12 @@ from hypothesis import strategies as st
 from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
-from bot.core.commands import (
-    Command,
-    CommandError,
-    Subscribe,
-    TasksQuery,
-    Unsubscribe,
-    parse_command,
-)
 from bot.core.dms.errors import AmbiguousInstance, UnknownInstance
 from bot.core.dms.source import ClientOptions
-from bot.core.timewindow import TimeWindow, WindowError, parse_window
+from bot.core.grammar.commands import Command, Subscribe, TasksQuery, Unsubscribe, parse_command
+from bot.core.grammar.errors import CommandError, WindowError
+from bot.core.grammar.window import TimeWindow
+from bot.core.grammar.window_parse import parse_window
 from bot.services.ask import Ask
 from bot.services.conversation import Conversation
 from bot.services.reply import Reply
@@ -72,7 +67,7 @@ UNICODE = [
     "\u200d", "e\u0301", "１ｈ", "ｐｒｏｄ", "١٢", "٣h", "𝟙h", "Ⅷ", "\ufeff", "\ufffd", "ß", "İ",
     "ﬁ", "Ω", "\u00a0", "\u3000", "\U0010ffff",
 ]  # fmt: skip
-# The grammar's Chinese (bot.core.grammar_zh): words, numerals, lengths, clocks, dates,
+# The grammar's Chinese (bot.core.grammar.zh_read): words, numerals, lengths, clocks, dates,
 # particles, full-width forms and Chinese punctuation, and near misses of each.
 CHINESE = [
     "最近", "过去", "近", "自", "从", "自从", "到", "至", "起", "以来", "开始", "之后", "内",
@@ -353,7 +348,8 @@ def assert_both_languages(error: CommandError | WindowError) -> None:
     assert result_line(zh)
     assert quoted(error.bad) in zh
     assert zh != str(error)
-    assert (error.why is None) == (error.why_zh is None)
+    if error.why is not None:
+        assert error.why.text("zh") in zh
 
 
 def result_line(message: str) -> bool:
