@@ -22,8 +22,16 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 
 CommandKind = Literal["slash", "mention", "button", "home"]
 CommandResult = Literal["ok", "error", "refused"]
-Operation = Literal["list_tasks", "get_task", "list_instances"]
-CacheName = Literal["tasks", "instances"]
+Operation = Literal[
+    "list_tasks",
+    "get_task",
+    "list_instances",
+    "show_instance",
+    "task_progress",
+    "list_traces",
+    "list_alarms",
+]
+CacheName = Literal["tasks", "instances", "instance_detail", "progress", "traces", "alarms"]
 
 # The format generate_latest writes with its default (underscore) escaping. Stated here
 # rather than taken from prometheus_client: its CONTENT_TYPE_LATEST moved to 1.0.0 in

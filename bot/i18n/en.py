@@ -7,7 +7,7 @@ pair, picked by ``bot.i18n.tn`` from a count. Placeholders are ``str.format`` fi
 
 from __future__ import annotations
 
-from bot.i18n import en_access, en_errors, en_home
+from bot.i18n import en_access, en_errors, en_home, en_timeline
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
@@ -388,4 +388,9 @@ MESSAGES: dict[str, str] = {
 }
 # The Home tab's, the refusals' and the errors' texts live beside this file, so that each
 # stays readable.
-MESSAGES |= {**en_home.MESSAGES, **en_access.MESSAGES, **en_errors.MESSAGES}
+MESSAGES |= {
+    **en_home.MESSAGES,
+    **en_access.MESSAGES,
+    **en_errors.MESSAGES,
+    **en_timeline.MESSAGES,
+}

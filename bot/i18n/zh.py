@@ -7,7 +7,7 @@ spaces around it where Slack needs them to see the markup.
 
 from __future__ import annotations
 
-from bot.i18n import zh_access, zh_errors, zh_home
+from bot.i18n import zh_access, zh_errors, zh_home, zh_timeline
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
@@ -360,4 +360,9 @@ MESSAGES: dict[str, str] = {
 }
 # The Home tab's, the refusals' and the errors' texts live beside this file, so that each
 # stays readable.
-MESSAGES |= {**zh_home.MESSAGES, **zh_access.MESSAGES, **zh_errors.MESSAGES}
+MESSAGES |= {
+    **zh_home.MESSAGES,
+    **zh_access.MESSAGES,
+    **zh_errors.MESSAGES,
+    **zh_timeline.MESSAGES,
+}

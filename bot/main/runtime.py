@@ -6,12 +6,14 @@ Either way the rest of the bot gets a ``Fleet``: one client per configured accou
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.adapters.context import ContextClient
 from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
+from bot.adapters.dms.endpoints import ContextEndpoints
 from bot.adapters.dms.fleet import Fleet, Member
 from bot.adapters.metrics import Metrics
 from bot.core.dms.place import Place
@@ -27,6 +29,8 @@ DEMO_NOTE = Said("note.demo")
 class DmsSession:
     client: Fleet
     demo: bool
+    # Each account's CTS and CES (the timeline's sources), by account name.
+    contexts: Mapping[str, ContextClient] = field(default_factory=dict)
 
     @property
     def note(self) -> Said | None:
@@ -41,6 +45,7 @@ async def open_dms(
     if accounts:
         async with AsyncExitStack() as opened:
             members = []
+            contexts: dict[str, ContextClient] = {}
             for account in accounts:
                 client = DmsClient.create(
                     account.base_url(),
@@ -52,26 +57,42 @@ async def open_dms(
                 )
                 await opened.enter_async_context(client)
                 members.append(Member(account.name, client, region=account.region or ""))
+                contexts[account.name] = await opened.enter_async_context(
+                    ContextClient.create(
+                        account.context_endpoints(),
+                        account.credentials,
+                        options=settings.dms,
+                        metrics=metrics,
+                    )
+                )
             fleet = Fleet(members, default=settings.default_account, aliases=settings.aliases)
-            yield DmsSession(fleet, demo=False)
+            yield DmsSession(fleet, demo=False, contexts=contexts)
         return
 
     # Imported here: only demo mode needs the simulator's server and data generator.
     from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator, SimulatorConfig
 
     async with Simulator(SimulatorConfig()) as simulator:
+        demo_credentials = Credentials(ak=DEMO_AK, sk=DEMO_SK, project_id=DEMO_PROJECT_ID)
         client = DmsClient.create(
             simulator.url,
-            Credentials(ak=DEMO_AK, sk=DEMO_SK, project_id=DEMO_PROJECT_ID),
+            demo_credentials,
             options=settings.dms,
             where=Place(demo=True),
             metrics=metrics,
         )
-        async with client:
+        # The simulator serves CTS and CES on its one port beside DMS.
+        context = ContextClient.create(
+            ContextEndpoints(cts=simulator.url, ces=simulator.url),
+            demo_credentials,
+            options=settings.dms,
+            metrics=metrics,
+        )
+        async with client, context:
             # The aliases of a file without accounts name the environment's one, which
             # the simulator stands in for.
             fleet = Fleet([Member(settings.default_account, client)], aliases=settings.aliases)
-            yield DmsSession(fleet, demo=True)
+            yield DmsSession(fleet, demo=True, contexts={settings.default_account: context})
 
 
 def _endpoint_setting(settings: Settings, account: Account) -> str:

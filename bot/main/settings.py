@@ -68,6 +68,9 @@ class Settings:
     huawei_security_token: str | None = None
     huawei_region: str | None = None
     dms_endpoint: str | None = None
+    # CTS_ENDPOINT / CES_ENDPOINT: hosts for the timeline other than the region's.
+    cts_endpoint: str | None = None
+    ces_endpoint: str | None = None
     database_url: str = "sqlite:///data/kafka-tasks.db"
     default_tz: str = "UTC"
     dms: ClientOptions = field(default_factory=ClientOptions)
@@ -131,6 +134,8 @@ class Settings:
                 credentials=self.credentials(),
                 region=self.huawei_region,
                 endpoint=self.dms_endpoint,
+                cts_endpoint=self.cts_endpoint,
+                ces_endpoint=self.ces_endpoint,
                 security_token_env=(
                     "HUAWEICLOUD_SDK_SECURITY_TOKEN" if self.huawei_security_token else None
                 ),
@@ -228,6 +233,8 @@ class Settings:
             huawei_security_token=text("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
             huawei_region=region,
             dms_endpoint=endpoint,
+            cts_endpoint=text("CTS_ENDPOINT"),
+            ces_endpoint=text("CES_ENDPOINT"),
             database_url=text("DATABASE_URL") or "sqlite:///data/kafka-tasks.db",
             default_tz=tz,
             dms=dms,
@@ -306,8 +313,10 @@ def _check_env_account(read: _Env) -> None:
             endpoint_for_region(region)
         except UnknownRegion as exc:
             problems.append(str(exc))
-    if endpoint and not endpoint.startswith(("https://", "http://")):
-        problems.append(f"DMS_ENDPOINT must be a URL starting with https://, got {endpoint!r}")
+    for name in ("DMS_ENDPOINT", "CTS_ENDPOINT", "CES_ENDPOINT"):
+        url = read.text(name)
+        if url and not url.startswith(("https://", "http://")):
+            problems.append(f"{name} must be a URL starting with https://, got {url!r}")
 
 
 def _zone(read: _Env, config: ConfigFile | None) -> str:

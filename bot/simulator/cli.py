@@ -45,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="query parameter read as the first task index ('offset': ignore 'start')",
     )
     parser.add_argument(
+        "--without",
+        action="append",
+        choices=("cts", "ces"),
+        default=[],
+        help="serve a region without this service: its paths answer 404 APIGW.0101",
+    )
+    parser.add_argument(
         "--manual-clock",
         action="store_true",
         help="the task timeline stands still until moved with POST /_sim/clock "
@@ -58,6 +65,7 @@ def banner(url: str, config: SimulatorConfig) -> str:
     sk = "(demo secret, see --help)" if config.sk == DEMO_SK else "(the --sk you gave)"
     return (
         f"DMS simulator at {url} (seed {config.seed}); use: DMS_ENDPOINT={url} "
+        f"CTS_ENDPOINT={url} CES_ENDPOINT={url} "
         f"HUAWEICLOUD_SDK_AK={config.ak} HUAWEICLOUD_SDK_SK={sk} "
         f"HUAWEICLOUD_SDK_PROJECT_ID={config.project_id}"
     )
@@ -88,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             project_id=args.project_id,
             max_limit=args.max_limit,
             start_param=args.start_param,
+            absent_services=frozenset(args.without),
         )
     except ValueError as exc:
         parser.error(str(exc))

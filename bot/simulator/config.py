@@ -30,6 +30,9 @@ class SimulatorConfig:
     # and Terraform send `start`; newer docs name it `offset`. "offset" models a server
     # that ignores `start`, which a client must notice rather than loop on page one.
     start_param: str = "start"
+    # Services this region lacks (e.g. {"ces"}): their paths answer 404 APIGW.0101, as
+    # a gateway without that API does. Changeable at run time (POST /_sim/settings).
+    absent_services: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         problems = []
@@ -41,6 +44,8 @@ class SimulatorConfig:
             problems.append(f"max_limit must be >= 1, got {self.max_limit}")
         if self.start_param not in ("start", "offset"):
             problems.append(f"start_param must be 'start' or 'offset', got {self.start_param!r}")
+        if not self.absent_services <= {"dms", "cts", "ces"}:
+            problems.append(f"absent_services must be among dms, cts, ces: {self.absent_services}")
         if self.max_skew <= timedelta(0):
             problems.append(f"max_skew must be positive, got {self.max_skew}")
         if not self.ak or not self.sk:

@@ -20,7 +20,7 @@ from bot.simulator.model import iso_millis
 from bot.simulator.state import DuplicateInstanceName, SimulatorState
 from bot.simulator.stats import Stats
 
-_FAULT_KEYS = frozenset({"kind", "count", "retry_after", "delay_ms"})
+_FAULT_KEYS = frozenset({"kind", "count", "retry_after", "delay_ms", "service"})
 
 
 class BadControlRequest(Exception):
@@ -45,6 +45,20 @@ def _number(body: dict[str, Any], key: str) -> float | None:
     value = body.get(key)
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise BadControlRequest(f"{key} must be a number, got {value!r}")
+    return value
+
+
+def _text(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise BadControlRequest(f"{key} must be a string, got {value!r}")
+    return value
+
+
+def _count(body: dict[str, Any], key: str) -> int:
+    value = body.get(key, 0)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadControlRequest(f"{key!r} must be an integer")
     return value
 
 
@@ -79,11 +93,14 @@ class ControlApi:
             return _problem(f"{request.method} {request.path}: {exc.reason}", status=exc.status)
 
     def _faults_view(self) -> dict[str, object]:
-        return {
+        view: dict[str, object] = {
             "pending": self._faults.pending(),
             "latency_ms": self._faults.latency_ms,
             "fail_rate": self._faults.fail_rate,
         }
+        if self._faults.absent_services:
+            view["absent_services"] = sorted(self._faults.absent_services)
+        return view
 
     async def get_faults(self, request: web.Request) -> web.Response:
         return web.json_response(self._faults_view())
@@ -109,6 +126,7 @@ class ControlApi:
                 count=count,
                 retry_after=_number(item, "retry_after"),
                 delay_ms=_number(item, "delay_ms"),
+                service=_text(item, "service"),
             )
         return web.json_response(self._faults_view())
 
@@ -117,9 +135,10 @@ class ControlApi:
         return web.json_response(self._faults_view())
 
     async def change_settings(self, request: web.Request) -> web.Response:
-        """Body: ``{"latency_ms": N, "fail_rate": F}``, either or both."""
+        """Body: ``{"latency_ms": N, "fail_rate": F, "absent_services": ["ces"]}``, any
+        of them; a service listed as absent answers as a region without it would."""
         body = await _json_object(request)
-        unknown = set(body) - {"latency_ms", "fail_rate"}
+        unknown = set(body) - {"latency_ms", "fail_rate", "absent_services"}
         if unknown:
             raise BadControlRequest(f"unknown setting(s): {', '.join(sorted(unknown))}")
         latency = _number(body, "latency_ms")
@@ -128,6 +147,11 @@ class ControlApi:
             self._faults.latency_ms = latency
         if rate is not None:
             self._faults.fail_rate = rate
+        absent = body.get("absent_services")
+        if absent is not None:
+            if not isinstance(absent, list) or not all(isinstance(a, str) for a in absent):
+                raise BadControlRequest("absent_services must be a list of service names")
+            self._faults.absent_services = frozenset(absent)
         return web.json_response(self._faults_view())
 
     def _clock_view(self) -> dict[str, object]:
@@ -163,19 +187,21 @@ class ControlApi:
         return web.json_response({"instances": names})
 
     async def add_instance(self, request: web.Request) -> web.Response:
-        """Body: ``{"name": ..., "tasks": N, "span_hours": H, "running": R}`` (span
-        defaults to 24; ``running`` tasks are in progress now and finish later)."""
+        """Body: ``{"name": ..., "tasks": N, "span_hours": H, "running": R, "traces": T,
+        "alarms": A}`` (span defaults to 24; ``running`` tasks are in progress now and
+        finish later; ``traces`` CTS operations besides the tasks' own and ``alarms``
+        CES records fall within the span)."""
         body = await _json_object(request)
         name, tasks = body.get("name"), body.get("tasks")
         if not isinstance(name, str) or not isinstance(tasks, int) or isinstance(tasks, bool):
             raise BadControlRequest("expected {'name': str, 'tasks': int, 'span_hours': number}")
         span_hours = _number(body, "span_hours")
         span = timedelta(hours=24 if span_hours is None else span_hours)
-        running = body.get("running", 0)
-        if not isinstance(running, int) or isinstance(running, bool):
-            raise BadControlRequest("'running' must be an integer")
+        running, traces, alarms = (_count(body, key) for key in ("running", "traces", "alarms"))
         try:
-            instance_id = self._state.add_instance(name, tasks, span, running=running)
+            instance_id = self._state.add_instance(
+                name, tasks, span, running=running, traces=traces, alarms=alarms
+            )
         except DuplicateInstanceName as exc:
             return _problem(str(exc), status=409)
         return web.json_response({"name": name, "instance_id": instance_id}, status=201)

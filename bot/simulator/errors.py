@@ -47,3 +47,30 @@ INTERNAL_ERROR = ApiError(500, "DMS.00500000", "Internal service error")
 # Stand-ins for what the gateway says when the backend is unreachable or overloaded.
 BAD_GATEWAY = ApiError(502, "APIGW.0202", "Backend unavailable")
 UNAVAILABLE = ApiError(503, "DMS.00503000", "Service temporarily unavailable")
+
+
+# -- CTS and CES --------------------------------------------------------------------
+# Stand-ins: the services' own codes for these cases were not found (the reference names
+# the IAM actions, not the bodies); the shape is the one every Huawei service shares, and
+# the message names the action to grant, which is what a client shows its user.
+
+
+def cts_bad_parameter(detail: str) -> ApiError:
+    return ApiError(400, "CTS.0001", f"Invalid parameter: {detail}")
+
+
+def ces_bad_parameter(detail: str) -> ApiError:
+    return ApiError(400, "ces.0014", f"Invalid parameter: {detail}")
+
+
+CTS_FORBIDDEN = ApiError(403, "CTS.0015", "Policy doesn't allow cts:trace:list to be performed.")
+CES_FORBIDDEN = ApiError(
+    403, "ces.0015", "Policy doesn't allow ces:alarmHistory:list to be performed."
+)
+DMS_FORBIDDEN = ApiError(
+    403, "DMS.00403000", "Policy doesn't allow dms:instance:getBackgroundTask to be performed."
+)
+# Stand-in: "仅Kafka扩容时支持查询进度" is documented, the error for other tasks is not.
+NO_PROGRESS = ApiError(
+    400, "DMS.00400000", "Invalid request parameter: progress is only kept for scale-out tasks."
+)

@@ -22,6 +22,11 @@ The kinds, by what the client sees:
 - Task bodies no client should read whole: ``params_nested`` (the first task's params
   an array nested 100,000 deep, in the body itself rather than as a string) and
   ``oversized`` (the real body padded past 4 MiB, the most the bot reads).
+
+A fault may name the ``service`` it hits (``dms``, ``cts`` or ``ces``): a key without
+CTS permission is a 403 on traces while tasks still load, and the queue keeps a
+targeted fault for the first request to its service. ``absent_services`` models a
+region without CES (or CTS): its paths answer as a gateway without that API does.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ FAULT_KINDS: Final = frozenset(
 # What "timeout" holds a request for when not told: past the client's default 10 s.
 DEFAULT_TIMEOUT_MS: Final = 30_000.0
 _DELAYED = frozenset({"slow", "timeout"})
+SERVICES: Final = ("dms", "cts", "ces")
 _KINDS_TEXT = ", ".join(sorted(FAULT_KINDS))
 
 
@@ -54,8 +60,11 @@ class Fault:
     kind: str
     retry_after: float | None = None  # 429 only; None sends no Retry-After header
     delay_ms: float | None = None  # "slow" (required) and "timeout" (optional) only
+    service: str | None = None  # None: whichever request comes next
 
     def __post_init__(self) -> None:
+        if self.service is not None and self.service not in SERVICES:
+            raise ValueError(f"unknown service {self.service!r}; expected one of {SERVICES}")
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {_KINDS_TEXT}")
         if self.retry_after is not None and (self.kind != "429" or self.retry_after < 0):
@@ -89,6 +98,7 @@ class Faults:
         self._rng = random.Random(f"{seed}/faults")
         self.latency_ms = latency_ms
         self.fail_rate = fail_rate
+        self.absent_services: frozenset[str] = frozenset()
 
     @property
     def latency_ms(self) -> float:
@@ -99,6 +109,17 @@ class Faults:
         if value < 0:
             raise ValueError(f"latency_ms must be >= 0, got {value}")
         self._latency_ms = float(value)
+
+    @property
+    def absent_services(self) -> frozenset[str]:
+        return self._absent
+
+    @absent_services.setter
+    def absent_services(self, value: frozenset[str]) -> None:
+        unknown = set(value) - set(SERVICES)
+        if unknown:
+            raise ValueError(f"unknown service(s) {sorted(unknown)}; expected some of {SERVICES}")
+        self._absent = frozenset(value)
 
     @property
     def fail_rate(self) -> float:
@@ -116,11 +137,13 @@ class Faults:
         count: int = 1,
         retry_after: float | None = None,
         delay_ms: float | None = None,
+        service: str | None = None,
     ) -> None:
-        """Make the next ``count`` API requests (after those already queued) fail so."""
+        """Make the next ``count`` API requests (to ``service``, or any), after those
+        already queued for them, fail so."""
         if count < 1:
             raise ValueError(f"count must be >= 1, got {count}")
-        fault = Fault(kind, retry_after=retry_after, delay_ms=delay_ms)
+        fault = Fault(kind, retry_after=retry_after, delay_ms=delay_ms, service=service)
         with self._lock:
             self._queue.append(_Pending(fault, count))
 
@@ -131,17 +154,26 @@ class Faults:
 
     def pending(self) -> list[dict[str, object]]:
         with self._lock:
-            return [asdict(p.fault) | {"count": p.remaining} for p in self._queue]
+            return [_shown(p.fault) | {"count": p.remaining} for p in self._queue]
 
-    def take(self) -> Fault | None:
-        """The fault for the request being served: a queued one first, else the dice."""
+    def take(self, service: str = "dms") -> Fault | None:
+        """The fault for a request to ``service``: the first queued one for it (or for
+        any service), else the dice."""
         with self._lock:
-            if self._queue:
-                head = self._queue[0]
-                head.remaining -= 1
-                if head.remaining == 0:
-                    self._queue.popleft()
-                return head.fault
+            for pending in self._queue:
+                if pending.fault.service not in (None, service):
+                    continue
+                pending.remaining -= 1
+                if pending.remaining == 0:
+                    self._queue.remove(pending)
+                return pending.fault
             if self._fail_rate and self._rng.random() < self._fail_rate:
                 return Fault("500")
         return None
+
+
+def _shown(fault: Fault) -> dict[str, object]:
+    shown = asdict(fault)
+    if fault.service is None:
+        del shown["service"]  # untargeted faults read as they always have
+    return shown

@@ -88,6 +88,23 @@ class TaskRecord:
 
 
 @dataclass(frozen=True)
+class InstanceShape:
+    """What ShowInstance says beyond identity: size, window and addresses. Defaults are
+    a plain three-broker cluster, so a test can build an instance from its name alone."""
+
+    broker_num: int = 3
+    storage_space: int = 600  # GB, as configured
+    used_storage_space: int = 120  # GB
+    partition_num: int = 300
+    maintain_begin: str = "02:00:00"
+    maintain_end: str = "06:00:00"
+    available_zones: tuple[str, ...] = ("cn-north-4a", "cn-north-4b", "cn-north-4c")
+    subnet_octet: int = 10
+    user_name: str = "li.wei"
+    user_id: str = ""
+
+
+@dataclass(frozen=True)
 class InstanceRecord:
     instance_id: str
     name: str
@@ -95,8 +112,16 @@ class InstanceRecord:
     specification: str
     description: str
     created_at: datetime
+    shape: InstanceShape = InstanceShape()
 
-    def to_api(self) -> dict[str, object]:
+    @property
+    def flavor(self) -> str:
+        """``2u4g`` of ``kafka.2u4g.cluster * 3 broker``."""
+        parts = self.specification.split(".")
+        return parts[1] if len(parts) > 2 else "2u4g"
+
+    def to_list_api(self) -> dict[str, object]:
+        """The instance as an item of ListInstances: the fields the bot resolves with."""
         return {
             "instance_id": self.instance_id,
             "name": self.name,
@@ -110,4 +135,41 @@ class InstanceRecord:
             # A string of epoch milliseconds, unlike the ISO times on tasks.
             "created_at": str(epoch_millis(self.created_at)),
             "tags": [],
+        }
+
+    def to_api(self) -> dict[str, object]:
+        """The instance as ShowInstance returns it: size, window, addresses and more."""
+        shape = self.shape
+        prefix = f"192.168.{shape.subnet_octet}"
+        brokers = [f"{prefix}.{11 + i}:9092" for i in range(shape.broker_num)]
+        return self.to_list_api() | {
+            "broker_num": shape.broker_num,
+            "node_num": shape.broker_num,
+            "storage_space": shape.storage_space,
+            "total_storage_space": shape.storage_space,
+            "used_storage_space": shape.used_storage_space,
+            "partition_num": str(shape.partition_num),  # a string, as documented
+            "maintain_begin": shape.maintain_begin,
+            "maintain_end": shape.maintain_end,
+            "resource_spec_code": "dms.instance.kafka.cluster.c6." + self.flavor,
+            "storage_spec_code": "dms.physical.storage.ultra.v2",
+            "storage_type": "hec",
+            "retention_policy": "time_base",
+            "charging_mode": 1,
+            "enable_auto_topic": False,
+            "is_logical_volume": True,
+            "extend_times": 0,
+            "available_zones": list(shape.available_zones),
+            "connect_address": ",".join(b.split(":")[0] for b in brokers),
+            "kafka_private_connect_address": ",".join(brokers),
+            "port": 9092,
+            "enable_publicip": False,
+            "kafka_public_status": "closed",
+            "public_access_enabled": "false",
+            "ssl_enable": True,
+            "kafka_security_protocol": "SASL_SSL",
+            "sasl_enabled_mechanisms": ["SCRAM-SHA-512"],
+            "user_id": shape.user_id,
+            "user_name": shape.user_name,
+            "ces_version": "linux",
         }

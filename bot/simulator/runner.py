@@ -11,6 +11,7 @@ from aiohttp import web
 
 from bot.simulator.clock import Clock, SystemClock
 from bot.simulator.config import SimulatorConfig
+from bot.simulator.context_api import ContextApi
 from bot.simulator.control import ControlApi
 from bot.simulator.faults import Faults
 from bot.simulator.server import CONTROL_PREFIX, DmsApi
@@ -46,6 +47,7 @@ class Simulator:
             latency_ms=self.config.latency_ms,
             fail_rate=self.config.fail_rate,
         )
+        self.faults.absent_services = self.config.absent_services
         self.stats = Stats()
         self.app = self._build_app()
         self._runner: web.AppRunner | None = None
@@ -61,6 +63,7 @@ class Simulator:
         )
         app = web.Application(middlewares=[api.gateway])
         api.add_routes(app)
+        ContextApi(self.state).add_routes(app)  # CTS and CES beside DMS: no path collides
         control = ControlApi(state=self.state, faults=self.faults, stats=self.stats)
         app.add_subapp(CONTROL_PREFIX.rstrip("/"), control.app())
         return app

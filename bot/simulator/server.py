@@ -19,6 +19,8 @@ from bot.simulator.clock import Clock
 from bot.simulator.config import SimulatorConfig
 from bot.simulator.errors import ApiError
 from bot.simulator.faults import BODY_FAULT_KINDS, Fault, Faults
+from bot.simulator.model import TaskRecord
+from bot.simulator.params import Refused, int_param
 from bot.simulator.state import SimulatorState
 from bot.simulator.stats import Stats
 
@@ -27,10 +29,17 @@ REQUEST_ID_HEADER = "X-Request-Id"
 _QUERY_TIME_FORMAT = "%Y%m%d%H%M%S"
 # What a proxy in front of a sick backend might answer with, under a JSON content type.
 _MALFORMED_BODY = b"<html><body><h1>upstream connect error or disconnect</h1></body></html>"
-# Stand-in (no documented code): an IAM policy that does not grant the action.
-_FORBIDDEN = ApiError(
-    403, "DMS.00403000", "Policy doesn't allow dms:instance:getBackgroundTask to be performed."
-)
+# Which service a route belongs to, for faults aimed at one service; others are DMS.
+SERVICE_OF_ROUTE = {
+    "list_traces": "cts",
+    "list_alarm_histories": "ces",
+}
+# What a key whose IAM policy lacks the action hears, by service.
+_FORBIDDEN = {
+    "dms": errors.DMS_FORBIDDEN,
+    "cts": errors.CTS_FORBIDDEN,
+    "ces": errors.CES_FORBIDDEN,
+}
 # Which "not found" a 404 fault answers with, by the route asked.
 _NOT_FOUND = {
     "list_tasks": errors.INSTANCE_NOT_FOUND,
@@ -41,36 +50,12 @@ _NOT_FOUND = {
 _HOLD_POLL_S = 0.01
 
 
-class Refused(Exception):
-    """Raised by a handler to answer with a DMS or gateway error body."""
-
-    def __init__(self, error: ApiError) -> None:
-        super().__init__(f"{error.status} {error.error_code} {error.error_msg}")
-        self.error = error
-
-
 def error_response(
     error: ApiError, request_id: str, headers: Mapping[str, str] | None = None
 ) -> web.Response:
     response = web.json_response(error.body(request_id), status=error.status, headers=headers)
     response.headers[REQUEST_ID_HEADER] = request_id
     return response
-
-
-def _int(
-    query: Mapping[str, str], name: str, default: int, low: int, high: int | None = None
-) -> int:
-    raw = query.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise Refused(errors.bad_parameter(f"{name} must be an integer, got {raw!r}")) from None
-    if value < low or (high is not None and value > high):
-        bounds = f">= {low}" if high is None else f"within {low}-{high}"
-        raise Refused(errors.bad_parameter(f"{name} must be {bounds}, got {value}"))
-    return value
 
 
 def _time(query: Mapping[str, str], name: str) -> datetime | None:
@@ -142,9 +127,13 @@ class DmsApi:
     async def _serve(
         self, request: web.Request, handler: Handler, request_id: str
     ) -> tuple[web.StreamResponse, str]:
+        service = SERVICE_OF_ROUTE.get(request.match_info.route.name or "", "dms")
+        if service in self._faults.absent_services:
+            # No such API in this region: the gateway answers before any backend.
+            return error_response(errors.API_NOT_FOUND, request_id), "404"
         if self._faults.latency_ms:
             await asyncio.sleep(self._faults.latency_ms / 1000)
-        fault = self._faults.take()
+        fault = self._faults.take(service)
         if fault is not None:
             early = await self._fault_response(fault, request, request_id)
             if early is not None:
@@ -196,7 +185,7 @@ class DmsApi:
             return error_response(not_found, request_id), kind
         error = {
             "401": errors.auth_failed("verify aksk signature fail"),
-            "403": _FORBIDDEN,
+            "403": _FORBIDDEN[SERVICE_OF_ROUTE.get(request.match_info.route.name or "", "dms")],
             "500": errors.INTERNAL_ERROR,
             "502": errors.BAD_GATEWAY,
             "503": errors.UNAVAILABLE,
@@ -224,8 +213,8 @@ class DmsApi:
     async def list_instances(self, request: web.Request) -> web.Response:
         query = request.query
         exact = _flag(query, "exact_match_name")
-        offset = _int(query, "offset", default=0, low=0)
-        limit = _int(query, "limit", default=10, low=1, high=50)
+        offset = int_param(query, "offset", default=0, low=0)
+        limit = int_param(query, "limit", default=10, low=1, high=50)
         found = self._state.find_instances(query.get("name"), exact=exact)
         if query.get("engine", "kafka") != "kafka":
             found = []  # every simulated instance is a Kafka one
@@ -234,7 +223,7 @@ class DmsApi:
         if query.get("status", "RUNNING") != "RUNNING":
             found = []  # and every one is running
         body = {
-            "instances": [i.to_api() for i in found[offset : offset + limit]],
+            "instances": [i.to_list_api() for i in found[offset : offset + limit]],
             "instance_num": len(found),
         }
         return web.json_response(body)
@@ -247,10 +236,10 @@ class DmsApi:
 
     async def list_tasks(self, request: web.Request) -> web.Response:
         query = request.query
-        start = _int(query, self._config.start_param, default=1, low=1)
+        start = int_param(query, self._config.start_param, default=1, low=1)
         # Capped silently rather than refused: an undocumented server cap is the case
         # a client must survive (it learns of it only from a short page).
-        limit = min(_int(query, "limit", default=10, low=1), self._config.max_limit)
+        limit = min(int_param(query, "limit", default=10, low=1), self._config.max_limit)
         begin, end = _time(query, "begin_time"), _time(query, "end_time")
         now = self._state.clock.now()
         page = self._state.task_page(
@@ -267,14 +256,21 @@ class DmsApi:
         return web.json_response(body)
 
     async def show_task(self, request: web.Request) -> web.Response:
-        instance_id = request.match_info["instance_id"]
-        if self._state.instance(instance_id) is None:
-            raise Refused(errors.INSTANCE_NOT_FOUND)
         now = self._state.clock.now()
-        task = self._state.task(instance_id, request.match_info["task_id"], now=now)
-        if task is None:
-            raise Refused(errors.TASK_NOT_FOUND)
+        task = requested_task(self._state, request, now)
         return web.json_response({"task_count": "1", "tasks": [task.to_api(now)]})
+
+
+def requested_task(state: SimulatorState, request: web.Request, now: datetime) -> TaskRecord:
+    """The task a ``…/instances/{instance_id}/tasks/{task_id}`` path names, as DMS
+    finds it: the instance first, then a task of it visible at ``now``."""
+    instance_id = request.match_info["instance_id"]
+    if state.instance(instance_id) is None:
+        raise Refused(errors.INSTANCE_NOT_FOUND)
+    task = state.task(instance_id, request.match_info["task_id"], now=now)
+    if task is None:
+        raise Refused(errors.TASK_NOT_FOUND)
+    return task
 
 
 def _truncated(response: web.Response) -> web.Response:

@@ -9,6 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.simulator.clock import Clock
+from bot.simulator.context_data import (
+    STORY_INSTANCE,
+    Context,
+    TraceFactory,
+    story,
+    traces_for_tasks,
+    volume,
+)
+from bot.simulator.context_store import RETENTION, ContextStore
 from bot.simulator.data import GeneratedInstance, generate_bulk, generate_demo
 from bot.simulator.model import InstanceRecord, TaskRecord
 
@@ -56,8 +65,21 @@ class SimulatorState:
         self.started_at = clock.now()
         self._lock = threading.Lock()
         self._timelines: dict[str, _Timeline] = {}
+        self.context = ContextStore()  # CTS traces and CES alarms
         for generated in generate_demo(seed, self.started_at):
+            self._trace(generated, Context())
+            if generated.instance.name == STORY_INSTANCE:
+                # The story's tasks come with their own traces (one rated an incident).
+                told = story(seed, generated.instance, self.started_at)
+                generated = GeneratedInstance(generated.instance, (*generated.tasks, *told.tasks))
+                self.context.add(told.context)
             self._insert(generated)
+
+    def _trace(self, generated: GeneratedInstance, extra: Context) -> None:
+        """Give the instance's tasks their CTS traces, as far back as CTS keeps any."""
+        since = self.started_at - RETENTION - timedelta(days=1)
+        traces = traces_for_tasks(self.seed, generated.instance, generated.tasks, since)
+        self.context.add(Context((*traces, *extra.traces), extra.alarms))
 
     def _insert(self, generated: GeneratedInstance) -> str:
         timeline = _Timeline(generated)
@@ -74,14 +96,22 @@ class SimulatorState:
         task_count: int,
         span: timedelta = timedelta(hours=24),
         running: int = 0,
+        *,
+        traces: int = 0,
+        alarms: int = 0,
     ) -> str:
         """Add an instance whose ``task_count`` tasks were all created within the last
-        ``span`` of the clock; returns its id (derived from the seed and the name)."""
+        ``span`` of the clock; returns its id (derived from the seed and the name).
+        Besides its tasks' own CTS traces, ``traces`` other operations and ``alarms``
+        CES alarm records fall within the same span (load for benchmarks)."""
         if not name.strip():
             raise ValueError("an instance name must not be blank")
-        return self._insert(
-            generate_bulk(self.seed, name, task_count, span, self.clock.now(), running=running)
-        )
+        now = self.clock.now()
+        generated = generate_bulk(self.seed, name, task_count, span, now, running=running)
+        extra = volume(self.seed, generated.instance, traces, alarms, span, now)
+        instance_id = self._insert(generated)
+        self._trace(generated, extra)
+        return instance_id
 
     def add_task(self, instance_id: str, task: TaskRecord) -> None:
         """Give an instance one more task, exactly as a test writes it (its own params,
@@ -94,6 +124,8 @@ class SimulatorState:
                 raise ValueError(f"instance {instance_id!r} already has a task {task.id!r}")
             tasks = (*timeline.tasks, task)
             self._timelines[instance_id] = _Timeline(GeneratedInstance(timeline.instance, tasks))
+        factory = TraceFactory(self.seed, timeline.instance, salt=f"/task/{task.id}")
+        self.context.add(Context(tuple(factory.for_task(task))))
 
     def instances(self) -> list[InstanceRecord]:
         with self._lock:

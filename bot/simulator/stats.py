@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 ENDPOINT_KINDS = ("list_instances", "show_instance", "list_tasks", "show_task", "unknown")
+# Counted the same, but shown only once asked for, so a DMS-only run reads as before.
+CONTEXT_KINDS = ("list_traces", "list_alarm_histories", "show_progress")
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ class Stats:
     def snapshot(self) -> StatsSnapshot:
         with self._lock:
             return StatsSnapshot(
-                requests={kind: self._requests[kind] for kind in ENDPOINT_KINDS},
+                requests={kind: self._requests[kind] for kind in ENDPOINT_KINDS}
+                | {kind: self._requests[kind] for kind in CONTEXT_KINDS if self._requests[kind]},
                 outcomes=dict(sorted(self._outcomes.items())),
                 max_in_flight=self._max_in_flight,
             )

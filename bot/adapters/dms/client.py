@@ -1,4 +1,5 @@
-"""DmsClient: background tasks (every page), one task, instances, and name -> id.
+"""DmsClient: background tasks (every page), one task, instances, name -> id, one
+instance's detail and a task's progress.
 
 One shared ``httpx.AsyncClient`` carries every call (keep-alive to the gateway, one
 connection pool, timeouts); the signer is its ``auth``. The work is split by job:
@@ -16,12 +17,12 @@ from datetime import datetime
 import httpx
 
 from bot.adapters.cache import SingleFlightCache, bucket_window
-from bot.adapters.dms.auth import AkSkAuth, Credentials
-from bot.adapters.dms.http import DmsHttp
+from bot.adapters.dms.auth import Credentials
+from bot.adapters.dms.detail import fetch_instance_detail, fetch_progress
+from bot.adapters.dms.http import DmsHttp, signed_client
 from bot.adapters.dms.instances import fetch_instances
 from bot.adapters.dms.reading import OnceReports
 from bot.adapters.dms.tasks import TaskPages
-from bot.adapters.dms.transport import AiohttpTransport
 from bot.adapters.metrics import Metrics
 from bot.core.clock import utc_now
 from bot.core.dms.errors import DmsNotFound
@@ -31,6 +32,7 @@ from bot.core.dms.place import Place, Where
 from bot.core.dms.resolve import pick_instance
 from bot.core.dms.source import ClientOptions, Window
 from bot.core.grammar.window import format_api_time
+from bot.core.timeline.records import InstanceDetail, Progress
 from bot.i18n import Said
 
 
@@ -75,6 +77,13 @@ class DmsClient:
         self._instances: SingleFlightCache[str, tuple[Instance, ...]] = SingleFlightCache(
             ttl=self.options.names_ttl, maxsize=4, name="instances", metrics=metrics
         )
+        # Status and progress move: kept no longer than a task listing.
+        self._details: SingleFlightCache[str, InstanceDetail] = SingleFlightCache(
+            ttl=self.options.cache_ttl, maxsize=256, name="instance_detail", metrics=metrics
+        )
+        self._progress: SingleFlightCache[tuple[str, str], Progress] = SingleFlightCache(
+            ttl=self.options.cache_ttl, maxsize=256, name="progress", metrics=metrics
+        )
 
     @property
     def endpoint_setting(self) -> str:
@@ -101,22 +110,8 @@ class DmsClient:
         metrics: Metrics | None = None,
     ) -> DmsClient:
         opts = options or ClientOptions()
-        http = httpx.AsyncClient(
-            base_url=endpoint.rstrip("/"),
-            auth=AkSkAuth(credentials, clock=clock),
-            timeout=httpx.Timeout(opts.timeout, connect=opts.connect_timeout),
-            limits=httpx.Limits(
-                max_connections=max(opts.concurrency * 2, 20),
-                max_keepalive_connections=max(opts.concurrency, 10),
-            ),
-            headers={"Content-Type": "application/json", "User-Agent": "kafka-tasks/0.1"},
-            transport=transport
-            or AiohttpTransport(
-                max_connections=max(opts.concurrency * 2, 20), max_body_bytes=opts.max_body_bytes
-            ),
-        )
         return cls(
-            http,
+            signed_client(endpoint, credentials, opts, transport=transport, clock=clock),
             project_id=credentials.project_id,
             options=opts,
             where=where,
@@ -199,6 +194,27 @@ class DmsClient:
             "all", lambda: fetch_instances(self._http, self.project_id, self._reports), fresh=fresh
         )
         return instances
+
+    async def show_instance(self, instance_id: str, *, fresh: bool = False) -> InstanceDetail:
+        """The instance as DMS has it now (status, size, maintenance window)."""
+        detail, _ = await self._details.get(
+            instance_id,
+            lambda: fetch_instance_detail(self._http, self.project_id, instance_id),
+            fresh=fresh,
+        )
+        return detail
+
+    async def task_progress(
+        self, instance_id: str, task_id: str, *, fresh: bool = False
+    ) -> Progress:
+        """How far a running task has got. DMS answers for scale-out tasks only: for
+        others it refuses (a ``DmsError``), which the caller shows as no progress."""
+        progress, _ = await self._progress.get(
+            (instance_id, task_id),
+            lambda: fetch_progress(self._http, self.project_id, instance_id, task_id),
+            fresh=fresh,
+        )
+        return progress
 
     async def resolve(self, name_or_id: str) -> Instance:
         """An instance by id, exact name, then unique fuzzy name match."""

@@ -14,16 +14,18 @@ import random
 import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 import httpx
 
-from bot.adapters.dms.auth import canonical_query
+from bot.adapters.dms.auth import AkSkAuth, Credentials, canonical_query
 from bot.adapters.dms.snippets import body_snippet
 from bot.adapters.dms.trace import note_request_id
-from bot.adapters.dms.transport import BodyTooLarge, UnreadableBody
+from bot.adapters.dms.transport import AiohttpTransport, BodyTooLarge, UnreadableBody
 from bot.adapters.metrics import Metrics, Operation, error_code_label
 from bot.core import bounded_json
+from bot.core.clock import utc_now
 from bot.core.dms.errors import (
     ConnectFailure,
     DmsError,
@@ -37,6 +39,31 @@ from bot.core.dms.source import ClientOptions
 from bot.i18n import Said
 
 log = logging.getLogger("kafka_tasks.dms")
+
+
+def signed_client(
+    endpoint: str,
+    credentials: Credentials,
+    options: ClientOptions,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> httpx.AsyncClient:
+    """The one shared client of a service endpoint (DMS, CTS or CES: all are signed
+    alike): keep-alive, one pool, timeouts, the signer as its ``auth``."""
+    connections = max(options.concurrency * 2, 20)
+    return httpx.AsyncClient(
+        base_url=endpoint.rstrip("/"),
+        auth=AkSkAuth(credentials, clock=clock),
+        timeout=httpx.Timeout(options.timeout, connect=options.connect_timeout),
+        limits=httpx.Limits(
+            max_connections=connections,
+            max_keepalive_connections=max(options.concurrency, 10),
+        ),
+        headers={"Content-Type": "application/json", "User-Agent": "kafka-tasks/0.1"},
+        transport=transport
+        or AiohttpTransport(max_connections=connections, max_body_bytes=options.max_body_bytes),
+    )
 
 
 class DmsHttp:

@@ -146,6 +146,10 @@ class _Reader:
         return kept
 
 
+# The reader the other records of DMS-side services (bot.core.timeline) build on.
+FieldReader = _Reader
+
+
 def _readable(value: JsonValue) -> bool:
     """Whether a field no reader looks at is within the bounds params are read in."""
     if isinstance(value, str):

@@ -13,7 +13,16 @@ from bot.main.config.locate import KeyPath
 from bot.main.config.model import Account
 from bot.main.config.section import NAME, Reader, close
 
-ACCOUNT_KEYS = ("region", "project_id", "ak_env", "sk_env", "security_token_env", "endpoint")
+ACCOUNT_KEYS = (
+    "region",
+    "project_id",
+    "ak_env",
+    "sk_env",
+    "security_token_env",
+    "endpoint",
+    "cts_endpoint",
+    "ces_endpoint",
+)
 # Keys people write when they put a credential itself into the file, and the key that
 # names its environment variable instead.
 _SECRET_KEYS = {
@@ -99,6 +108,8 @@ def _account(reader: Reader, name: str, raw: object) -> Account | None:
         ),
         region=region,
         endpoint=endpoint,
+        cts_endpoint=_url(reader, at, raw, "cts_endpoint"),
+        ces_endpoint=_url(reader, at, raw, "ces_endpoint"),
         ak_env=ak_env,
         sk_env=sk_env,
         security_token_env=token[0] if token else None,
@@ -166,6 +177,18 @@ def _where(reader: Reader, at: KeyPath, raw: Mapping[str, Any]) -> tuple[str | N
         )
         endpoint = None
     return region, endpoint
+
+
+def _url(reader: Reader, at: KeyPath, raw: Mapping[str, Any], key: str) -> str | None:
+    """An optional base URL (``cts_endpoint``, ``ces_endpoint``), if it is one."""
+    url = reader.string(raw, at, key)
+    if url is not None and not url.startswith(("https://", "http://")):
+        reader.problem(
+            (*at, key),
+            f'[accounts.{at[-1]}] {key} must be a URL starting with https://, not "{url}"',
+        )
+        return None
+    return url
 
 
 def _credential(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.adapters.dms.auth import Credentials
-from bot.adapters.dms.endpoints import endpoint_for_region
+from bot.adapters.dms.endpoints import ContextEndpoints, context_endpoints, endpoint_for_region
 from bot.adapters.dms.fleet import Alias
 from bot.core.access import Policy
 from bot.core.dms.place import Place
@@ -22,6 +22,9 @@ class Account:
     credentials: Credentials
     region: str | None = None
     endpoint: str | None = None
+    # Hosts of CTS and CES other than the region's (the timeline's sources).
+    cts_endpoint: str | None = None
+    ces_endpoint: str | None = None
     # The environment variables the keys were read from, for messages that must say
     # which credential to check without showing it.
     ak_env: str = "HUAWEICLOUD_SDK_AK"
@@ -39,6 +42,10 @@ class Account:
         if not self.region:
             raise ValueError(f"account {self.name} has neither a region nor an endpoint")
         return endpoint_for_region(self.region)
+
+    def context_endpoints(self) -> ContextEndpoints:
+        """Where the account's CTS and CES are: overrides first, else the region's."""
+        return context_endpoints(self.region, cts=self.cts_endpoint, ces=self.ces_endpoint)
 
     @property
     def place(self) -> Place:

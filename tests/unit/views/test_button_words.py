@@ -28,7 +28,7 @@ from bot.views.button_words import (
 from bot.views.console import Button, buttons
 from bot.views.replies import error_message
 from bot.views.tasks import tasks_message
-from tests.unit.views.test_blocks import (
+from tests.unit.views.support import (
     NOW,
     SHANGHAI,
     answer_for,

@@ -27,7 +27,7 @@ from bot.views.console import (
     render_text,
 )
 from bot.views.replies import error_message, help_message
-from tests.unit.views.test_blocks import api_task, details, incident_tasks, summary
+from tests.unit.views.support import api_task, details, incident_tasks, summary
 
 
 def blocks_of(message: Any) -> list[dict[str, Any]]:

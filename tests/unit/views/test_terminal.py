@@ -1,11 +1,14 @@
-"""The plain-text answers of `python -m bot tasks`, in English."""
+"""The plain-text answers of `python -m bot tasks`, in each language."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.answer import TaskAnswer
 from bot.core.dms.models import Task
-from bot.views.terminal import task_text, tasks_text
-from tests.unit.views.test_blocks import (
+from bot.i18n import LANGS, Lang
+from bot.views.terminal import instances_text, task_text, tasks_text
+from tests.unit.views.support import (
     INSTANCE,
     NOW,
     SHANGHAI,
@@ -29,13 +32,69 @@ def test_the_table_keeps_dms_identifiers_one_word_per_column() -> None:
     ]
 
 
-def test_one_task_shows_the_label_with_dms_identifier_beside_it() -> None:
-    detail = task_text(TaskAnswer(INSTANCE, incident_tasks()[2]), SHANGHAI, NOW)
-    assert "\nname      Reset password (resetPassword)\nstatus    Failed (FAILED)\n" in detail
+TABLE = {
+    "en": (
+        " · last 1h · ",
+        "4 tasks matching the filter (of 4 in the window): 1 FAILED, 3 SUCCESS",
+        ["STATUS", "NAME", "USER", "STARTED", "DURATION", "ID"],
+        "FAILED   resetPassword    paas_dms",
+    ),
+    "zh": (
+        " · 过去 1 小时 · ",
+        "4 个任务符合筛选条件（窗口内共 4 个）：失败 1 个，成功 3 个",
+        ["状态", "名称", "用户", "开始时间", "耗时", "ID"],
+        "失败  重置密码      paas_dms",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_table_is_headed_counted_and_aligned_in_the_askers_language(lang: Lang) -> None:
+    window, counted, heads, failed_row = TABLE[lang]
+    answer = answer_for(incident_tasks(count=4), statuses=frozenset({"FAILED", "SUCCESS"}))
+    lines = tasks_text(answer, SHANGHAI, NOW, lang=lang).split("\n")
+    assert window in lines[0]
+    assert lines[1] == counted
+    assert lines[3].split() == heads
+    assert lines[6].startswith(failed_row)
+
+
+PARAMS = '{\n  "new_auto_status": false,\n  "old_auto_status": true\n}'
+ONE_TASK = {
+    "en": (
+        "\nname      Reset password (resetPassword)\nstatus    Failed (FAILED)\n",
+        f"params\n{PARAMS}",
+    ),
+    "zh": ("名称      重置密码 (resetPassword)\n状态      失败 (FAILED)\n", f"参数\n{PARAMS}"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_task_shows_the_label_with_dms_identifier_beside_it(lang: Lang) -> None:
+    label_and_name, params = ONE_TASK[lang]
+    detail = task_text(TaskAnswer(INSTANCE, incident_tasks()[2]), SHANGHAI, NOW, lang=lang)
+    assert label_and_name in detail
+    assert detail.endswith(params)
+
+
+def test_an_unknown_name_and_status_are_shown_as_words_and_as_sent() -> None:
     odd = Task.from_api(api_task(0, status="ROLLING_BACK", name="rollingUpgradeBrokers"))
     detail = task_text(TaskAnswer(INSTANCE, odd), SHANGHAI, NOW)
     assert "\nname      Rolling upgrade brokers (rollingUpgradeBrokers)\n" in detail
     assert "\nstatus    ROLLING_BACK\n" in detail
+
+
+INSTANCES = {
+    "en": ("1 Kafka instance in cn-north-4\n\nNAME", "No Kafka instances in cn-north-4."),
+    "zh": ("cn-north-4 共有 1 个 Kafka 实例\n\n名称", "cn-north-4 中没有 Kafka 实例。"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_instances_are_counted_then_listed(lang: Lang) -> None:
+    listed, none = INSTANCES[lang]
+    assert instances_text([INSTANCE], "cn-north-4", lang=lang).startswith(listed)
+    assert instances_text([], "cn-north-4", lang=lang) == none
 
 
 def test_table_columns_are_measured_on_what_the_terminal_shows() -> None:

@@ -5,31 +5,32 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.actions import DETAILS, SUBSCRIBE, SubscribeRef, TaskRef
-from bot.core.dms.models import Instance, Task
+from bot.core.actions import DETAILS, TaskRef
+from bot.core.dms.models import Task
 from bot.core.records import Subscription
 from bot.core.redact import MASK
 from bot.i18n import LANGS, Lang
 from bot.views.kit import Message
-from bot.views.limits import BUTTON_VALUE, MAX_BLOCKS, check_message
+from bot.views.limits import MAX_BLOCKS, check_message
 from bot.views.subscriptions import (
     subscribed_message,
     subscriptions_message,
     unsubscribed_message,
 )
-from bot.views.tasks import tasks_message as summary_message
 from bot.views.watching import (
     DIGEST_LINES,
     PARAMS_SUMMARY,
     digest_message,
+    params_summary,
     reachable_again_message,
     subscription_paused_message,
     subscription_resumed_message,
@@ -38,65 +39,33 @@ from bot.views.watching import (
     thread_reply_message,
     unreachable_message,
 )
-from tests.unit.views.test_blocks import all_text, answer_for, buttons_of, state_for, summary
-
-NOW = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-INSTANCE_ID = "43dab215-d294-570b-99de-c1e44144aaae"
-SUB = Subscription(
-    channel="C0INCIDENT",
-    instance_id=INSTANCE_ID,
-    instance_name="prod-orders",
-    scope="failed",
-    name_glob="restart*",
-    created_by="U0ONCALL",
-    created_at=NOW - timedelta(days=2),
+from tests.unit.views.support import (
+    CJK,
+    INSTANCE_ID,
+    NOW,
+    SHANGHAI,
+    all_text,
+    buttons_of,
+    mrkdwn_texts,
+    task,
+    valid,
 )
-
-
-def task(
-    n: int = 1,
-    *,
-    status: str = "FAILED",
-    name: str = "restartInstance",
-    seconds: int = 252,
-    params: str = '{"topic":"orders","partitions":12}',
-    user: str = "paas_dms",
-) -> Task:
-    started = NOW - timedelta(minutes=10 + n)
-    return Task.from_api(
-        {
-            "id": f"8abfa7b372160bfd0172165864{n:06d}",
-            "name": name,
-            "user_name": user,
-            "user_id": "3df5acbc24a54fadb62a043c9000a307",
-            "params": params,
-            "status": status,
-            "created_at": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "updated_at": (started + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
-    )
-
-
-def valid(message: Message) -> list[dict[str, Any]]:
-    """The blocks as sent: slack_sdk's validation and our full limits check both pass."""
-    blocks = message.block_dicts()
-    assert check_message(blocks, message.text) == []
-    return blocks
 
 
 def details_buttons(blocks: Sequence[dict[str, Any]]) -> list[TaskRef]:
     return [TaskRef.decode(b["value"]) for b in buttons_of(blocks) if b["action_id"] == DETAILS]
 
 
-def finished(t: Task, name: str = "prod-orders") -> Message:
+def finished(t: Task, name: str = "prod-orders", lang: Lang = "en") -> Message:
     return task_finished_message(
-        t, instance_id=INSTANCE_ID, instance_name=name, tz=SHANGHAI, now=NOW
+        t, instance_id=INSTANCE_ID, instance_name=name, tz=SHANGHAI, now=NOW, lang=lang
     )
 
 
-def digest(tasks: Sequence[Task], name: str = "prod-orders") -> Message:
-    return digest_message(tasks, instance_id=INSTANCE_ID, instance_name=name, tz=SHANGHAI, now=NOW)
+def digest(tasks: Sequence[Task], name: str = "prod-orders", lang: Lang = "en") -> Message:
+    return digest_message(
+        tasks, instance_id=INSTANCE_ID, instance_name=name, tz=SHANGHAI, now=NOW, lang=lang
+    )
 
 
 # --- paused by the access rules -------------------------------------------------------
@@ -115,18 +84,39 @@ def test_pause_and_resume_notices_name_the_instance_and_why() -> None:
 # --- task-finished notifications -------------------------------------------------------
 
 
-def test_finished_message_carries_status_name_instance_duration_and_details() -> None:
+FINISHED = {
+    "en": (
+        ":red_circle: *Restart instance* Failed on *prod-orders*\npaas_dms · started <!date^",
+        " · took 4m 12s",
+        "Details",
+        "params `topic=orders, partitions=12`",
+        ":red_circle: Restart instance Failed on prod-orders (4m 12s)",
+    ),
+    "zh": (
+        ":red_circle: *prod-orders* 上的 *重启实例* 失败\npaas_dms · 开始于 <!date^",
+        " · 耗时 4 分 12 秒",
+        "详情",
+        "参数 `topic=orders, partitions=12`",
+        ":red_circle: prod-orders 上的 重启实例 失败（耗时 4 分 12 秒）",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_finished_message_carries_status_name_instance_duration_and_details(lang: Lang) -> None:
+    starts, took, details_label, params, notification = FINISHED[lang]
     failed = task(7)
-    message = finished(failed)
+    message = finished(failed, lang=lang)
     blocks = valid(message)
     text = all_text(blocks)
-    assert blocks[0]["text"]["text"].startswith(
-        ":red_circle: *Restart instance* Failed on *prod-orders*\npaas_dms · "
-    )
-    assert "took 4m 12s" in text
-    assert "params `topic=orders, partitions=12`" in text
+    assert blocks[0]["text"]["text"].startswith(starts)
+    assert blocks[0]["text"]["text"].endswith(took)
+    assert took.lstrip(" ·") in text
+    assert blocks[0]["accessory"]["text"]["text"] == details_label
+    assert blocks[0]["accessory"]["action_id"] == DETAILS
+    assert params in text
     assert details_buttons(blocks) == [TaskRef(INSTANCE_ID, failed.id)]
-    assert message.text == ":red_circle: Restart instance Failed on prod-orders (4m 12s)"
+    assert message.text == notification
 
 
 def test_finished_message_masks_a_password_in_the_params_summary() -> None:
@@ -141,6 +131,19 @@ def test_text_params_that_name_a_secret_are_not_shown() -> None:
     text = all_text(valid(finished(task(params="reset password to hunter2"))))
     assert "hunter2" not in text
     assert "hidden" in text
+
+
+PARAMS_SUMMARIES = {
+    "en": ("(hidden: may hold a secret; see Details)", "a=1, b=2, c=3, … (+2 more)"),
+    "zh": ("（已隐藏：可能含有敏感信息，请查看详情）", "a=1, b=2, c=3，…（另有 2 项）"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_params_summary_hides_secret_text_and_counts_what_it_leaves_out(lang: Lang) -> None:
+    hidden, many = PARAMS_SUMMARIES[lang]
+    assert params_summary("reset password to x", lang=lang) == hidden
+    assert params_summary({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}, lang=lang) == many
 
 
 def test_huge_params_summary_is_one_clipped_line() -> None:
@@ -196,25 +199,64 @@ def test_digest_of_500_tasks_stays_under_50_blocks() -> None:
     assert len(details_buttons(blocks)) == DIGEST_LINES
 
 
-def test_text_from_dms_cannot_mention_or_link() -> None:
+LONG_DIGEST = {
+    "en": (
+        "34 tasks finished on prod-orders",
+        ":red_circle: *2 Failed* · :large_green_circle: 31 Succeeded · "
+        ":heavy_minus_sign: 1 Cancelled",
+        ":red_circle: *Restart instance* · Failed · paas_dms · started",
+        "… and 14 more: Create topic Succeeded ×14",
+        "Any task's details: `/kafka-tasks prod-orders task &lt;task-id&gt;`",
+        "34 tasks finished on prod-orders: 2 Failed, 31 Succeeded, 1 Cancelled",
+    ),
+    "zh": (
+        "prod-orders 上有 34 个任务结束",
+        ":red_circle: *失败 2 个* · :large_green_circle: 成功 31 个 · "
+        ":heavy_minus_sign: 已取消 1 个",
+        ":red_circle: *重启实例* · 失败 · paas_dms · 开始于",
+        "… 另有 14 个：创建 Topic 成功 ×14",
+        "查看任一任务的详情请发送 `/kafka-tasks prod-orders task &lt;task-id&gt;`",
+        "prod-orders 上有 34 个任务结束：失败 2 个，成功 31 个，已取消 1 个",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_long_digest_counts_each_outcome_and_what_it_leaves_out(lang: Lang) -> None:
+    title, counts, first_row, more, how_to_ask, notification = LONG_DIGEST[lang]
+    tasks = [
+        task(1, status="SUCCESS", name="createTopic", seconds=4),
+        task(2, status="FAILED"),
+        task(3, status="CANCELLED", name="modifyConfigs"),
+        task(4, status="FAILED", name="resetPassword"),
+        *[task(10 + i, status="SUCCESS", name="createTopic", seconds=4) for i in range(30)],
+    ]
+    message = digest(tasks, lang=lang)
+    blocks = valid(message)
+    text = all_text(blocks)
+    assert blocks[0]["text"]["text"] == title
+    assert counts in text
+    assert blocks[2]["text"]["text"].startswith(first_row)
+    assert more in text
+    assert how_to_ask in text
+    assert message.text == notification
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_from_dms_cannot_mention_or_link(lang: Lang) -> None:
     evil = "<!channel> a&b <@U1>"
     t = task(name=evil, user=evil, status=evil, params=json.dumps({"topic": evil}))
-    sub = dataclasses.replace(SUB, instance_name=evil, name_glob=evil, created_by=evil)
     messages = [
-        finished(t, name=evil),
-        digest([t] * 30, name=evil),
-        thread_reply_message(t, instance_id=evil, instance_name=evil, tz=UTC, now=NOW),
-        thread_closed_message([t], instance_name=evil, hours=6),
-        unreachable_message(evil, evil, since=NOW, tz=UTC),
-        reachable_again_message(evil, down_for=timedelta(minutes=12)),
-        subscribed_message(sub, created=True, tz=UTC),
-        unsubscribed_message(sub, evil, evil),
-        unsubscribed_message(None, evil, evil),
-        subscriptions_message([sub], evil, tz=UTC),
+        finished(t, name=evil, lang=lang),
+        digest([t] * 30, name=evil, lang=lang),
+        thread_reply_message(t, instance_id=evil, instance_name=evil, tz=UTC, now=NOW, lang=lang),
+        thread_closed_message([t], instance_name=evil, hours=6, lang=lang),
+        unreachable_message(evil, evil, since=NOW, tz=UTC, lang=lang),
+        reachable_again_message(evil, down_for=timedelta(minutes=12), lang=lang),
     ]
     for message in messages:
         blocks = valid(message)
-        for shown in [message.text, *(t for b in blocks for t in _mrkdwn(b))]:
+        for shown in [message.text, *(t for b in blocks for t in mrkdwn_texts(b))]:
             assert "<!channel>" not in shown
             assert "<@U1>" not in shown
             assert not re.search(r"&(?!amp;|lt;|gt;)", shown), shown
@@ -233,7 +275,7 @@ def test_notifications_carry_nothing_invisible_and_link_no_url_from_dms() -> Non
     ]
     for message in messages:
         blocks = valid(message)
-        shown = [message.text, *(t for b in blocks for t in _mrkdwn(b))]
+        shown = [message.text, *(t for b in blocks for t in mrkdwn_texts(b))]
         shown += [b["text"]["text"] for b in blocks if b["type"] == "header"]
         for text in shown:
             assert "\u202e" not in text
@@ -252,73 +294,158 @@ def test_a_notification_of_a_task_with_unreadable_params_is_still_posted() -> No
     assert "[[[" not in all_text(blocks)
 
 
-def _mrkdwn(block: dict[str, Any]) -> list[str]:
-    found: list[str] = []
-    for node in [block.get("text"), *(block.get("elements") or []), *(block.get("fields") or [])]:
-        if isinstance(node, dict) and node.get("type") == "mrkdwn":
-            found.append(node["text"])
-    return found
-
-
 # --- status threads and reachability ---------------------------------------------------
 
 
-def test_thread_reply_is_short_with_the_outcome_and_details() -> None:
+THREAD_REPLY = {
+    "en": (
+        ":large_green_circle: *Create topic* finished: Succeeded after 4s · <!date^",
+        (
+            ":large_green_circle: *Create topic* finished: Succeeded after 3m 20s · <!date^",
+            ":large_green_circle: Create topic Succeeded after 3m 20s on prod-orders",
+        ),
+        ":red_circle: *Restart instance* Failed after 4m 12s",
+        ":red_circle: Restart instance Failed after 4m 12s on prod-orders",
+        ":large_blue_circle: *Restart instance* is now Running (13m 00s so far)",
+    ),
+    "zh": (
+        ":large_green_circle: *创建 Topic* 已结束：成功，耗时 4 秒 · <!date^",
+        (
+            ":large_green_circle: *创建 Topic* 已结束：成功，耗时 3 分 20 秒 · <!date^",
+            ":large_green_circle: prod-orders 上的 创建 Topic 成功，耗时 3 分 20 秒",
+        ),
+        ":red_circle: *重启实例* 失败，耗时 4 分 12 秒",
+        ":red_circle: prod-orders 上的 重启实例 失败，耗时 4 分 12 秒",
+        ":large_blue_circle: *重启实例* 当前状态：执行中（已运行 13 分 00 秒）",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_thread_reply_is_short_with_the_outcome_and_details(lang: Lang) -> None:
+    quick, (slow, slow_text), failed_starts, failed_text, running_starts = THREAD_REPLY[lang]
+
+    def reply(t: Task) -> Message:
+        return thread_reply_message(
+            t, instance_id=INSTANCE_ID, instance_name="prod-orders", tz=UTC, now=NOW, lang=lang
+        )
+
     done = task(1, status="SUCCESS", name="createTopic", seconds=4)
-    reply = thread_reply_message(
-        done, instance_id=INSTANCE_ID, instance_name="prod-orders", tz=UTC, now=NOW
-    )
-    blocks = valid(reply)
+    blocks = valid(reply(done))
     assert len(blocks) == 1
-    assert blocks[0]["text"]["text"].startswith(
-        ":large_green_circle: *Create topic* finished: Succeeded after 4s · <!date^"
-    )
+    assert blocks[0]["text"]["text"].startswith(quick)
     assert details_buttons(blocks) == [TaskRef(INSTANCE_ID, done.id)]
-    failed = thread_reply_message(
-        task(2), instance_id=INSTANCE_ID, instance_name="prod-orders", tz=UTC, now=NOW
-    )
-    assert valid(failed)[0]["text"]["text"].startswith(
-        ":red_circle: *Restart instance* Failed after 4m 12s"
-    )
-    assert failed.text == ":red_circle: Restart instance Failed after 4m 12s on prod-orders"
+    took_longer = reply(task(1, status="SUCCESS", name="createTopic", seconds=200))
+    assert valid(took_longer)[0]["text"]["text"].startswith(slow)
+    assert took_longer.text == slow_text
+    failed = reply(task(2))
+    assert valid(failed)[0]["text"]["text"].startswith(failed_starts)
+    assert failed.text == failed_text
+    running = reply(task(3, status="EXECUTING"))
+    assert valid(running)[0]["text"]["text"].startswith(running_starts)
 
 
-def test_thread_closed_names_what_is_still_running_and_how_to_ask_again() -> None:
+THREAD_CLOSED = {
+    "en": (
+        ":zzz: Stopped following after 6 h; still running: Restart instance ×2, x; "
+        "ask again with `/kafka-tasks prod-orders` for the latest.",
+        "Stopped following prod-orders after 6 h",
+        "after 1h 30m; nothing was left running",
+        "Stopped following after a while",
+    ),
+    "zh": (
+        ":zzz: 已跟踪 6 小时，现在停止跟踪；仍在运行：重启实例 ×2，x；"
+        "请再次发送 `/kafka-tasks prod-orders` 查看最新状态。",
+        "已停止跟踪 prod-orders（跟踪了 6 小时）",
+        "已跟踪 1 小时 30 分，现在停止跟踪；没有仍在运行的任务",
+        "已跟踪 一段时间",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_thread_closed_names_what_is_still_running_and_how_to_ask_again(lang: Lang) -> None:
+    said, notification, nothing_left, no_hours = THREAD_CLOSED[lang]
     running = [task(1, status="EXECUTING"), task(2, status="EXECUTING"), task(3, name="x")]
-    text = all_text(valid(thread_closed_message(running, instance_name="prod-orders", hours=6)))
-    assert (
-        "Stopped following after 6 h; still running: Restart instance ×2, x; "
-        "ask again with `/kafka-tasks prod-orders` for the latest." in text
-    )
-    none = thread_closed_message([], instance_name="prod-orders", hours=1.5)
-    assert "after 1h 30m; nothing was left running" in all_text(valid(none))
+    closed = thread_closed_message(running, instance_name="prod-orders", hours=6, lang=lang)
+    assert all_text(valid(closed)) == said
+    assert closed.text == notification
+    none = thread_closed_message([], instance_name="prod-orders", hours=1.5, lang=lang)
+    assert nothing_left in all_text(valid(none))
+    odd = thread_closed_message([], instance_name="prod-orders", hours=float("nan"), lang=lang)
+    assert no_hours in all_text(valid(odd))
 
 
-def test_unreachable_and_back_again() -> None:
+REACHABILITY = {
+    "en": (
+        "Cannot reach *prod-orders* since <!date^{since}^",
+        {
+            "DMS did not answer": (
+                ": DMS did not answer.\nNotifications will resume when DMS answers; nothing",
+                "Cannot reach prod-orders: DMS did not answer",
+            ),
+            "": (
+                ": no answer.\nNotifications will resume when DMS answers; nothing will be lost.",
+                "Cannot reach prod-orders: no answer",
+            ),
+        },
+        ":white_check_mark: *prod-orders* is reachable again (after 12m 00s). Any tasks that "
+        "finished meanwhile follow.",
+    ),
+    "zh": (
+        ":warning: *prod-orders* 自 <!date^{since}^",
+        {
+            "DMS did not answer": (
+                "起无法连接：DMS did not answer。\nDMS 恢复响应后会继续发送通知",
+                "无法连接 prod-orders：DMS did not answer",
+            ),
+            "": (
+                "起无法连接：无响应。\nDMS 恢复响应后会继续发送通知，不会丢失任何通知。",
+                "无法连接 prod-orders：无响应",
+            ),
+        },
+        ":white_check_mark: *prod-orders* 已恢复连接（中断了 12 分 00 秒）。"
+        "期间结束的任务随后补发。",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_unreachable_and_back_again(lang: Lang) -> None:
+    cannot_reach, reasons, back_again = REACHABILITY[lang]
     since = NOW - timedelta(minutes=12)
-    down = unreachable_message("prod-orders", "DMS did not answer", since=since, tz=SHANGHAI)
-    text = all_text(valid(down))
-    assert f"Cannot reach *prod-orders* since <!date^{int(since.timestamp())}^" in text
-    assert ": DMS did not answer.\nNotifications will resume when DMS answers; nothing" in text
-    back = reachable_again_message("prod-orders", down_for=timedelta(minutes=12))
-    assert "*prod-orders* is reachable again (after 12m 00s). Any tasks" in all_text(valid(back))
+    for reason, (why, notification) in reasons.items():
+        down = unreachable_message("prod-orders", reason, since=since, tz=SHANGHAI, lang=lang)
+        text = all_text(valid(down))
+        assert cannot_reach.format(since=int(since.timestamp())) in text
+        assert why in text
+        assert down.text == notification
+    back = reachable_again_message("prod-orders", down_for=timedelta(minutes=12), lang=lang)
+    assert all_text(valid(back)) == back_again
 
 
-# --- the Subscribe button on answers ---------------------------------------------------
-
-
-def test_answers_offer_to_subscribe_to_failures() -> None:
-    blocks = valid(summary())
-    [button] = [b for b in buttons_of(blocks) if b["action_id"] == SUBSCRIBE]
-    assert button["text"]["text"] == "Subscribe to failures"
-    assert SubscribeRef.decode(button["value"]) == SubscribeRef(INSTANCE_ID, "prod-orders")
-
-
-def test_no_subscribe_button_when_its_value_would_not_fit() -> None:
-    instance = Instance(instance_id="i-1", name="n" * BUTTON_VALUE)
-    answer = answer_for([task()], instance=instance)
-    message = summary_message(answer, state_for(answer), tz=UTC, now=NOW, shareable=True, where="")
-    assert all(b["action_id"] != SUBSCRIBE for b in buttons_of(valid(message)))
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda **kw: task_finished_message(
+            task(), instance_id="i", instance_name="n", tz=UTC, now=NOW, **kw
+        ),
+        lambda **kw: digest_message(
+            [task()] * 3, instance_id="i", instance_name="n", tz=UTC, now=NOW, **kw
+        ),
+        lambda **kw: thread_reply_message(
+            task(), instance_id="i", instance_name="n", tz=UTC, now=NOW, **kw
+        ),
+        lambda **kw: thread_closed_message([task()], instance_name="n", hours=2, **kw),
+        lambda **kw: unreachable_message("n", "r", since=NOW, tz=UTC, **kw),
+        lambda **kw: reachable_again_message("n", down_for=timedelta(seconds=5), **kw),
+    ],
+)
+def test_english_is_the_default(build: Callable[..., Message]) -> None:
+    default, english, chinese = build(), build(lang="en"), build(lang="zh")
+    assert (default.text, valid(default)) == (english.text, valid(english))
+    assert chinese.text != english.text
+    assert CJK.search(chinese.text + all_text(valid(chinese)))
 
 
 # --- any input fits Slack --------------------------------------------------------------

@@ -473,3 +473,37 @@ def test_every_bad_access_rule_is_named_at_once_with_its_line(tmp_path: Path) ->
     for line, culprit in ((5, "#incidents"), (8, "alice"), (9, "delete")):
         (problem,) = [p for p in said.splitlines() if f"line {line}:" in p]
         assert culprit in problem
+
+
+def test_an_account_may_name_its_cts_and_ces_hosts(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        'security_token_env = "PROD_TOKEN"\n',
+        'security_token_env = "PROD_TOKEN"\ncts_endpoint = "https://cts.example"\n'
+        'ces_endpoint = "ces.example"\n',
+    )
+    path = tmp_path / "kafka-tasks.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigFileError) as info:
+        load_config_file(path, SECRETS)
+    assert any("ces_endpoint must be a URL" in m for m in info.value.messages)
+    path.write_text(text.replace('"ces.example"', '"https://ces.example/"'))
+    prod = next(a for a in load_config_file(path, SECRETS).accounts if a.name == "prod")
+    where = prod.context_endpoints()
+    assert (where.cts, where.ces) == ("https://cts.example", "https://ces.example")
+    staging = next(a for a in load_config_file(path, SECRETS).accounts if a.name == "staging")
+    assert staging.context_endpoints().cts == "https://cts.eu-west-101.myhuaweicloud.eu"
+
+
+def test_cts_and_ces_endpoints_from_the_environment() -> None:
+    env = {
+        "HUAWEICLOUD_SDK_AK": "AK1234567890",
+        "HUAWEICLOUD_SDK_SK": "SK1234567890",
+        "HUAWEICLOUD_SDK_PROJECT_ID": "p",
+        "HUAWEICLOUD_REGION": "ru-northwest-2",
+        "CTS_ENDPOINT": "http://127.0.0.1:8000",
+    }
+    (account,) = Settings.from_mapping(env).accounts()
+    where = account.context_endpoints()
+    assert (where.cts, where.ces, where.region) == ("http://127.0.0.1:8000", None, "ru-northwest-2")
+    with pytest.raises(SettingsError, match="CES_ENDPOINT must be a URL"):
+        Settings.from_mapping({**env, "CES_ENDPOINT": "ces.example"})
