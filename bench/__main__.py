@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import ack, burst, memory, overhead, paging, poll_cost, poll_cycle
+from bench import ack, burst, leases, memory, overhead, paging, poll_cost, poll_cycle
 from bench.machine import facts
 
 
@@ -25,7 +25,20 @@ def main() -> int:
     print(memory.report(memory.measure()))
     if not args.quick:
         print(poll_cost.report(poll_cost.measure(instances=500)))
+    print(_leases(quick=args.quick))
     return 0
+
+
+def _leases(*, quick: bool) -> str:
+    if leases.database_url() is None:
+        return f"leases: skipped, they need PostgreSQL at {leases.DB_ENVS[0]}"
+    # The size: 10,000 instances on 4 replicas at the default intervals and
+    # lease. The quick run keeps the shape at a size and pace that takes a minute.
+    if quick:
+        plan = leases.Plan(instances=400, replicas=4, interval_s=5, lease_s=10)
+    else:
+        plan = leases.Plan(instances=10_000, replicas=4, interval_s=60, lease_s=90)
+    return leases.report(leases.measure(plan))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from bench.upstream import simulator_process
 from bot.adapters.dms.auth import Credentials
@@ -34,6 +35,10 @@ class CycleResult:
     first_s: float
     idle_s: float
     idle_cpu_s: float
+    # Upstream requests of the idle cycle: a listing per instance, and a lookup by id
+    # per task still running that left the listing's window (a second round trip).
+    idle_list_tasks: int = 0
+    idle_show_task: int = 0
 
     @property
     def limit_s(self) -> float:
@@ -63,13 +68,24 @@ async def _measure(instances: int, latency_ms: float) -> CycleResult:
                 first = time.perf_counter() - t0
                 # The next cycle, when every instance is due again.
                 clock.advance(options.slow_interval)
+                sim.reset_stats()
                 cpu0, t0 = time.process_time(), time.perf_counter()
                 await poller.cycle()
                 idle = time.perf_counter() - t0
                 cpu = time.process_time() - cpu0
+                requests = cast(dict[str, int], sim.stats()["requests"])
         finally:
             store.close()
-    return CycleResult(instances, options.concurrency, latency_ms, first, idle, cpu)
+    return CycleResult(
+        instances,
+        options.concurrency,
+        latency_ms,
+        first,
+        idle,
+        cpu,
+        requests.get("list_tasks", 0),
+        requests.get("show_task", 0),
+    )
 
 
 def measure(instances: int = 2000, latency_ms: float = 50) -> CycleResult:
@@ -82,5 +98,7 @@ def report(r: CycleResult) -> str:
         f"{r.concurrency}: baseline cycle {r.first_s:.2f} s · idle cycle {r.idle_s:.2f} s vs "
         f"ceil(instances/concurrency) x latency {r.limit_s:.2f} s = "
         f"{r.idle_s / r.limit_s:.2f}x (target <= 1.3) · CPU "
-        f"{r.idle_cpu_s * 1000 / r.instances:.1f} ms per instance polled"
+        f"{r.idle_cpu_s * 1000 / r.instances:.2f} ms per instance polled (target <= 1.5) · "
+        f"idle cycle upstream: {r.idle_list_tasks:,} list_tasks + {r.idle_show_task:,} "
+        "show_task (running tasks followed by id, a second round trip)"
     )
