@@ -9,9 +9,10 @@ from __future__ import annotations
 import fnmatch
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.dms.models import Instance, Task, TaskList
+from bot.core.durations import SlowRun
 from bot.core.grammar.window import TimeWindow
 from bot.i18n import LANGS
 from bot.i18n.labels import task_label
@@ -26,6 +27,8 @@ class TasksAnswer:
     tasks: tuple[Task, ...]
     statuses: frozenset[str]
     name_glob: str | None
+    # Task id -> the note of a run far longer than usual (``bot.core.durations``).
+    slow: Mapping[str, SlowRun] = field(default_factory=dict)
 
     @property
     def counts(self) -> Mapping[str, int]:
@@ -41,6 +44,7 @@ class TasksAnswer:
 class TaskAnswer:
     instance: Instance
     task: Task
+    slow: SlowRun | None = None
 
 
 def name_matches(name: str, glob: str | None) -> bool:

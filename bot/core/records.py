@@ -128,3 +128,28 @@ class OutboxItem:
     delivered_at: datetime | None
     delivered_ts: str | None
     last_error: str | None
+
+
+@dataclass(frozen=True)
+class TaskRun:
+    """A finished task's run, kept by instance and task name for what is usual."""
+
+    instance_id: str
+    task_id: str
+    name: str
+    status: str
+    started_at: datetime | None
+    ended_at: datetime
+    seconds: float | None
+
+
+@dataclass(frozen=True)
+class DailySummary:
+    """A channel's daily summary of an instance: at ``clock`` ("HH:MM") in ``zone``,
+    promised from ``since`` on."""
+
+    channel: str
+    instance_id: str
+    clock: str
+    zone: str
+    since: datetime

@@ -29,6 +29,7 @@ from bot.services.following import Following
 from bot.services.guard import Guard
 from bot.services.home import HomeService
 from bot.services.outcome import Auditor
+from bot.services.slow import SlowTasks
 from bot.services.subscriptions import Subscriptions
 
 
@@ -91,7 +92,7 @@ def build_services(
     auditor = Auditor(audit)
     subscriptions = Subscriptions(store, dms, guard, people=profiles.names)
     conversation = Conversation(
-        Answers(dms, guard),
+        Answers(dms, guard, slow=SlowTasks(store)),
         guard,
         subscriptions=subscriptions,
         auditor=auditor,

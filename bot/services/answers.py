@@ -31,6 +31,7 @@ from bot.services.following import Follow
 from bot.services.guard import Guard, Refused
 from bot.services.queries import answer_task, answer_tasks
 from bot.services.reply import Reply, error_reply, guarded
+from bot.services.slow import SlowTasks
 from bot.views.details import task_details_message
 from bot.views.kit import Message
 from bot.views.replies import instances_message
@@ -45,7 +46,10 @@ class Answers:
         *,
         clock: Callable[[], datetime] = utc_now,
         page_size: int = 10,
+        slow: SlowTasks | None = None,
     ) -> None:
+        # Where a finished task's usual run time is read (None: no store, no notes).
+        self._slow = slow
         self._dms = dms
         self._guard = guard
         self._clock = clock
@@ -63,13 +67,28 @@ class Answers:
 
     async def task(self, lookup: TaskLookup, who: Subject | None) -> TaskAnswer:
         instance = await self._guard.permitted("query", who, lookup.instance)
-        return await answer_task(self._dms, lookup, instance=instance)
+        return await self._noted_one(await answer_task(self._dms, lookup, instance=instance))
 
     async def listing(
         self, query: TasksQuery, who: Subject | None, *, fresh: bool = False
     ) -> TasksAnswer:
         instance = await self._guard.permitted("query", who, query.instance)
-        return await answer_tasks(self._dms, query, fresh=fresh, instance=instance)
+        return await self._noted(
+            await answer_tasks(self._dms, query, fresh=fresh, instance=instance)
+        )
+
+    async def _noted(self, answer: TasksAnswer) -> TasksAnswer:
+        """The answer with its slow runs noted (never failing it: see SlowTasks)."""
+        if self._slow is None:
+            return answer
+        slow = await self._slow.slow(answer.instance.instance_id, answer.tasks)
+        return replace(answer, slow=slow) if slow else answer
+
+    async def _noted_one(self, answer: TaskAnswer) -> TaskAnswer:
+        if self._slow is None:
+            return answer
+        slow = await self._slow.slow(answer.instance.instance_id, [answer.task])
+        return replace(answer, slow=slow.get(answer.task.id))
 
     # -- the same, as messages ----------------------------------------------------------
 
@@ -108,6 +127,7 @@ class Answers:
                         raise Refused("share", instance.label, share.by)
                     shareable = shareable and share.allowed
             answer = await answer_tasks(self._dms, query, fresh=fresh, instance=instance)
+            answer = await self._noted(answer)
         except AmbiguousInstance as exc:
             rest = rest_of_command(query)
             return error_reply(
@@ -178,6 +198,7 @@ class Answers:
         one = await answer_task(
             self._dms, TaskLookup(instance=ref.instance, task_id=ref.task_id), instance=instance
         )
+        one = await self._noted_one(one)
         return Reply(
             task_details_message(one, tz=ask.tz, now=self._clock(), lang=ask.lang),
             instance=instance.instance_id,

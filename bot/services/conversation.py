@@ -43,6 +43,7 @@ from bot.services.guard import Guard, Refused
 from bot.services.outcome import Act, Auditor
 from bot.services.queries import error_to_report
 from bot.services.reply import Reply, error_reply, guarded
+from bot.services.slow import SlowTasks
 from bot.services.subscriptions import PeopleNames, Subscriptions
 from bot.views.access import groups_unavailable_message, only_you
 from bot.views.errors import describe_error
@@ -90,7 +91,13 @@ class Conversation:
         builds the parts once and shares them with the Home tab and the watcher."""
         guard = Guard(dms, gate)
         return cls(
-            Answers(dms, guard, clock=clock, page_size=page_size),
+            Answers(
+                dms,
+                guard,
+                clock=clock,
+                page_size=page_size,
+                slow=SlowTasks(store, clock=clock) if store else None,
+            ),
             guard,
             subscriptions=(
                 Subscriptions(store, dms, guard, clock=clock, people=people) if store else None

@@ -14,6 +14,7 @@ from bot.i18n import Lang, t
 from bot.views.format import (
     shown_name,
     shown_status,
+    slow_text,
     task_duration,
     unreadable_fields_text,
     unreadable_text,
@@ -85,7 +86,10 @@ def _fields(answer: TaskAnswer, tz: tzinfo, now: datetime, lang: Lang) -> list[t
             t(lang, "details.finished" if task.terminal else "details.updated"),
             _when(task.updated_at, tz),
         ),
-        (t(lang, "details.duration"), task_duration(task, now, lang)),
+        (
+            t(lang, "details.duration"),
+            slow_text(answer.slow, lang) if answer.slow else task_duration(task, now, lang),
+        ),
         (t(lang, "details.task_id"), f"`{md(task.id, 500)}`" if task.id else "-"),
         (t(lang, "details.instance"), f"{name} (`{md(instance.instance_id, 500)}`)"),
     ]

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, tzinfo
 
 from bot.core.dms.models import Task, TaskStatus
+from bot.core.durations import SlowRun
 from bot.i18n import Lang, t
 from bot.i18n.labels import status_label, task_label
 
@@ -46,6 +47,13 @@ def duration_text(delta: timedelta | None, lang: Lang = "en") -> str:
 def task_duration(task: Task, now: datetime, lang: Lang = "en") -> str:
     text = duration_text(task.duration(now), lang)
     return t(lang, "duration.so_far", duration=text) if task.in_progress and text != "-" else text
+
+
+def slow_text(note: SlowRun, lang: Lang = "en") -> str:
+    """A run far longer than usual: "took 41m 00s, usually 12m 00s"."""
+    took = duration_text(timedelta(seconds=note.took_s), lang)
+    usual = duration_text(timedelta(seconds=note.usual_s), lang)
+    return "\N{TURTLE} " + t(lang, "slow.note", took=took, usual=usual)
 
 
 def local_time(moment: datetime | None, tz: tzinfo, *, with_date: bool = True) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
@@ -28,6 +28,7 @@ from bot.core.actions import (
 from bot.core.answer import TasksAnswer
 from bot.core.dms.models import Instance, Task, TaskStatus
 from bot.core.dms.place import Where, place_text
+from bot.core.durations import SlowRun
 from bot.i18n import Lang, t, tn
 from bot.i18n.labels import window_label
 from bot.views.format import (
@@ -35,6 +36,7 @@ from bot.views.format import (
     ordered_statuses,
     shown_name,
     shown_status,
+    slow_text,
     task_duration,
     user_text,
 )
@@ -125,7 +127,9 @@ def tasks_message(
         # page is shown, and said to be the last, so that no page seems to be missing.
         blocks.append(context(tn(lang, "tasks.past_last_page", page.pages, asked=state.page)))
     if page.rows:
-        blocks.extend(_task_row(task, answer.instance, tz, now, lang) for task in page.rows)
+        blocks.extend(
+            _task_row(task, answer.instance, tz, now, lang, answer.slow) for task in page.rows
+        )
         blocks.append(context(_paging_text(page, len(answer.tasks), lang)))
     else:
         blocks.append(section(_empty_text(answer, name, lang)))
@@ -313,8 +317,14 @@ def _slot_text(slot: timedelta, lang: Lang) -> str:
 
 
 def _task_row(
-    task: Task, instance: Instance, tz: tzinfo, now: datetime, lang: Lang
+    task: Task,
+    instance: Instance,
+    tz: tzinfo,
+    now: datetime,
+    lang: Lang,
+    slow: Mapping[str, SlowRun] | None = None,
 ) -> SectionBlock:
+    slow = slow or {}
     emoji = task_emoji(task)
     head = f"{emoji} *{md(shown_name(task.name, lang), NAME)}*"
     # Emoji alone do not tell a colour-blind reader or a screen reader much.
@@ -325,7 +335,10 @@ def _task_row(
     if task.created_at is not None:
         parts.append(t(lang, "started_at", date=date_token(task.created_at, tz)))
     duration = task_duration(task, now, lang)
-    if duration != "-":
+    note = slow.get(task.id) if task.id else None
+    if note is not None:
+        parts.append(slow_text(note, lang))
+    elif duration != "-":
         parts.append(duration)
     value = TaskRef(instance.instance_id, task.id).encode()
     # An id too long for a button value cannot be looked up from one: no button then.

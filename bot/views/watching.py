@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import Block, ButtonElement
 
 from bot.core.actions import DETAILS, TaskRef
 from bot.core.dms.models import Task, TaskStatus
+from bot.core.durations import SlowRun
 from bot.core.redact import mentions_secret, redact
 from bot.i18n import Lang, t, tn
 from bot.views.format import (
@@ -28,6 +29,7 @@ from bot.views.format import (
     ordered_statuses,
     shown_name,
     shown_status,
+    slow_text,
     task_duration,
     user_text,
 )
@@ -75,13 +77,18 @@ def _details(instance_id: str, task: Task, lang: Lang = "en") -> ButtonElement |
     return button(t(lang, "button.details"), DETAILS, value, lang=lang)
 
 
-def _ran(task: Task, tz: tzinfo, now: datetime, lang: Lang) -> list[str]:
-    """When the task started and how long it ran, as the parts a line shows."""
+def _ran(
+    task: Task, tz: tzinfo, now: datetime, lang: Lang, slow: SlowRun | None = None
+) -> list[str]:
+    """When the task started and how long it ran (against its usual, when far longer),
+    as the parts a line shows."""
     parts = []
     if task.created_at is not None:
         parts.append(t(lang, "started_at", date=date_token(task.created_at, tz)))
     duration = task_duration(task, now, lang)
-    if duration != "-":
+    if slow is not None:
+        parts.append(slow_text(slow, lang))
+    elif duration != "-":
         parts.append(t(lang, "took", duration=duration))
     return parts
 
@@ -142,6 +149,7 @@ def task_finished_message(
     tz: tzinfo,
     now: datetime,
     lang: Lang = "en",
+    slow: SlowRun | None = None,
 ) -> Message:
     """One finished task, for a subscribed channel."""
     name = instance_label(instance_name, instance_id, lang)
@@ -154,7 +162,7 @@ def task_finished_message(
         status=md(status, STATUS),
         instance=md(name, NAME),
     )
-    details = [md(user_text(task), USER), *_ran(task, tz, now, lang)]
+    details = [md(user_text(task), USER), *_ran(task, tz, now, lang, slow)]
     blocks: list[Block] = [
         section(f"{head}\n{' · '.join(details)}", _details(instance_id, task, lang))
     ]

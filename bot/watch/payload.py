@@ -20,6 +20,7 @@ from typing import Any, ClassVar, TypeVar
 from weakref import WeakKeyDictionary
 
 from bot.core import bounded_json
+from bot.core.durations import SlowRun
 from bot.core.records import OutboxItem
 from bot.i18n import Lang, lang_from_locale
 
@@ -91,15 +92,28 @@ class TaskFinished(Payload):
     batch: str | None = None
     # More rows than this in one batch go out as one digest.
     digest_after: int = 3
+    # Set when the run took far longer than usual (``bot.core.durations``): the note.
+    took_s: float | None = None
+    usual_s: float | None = None
+
+    @property
+    def slow(self) -> SlowRun | None:
+        if self.took_s is None or self.usual_s is None:
+            return None
+        return SlowRun(took_s=self.took_s, usual_s=self.usual_s)
 
     def _fields(self) -> dict[str, Any]:
-        return {
+        fields = {
             **super()._fields(),
             "task": self.task,
             "batch": self.batch,
             "digest_after": self.digest_after,
             "lang": self.lang,
         }
+        # Only on slow runs: other rows keep the very JSON they always had.
+        if self.slow is not None:
+            fields |= {"took_s": self.took_s, "usual_s": self.usual_s}
+        return fields
 
 
 @dataclass(frozen=True)
@@ -258,6 +272,8 @@ def _task_finished(raw: dict[str, Any], common: dict[str, Any]) -> Payload:
         task=_task(raw.get("task")),
         batch=None if batch is None else str(batch),
         digest_after=_number(int, raw.get("digest_after", 3), "digest_after"),
+        took_s=_optional(raw.get("took_s"), "took_s"),
+        usual_s=_optional(raw.get("usual_s"), "usual_s"),
     )
 
 
@@ -317,6 +333,10 @@ def _task(value: object) -> ApiTask:
     if not isinstance(value, dict):
         raise ValueError("a queued task must be a JSON object")
     return value
+
+
+def _optional(value: object, name: str) -> float | None:
+    return None if value is None else _number(float, value, name)
 
 
 def _number(kind: Callable[[Any], N], value: object, name: str) -> N:

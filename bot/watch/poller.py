@@ -24,9 +24,11 @@ from bot.core.clock import utc_now
 from bot.core.dms.errors import DmsError, DmsNotFound
 from bot.core.dms.models import Task
 from bot.core.dms.source import Dms
+from bot.core.durations import SlowRun
 from bot.core.grammar.window import TimeWindow
 from bot.core.records import NewOutboxRow
 from bot.i18n import LANGS
+from bot.services.slow import SlowTasks
 from bot.views.errors import describe_error
 from bot.watch.following import Following
 from bot.watch.leases import Leases
@@ -81,6 +83,7 @@ class Poller:
         self.leases = Leases(store.polling, owner, self.options.lease_ttl, clock)
         self._cycle = 0
         self._following = Following(dms, store, self.options, clock)
+        self.slow = SlowTasks(store, clock=clock)
 
     async def run(self, stop: asyncio.Event) -> None:
         try:
@@ -227,6 +230,8 @@ class Poller:
             missing |= still_running(seen, tasks)
         tasks += await self._follow_by_id(instance_id, missing)
         finished = finished_tasks(seen, tasks, baseline=baseline)
+        # Kept before the rows are queued: a task's run is there for the next one's note.
+        await self.slow.record(instance_id, [f.task for f in finished])
         queued = await self._announce(instance_id, finished) if finished else 0
         queued += await self._following.updates(threads, followed, tasks)
         # Only what changed is written (all of it on the baseline look, which is what
@@ -264,6 +269,7 @@ class Poller:
         subscriptions = await self.store.subscriptions.for_instance(instance_id)
         rows: list[NewOutboxRow] = []
         batch = f"{instance_id}:{self._clock().isoformat()}"
+        slow = await self.slow.slow(instance_id, [f.task for f in finished])
         for sub in subscriptions:
             if sub.paused:
                 continue  # the access rules refuse it: nothing is queued until they allow
@@ -280,6 +286,7 @@ class Poller:
                     digest_after=self.options.digest_after,
                     # Each subscription's own language: one channel may read Chinese.
                     lang=sub.language,
+                    **_slow_fields(slow.get(f.task.id)),
                 )
                 key = f"sub:{sub.channel}:{f.task.id}:{f.task.status}"
                 rows.append(NewOutboxRow(key, sub.channel, None, payload.kind, encode(payload)))
@@ -346,3 +353,8 @@ class Poller:
             )
             key = f"{payload.kind}:{sub.channel}:{instance_id}:{stamp.isoformat()}"
             await self.store.outbox.enqueue(key, sub.channel, None, payload.kind, encode(payload))
+
+
+def _slow_fields(note: SlowRun | None) -> dict[str, float]:
+    """A slow run's note as a row carries it: nothing when the run was not slow."""
+    return {} if note is None else {"took_s": note.took_s, "usual_s": note.usual_s}

@@ -63,11 +63,18 @@ class OutboxRenderer:
                 now=self._clock(),
                 lang=lang,
             )
-        if isinstance(payload, TaskFinished | ThreadReply):
-            finished = (
-                task_finished_message if isinstance(payload, TaskFinished) else thread_reply_message
+        if isinstance(payload, TaskFinished):
+            return task_finished_message(
+                Task.from_api(payload.task),
+                instance_id=payload.instance_id,
+                instance_name=payload.name,
+                tz=self.tz,
+                now=self._clock(),
+                lang=lang,
+                slow=payload.slow,
             )
-            return finished(
+        if isinstance(payload, ThreadReply):
+            return thread_reply_message(
                 Task.from_api(payload.task),
                 instance_id=payload.instance_id,
                 instance_name=payload.name,

@@ -64,6 +64,16 @@ class Outbox(Repository):
         return new
 
     @offloaded
+    def known(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` were queued before, delivered or not: lets a caller skip
+        the work of a row whose key is taken (the key itself still decides)."""
+        if not keys:
+            return set()
+        stmt = select(outbox.c.key).where(outbox.c.key.in_(list(keys)))
+        with self._db.read() as conn:
+            return set(conn.execute(stmt).scalars())
+
+    @offloaded
     def claim_due(
         self, owner: str, now: datetime, limit: int, claim_for: timedelta
     ) -> list[OutboxItem]:

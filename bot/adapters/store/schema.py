@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -208,4 +209,36 @@ Index(
     outbox.c.id,
     postgresql_where=outbox.c.delivered_at.is_(None),
     sqlite_where=outbox.c.delivered_at.is_(None),
+)
+
+# Version 4. Each finished task's run time, by instance and task name, one row per task:
+# what a task usually takes is read from its name's recent rows, and a day's summary
+# from the rows that ended that day.
+task_runs = Table(
+    "task_runs",
+    metadata,
+    Column("instance_id", String, nullable=False),
+    Column("task_id", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("started_at", UtcDateTime, nullable=True),
+    Column("ended_at", UtcDateTime, nullable=False),
+    # None when DMS gave no start time: the run still counts, its length does not.
+    Column("seconds", Float, nullable=True),
+    PrimaryKeyConstraint("instance_id", "task_id", name="pk_task_runs"),
+    Index("ix_task_runs_name_ended", "instance_id", "name", "ended_at"),
+    Index("ix_task_runs_ended", "instance_id", "ended_at"),
+)
+
+# Version 4. A channel's daily summary of a subscribed instance: its time and zone, and
+# when it was set (a day whose time came before that was never promised).
+daily_summaries = Table(
+    "daily_summaries",
+    metadata,
+    Column("channel", String, nullable=False),
+    Column("instance_id", String, nullable=False),
+    Column("at_clock", String, nullable=False),  # "HH:MM"
+    Column("zone", String, nullable=False),
+    Column("since", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("channel", "instance_id", name="pk_daily_summaries"),
 )

@@ -23,7 +23,7 @@ from bot.watch.payload import (
 )
 
 TASK = {"id": "t1", "name": "restartInstance", "status": "FAILED"}
-WHERE = {"instance_id": "i-1", "instance_name": "prod-orders"}
+WHERE: dict[str, Any] = {"instance_id": "i-1", "instance_name": "prod-orders"}
 THREAD = {**WHERE, "thread_id": 7, "lang": "zh", "user": "U1"}
 
 # Each kind as the poller and admission wrote it before the records were typed: the
