@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.audit import audit_file
 from bot.adapters.metrics import Metrics
 from bot.adapters.store.store import Store
+from bot.core.clock import Clock, utc_now
 from bot.main.app import build_app, build_services, require_slack, slack_client
 from bot.main.runtime import open_dms
 from bot.main.settings import Settings, SettingsError
@@ -148,11 +149,16 @@ class TimedSocketModeHandler(AsyncSocketModeHandler):
 
 
 async def serve(
-    settings: Settings, *, stop: asyncio.Event | None = None, metrics: Metrics | None = None
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    metrics: Metrics | None = None,
+    clock: Clock = utc_now,
 ) -> None:
     """Serve until SIGINT/SIGTERM (or until ``stop`` is set, for an embedding caller).
 
     ``metrics``: where the run counts (served at /metrics); a new one when not given.
+    ``clock``: when daily summaries are due (tests move it).
     """
     app_token = settings.slack_app_token
     require_slack(settings, socket_mode=app_token is not None)
@@ -170,13 +176,18 @@ async def serve(
         # Store.open logs where the store is and its schema version.
         store = await asyncio.to_thread(Store.open, settings.database_url)
         try:
-            await _serve(settings, store, app_token, stop, metrics or Metrics())
+            await _serve(settings, store, app_token, stop, metrics or Metrics(), clock)
         finally:
             await asyncio.to_thread(store.close)
 
 
 async def _serve(
-    settings: Settings, store: Store, app_token: str | None, stop: asyncio.Event, metrics: Metrics
+    settings: Settings,
+    store: Store,
+    app_token: str | None,
+    stop: asyncio.Event,
+    metrics: Metrics,
+    clock: Clock,
 ) -> None:
     async with open_dms(settings, metrics=metrics) as session:
         if session.note:
@@ -200,6 +211,7 @@ async def _serve(
             owner=replica_id(settings.replica_id, settings.port),
             options=settings.watch,
             metrics=metrics,
+            clock=clock,
         ):
             await _listen_until_stopped(
                 settings, app, app_token, stop, demo=session.demo, metrics=metrics

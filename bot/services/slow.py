@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from bot.adapters.store.store import Store
 from bot.core.clock import utc_now
 from bot.core.dms.models import Task
-from bot.core.durations import LOOKBACK, MAX_RUNS, SlowRun, slow_run
+from bot.core.durations import LOOKBACK, MAX_RUNS, SlowRun, slow_run, usual_of
 from bot.core.records import TaskRun
 
 log = logging.getLogger("kafka_tasks.slow")
@@ -96,6 +96,17 @@ class SlowTasks:
             if note is not None:
                 found[run.task_id] = note
         return found
+
+    async def usual(self, instance_id: str, name: str, *, but: str = "") -> float | None:
+        """What the name's runs usually take (the median), without the run ``but``;
+        ``None`` without enough runs, or when the store cannot be read."""
+        try:
+            sample = await self._runs(instance_id, name)
+        except Exception:
+            log.warning("could not read the usual run times on %s", instance_id, exc_info=True)
+            return None
+        found = usual_of([seconds for task_id, seconds in sample if task_id != but])
+        return None if found is None else found.median_s
 
     async def _runs(self, instance_id: str, name: str) -> _Runs:
         key, now = (instance_id, name), self._clock()

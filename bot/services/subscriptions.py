@@ -10,18 +10,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from bot.adapters.store.store import Store
 from bot.core.access import Action, Subject
 from bot.core.clock import utc_now
+from bot.core.daily import DailyAt
 from bot.core.dms.source import Dms
 from bot.core.grammar.commands import ListSubscriptions, Subscribe, Unsubscribe
-from bot.core.records import Subscription
+from bot.core.grammar.window import zone_name
+from bot.core.records import DailySummary, Subscription
 from bot.services.ask import Ask
 from bot.services.guard import Guard
 from bot.services.queries import existing_instance
 from bot.services.reply import Reply
+from bot.views.daily import with_daily
 from bot.views.subscriptions import subscribed_message, subscriptions_message, unsubscribed_message
 
 log = logging.getLogger("kafka_tasks.subscriptions")
@@ -79,15 +83,34 @@ class Subscriptions:
             language=command.lang or ask.lang,
         )
         saved, created = await self._store.subscriptions.upsert(sub)
+        daily = await self._set_daily(saved, command.daily, ask)
         people = await self._names([saved.created_by])
-        return Reply(
-            subscribed_message(saved, created=created, tz=ask.tz, lang=ask.lang, people=people),
-            instance=instance.instance_id,
+        confirmed = subscribed_message(
+            saved, created=created, tz=ask.tz, lang=ask.lang, people=people
         )
+        return Reply(with_daily(confirmed, daily, lang=ask.lang), instance=instance.instance_id)
+
+    async def _set_daily(
+        self, sub: Subscription, daily: DailyAt | None, ask: Ask
+    ) -> DailyAt | None:
+        """The subscription's daily summary as the command says: subscribing again
+        without ``daily`` stops it, as it resets the other options."""
+        if daily is None:
+            await self._store.daily.clear(sub.channel, sub.instance_id)
+            return None
+        # Without a zone of its own: the subscriber's.
+        daily = replace(daily, zone=daily.zone or zone_name(ask.tz))
+        clock = f"{daily.clock.hour:02d}:{daily.clock.minute:02d}"
+        summary = DailySummary(sub.channel, sub.instance_id, clock, daily.zone, self._clock())
+        await self._store.daily.set(summary)
+        return daily
 
     async def remove(self, channel: str, instance_id: str) -> Subscription | None:
         """Unsubscribe ``channel`` from the instance: what was removed, None if nothing."""
-        return await self._store.subscriptions.delete(channel, instance_id)
+        removed = await self._store.subscriptions.delete(channel, instance_id)
+        # Its daily summary goes with it (one left behind would return on resubscribing).
+        await self._store.daily.clear(channel, instance_id)
+        return removed
 
     async def get(self, channel: str, instance_id: str) -> Subscription | None:
         return await self._store.subscriptions.get(channel, instance_id)

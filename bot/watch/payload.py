@@ -16,13 +16,15 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
 
 from bot.core import bounded_json
 from bot.core.durations import SlowRun
 from bot.core.records import OutboxItem
-from bot.i18n import Lang, lang_from_locale
+from bot.i18n import Lang
+from bot.watch.payload_base import ApiTask, Payload, number, optional, task_of
+from bot.watch.payload_daily import DailySummaryRow, read_daily
 
 __all__ = [
     "NOTICE_KINDS",
@@ -30,6 +32,7 @@ __all__ = [
     "RESUMED",
     "SUBSCRIPTION_KINDS",
     "THREAD_KINDS",
+    "DailySummaryRow",
     "InThread",
     "ParentUpdate",
     "Payload",
@@ -46,41 +49,10 @@ __all__ = [
     "read_payload",
 ]
 
-N = TypeVar("N", int, float)
-
-# A task as DMS sent it (``Task.to_api``); ``Task.from_api`` reads it back.
-ApiTask = Mapping[str, Any]
 
 # What the channel is told when its subscription is paused or resumed.
 PAUSED = "subscription_paused"
 RESUMED = "subscription_resumed"
-
-
-@dataclass(frozen=True)
-class Payload:
-    """What every row carries: the instance it speaks of, and the language it is in."""
-
-    instance_id: str = ""
-    instance_name: str = ""
-    # As written when queued; ``None`` in rows from before languages.
-    lang: str | None = None
-
-    kind: ClassVar[str] = ""
-
-    @property
-    def language(self) -> Lang:
-        """The language the row is posted in. Rows queued before languages existed were
-        meant in English; a value this release does not speak (a newer replica's row)
-        reads as English too."""
-        return lang_from_locale(self.lang)
-
-    @property
-    def name(self) -> str:
-        """The instance as the channel knows it."""
-        return self.instance_name or self.instance_id or "?"
-
-    def _fields(self) -> dict[str, Any]:
-        return {"instance_id": self.instance_id, "instance_name": self.instance_name}
 
 
 @dataclass(frozen=True)
@@ -230,7 +202,9 @@ class SubscriptionResumed(_Notice):
 
 
 # Rows that speak for a subscription, and rows that speak in a followed answer's thread.
-SUBSCRIPTION_KINDS = frozenset({TaskFinished.kind, Unreachable.kind, Reachable.kind})
+SUBSCRIPTION_KINDS = frozenset(
+    {TaskFinished.kind, Unreachable.kind, Reachable.kind, DailySummaryRow.kind}
+)
 THREAD_KINDS = frozenset({ThreadReply.kind, ParentUpdate.kind, ThreadClosed.kind})
 NOTICE_KINDS = frozenset({PAUSED, RESUMED})
 
@@ -269,16 +243,16 @@ def _task_finished(raw: dict[str, Any], common: dict[str, Any]) -> Payload:
     batch = raw.get("batch")
     return TaskFinished(
         **common,
-        task=_task(raw.get("task")),
+        task=task_of(raw.get("task")),
         batch=None if batch is None else str(batch),
-        digest_after=_number(int, raw.get("digest_after", 3), "digest_after"),
-        took_s=_optional(raw.get("took_s"), "took_s"),
-        usual_s=_optional(raw.get("usual_s"), "usual_s"),
+        digest_after=number(int, raw.get("digest_after", 3), "digest_after"),
+        took_s=optional(raw.get("took_s"), "took_s"),
+        usual_s=optional(raw.get("usual_s"), "usual_s"),
     )
 
 
 def _thread_reply(raw: dict[str, Any], common: dict[str, Any]) -> Payload:
-    return ThreadReply(**common, task=_task(raw.get("task")))
+    return ThreadReply(**common, task=task_of(raw.get("task")))
 
 
 def _parent_update(raw: dict[str, Any], common: dict[str, Any]) -> Payload:
@@ -296,8 +270,8 @@ def _thread_closed(raw: dict[str, Any], common: dict[str, Any]) -> Payload:
         raise ValueError("still_running must be a list of tasks")
     return ThreadClosed(
         **common,
-        still_running=tuple(_task(t) for t in running),
-        hours=_number(float, raw.get("hours") or 6, "hours"),
+        still_running=tuple(task_of(t) for t in running),
+        hours=number(float, raw.get("hours") or 6, "hours"),
     )
 
 
@@ -314,7 +288,7 @@ def _unreachable(raw: dict[str, Any], common: dict[str, Any]) -> Payload:
 
 
 def _reachable(raw: dict[str, Any], common: dict[str, Any]) -> Payload:
-    return Reachable(**common, down_for_s=_number(float, raw.get("down_for_s") or 0, "down_for_s"))
+    return Reachable(**common, down_for_s=number(float, raw.get("down_for_s") or 0, "down_for_s"))
 
 
 _READERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], Payload]] = {
@@ -326,24 +300,8 @@ _READERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], Payload]] = {
     Reachable.kind: _reachable,
     PAUSED: lambda _raw, common: SubscriptionPaused(**common),
     RESUMED: lambda _raw, common: SubscriptionResumed(**common),
+    DailySummaryRow.kind: read_daily,
 }
-
-
-def _task(value: object) -> ApiTask:
-    if not isinstance(value, dict):
-        raise ValueError("a queued task must be a JSON object")
-    return value
-
-
-def _optional(value: object, name: str) -> float | None:
-    return None if value is None else _number(float, value, name)
-
-
-def _number(kind: Callable[[Any], N], value: object, name: str) -> N:
-    try:
-        return kind(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
 
 
 # Each row read from the store is read by admission, by batching, by rendering and by

@@ -8,12 +8,14 @@ be fetched fresh when it is edited.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from bot.core.clock import utc_now
+from bot.core.daily import DaySummary, Slowest, zone_of
 from bot.core.dms.models import Task
 from bot.core.records import OutboxItem
 from bot.services.conversation import Conversation
+from bot.views.daily import daily_summary_message
 from bot.views.kit import Message
 from bot.views.watching import (
     digest_message,
@@ -26,6 +28,7 @@ from bot.views.watching import (
     unreachable_message,
 )
 from bot.watch.payload import (
+    DailySummaryRow,
     ParentUpdate,
     Payload,
     Reachable,
@@ -82,11 +85,35 @@ class OutboxRenderer:
                 now=self._clock(),
                 lang=lang,
             )
+        if isinstance(payload, DailySummaryRow):
+            return _daily(payload)
         if isinstance(payload, ParentUpdate):
             if payload.state is None:
                 raise ValueError("a parent update row without its query state")
             return await self.conversation.summary(payload.state, lang=lang)
         return _notice(payload, item.kind, self.tz)
+
+
+def _daily(payload: DailySummaryRow) -> Message:
+    """The day as counted when the row was queued, in the subscription's zone."""
+    summary = DaySummary(
+        day=date.fromisoformat(payload.day),
+        counts=payload.counts,
+        failed=tuple(Task.from_api(t) for t in payload.failed),
+        more_failed=payload.more_failed,
+        slowest=tuple(
+            Slowest(str(s["name"]), float(s["took_s"]), s.get("usual_s")) for s in payload.slowest
+        ),
+    )
+    return daily_summary_message(
+        summary,
+        instance_id=payload.instance_id,
+        instance_name=payload.name,
+        due_at=datetime.fromisoformat(payload.at),
+        late=payload.late,
+        tz=zone_of(payload.zone),
+        lang=payload.language,
+    )
 
 
 def _task(payload: Payload) -> Task:

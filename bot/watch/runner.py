@@ -17,10 +17,12 @@ from bot.adapters.audit import AuditLog
 from bot.adapters.metrics import Metrics
 from bot.adapters.slack.handled_requests import pruning
 from bot.adapters.store.store import Store
+from bot.core.clock import Clock, utc_now
 from bot.core.dms.source import Dms
 from bot.services.conversation import Conversation
 from bot.services.guard import Guard
 from bot.watch.admission import Admission
+from bot.watch.daily import DailyUpkeep
 from bot.watch.delivery import Deliverer
 from bot.watch.options import WatchOptions
 from bot.watch.poller import Poller
@@ -53,7 +55,9 @@ async def watching(
     owner: str,
     options: WatchOptions | None = None,
     metrics: Metrics | None = None,
+    clock: Clock = utc_now,
 ) -> AsyncIterator[tuple[Poller, Deliverer]]:
+    """``clock``: the daily summaries' (a test moves it to a summary's time)."""
     opts = options or WatchOptions()
     poller = Poller(dms, store, owner=owner, options=opts, metrics=metrics)
     # Always judged, rules or none: a sweep resumes what rules lifted since paused.
@@ -81,6 +85,9 @@ async def watching(
     tasks.append(
         asyncio.create_task(_sweeping(admission, stop, opts.access_recheck), name="access-sweep")
     )
+    # Every replica looks; the outbox key makes each day's summary once.
+    daily = DailyUpkeep(store, every=opts.fast_interval, clock=clock)
+    tasks.append(asyncio.create_task(daily.run(stop), name="daily-summaries"))
     log.info("watching as %s", owner)
     try:
         yield poller, deliverer

@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -68,6 +69,8 @@ async def running_bot(
     # A simulator already running, to outlive this bot (a restart with new settings
     # against the same cloud); else one is started and stopped with the bot.
     simulator: Simulator | None = None,
+    # The bot's own clock for what it schedules (daily summaries); else the real one.
+    bot_clock: Callable[[], datetime] | None = None,
 ) -> AsyncIterator[RunningBot]:
     scratch = tempfile.TemporaryDirectory(prefix="kafka-tasks-")
     own = simulator is None
@@ -96,7 +99,11 @@ async def running_bot(
             }
         )
         stop = asyncio.Event()
-        server = asyncio.create_task(serve(settings, stop=stop))
+        server = asyncio.create_task(
+            serve(settings, stop=stop)
+            if bot_clock is None
+            else serve(settings, stop=stop, clock=bot_clock)
+        )
         url = f"http://127.0.0.1:{port}/slack/events"
         await _until_listening(port, server)
         sender = SlackSender(url, SIGNING_SECRET)

@@ -3,7 +3,7 @@
 ```
 <instance> [window] [status <s>[,<s>]] [name <glob>] [page <n>]
 <instance> task <task-id>
-subscribe <instance> [failed|all] [name <glob>] [lang zh|en]
+subscribe <instance> [failed|all] [name <glob>] [lang zh|en] [daily HH:MM [zone]]
 unsubscribe <instance>
 subscriptions
 instances
@@ -30,8 +30,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Literal, TypeAlias, TypeVar
 
+from bot.core.daily import DailyAt
 from bot.core.dms.ids import is_dms_id
 from bot.core.grammar import zh_read
+from bot.core.grammar.daily import take_daily
 from bot.core.grammar.errors import CommandError, WindowError
 from bot.core.grammar.slack_text import command_words
 from bot.core.grammar.vocabulary import (
@@ -91,6 +93,8 @@ class Subscribe:
     name_glob: str | None
     # The notifications' language; None: the subscriber's own, which the caller knows.
     lang: Lang | None = None
+    # A summary of the day before, every day at this time; its zone "" is the subscriber's.
+    daily: DailyAt | None = None
 
 
 @dataclass(frozen=True)
@@ -291,10 +295,11 @@ def _subscribe(args: list[str]) -> Subscribe:
         raise CommandError("subscribe", example, why)
     instance = _instance(args[0], args[1:], before="subscribe")
     example = f"subscribe {instance} failed"
+    rest, daily = take_daily(args[1:], instance)
     scope: Literal["failed", "all"] | None = None
     name_glob: str | None = None
     lang: Lang | None = None
-    tokens = iter(args[1:])
+    tokens = iter(rest)
     for word in tokens:
         lowered = word.lower()
         if lowered in SCOPES:
@@ -306,12 +311,13 @@ def _subscribe(args: list[str]) -> Subscribe:
             lang = _once(lang, word, _lang(word, tokens, instance), f"subscribe {instance} lang zh")
         else:
             close = difflib.get_close_matches(
-                lowered[:40], ("failed", "all", "name", "lang"), n=1, cutoff=0
+                lowered[:40], ("failed", "all", "name", "lang", "daily"), n=1, cutoff=0
             )
-            option = {"name": f"name {EXAMPLE_GLOB}", "lang": "lang zh"}.get(close[0], close[0])
+            forms = {"name": f"name {EXAMPLE_GLOB}", "lang": "lang zh", "daily": "daily 09:00"}
+            option = forms.get(close[0], close[0])
             raise CommandError(word, f"subscribe {instance} {option}", reading="option")
     # Without a scope a subscription is to every finished task: narrowing is what words do.
-    return Subscribe(instance, scope or "all", name_glob, lang)
+    return Subscribe(instance, scope or "all", name_glob, lang, daily)
 
 
 def _lang(keyword: str, tokens: Iterator[str], instance: str) -> Lang:

@@ -24,7 +24,6 @@ TASK = Task(
     updated_at=NOW,
 )
 SLOW = SlowRun(took_s=41 * 60, usual_s=12 * 60)
-NOTES = {"en": "took 41m 00s, usually 12m 00s", "zh": "耗时 41分00秒，通常 12分00秒"}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
