@@ -61,6 +61,10 @@ NOT_EXAMPLES = frozenset(
         "~/.local/state/kafka-tasks/history",
         # With several tasks shown it asks which (tests/unit/views/test_button_words.py).
         "details",
+        # An option and permissions named in prose.
+        "daily",
+        "subscribe",
+        "unsubscribe",
     }
 )
 # Buttons, pressed in the shell by typing their label, in this order.
@@ -91,6 +95,7 @@ AFTER_AN_INSTANCE = frozenset(
 SUBSCRIBE_OPTIONS = {
     "all": "subscribe prod-orders all",
     "name restart*": "subscribe prod-orders failed name restart*",
+    "daily 09:00 Asia/Shanghai": "subscribe prod-orders daily 09:00 Asia/Shanghai",
 }
 # Whole commands, as typed in Slack or the shell.
 AS_TYPED = frozenset(
@@ -106,6 +111,7 @@ AS_TYPED = frozenset(
         "subscribe prod-orders failed lang zh",
         "订阅 prod-orders 全部 语言 英文",
         "实例",
+        "订阅 prod-orders 每天 09:00",
     }
 )
 
@@ -162,6 +168,9 @@ def filled(form: str, today: date) -> str:
         ("[,<状态>]", ",success"),
         ("[window]", "last 1h"),
         ("[时间窗口]", "last 1h"),
+        ("[zone]", "UTC"),
+        ("[时区]", "UTC"),
+        ("HH:MM", "09:00"),
     ):
         text = text.replace(placeholder, value)
     for placeholders, value in (

@@ -14,7 +14,8 @@ USAGE = """\
     background tasks of an instance (by name or id), newest first
 <instance> task <task-id>            one task with its params
 instances                            the Kafka instances in the project
-subscribe <instance> [failed|all] [name <glob>] [lang zh|en]
+subscribe <instance> [failed|all] [name <glob>] [lang zh|en] [daily HH:MM [zone]]
+    daily: a summary of the day before, every day at that time
 unsubscribe <instance>
 subscriptions                        this channel's task-finished notifications
 help
@@ -39,9 +40,9 @@ USAGE_ZH = """\
     实例（名称或 ID）的后台任务，最新的在前
 <实例> task <任务ID>                 单个任务及其参数
 instances                            本项目的 Kafka 实例
-subscribe <实例> [failed|all] [name <通配符>] [lang zh|en]
+subscribe <实例> [failed|all] [name <通配符>] [lang zh|en] [daily HH:MM [时区]]
                                      任务结束时通知本频道（failed：仅失败；all：全部；
-                                     lang：通知的语言）
+                                     lang：通知的语言；daily：每天该时间发送前一天的摘要）
 unsubscribe <实例>                   取消订阅
 subscriptions                        本频道的任务结束通知
 help                                 显示本帮助
