@@ -7,6 +7,7 @@ each call notes a request id, as ``DmsClient`` does for each response it receive
 
 from __future__ import annotations
 
+import json
 import logging
 import tomllib
 import uuid
@@ -21,6 +22,7 @@ from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Where
 from bot.core.dms.resolve import pick_instance
 from bot.core.dms.source import ClientOptions, Window
+from bot.views.kit import Message
 
 NOW = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)
 WHERE = "the test project"
@@ -177,3 +179,8 @@ class AuditLines(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(record.getMessage())
+
+
+def shown(message: Message) -> str:
+    """Everything a message shows: its notification text and its blocks."""
+    return f"{message.text}\n{json.dumps(message.block_dicts(), ensure_ascii=False)}"
