@@ -118,6 +118,8 @@ class MemoryDms:
         self.tasks: dict[str, tuple[Task, ...]] = dict(tasks or {})
         self.failing: Exception | None = None
         self.calls: list[str] = []
+        # Each listing's window and whether it was asked for afresh.
+        self.listings: list[tuple[Window, bool]] = []
         self._where = where
 
     @property
@@ -142,6 +144,7 @@ class MemoryDms:
         self, instance_id: str, window: Window, *, fresh: bool = False
     ) -> TaskList:
         self._called(f"list_tasks {instance_id}")
+        self.listings.append((window, fresh))
         if instance_id not in {i.instance_id for i in self.instances}:
             raise DmsNotFound("The instance does not exist", status=404, error_code="DMS.00404022")
         tasks = tuple(
@@ -184,3 +187,13 @@ class AuditLines(logging.Handler):
 def shown(message: Message) -> str:
     """Everything a message shows: its notification text and its blocks."""
     return f"{message.text}\n{json.dumps(message.block_dicts(), ensure_ascii=False)}"
+
+
+def buttons(message: Message) -> list[tuple[str, str]]:
+    """The (action id, value) of each button a message offers, in order."""
+    found: list[tuple[str, str]] = []
+    for block in message.block_dicts():
+        for element in [*block.get("elements", []), block.get("accessory") or {}]:
+            if "action_id" in element:
+                found.append((str(element["action_id"]), str(element.get("value", ""))))
+    return found

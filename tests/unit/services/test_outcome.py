@@ -27,7 +27,7 @@ from bot.services.guard import Refused
 from bot.services.outcome import Act, Auditor, failure_of, incident
 from bot.services.reply import Reply, guarded
 from bot.views.kit import Message
-from tests.unit.services.fakes import NOW, ORDERS, AuditLines, MemoryDms
+from tests.unit.services.fakes import NOW, ORDERS, AuditLines, MemoryDms, buttons
 
 HEX8 = re.compile(r"[0-9a-f]{8}")
 WINDOW = TimeWindow(
@@ -43,12 +43,7 @@ RETRY_STATE = QueryState(
 
 
 def button_ids(message: Message) -> list[str]:
-    return [
-        str(element["action_id"])
-        for block in message.block_dicts()
-        for element in [*block.get("elements", []), block.get("accessory") or {}]
-        if "action_id" in element
-    ]
+    return [action for action, _ in buttons(message)]
 
 
 def failing(exc: Exception) -> Callable[[], Awaitable[Reply]]:
