@@ -18,6 +18,7 @@ from bot.adapters.audit import AuditEvent, AuditLog
 from bot.adapters.dms.trace import note_request_id
 from bot.core.access import Gatekeeper, Policy, parse_policy
 from bot.core.dms.errors import DmsNotFound
+from bot.core.dms.ids import INSTANCE_NOT_FOUND as NOT_FOUND
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Where
 from bot.core.dms.resolve import pick_instance
@@ -136,6 +137,10 @@ class MemoryDms:
         if self.failing is not None:
             raise self.failing
 
+    def _exists(self, instance_id: str) -> None:
+        if instance_id not in {i.instance_id for i in self.instances}:
+            raise DmsNotFound("The instance does not exist", status=404, error_code=NOT_FOUND)
+
     async def resolve(self, name_or_id: str) -> Instance:
         self._called(f"resolve {name_or_id}")
         return pick_instance(name_or_id, self.instances, where=self._where)
@@ -145,8 +150,7 @@ class MemoryDms:
     ) -> TaskList:
         self._called(f"list_tasks {instance_id}")
         self.listings.append((window, fresh))
-        if instance_id not in {i.instance_id for i in self.instances}:
-            raise DmsNotFound("The instance does not exist", status=404, error_code="DMS.00404022")
+        self._exists(instance_id)
         tasks = tuple(
             t
             for t in self.tasks.get(instance_id, ())
@@ -156,6 +160,7 @@ class MemoryDms:
 
     async def get_task(self, instance_id: str, task_id: str) -> Task:
         self._called(f"get_task {instance_id} {task_id}")
+        self._exists(instance_id)
         for one in self.tasks.get(instance_id, ()):
             if one.id == task_id:
                 return one
