@@ -178,3 +178,33 @@ async def test_a_listed_channel_sees_only_its_own_subscriptions(subs: Subscripti
         (TEAM, ORDERS.instance_id),
         ("C0OTHER", PAYMENTS.instance_id),
     }
+
+
+@pytest.mark.parametrize("typed", ["prod-orders", ORDERS.instance_id])
+async def test_a_subscription_to_an_instance_dms_no_longer_has_can_be_removed(
+    subs: Subscriptions, dms: MemoryDms, typed: str
+) -> None:
+    await subs.answer(Subscribe("prod-orders", "failed", None), DEV_ASKS, asker(DEV_ASKS))
+    # The instance is deleted upstream; the channel's subscription is still listed.
+    dms.instances = tuple(i for i in dms.instances if i != ORDERS)
+    reply = await subs.answer(Unsubscribe(typed), DEV_ASKS, asker(DEV_ASKS))
+    assert reply.message.text == "Unsubscribed from prod-orders"
+    assert reply.instance == ORDERS.instance_id
+    assert await subs.in_channel(TEAM) == []
+
+
+async def test_a_gone_instance_is_still_judged_by_the_rules(
+    subs: Subscriptions, dms: MemoryDms
+) -> None:
+    await subs.answer(Subscribe("prod-payments", "all", None), OPS_ASKS, asker(OPS_ASKS))
+    dms.instances = tuple(i for i in dms.instances if i != PAYMENTS)
+    with pytest.raises(Refused):
+        await subs.answer(Unsubscribe("prod-payments"), DEV_ASKS, asker(DEV_ASKS))
+    assert await subs.get(TEAM, PAYMENTS.instance_id) is not None
+
+
+async def test_a_name_no_subscription_and_no_instance_has_is_still_unknown(
+    subs: Subscriptions,
+) -> None:
+    with pytest.raises(UnknownInstance):
+        await subs.answer(Unsubscribe("prod-nothing"), OPS_ASKS, asker(OPS_ASKS))
