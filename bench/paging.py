@@ -19,8 +19,8 @@ from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkkafka.v2 import KafkaClient, ListBackgroundTasksRequest
 
 from bench.upstream import simulator_process
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.source import ClientOptions
 from bot.core.grammar.window import TimeWindow, format_api_time
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK

@@ -9,9 +9,10 @@ import logging
 import sys
 
 from bot.adapters.log_redaction import configure_logging
-from bot.main import cli, shell
-from bot.main.serve import serve
 from bot.main.settings import Settings, SettingsError
+
+# Each command imports what it needs when it runs (``tasks help`` needs no HTTP client,
+# ``shell`` no Slack app): start-up is part of the answer for someone at a terminal.
 
 COMMANDS = {
     "serve": "run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)",
@@ -40,6 +41,8 @@ def overview() -> str:
 
 
 def tasks_parser() -> argparse.ArgumentParser:
+    from bot.main import cli
+
     parser = argparse.ArgumentParser(
         prog="python -m bot tasks",
         description="Query background tasks. QUERY uses the bot's grammar: "
@@ -51,6 +54,8 @@ def tasks_parser() -> argparse.ArgumentParser:
 
 
 def shell_parser() -> argparse.ArgumentParser:
+    from bot.main import shell
+
     parser = argparse.ArgumentParser(
         prog="python -m bot shell",
         description="The bot in a terminal: the same commands and answers as in Slack.",
@@ -61,6 +66,8 @@ def shell_parser() -> argparse.ArgumentParser:
 
 def run_serve(settings: Settings | None = None) -> int:
     """Serve Slack with ``settings`` (loaded here when not given)."""
+    from bot.main.serve import serve
+
     try:
         asyncio.run(serve(settings or Settings.load()))
     except SettingsError as exc:
@@ -102,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     if command == "serve":
         return run_serve(settings)
     if command == "shell":
+        from bot.main import shell
+
         return shell.main_shell(shell_parser().parse_intermixed_args(rest))
     if command == "simulator":
         # The simulator owns its options; hand it the rest of the line untouched.
@@ -110,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         return simulator_main(rest)
     if command == "tasks":
         # Intermixed: options may follow the query words (`tasks prod-orders --json`).
+        from bot.main import cli
+
         args = tasks_parser().parse_intermixed_args(rest)
         return cli.main_tasks(args)
     close = difflib.get_close_matches(command, COMMANDS, n=1)

@@ -11,11 +11,11 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 from bot.adapters.context import ContextClient
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.dms.endpoints import ContextEndpoints
 from bot.adapters.dms.fleet import Fleet, Member
 from bot.adapters.metrics import Metrics
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.place import Place
 from bot.i18n import Said
 from bot.main.config import Account

@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.endpoints import UnknownRegion, endpoint_for_region
-from bot.adapters.dms.fleet import Alias
 from bot.core.access import Policy
+from bot.core.dms.accounts import Alias, Credentials
 from bot.core.dms.source import ClientOptions
 from bot.i18n import Lang
 from bot.main.config import Account, ConfigFile, ConfigFileError, load_config_file

@@ -14,10 +14,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.adapters.audit import AuditKind, AuditLog
-from bot.adapters.store.store import Store
 from bot.core import actions
 from bot.core.access import Gatekeeper, GroupsUnavailable, Subject
 from bot.core.actions import BadActionValue, QueryState, SubscribeRef, TaskRef
@@ -48,6 +47,10 @@ from bot.views.access import groups_unavailable_message, only_you
 from bot.views.errors import describe_error
 from bot.views.kit import Message
 from bot.views.replies import help_message, looking_up_message
+
+if TYPE_CHECKING:
+    # Annotations only: a shell without subscriptions never loads the database driver.
+    from bot.adapters.store.store import Store
 
 log = logging.getLogger("kafka_tasks.conversation")
 

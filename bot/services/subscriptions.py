@@ -11,8 +11,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.adapters.store.store import Store
 from bot.core.access import Subject
 from bot.core.clock import utc_now
 from bot.core.dms.models import Instance
@@ -24,6 +24,10 @@ from bot.services.guard import Guard, Refused
 from bot.services.queries import existing_instance
 from bot.services.reply import Reply
 from bot.views.subscriptions import subscribed_message, subscriptions_message, unsubscribed_message
+
+if TYPE_CHECKING:
+    # Annotations only: a shell without subscriptions never loads the database driver.
+    from bot.adapters.store.store import Store
 
 log = logging.getLogger("kafka_tasks.subscriptions")
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.place import Place
 from bot.core.grammar.commands import Command, TasksQuery, parse_command
 from bot.core.grammar.help import usage

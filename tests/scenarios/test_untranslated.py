@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.errors import DmsUnreachable
 from bot.core.dms.models import Instance, Task
 from bot.core.dms.place import Place

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from bot.core.dms.accounts import Alias
 from bot.core.dms.errors import DmsError, UnknownInstance, UnknownPlace
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Place, Where
@@ -34,16 +35,6 @@ class Member:
     name: str
     client: Dms
     region: str = ""
-
-
-@dataclass(frozen=True)
-class Alias:
-    """A short name for one instance of one account (``[aliases]`` in the config file)."""
-
-    name: str
-    instance_id: str
-    # None: the default account.
-    account: str | None = None
 
 
 @dataclass(frozen=True)
