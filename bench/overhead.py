@@ -36,6 +36,7 @@ from bot.adapters.dms.client import DmsClient
 from bot.adapters.dms.transport import AiohttpTransport
 from bot.core.dms.source import ClientOptions
 from bot.core.grammar.window_parse import parse_window
+from bot.services.ask import Ask
 from bot.services.conversation import Conversation
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator, SimulatorConfig
 
@@ -95,7 +96,7 @@ async def _reply(conversation: Conversation) -> float:
     """One ask, as a handler would finish it: the reply, its blocks, their JSON.
 
     Returns the seconds spent on the last two (slack_sdk's to_dict and json.dumps)."""
-    reply = await conversation.answer(ASK, tz=UTC, shareable=True)
+    reply = await conversation.answer(ASK, Ask())
     if not reply.ok:
         raise RuntimeError(f"the bench ask failed: {reply.message.text}")
     started = time.perf_counter()
@@ -114,7 +115,7 @@ async def _setup(
         options=ClientOptions(cache_ttl=0),
         transport=timed,
     )
-    conversation = Conversation(dms)
+    conversation = Conversation.of(dms)
     # Warm the name -> id cache (as a running bot has it) and check the window's size.
     instance = await dms.resolve(NAME)
     window = parse_window("last 2h", now=sim.clock.now(), tz=UTC)

@@ -8,7 +8,6 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.respond import respond_once, respond_reliably
-from bot.services.conversation import Asker
 from handlers import Deps
 from handlers.slow import with_placeholder
 
@@ -21,42 +20,42 @@ def register(app: AsyncApp, deps: Deps) -> None:
     ) -> None:
         # Slack gives 3 s for this ack; nothing slow may come before it.
         await ack()
-        text = str(command.get("text") or "")
-        profile = await deps.profiles.profile(command.get("user_id"))
-        tz = profile.tz
-        placeholder = deps.conversation.looking_up(text, lang=profile.lang)
-        placed: list[bool] = []
-
-        async def show() -> None:
-            response = await respond_once(
-                respond,
-                text=placeholder.text,
-                blocks=placeholder.block_dicts(),
-                response_type="ephemeral",
-            )
-            if response is not None and response.status_code == 200:
-                placed.append(True)
-
-        asker = Asker(
-            user=str(command.get("user_id") or ""), channel=str(command.get("channel_id") or "")
-        )
-        reply, shown = await with_placeholder(
-            deps.conversation.answer(text, tz=tz, shareable=True, asker=asker, lang=profile.lang),
-            after=deps.slow_after,
-            show=show,
-        )
-        # Only a placeholder Slack said it showed is replaced: one it refused, or whose
-        # post had an unknown outcome, may not be there, and the answer must still arrive.
-        shown = shown and bool(placed)
-        await respond_reliably(
-            respond,
-            client,
-            channel=command.get("channel_id"),
-            user=command.get("user_id"),
-            text=reply.message.text,
-            blocks=reply.message.block_dicts(),
-            response_type="ephemeral",
-            replace_original=shown,
-        )
+        await answer_command(deps, command, respond, client)
 
     app.command(COMMAND)(on_command)
+
+
+async def answer_command(
+    deps: Deps, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+) -> None:
+    text = str(command.get("text") or "")
+    ask = await deps.ask(command.get("user_id"), command.get("channel_id"), "slash", shareable=True)
+    placeholder = deps.conversation.looking_up(text, lang=ask.lang)
+    placed: list[bool] = []
+
+    async def show() -> None:
+        response = await respond_once(
+            respond,
+            text=placeholder.text,
+            blocks=placeholder.block_dicts(),
+            response_type="ephemeral",
+        )
+        if response is not None and response.status_code == 200:
+            placed.append(True)
+
+    reply, shown = await with_placeholder(
+        deps.conversation.answer(text, ask), after=deps.slow_after, show=show
+    )
+    # Only a placeholder Slack said it showed is replaced: one it refused, or whose
+    # post had an unknown outcome, may not be there, and the answer must still arrive.
+    shown = shown and bool(placed)
+    await respond_reliably(
+        respond,
+        client,
+        channel=command.get("channel_id"),
+        user=command.get("user_id"),
+        text=reply.message.text,
+        blocks=reply.message.block_dicts(),
+        response_type="ephemeral",
+        replace_original=shown,
+    )

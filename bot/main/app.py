@@ -1,21 +1,35 @@
-"""build_app(settings, ...) -> a Bolt AsyncApp wired to the bot's services and handlers."""
+"""The wiring of a Slack run: every service built once (``build_services``) and the Bolt
+AsyncApp whose handlers deliver what they answer (``build_app``)."""
 
 from __future__ import annotations
 
-from functools import partial
+from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
+from bot.adapters.audit import AuditLog, counted_in
+from bot.adapters.metrics import Metrics
 from bot.adapters.slack import bolt_fixes
 from bot.adapters.slack import payloads as slack_payloads
+from bot.adapters.slack.channels import ChannelDirectory
+from bot.adapters.slack.groups import GroupMembers
 from bot.adapters.slack.handled_requests import AnswerOnce, HandledRequests
 from bot.adapters.slack.retry import web_api_retry_handlers
 from bot.adapters.slack.users import UserProfiles
+from bot.adapters.store.store import Store
+from bot.core.access import Gatekeeper
+from bot.core.dms.source import Dms
+from bot.i18n import Said
 from bot.main.settings import Settings, SettingsError
+from bot.services.answers import Answers
 from bot.services.conversation import Conversation
-from bot.services.home import ChannelDirectory, HomeService, allow_all
+from bot.services.following import Following
+from bot.services.guard import Guard
+from bot.services.home import HomeService
+from bot.services.outcome import Auditor
+from bot.services.subscriptions import Subscriptions
 
 
 def slack_client(settings: Settings) -> AsyncWebClient:
@@ -49,21 +63,56 @@ def require_slack(settings: Settings, *, socket_mode: bool) -> None:
         raise SettingsError(problems)
 
 
+@dataclass(frozen=True)
+class Services:
+    """Every use case of a Slack run, each built once: the conversation, the Home tab
+    and the watcher share one guard, one auditor and one subscriptions path."""
+
+    guard: Guard
+    audit: AuditLog
+    conversation: Conversation
+    following: Following
+    home: HomeService
+    profiles: UserProfiles
+
+
+def build_services(
+    settings: Settings,
+    dms: Dms,
+    store: Store,
+    web: AsyncWebClient,
+    *,
+    note: Said | None = None,
+    metrics: Metrics | None = None,
+) -> Services:
+    profiles = user_profiles(settings, web)
+    guard = Guard(dms, Gatekeeper(settings.policy, GroupMembers(web)))
+    audit = AuditLog(observers=[counted_in(metrics)] if metrics else [])
+    auditor = Auditor(audit)
+    subscriptions = Subscriptions(store, dms, guard, people=profiles.names)
+    conversation = Conversation(
+        Answers(dms, guard),
+        guard,
+        subscriptions=subscriptions,
+        auditor=auditor,
+        note=note,
+    )
+    home = HomeService(dms, subscriptions, ChannelDirectory(web), guard, auditor=auditor)
+    following = Following(store, follow_for=settings.watch.follow_for)
+    return Services(guard, audit, conversation, following, home, profiles)
+
+
 def build_app(
     settings: Settings,
-    conversation: Conversation,
+    services: Services,
+    store: Store,
     *,
-    client: AsyncWebClient | None = None,
+    client: AsyncWebClient,
     slow_after: float = 0.8,
-    profiles: UserProfiles | None = None,
 ) -> AsyncApp:
-    """The access rules come with ``conversation.gate``, the audit log with its
-    ``audit``: the Home tab checks and records through the same ones. ``profiles``:
-    the users.info cache, shared with whoever else names people (the conversation)."""
     bolt_fixes.apply()
-    web = client or slack_client(settings)
     app = AsyncApp(
-        client=web,
+        client=client,
         signing_secret=settings.slack_signing_secret,
         # Socket Mode needs no signing secret (Bolt skips the check there, and no HTTP
         # route for events is served); require_slack insists on it for HTTP mode.
@@ -74,21 +123,13 @@ def build_app(
     app.middleware(slack_payloads.refuse_malformed)
     # Then, before any listener: a retried event or a replayed request is acked, not
     # answered again.
-    app.use(AnswerOnce(HandledRequests(conversation.store)))
-    profiles = profiles or user_profiles(settings, web)
-    gate = conversation.gate
-    # The tab lists subscriptions, which live in the store: none without one.
-    home = (
-        HomeService(
-            conversation.dms,
-            conversation.store,
-            ChannelDirectory(web),
-            may_view=partial(gate.allows, "query") if gate else allow_all,
-            may_unsubscribe=partial(gate.allows, "unsubscribe") if gate else allow_all,
-            audit=conversation.audit,
-        )
-        if conversation.store is not None
-        else None
+    app.use(AnswerOnce(HandledRequests(store)))
+    deps = handlers.Deps(
+        services.conversation,
+        services.profiles,
+        services.following,
+        slow_after=slow_after,
+        home=services.home,
     )
-    handlers.register(app, handlers.Deps(conversation, profiles, slow_after=slow_after, home=home))
+    handlers.register(app, deps)
     return app

@@ -18,7 +18,9 @@ from bot.core.grammar.help import USAGE
 from bot.core.redact import redact
 from bot.main.runtime import open_dms
 from bot.main.settings import Settings, SettingsError
-from bot.services.queries import answer_task, answer_tasks, error_to_report
+from bot.services.answers import Answers
+from bot.services.guard import Guard
+from bot.services.queries import error_to_report
 from bot.views.safe_text import json_visible, visible
 from bot.views.terminal import instances_text, task_text, tasks_text
 
@@ -100,9 +102,11 @@ async def _query(
     async with open_dms(settings) as session:
         if session.note:
             print(session.note, file=err)
-        client = session.client
+        # The answers the shell and Slack get, rendered for the terminal; nobody for the
+        # access rules to check (the CLI runs with the operator's own credentials).
+        answers = Answers(session.client, Guard(session.client))
         if isinstance(command, ListInstances):
-            instances = await client.list_instances(fresh=args.fresh)
+            instances = await answers.instances(None, fresh=args.fresh)
             if args.json:
                 for inst in instances:
                     print(
@@ -119,15 +123,15 @@ async def _query(
                         file=out,
                     )
             else:
-                _say(instances_text(instances, str(client.where)), out)
+                _say(instances_text(instances, str(answers.where)), out)
         elif isinstance(command, TaskLookup):
-            one = await answer_task(client, command)
+            one = await answers.task(command, None)
             if args.json:
                 print(_json_line(one.task.to_api()), file=out)
             else:
                 _say(task_text(one, tz, datetime.now(UTC)), out)
         else:
-            answer = await answer_tasks(client, command, fresh=args.fresh)
+            answer = await answers.listing(command, None, fresh=args.fresh)
             if args.json:
                 for task in answer.tasks:
                     # The API's own fields and text, secrets masked as everywhere else:

@@ -19,15 +19,12 @@ from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.audit import AuditLog, audit_file, counted_in
+from bot.adapters.audit import audit_file
 from bot.adapters.metrics import Metrics
-from bot.adapters.slack.groups import GroupMembers
 from bot.adapters.store.store import Store
-from bot.core.access import Gatekeeper
-from bot.main.app import build_app, require_slack, slack_client, user_profiles
+from bot.main.app import build_app, build_services, require_slack, slack_client
 from bot.main.runtime import open_dms
 from bot.main.settings import Settings, SettingsError
-from bot.services.conversation import Conversation
 from bot.watch.runner import replica_id, watching
 
 log = logging.getLogger("kafka_tasks.serve")
@@ -185,27 +182,21 @@ async def _serve(
         if session.note:
             log.warning(session.note)
         web = slack_client(settings)
-        profiles = user_profiles(settings, web)
-        policy = settings.policy
         # Said at every start, rules or none: who may do what is not left to guesswork.
         source = settings.config.path.name if settings.config is not None else None
-        log.info(policy.describe(source))
-        conversation = Conversation(
-            session.client,
-            store=store,
-            note=session.note,
-            follow_for=settings.watch.follow_for,
-            gate=Gatekeeper(policy, GroupMembers(web)),
-            audit=AuditLog(observers=[counted_in(metrics)]),
-            people=profiles.names,
+        log.info(settings.policy.describe(source))
+        services = build_services(
+            settings, session.client, store, web, note=session.note, metrics=metrics
         )
-        app = build_app(settings, conversation, client=web, profiles=profiles)
+        app = build_app(settings, services, store, client=web)
         async with watching(
             session.client,
             store,
             app.client,
-            conversation,
+            services.conversation,
+            services.guard,
             tz=settings.zone,
+            audit=services.audit,
             owner=replica_id(settings.replica_id, settings.port),
             options=settings.watch,
             metrics=metrics,

@@ -29,7 +29,9 @@ from bot.i18n import LANGS, Lang, t
 from bot.main.runtime import open_dms
 from bot.main.settings import Settings, SettingsError
 from bot.main.shell_completion import WORDS, InstanceNames
-from bot.services.conversation import Conversation, Reply
+from bot.services.ask import Ask
+from bot.services.conversation import Conversation
+from bot.services.reply import Reply
 from bot.views.button_words import Ambiguous, NotShown, Press, listed, match_button, typable
 from bot.views.console import Button, builder_link, buttons, render, render_text
 from bot.views.safe_text import json_visible
@@ -102,6 +104,11 @@ class Shell:
         self.screen = screen or Screen()
         self.buttons: list[Button] = []
 
+    @property
+    def asker(self) -> Ask:
+        """Who asks in the shell: nobody Slack knows, in the shell's zone and language."""
+        return Ask(via="shell", tz=self.tz, lang=self.lang)
+
     def labels(self) -> list[str]:
         """The labels of the buttons on screen, as they are typed (for completion)."""
         return [typable(b.label) for b in self.buttons]
@@ -135,11 +142,7 @@ class Shell:
         found = match_button(line, self.buttons, commands=WORDS.commands)
         if isinstance(found, Press):
             reply = await self.conversation.press(
-                found.button.action_id,
-                found.button.value,
-                tz=self.tz,
-                shareable=True,
-                lang=self.lang,
+                found.button.action_id, found.button.value, self.asker
             )
             self.show(reply, pressed=True)
         elif isinstance(found, Ambiguous):
@@ -158,7 +161,7 @@ class Shell:
     async def ask(self, line: str) -> bool:
         """``line`` as a command, never a button's label; whether it got an answer (False:
         what was shown is an error)."""
-        reply = await self.conversation.answer(line, tz=self.tz, shareable=True, lang=self.lang)
+        reply = await self.conversation.answer(line, self.asker)
         self.show(reply)
         return reply.ok
 
@@ -220,7 +223,7 @@ async def run_shell(
         # Help in the shell also says what only the shell does.
         note = "\n".join(n for n in (demo, t(lang, "shell.help")) if n)
         shell = Shell(
-            Conversation(session.client, note=note),
+            Conversation.of(session.client, note=note),
             tz,
             out,
             as_json=args.json,
@@ -233,31 +236,41 @@ async def run_shell(
             answered = await shell.ask(" ".join(args.text))
             return 0 if answered else EXIT_NO_ANSWER
         shell.say(t(lang, "shell.greeting"))
-        async with contextlib.AsyncExitStack() as closing:
-            if terminal:
-                # Imported here: prompt_toolkit is for the terminal only.
-                from bot.main.shell_input import ShellCompleter, TerminalLines, open_history
+        return await _read_eval(
+            shell, session.client, err, terminal=terminal, history=history, stdin=stdin
+        )
 
-                names = InstanceNames(lambda: _instance_labels(session.client))
-                closing.push_async_callback(names.aclose)
-                names.known()  # fetched now, so the first Tab has them
-                reader: LineReader = TerminalLines(
-                    ShellCompleter(names, shell.labels), open_history(history, err, lang)
-                )
-            else:
-                from bot.main.shell_input import PipedLines
 
-                reader = PipedLines(stdin, shell.notes)
-            while True:
-                line = await reader.read(PROMPT)
-                if line is None:
-                    if not terminal:
-                        print(file=shell.notes)  # after the prompt left on the line
-                    return 0
-                if line.strip().lower() in _QUIT:
-                    return 0
-                if line.strip() and not await _interruptible(shell.handle(line)):
-                    shell.say(t(lang, "shell.cancelled"))
+async def _read_eval(
+    shell: Shell, dms: Dms, err: TextIO, *, terminal: bool, history: Path | None, stdin: int
+) -> int:
+    """Answers line after line until the input ends or the user quits."""
+    lang = shell.lang
+    async with contextlib.AsyncExitStack() as closing:
+        if terminal:
+            # Imported here: prompt_toolkit is for the terminal only.
+            from bot.main.shell_input import ShellCompleter, TerminalLines, open_history
+
+            names = InstanceNames(lambda: _instance_labels(dms))
+            closing.push_async_callback(names.aclose)
+            names.known()  # fetched now, so the first Tab has them
+            reader: LineReader = TerminalLines(
+                ShellCompleter(names, shell.labels), open_history(history, err, lang)
+            )
+        else:
+            from bot.main.shell_input import PipedLines
+
+            reader = PipedLines(stdin, shell.notes)
+        while True:
+            line = await reader.read(PROMPT)
+            if line is None:
+                if not terminal:
+                    print(file=shell.notes)  # after the prompt left on the line
+                return 0
+            if line.strip().lower() in _QUIT:
+                return 0
+            if line.strip() and not await _interruptible(shell.handle(line)):
+                shell.say(t(lang, "shell.cancelled"))
 
 
 def _terminal_width() -> int:

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.adapters.store.store import Store
-from bot.core.access import Gatekeeper, GroupsUnavailable
+from bot.core.access import GroupsUnavailable
 from bot.core.clock import utc_now
 from bot.core.dms.errors import DmsError, ResolveError
 from bot.core.dms.models import Instance
 from bot.core.dms.source import Dms
 from bot.core.records import OutboxItem, Subscription
+from bot.services.guard import Guard
 from bot.watch.payload import (
     NOTICE_KINDS,
     SUBSCRIPTION_KINDS,
@@ -55,13 +56,14 @@ ALLOWED = Verdict(True)
 class Admission:
     def __init__(
         self,
-        gate: Gatekeeper,
+        guard: Guard,
         store: Store,
         dms: Dms,
         *,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._gate = gate
+        # The same guard as commands and the Home tab: one answer to who may see what.
+        self._guard = guard
         self._store = store
         self._dms = dms
         self._clock = clock
@@ -69,7 +71,7 @@ class Admission:
     @property
     def open(self) -> bool:
         """No rules restrict anyone: nothing to check."""
-        return self._gate.policy.open
+        return self._guard.open
 
     async def admit(self, item: OutboxItem) -> Verdict:
         """Whether ``item`` may be posted now. Never raises: a row that cannot be judged
@@ -106,9 +108,10 @@ class Admission:
         in_thread = payload if isinstance(payload, InThread) else None
         user = in_thread.user if in_thread else ""
         instance = await self._instance(instance_id, payload.instance_name)
-        who = await self._gate.subject(user, item.channel)
+        who = await self._guard.subject(user, item.channel)
         # The answer was looked at and shown here: both must still be allowed.
-        refused = [a for a in ("query", "share") if not self._gate.policy.allows(a, who, instance)]
+        judge = self._guard.judge
+        refused = [a for a in ("query", "share") if not judge(a, who, instance).allowed]
         if not refused:
             return ALLOWED
         thread_id = in_thread.thread_id if in_thread else None
@@ -145,8 +148,7 @@ class Admission:
         if self.open:
             return ALLOWED
         instance = await self._instance(sub.instance_id, sub.instance_name)
-        who = await self._gate.subject(sub.created_by, sub.channel)
-        decision = self._gate.policy.decide("subscribe", who, self._gate.policy.target(instance))
+        decision = await self._guard.decide("subscribe", sub.created_by, sub.channel, instance)
         return Verdict(decision.allowed, decision.by)
 
     async def _instance(self, instance_id: str, name: str) -> Instance:

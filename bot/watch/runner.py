@@ -13,11 +13,13 @@ from datetime import timedelta, tzinfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.audit import AuditLog
 from bot.adapters.metrics import Metrics
 from bot.adapters.slack.handled_requests import pruning
 from bot.adapters.store.store import Store
 from bot.core.dms.source import Dms
 from bot.services.conversation import Conversation
+from bot.services.guard import Guard
 from bot.watch.admission import Admission
 from bot.watch.delivery import Deliverer
 from bot.watch.options import WatchOptions
@@ -44,25 +46,28 @@ async def watching(
     store: Store,
     slack: AsyncWebClient,
     conversation: Conversation,
+    guard: Guard,
     *,
     tz: tzinfo,
+    audit: AuditLog | None = None,
     owner: str,
     options: WatchOptions | None = None,
     metrics: Metrics | None = None,
 ) -> AsyncIterator[tuple[Poller, Deliverer]]:
     opts = options or WatchOptions()
     poller = Poller(dms, store, owner=owner, options=opts, metrics=metrics)
-    gate = conversation.gate
-    admission = Admission(gate, store, dms) if gate is not None else None
+    # Always judged, rules or none: a sweep resumes what rules lifted since paused.
+    admission = Admission(guard, store, dms)
     deliverer = Deliverer(
         store,
         slack,
+        # The conversation fetches a followed answer's summary afresh for its parent.
         OutboxRenderer(conversation, tz),
         owner=owner,
         options=opts,
         metrics=metrics,
         # Notifications get audit lines beside the commands that set them up.
-        audit=conversation.audit,
+        audit=audit,
         admission=admission,
     )
     stop = asyncio.Event()
@@ -73,12 +78,9 @@ async def watching(
     # Beside the watcher: every replica serving Slack runs it (the store is shared, so a
     # second replica's prune finds little left to do).
     tasks.append(asyncio.create_task(pruning(store, stop), name="handled-requests"))
-    if admission is not None:
-        tasks.append(
-            asyncio.create_task(
-                _sweeping(admission, stop, opts.access_recheck), name="access-sweep"
-            )
-        )
+    tasks.append(
+        asyncio.create_task(_sweeping(admission, stop, opts.access_recheck), name="access-sweep")
+    )
     log.info("watching as %s", owner)
     try:
         yield poller, deliverer

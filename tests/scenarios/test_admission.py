@@ -20,6 +20,7 @@ from bot.adapters.store.store import Store
 from bot.core.access import Gatekeeper, Policy, parse_policy
 from bot.core.records import Subscription
 from bot.services.conversation import Conversation
+from bot.services.guard import Guard
 from bot.watch.admission import Admission
 from bot.watch.delivery import Deliverer
 from bot.watch.render import OutboxRenderer
@@ -55,11 +56,11 @@ class Rig:
     audited: list[AuditEvent] = field(default_factory=list)
 
     def deliverer(self, policy: Policy) -> tuple[Deliverer, Admission]:
-        admission = Admission(Gatekeeper(policy), self.store, self.dms)
+        admission = Admission(Guard(self.dms, Gatekeeper(policy)), self.store, self.dms)
         deliverer = Deliverer(
             self.store,
             self.client,
-            OutboxRenderer(Conversation(self.dms), UTC),
+            OutboxRenderer(Conversation.of(self.dms), UTC),
             owner="replica-test",
             audit=AuditLog(observers=[self.audited.append]),
             admission=admission,

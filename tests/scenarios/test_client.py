@@ -33,6 +33,7 @@ from bot.core.dms.errors import (
 from bot.core.dms.source import ClientOptions
 from bot.core.grammar.window import TimeWindow, format_api_time
 from bot.core.grammar.window_parse import parse_window
+from bot.services.ask import Ask
 from bot.services.conversation import Conversation
 from bot.simulator import (
     DEMO_AK,
@@ -542,7 +543,7 @@ async def test_a_malformed_body_does_not_carry_a_password_into_the_log(
         server.answer("/instances", {"instances": [instance], "instance_num": 1})
         server.answer("/tasks", _bodies_with_a_password()[shape])
         async with DmsClient.create(server.url, DEMO, sleep=RecordingSleep()) as dms:
-            reply = await Conversation(dms).answer("prod-orders last 1h", tz=UTC, shareable=True)
+            reply = await Conversation.of(dms).answer("prod-orders last 1h", Ask())
     assert not reply.ok
     assert "DMS sent something unexpected" in reply.message.text
     assert "unexpected DMS body" in caplog.text, "the snippet is logged"

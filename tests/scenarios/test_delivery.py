@@ -70,7 +70,7 @@ class Rig:
 @pytest.fixture
 def rig(outbox_store: Store, delivery_parts: DeliveryParts) -> Rig:
     store, slack = outbox_store, delivery_parts.slack
-    renderer = OutboxRenderer(Conversation(delivery_parts.dms), UTC)
+    renderer = OutboxRenderer(Conversation.of(delivery_parts.dms), UTC)
     rig = Rig(store, slack, None)  # type: ignore[arg-type]
     audit = AuditLog(observers=[rig.audited.append])
     rig.deliverer = Deliverer(

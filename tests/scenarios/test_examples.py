@@ -29,7 +29,9 @@ from bot.core.dms.place import Place
 from bot.core.grammar.commands import Command, TasksQuery, parse_command
 from bot.core.grammar.help import usage
 from bot.i18n import LANGS, Lang
-from bot.services.conversation import Asker, Conversation, Reply
+from bot.services.ask import Ask
+from bot.services.conversation import Conversation
+from bot.services.reply import Reply
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 from tests.conftest import SIMULATOR_START
 from tests.scenarios.test_cli import REPO, run_cli
@@ -38,7 +40,7 @@ README = (REPO / "README.md").read_text()
 # A demo task (a failed retention policy change, 11 minutes before the simulator's
 # start): the one README's `task` example shows, on every run of seed 7.
 DEMO_TASK = "1abfa4763e932df9007a100d22753234"
-ASKER = Asker(user="U0README", channel="C0README")
+ASKER = Ask(user="U0README", channel="C0README", via="slash")
 
 # Spans that are no command to run: settings, flags, files, placeholders of a config
 # with several accounts (one the demo does not have).
@@ -194,7 +196,7 @@ async def talk(simulator: Simulator, tmp_path: Path) -> AsyncIterator[Conversati
         simulator.url, Credentials(DEMO_AK, DEMO_SK, DEMO_PROJECT_ID), where=Place(demo=True)
     )
     async with client:
-        yield Conversation(client, store=store, clock=lambda: SIMULATOR_START)
+        yield Conversation.of(client, store=store, clock=lambda: SIMULATOR_START)
     store.close()
 
 
@@ -205,7 +207,7 @@ async def failures(talk: Conversation, commands: list[str], lang: Lang = "en") -
         mention = command.startswith("@kafka-tasks ")
         text = command.removeprefix("/kafka-tasks ").removeprefix("@kafka-tasks ")
         reply: Reply = await talk.answer(
-            text, tz=UTC, shareable=True, asker=ASKER, public=mention, lang=lang
+            text, dataclasses.replace(ASKER, public=mention, lang=lang)
         )
         if not reply.ok:
             failed.append(f"{command!r}: {reply.message.text}")

@@ -60,13 +60,15 @@ def handled(monkeypatch: pytest.MonkeyPatch) -> Handled:
     seen = Handled(asked=[])
     answer, press = Conversation.answer, Conversation.press
 
-    async def counted_answer(self: Conversation, text: str, **kwargs: Any) -> Any:
+    async def counted_answer(self: Conversation, text: str, *args: Any, **kwargs: Any) -> Any:
         seen.asked.append(f"answer {text}")
-        return await answer(self, text, **kwargs)
+        return await answer(self, text, *args, **kwargs)
 
-    async def counted_press(self: Conversation, action_id: str, value: str, **kw: Any) -> Any:
+    async def counted_press(
+        self: Conversation, action_id: str, value: str, *args: Any, **kw: Any
+    ) -> Any:
         seen.asked.append(f"press {action_id}")
-        return await press(self, action_id, value, **kw)
+        return await press(self, action_id, value, *args, **kw)
 
     monkeypatch.setattr(Conversation, "answer", counted_answer)
     monkeypatch.setattr(Conversation, "press", counted_press)

@@ -14,6 +14,7 @@ tab and the access replies rendered from the simulator's own tasks.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -33,7 +34,8 @@ from bot.core.dms.source import ClientOptions
 from bot.core.records import Subscription
 from bot.i18n import LANGS, Lang, t
 from bot.main.runtime import DEMO_NOTE
-from bot.services.conversation import Asker, Conversation
+from bot.services.ask import Ask
+from bot.services.conversation import Conversation
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 from bot.simulator.data import generate_demo
 from bot.views import home, home_page
@@ -54,7 +56,7 @@ from tests.scenarios.slack_harness import free_port, walk
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 DEMO_TASK = "1abfa4763e932df9007a100d22753234"
-ASKER = Asker(user="U0WORDS", channel="C0WORDS")
+ASKER = Ask(user="U0WORDS", channel="C0WORDS", via="slash")
 
 # English a Chinese answer keeps on purpose, each for a reason.
 TERMS = frozenset(
@@ -168,7 +170,7 @@ async def talk(simulator: Simulator, tmp_path: Path) -> AsyncIterator[Conversati
         options=ClientOptions(max_attempts=1, cache_ttl=60),
     )
     async with client:
-        yield Conversation(client, store=store, clock=lambda: SIMULATOR_START, note=DEMO_NOTE)
+        yield Conversation.of(client, store=store, clock=lambda: SIMULATOR_START, note=DEMO_NOTE)
     store.close()
 
 
@@ -216,19 +218,19 @@ async def every_message(
 ) -> dict[str, Message | dict[str, Any]]:
     said: dict[str, Message | dict[str, Any]] = {}
 
-    async def ask(name: str, text: str, asker: Asker | None = ASKER) -> Message:
-        reply = await talk.answer(text, tz=UTC, shareable=True, asker=asker, lang=lang)
+    async def ask(name: str, text: str, asker: Ask = ASKER) -> Message:
+        reply = await talk.answer(text, dataclasses.replace(asker, lang=lang))
         said[name] = reply.message
         return reply.message
 
     summary = await ask("summary", COMMANDS["summary"])
     for name, text in COMMANDS.items():
         await ask(name, text)
-    await ask("subscriptions outside Slack", "subscribe prod-orders failed", asker=None)
+    await ask("subscriptions outside Slack", "subscribe prod-orders failed", asker=Ask())
     said["looking up"] = talk.looking_up("prod-orders last 1h", lang=lang)
     for button in (n for n in walk(summary.block_dicts()) if n.get("type") == "button"):
         reply = await talk.press(
-            button["action_id"], button["value"], tz=UTC, shareable=True, asker=ASKER, lang=lang
+            button["action_id"], button["value"], dataclasses.replace(ASKER, lang=lang)
         )
         said[f"pressed {button['action_id']}"] = reply.message
     for name, kind in FAULTS.items():
@@ -243,7 +245,7 @@ async def every_message(
         options=ClientOptions(max_attempts=1),
     )
     async with closed:
-        reply = await Conversation(closed).answer("prod-orders", tz=UTC, shareable=True, lang=lang)
+        reply = await Conversation.of(closed).answer("prod-orders", Ask(lang=lang))
         said["DMS unreachable"] = reply.message
     said |= rendered(lang)
     return said

@@ -28,7 +28,9 @@ from bot.core import actions
 from bot.core.dms.source import ClientOptions
 from bot.core.grammar.window_parse import parse_window
 from bot.core.records import Subscription
-from bot.services.conversation import Conversation, Reply
+from bot.services.ask import Ask
+from bot.services.conversation import Conversation
+from bot.services.reply import Reply
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, ManualClock, Simulator
 from bot.simulator.model import CREATED, EXECUTING
 from bot.views.limits import check_message
@@ -242,7 +244,7 @@ async def reported_count(sim: Simulator) -> int:
 
 
 def conversation(dms: DmsClient) -> Conversation:
-    return Conversation(dms, clock=lambda: SIMULATOR_START, page_size=25)
+    return Conversation.of(dms, clock=lambda: SIMULATOR_START, page_size=25)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -250,7 +252,7 @@ async def test_each_upstream_fault_gets_the_right_reply_after_bounded_attempts(
     simulator: Simulator, case: Case
 ) -> None:
     async with upstream(simulator).dms as dms:
-        clean = await conversation(dms).answer(ASK, tz=UTC, shareable=True)
+        clean = await conversation(dms).answer(ASK, Ask())
     assert clean.ok, shown(clean)
     reported = await reported_count(simulator)
     assert reported > PAGE_SIZE, "the answer spans pages"
@@ -260,7 +262,7 @@ async def test_each_upstream_fault_gets_the_right_reply_after_bounded_attempts(
         await dms.resolve("prod-orders")  # names are cached: the fault meets the task list
         simulator.stats.reset()
         inject(simulator, case)
-        reply = await conversation(dms).answer(ASK, tz=UTC, shareable=True)
+        reply = await conversation(dms).answer(ASK, Ask())
         simulator.faults.clear()
 
     text = shown(reply)

@@ -144,7 +144,7 @@ async def slack() -> AsyncIterator[FakeSlack]:
 async def renderer() -> AsyncIterator[OutboxRenderer]:
     # Its DMS client is never asked: finished-task rows carry their task.
     async with DmsClient.create("http://127.0.0.1:9", DEMO) as dms:
-        yield OutboxRenderer(Conversation(dms), UTC)
+        yield OutboxRenderer(Conversation.of(dms), UTC)
 
 
 def deliverer(

@@ -6,21 +6,26 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.channels import ChannelDirectory
 from bot.adapters.store.store import Store
+from bot.core.access import Action, Decision
 from bot.core.actions import HomeTaskRef, SubscriptionRef
 from bot.core.dms.errors import DmsNotFound, DmsUnavailable
 from bot.core.dms.models import Instance, Task, TaskList
+from bot.core.dms.source import Dms
 from bot.core.grammar.window import TimeWindow
 from bot.core.records import Subscription
-from bot.services.home import ChannelDirectory, HomeService, subscriptions_in
+from bot.services.guard import Guard
+from bot.services.home import HomeService
+from bot.services.subscriptions import Subscriptions, subscriptions_in
 from bot.views.home import view_problems
 from bot.views.home_page import DETAILS, UNSUBSCRIBE, Notice
 from tests.fakes.slack import FakeSlack
@@ -113,8 +118,41 @@ def subscribe(store: Store, channel: str, inst: Instance, scope: str = "failed")
     )
 
 
-def service(store: Store, client: AsyncWebClient, source: Source, **options: Any) -> HomeService:
-    return HomeService(source, store, ChannelDirectory(client), clock=lambda: NOW, **options)
+Check = Callable[[str, str, Instance], Awaitable[bool]]
+
+
+class Checks(Guard):
+    """The guard with its rules replaced by ``may_view`` (query) and ``may_unsubscribe``."""
+
+    def __init__(self, dms: Dms, may_view: Check | None, may_unsubscribe: Check | None) -> None:
+        super().__init__(dms)
+        self._checks = {"query": may_view, "unsubscribe": may_unsubscribe}
+
+    async def decide(self, action: Action, user: str, channel: str, instance: Instance) -> Decision:
+        check = self._checks.get(action)
+        return Decision(check is None or await check(user, channel, instance), "test")
+
+
+def service(
+    store: Store,
+    client: AsyncWebClient,
+    source: Source,
+    *,
+    directory: ChannelDirectory | None = None,
+    may_view: Check | None = None,
+    may_unsubscribe: Check | None = None,
+    **options: Any,
+) -> HomeService:
+    dms = cast(Dms, source)
+    guard = Checks(dms, may_view, may_unsubscribe)
+    return HomeService(
+        dms,
+        Subscriptions(store, dms, guard),
+        directory or ChannelDirectory(client),
+        guard,
+        clock=lambda: NOW,
+        **options,
+    )
 
 
 @pytest.fixture
@@ -170,7 +208,7 @@ async def test_channels_are_read_page_by_page_and_cached_until_refresh(
 ) -> None:
     for n in range(5):
         slack.set_member(f"C0MORE{n}", "U123")
-    home = HomeService(source, store, ChannelDirectory(client, page_size=2), clock=lambda: NOW)
+    home = service(store, client, source, directory=ChannelDirectory(client, page_size=2))
     first = await home.page("U123")
     assert len(slack.calls_to("users.conversations")) == 4  # 7 channels, 2 a page
     assert {i.instance.name for i in first.instances} == {"prod-orders", "prod-payments"}
@@ -187,7 +225,7 @@ async def test_past_the_page_cap_the_tab_says_it_is_partial(
     for n in range(5):
         slack.set_member(f"C0MORE{n}", "U123")
     directory = ChannelDirectory(client, page_size=2, max_pages=1)
-    page = await HomeService(source, store, directory, clock=lambda: NOW).page("U123")
+    page = await service(store, client, source, directory=directory).page("U123")
     assert page.channels_problem == "partial"
     assert page.channels_detail == "2"
 

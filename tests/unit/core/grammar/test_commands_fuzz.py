@@ -12,7 +12,8 @@ non-empty message that Slack would accept, and quote what it could not read.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import dataclasses
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,7 +31,9 @@ from bot.core.grammar.commands import Command, Subscribe, TasksQuery, Unsubscrib
 from bot.core.grammar.errors import CommandError, WindowError
 from bot.core.grammar.window import TimeWindow
 from bot.core.grammar.window_parse import parse_window
-from bot.services.conversation import Asker, Conversation, Reply
+from bot.services.ask import Ask
+from bot.services.conversation import Conversation
+from bot.services.reply import Reply
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 from bot.views.kit import Message
 from bot.views.limits import check_message, escape
@@ -187,9 +190,9 @@ def parsed(text: str, now: datetime, tz: tzinfo) -> Command | CommandError:
         return exc
 
 
-async def is_instance(conversation: Conversation, word: str) -> bool:
+async def is_instance(dms: DmsClient, word: str) -> bool:
     try:
-        await conversation.dms.resolve(word)
+        await dms.resolve(word)
     except UnknownInstance:
         return False
     except AmbiguousInstance:
@@ -223,11 +226,16 @@ def test_the_parser_returns_a_command_or_raises_a_command_error_that_quotes_the_
 
 
 @pytest.fixture
-async def conversation(simulator: Simulator, tmp_path: Path) -> AsyncIterator[Conversation]:
-    store = Store.open(f"sqlite:///{tmp_path}/fuzz.db")
+async def dms(simulator: Simulator) -> AsyncIterator[DmsClient]:
     options = ClientOptions(max_attempts=1)
-    async with DmsClient.create(simulator.url, DEMO, options=options, where="fuzz") as dms:
-        yield Conversation(dms, store=store, clock=lambda: SIMULATOR_START, note="fuzz")
+    async with DmsClient.create(simulator.url, DEMO, options=options, where="fuzz") as client:
+        yield client
+
+
+@pytest.fixture
+def conversation(dms: DmsClient, tmp_path: Path) -> Iterator[Conversation]:
+    store = Store.open(f"sqlite:///{tmp_path}/fuzz.db")
+    yield Conversation.of(dms, store=store, clock=lambda: SIMULATOR_START, note="fuzz")
     store.close()
 
 
@@ -242,14 +250,19 @@ async def conversation(simulator: Simulator, tmp_path: Path) -> AsyncIterator[Co
     text=st.sampled_from([VALID, TEXTS]).flatmap(lambda texts: texts),
     tz=ZONES,
     shareable=st.booleans(),
-    asker=st.sampled_from([None, Asker(user="U1", channel="C1")]),
+    asker=st.sampled_from([Ask(), Ask(user="U1", channel="C1", via="slash")]),
 )
 async def test_every_input_gets_a_reply_slack_accepts_and_never_an_exception(
-    conversation: Conversation, text: str, tz: tzinfo, shareable: bool, asker: Asker | None
+    conversation: Conversation,
+    dms: DmsClient,
+    text: str,
+    tz: tzinfo,
+    shareable: bool,
+    asker: Ask,
 ) -> None:
     assert_sendable(conversation.looking_up(text))
     expected = parsed(text, SIMULATOR_START, tz)
-    reply = await conversation.answer(text, tz=tz, shareable=shareable, asker=asker)
+    reply = await conversation.answer(text, dataclasses.replace(asker, tz=tz, shareable=shareable))
 
     assert isinstance(reply, Reply)
     event(f"{type(expected).__name__}: {'answered' if reply.ok else 'error reply'}")
@@ -258,7 +271,7 @@ async def test_every_input_gets_a_reply_slack_accepts_and_never_an_exception(
     if isinstance(expected, CommandError):
         assert not reply.ok
         assert reply.delivery == "ephemeral"
-        if expected.instance is not None and not await is_instance(conversation, expected.instance):
+        if expected.instance is not None and not await is_instance(dms, expected.instance):
             # The words after a first word that names no instance: that is said instead.
             named = f'No Kafka instance named "{escape(expected.instance)}"'
             assert named in reply.message.text
@@ -268,7 +281,7 @@ async def test_every_input_gets_a_reply_slack_accepts_and_never_an_exception(
         # Unknown or ambiguous instance, or a subscription outside Slack: said, with
         # the name it was about; an id is taken on trust and DMS says it has none.
         assert reply.delivery == "ephemeral"
-        if asker is not None or isinstance(expected, TasksQuery):
+        if asker.in_slack or isinstance(expected, TasksQuery):
             text = reply.message.text
             assert expected.instance in text or "This instance does not exist" in text
 

@@ -1,0 +1,127 @@
+"""Subscriptions: subscribe a channel to an instance, list a channel's, unsubscribe.
+
+The one home of what the store is asked about subscriptions by the use cases: the typed
+command, the Subscribe button and the Home tab's Unsubscribe button all remove a
+subscription through ``Subscriptions.remove``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from datetime import datetime
+
+from bot.adapters.store.store import Store
+from bot.core.access import Action, Subject
+from bot.core.clock import utc_now
+from bot.core.dms.source import Dms
+from bot.core.grammar.commands import ListSubscriptions, Subscribe, Unsubscribe
+from bot.core.records import Subscription
+from bot.services.ask import Ask
+from bot.services.guard import Guard
+from bot.services.queries import existing_instance
+from bot.services.reply import Reply
+from bot.views.subscriptions import subscribed_message, subscriptions_message, unsubscribed_message
+
+log = logging.getLogger("kafka_tasks.subscriptions")
+
+# User ids -> the Slack names of those Slack knows (UserProfiles.names in Slack).
+PeopleNames = Callable[[Iterable[str]], Awaitable[Mapping[str, str]]]
+
+
+class Subscriptions:
+    def __init__(
+        self,
+        store: Store,
+        dms: Dms,
+        guard: Guard,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        people: PeopleNames | None = None,
+    ) -> None:
+        self._store = store
+        self._dms = dms
+        self._guard = guard
+        self._clock = clock
+        # Slack names of users, to name people in lists without pinging them.
+        self._people = people
+
+    async def answer(
+        self, command: Subscribe | Unsubscribe | ListSubscriptions, ask: Ask, who: Subject | None
+    ) -> Reply:
+        """The reply to a typed subscription command (or a Subscribe button)."""
+        if isinstance(command, ListSubscriptions):
+            subs = await self.in_channel(ask.channel)
+            people = await self._names(s.created_by for s in subs)
+            return Reply(
+                subscriptions_message(subs, ask.channel, tz=ask.tz, lang=ask.lang, people=people)
+            )
+        action: Action = "unsubscribe" if isinstance(command, Unsubscribe) else "subscribe"
+        permitted = await self._guard.permitted(action, who, command.instance)
+        instance = await existing_instance(self._dms, permitted.instance_id)
+        if isinstance(command, Unsubscribe):
+            removed = await self.remove(ask.channel, instance.instance_id)
+            return Reply(
+                unsubscribed_message(removed, instance.name, ask.channel, lang=ask.lang),
+                instance=instance.instance_id,
+            )
+        sub = Subscription(
+            channel=ask.channel,
+            instance_id=instance.instance_id,
+            # With several accounts, "orders@prod": the channel reads which one it is.
+            instance_name=instance.label,
+            scope=command.scope,
+            name_glob=command.name_glob,
+            created_by=ask.user,
+            created_at=self._clock(),
+            # Notifications in the language asked for, else the subscriber's own.
+            language=command.lang or ask.lang,
+        )
+        saved, created = await self._store.subscriptions.upsert(sub)
+        people = await self._names([saved.created_by])
+        return Reply(
+            subscribed_message(saved, created=created, tz=ask.tz, lang=ask.lang, people=people),
+            instance=instance.instance_id,
+        )
+
+    async def remove(self, channel: str, instance_id: str) -> Subscription | None:
+        """Unsubscribe ``channel`` from the instance: what was removed, None if nothing."""
+        return await self._store.subscriptions.delete(channel, instance_id)
+
+    async def get(self, channel: str, instance_id: str) -> Subscription | None:
+        return await self._store.subscriptions.get(channel, instance_id)
+
+    async def in_channel(self, channel: str) -> list[Subscription]:
+        return await self._store.subscriptions.in_channel(channel)
+
+    async def in_channels(self, channels: Iterable[str]) -> list[Subscription]:
+        """The subscriptions of these channels (the Home tab's), off the event loop."""
+        return await asyncio.to_thread(subscriptions_in, self._store, channels)
+
+    async def _names(self, users: Iterable[str]) -> Mapping[str, str]:
+        if self._people is None:
+            return {}
+        try:
+            return await self._people(users)
+        except Exception:
+            # Names are a courtesy: the list still shows, with ids that do not ping.
+            log.warning("could not read the Slack names of subscribers", exc_info=True)
+            return {}
+
+
+def subscriptions_in(store: Store, channels: Iterable[str]) -> list[Subscription]:
+    """The subscriptions of these channels, reading whichever side is smaller.
+
+    The store answers per channel or per instance; a user in hundreds of channels in a
+    workspace with a few watched instances is cheaper read by instance, and the other
+    way round. (One ``WHERE channel IN (...)`` query in the store would do better.)
+    """
+    wanted = set(channels)
+    if not wanted:
+        return []
+    watched = store.polling.watched_instances.sync()
+    if len(watched) < len(wanted):
+        found = [s for i in sorted(watched) for s in store.subscriptions.for_instance.sync(i)]
+        return [s for s in found if s.channel in wanted]
+    return [s for channel in sorted(wanted) for s in store.subscriptions.in_channel.sync(channel)]
