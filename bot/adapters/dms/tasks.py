@@ -114,8 +114,8 @@ class TaskPages:
 
     def _early_starts(self, key: tuple[str, timedelta]) -> list[int]:
         """The pages after the first that the last count implies, as many as may be in
-        flight beside the first. None on a cold ask: a guess from the window's length
-        would cost idle instances (most of them) a request each."""
+        flight beside the first. None on a cold ask (nothing known): a guess from the
+        window's length would cost idle instances (most of them) a request each."""
         count = self._counts.get(key)
         if count is None:
             return []
@@ -179,7 +179,9 @@ class TaskPages:
                 if read.stopped:
                     return
                 asked = early.get(start)
-                page = await (asked or self._page(instance_id, start, step, query))
+                page = await (  # an early page is already on its way
+                    self._page(instance_id, start, step, query) if asked is None else asked
+                )
                 if read.add(page) == 0:
                     # The guard design.md asks for: a server that ignores `start` (or
                     # names it `offset`) would repeat page one forever.
