@@ -9,7 +9,7 @@ import logging
 import sys
 
 from bot.adapters.log_redaction import configure_logging
-from bot.main import cli, shell
+from bot.main import cli, cli_timeline, shell
 from bot.main.serve import serve
 from bot.main.settings import Settings, SettingsError
 
@@ -17,6 +17,7 @@ COMMANDS = {
     "serve": "run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)",
     "shell": "the bot in this terminal: `shell` for a prompt, `shell prod-orders last 1h` once",
     "tasks": "query an instance's background tasks as a table, e.g. `tasks prod-orders last 1h`",
+    "timeline": "what happened to an instance, e.g. `timeline prod-orders last 6h --md`",
     "simulator": "run the DMS simulator on a port (see `python -m bot simulator --help`)",
     "run": "serve when Slack tokens are set, else the shell (what `make run` does)",
 }
@@ -47,6 +48,16 @@ def tasks_parser() -> argparse.ArgumentParser:
         "<instance> task <id>; instances; help.",
     )
     cli.add_arguments(parser)
+    return parser
+
+
+def timeline_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot timeline",
+        description="What happened to an instance: tasks, CTS operations and CES alarms, "
+        "newest first (the default window: last 6h).",
+    )
+    cli_timeline.add_arguments(parser)
     return parser
 
 
@@ -112,6 +123,14 @@ def main(argv: list[str] | None = None) -> int:
         # Intermixed: options may follow the query words (`tasks prod-orders --json`).
         args = tasks_parser().parse_intermixed_args(rest)
         return cli.main_tasks(args)
+    if command == "timeline":
+        args = timeline_parser().parse_intermixed_args(rest)
+        try:
+            loaded = settings or Settings.load()
+        except SettingsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return cli_timeline.run(args, loaded, sys.stdout, sys.stderr)
     close = difflib.get_close_matches(command, COMMANDS, n=1)
     hint = f'; did you mean "{close[0]}"?' if close else ""
     print(f'error: unknown command "{command}"{hint} (see python -m bot --help)', file=sys.stderr)

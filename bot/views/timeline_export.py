@@ -92,10 +92,9 @@ def timeline_markdown(timeline: Timeline, *, tz: tzinfo, lang: Lang = "en") -> s
     detail = timeline.detail
     if detail is not None:
         status = instance_status_label(detail.status, lang) if detail.status else "-"
-        lines.append(f"- {_md(t(lang, 'timeline.now', status=status)).replace('*', '')}")
+        lines.append(f"- {t(lang, 'timeline.now', status=_md(status))}")
         if detail.specification:
-            spec = t(lang, "timeline.spec", spec=detail.specification)
-            lines.append(f"- {_md(spec).replace('*', '')}")
+            lines.append(f"- {t(lang, 'timeline.spec', spec=_md(detail.specification))}")
     lines.append(f"- {summary_text(timeline.summary(), lang)}")
     lines += [f"- {_md(gap_text(gap, tz, lang))}" for gap in timeline.gaps]
     header = ("time", "what", "status", "who", "source_ip", "via", "duration_s")
@@ -163,7 +162,7 @@ def _cell(value: str) -> str:
 def _md(text: str) -> str:
     """One line for a Markdown table cell: pipes and markup written as text."""
     text = one_line(text)
-    for char in ("\\", "|", "`", "<", ">"):
+    for char in ("\\", "|", "`", "<", ">", "*"):
         text = text.replace(char, "\\" + char)
     return text
 
