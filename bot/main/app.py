@@ -30,6 +30,7 @@ from bot.services.guard import Guard
 from bot.services.home import HomeService
 from bot.services.outcome import Auditor
 from bot.services.subscriptions import Subscriptions
+from bot.services.timeline import ContextFor, Timelines
 
 
 def slack_client(settings: Settings) -> AsyncWebClient:
@@ -84,6 +85,7 @@ def build_services(
     *,
     note: Said | None = None,
     metrics: Metrics | None = None,
+    contexts: ContextFor | None = None,
 ) -> Services:
     profiles = user_profiles(settings, web)
     guard = Guard(dms, Gatekeeper(settings.policy, GroupMembers(web)))
@@ -96,6 +98,7 @@ def build_services(
         subscriptions=subscriptions,
         auditor=auditor,
         note=note,
+        timelines=Timelines(dms, guard, contexts),
     )
     home = HomeService(dms, subscriptions, ChannelDirectory(web), guard, auditor=auditor)
     following = Following(store, follow_for=settings.watch.follow_for)

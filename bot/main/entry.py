@@ -18,6 +18,7 @@ COMMANDS = {
     "serve": "run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)",
     "shell": "the bot in this terminal: `shell` for a prompt, `shell prod-orders last 1h` once",
     "tasks": "query an instance's background tasks as a table, e.g. `tasks prod-orders last 1h`",
+    "timeline": "what happened to an instance, e.g. `timeline prod-orders last 6h --md`",
     "simulator": "run the DMS simulator on a port (see `python -m bot simulator --help`)",
     "run": "serve when Slack tokens are set, else the shell (what `make run` does)",
 }
@@ -53,6 +54,18 @@ def tasks_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def timeline_parser() -> argparse.ArgumentParser:
+    from bot.main import cli_timeline
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bot timeline",
+        description="What happened to an instance: tasks, CTS operations and CES alarms, "
+        "newest first (the default window: last 6h).",
+    )
+    cli_timeline.add_arguments(parser)
+    return parser
+
+
 def shell_parser() -> argparse.ArgumentParser:
     from bot.main import shell
 
@@ -76,6 +89,18 @@ def run_serve(settings: Settings | None = None) -> int:
     return 0
 
 
+def _run_what(settings: Settings) -> str:
+    """What `run` runs: serve when Slack is set up, else the shell."""
+    if settings.slack_unfinished:
+        # Half a Slack setup is a mistake being made, not a wish for the shell.
+        print(
+            f"{settings.slack_unfinished}: opening the local shell instead of serving "
+            "Slack (see Creating the Slack app in README.md).",
+            file=sys.stderr,
+        )
+    return "serve" if settings.slack_configured else "shell"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     verbose = False
@@ -94,14 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         except SettingsError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        command = "serve" if settings.slack_configured else "shell"
-        if settings.slack_unfinished:
-            # Half a Slack setup is a mistake being made, not a wish for the shell.
-            print(
-                f"{settings.slack_unfinished}: opening the local shell instead of serving "
-                "Slack (see Creating the Slack app in README.md).",
-                file=sys.stderr,
-            )
+        command = _run_what(settings)
     # A server logs what it does; the terminal commands show one line per error and
     # keep their log (retries, response snippets) for -v.
     quiet = logging.INFO if command == "serve" else logging.CRITICAL
@@ -123,6 +141,16 @@ def main(argv: list[str] | None = None) -> int:
 
         args = tasks_parser().parse_intermixed_args(rest)
         return cli.main_tasks(args)
+    if command == "timeline":
+        from bot.main import cli_timeline
+
+        args = timeline_parser().parse_intermixed_args(rest)
+        try:
+            loaded = settings or Settings.load()
+        except SettingsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return cli_timeline.run(args, loaded, sys.stdout, sys.stderr)
     close = difflib.get_close_matches(command, COMMANDS, n=1)
     hint = f'; did you mean "{close[0]}"?' if close else ""
     print(f'error: unknown command "{command}"{hint} (see python -m bot --help)', file=sys.stderr)

@@ -20,6 +20,7 @@ from bot.core.dms.place import Place
 from bot.i18n import Said
 from bot.main.config import Account
 from bot.main.settings import Settings
+from bot.services.timeline import ContextFor, contexts_by_account
 
 # Shown with help in the asker's language; printed and logged in English.
 DEMO_NOTE = Said("note.demo")
@@ -31,6 +32,10 @@ class DmsSession:
     demo: bool
     # Each account's CTS and CES (the timeline's sources), by account name.
     contexts: Mapping[str, ContextClient] = field(default_factory=dict)
+
+    def context_for(self) -> ContextFor:
+        """Each instance's CTS and CES: its account's."""
+        return contexts_by_account(self.contexts, self.client.account_of)
 
     @property
     def note(self) -> Said | None:

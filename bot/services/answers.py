@@ -54,6 +54,10 @@ class Answers:
     # -- what was asked, as data: the CLI renders it itself ------------------------------
 
     @property
+    def dms(self) -> Dms:
+        return self._dms
+
+    @property
     def where(self) -> Where:
         return self._dms.where
 

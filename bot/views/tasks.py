@@ -21,6 +21,7 @@ from bot.core.actions import (
     REFRESH,
     SHARE,
     SUBSCRIBE,
+    TIMELINE,
     QueryState,
     SubscribeRef,
     TaskRef,
@@ -372,6 +373,8 @@ def _tasks_actions(
     # Failures are what an on-call channel wants pushed; "all" stays a typed command.
     subscribe = SubscribeRef(instance.instance_id, instance.name, scope="failed")
     encoded.append((t(lang, "button.subscribe_failures"), SUBSCRIBE, subscribe.encode()))
+    # What happened to the instance in the same window: tasks, operations and alarms.
+    encoded.append((t(lang, "button.timeline"), TIMELINE, state.with_page(1).encode()))
     # Only an absurd instance id or name makes a value too long for a button; then none.
     elements = [button(*b, lang=lang) for b in encoded if len(b[2]) <= BUTTON_VALUE]
     return ActionsBlock(elements=elements) if elements else None

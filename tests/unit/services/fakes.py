@@ -17,12 +17,13 @@ from datetime import UTC, datetime, timedelta
 from bot.adapters.audit import AuditEvent, AuditLog
 from bot.adapters.dms.trace import note_request_id
 from bot.core.access import Gatekeeper, Policy, parse_policy
-from bot.core.dms.errors import DmsNotFound
+from bot.core.dms.errors import DmsNotFound, DmsRequestError
 from bot.core.dms.ids import INSTANCE_NOT_FOUND as NOT_FOUND
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Where
 from bot.core.dms.resolve import pick_instance
 from bot.core.dms.source import ClientOptions, Window
+from bot.core.timeline.records import InstanceDetail, Progress
 from bot.views.kit import Message
 
 NOW = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)
@@ -169,6 +170,21 @@ class MemoryDms:
     async def list_instances(self, *, fresh: bool = False) -> tuple[Instance, ...]:
         self._called("list_instances")
         return self.instances
+
+    async def show_instance(self, instance_id: str, *, fresh: bool = False) -> InstanceDetail:
+        self._called(f"show_instance {instance_id}")
+        self._exists(instance_id)
+        found = next(i for i in self.instances if i.instance_id == instance_id)
+        return InstanceDetail.from_api(
+            {"instance_id": instance_id, "name": found.name, "status": found.status}
+        )
+
+    async def task_progress(
+        self, instance_id: str, task_id: str, *, fresh: bool = False
+    ) -> Progress:
+        self._called(f"task_progress {instance_id} {task_id}")
+        # As DMS does for a task it reports no progress for.
+        raise DmsRequestError("no progress for this task", status=400)
 
 
 class AuditLines(logging.Handler):

@@ -42,7 +42,10 @@ def test_render_shows_header_rows_and_buttons() -> None:
     assert lines[0] == "prod-orders · last 1h"
     assert lines[1] == "═" * len(lines[0])
     assert "11–20 of 37 · page 2 of 4" in out
-    assert "[Refresh] [‹ Previous] [Next ›] [Share in channel] [Subscribe to failures]" in out
+    assert (
+        "[Refresh] [‹ Previous] [Next ›] [Share in channel] [Subscribe to failures] "
+        "[What happened]" in out
+    )
     # Dates read as their fallback, escapes as the characters they stand for.
     assert "<!date" not in out
     assert "2026-11-27 10:00:00 Asia/Shanghai" in out
@@ -71,8 +74,9 @@ def test_buttons_in_order_with_unique_labels() -> None:
         "Next ›",
         "Share in channel",
         "Subscribe to failures",
+        "What happened",
     ]
-    assert [b.action_id for b in found][-5:] == [REFRESH, PAGE_PREV, PAGE_NEXT, SHARE, SUBSCRIBE]
+    assert [b.action_id for b in found][-6:-1] == [REFRESH, PAGE_PREV, PAGE_NEXT, SHARE, SUBSCRIBE]
     assert {b.action_id for b in found[:10]} == {DETAILS}
     assert TaskRef.decode(found[0].value).task_id == tasks[10].id
     assert QueryState.decode(found[12].value).page == 3
@@ -87,6 +91,7 @@ def test_a_label_that_occurs_once_is_kept_as_it_is() -> None:
         "Details",
         "Refresh",
         "Subscribe to failures",
+        "What happened",
     ]
     assert "[Details]" in render(blocks)
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.errors import DmsNotFound
 from bot.core.dms.source import ClientOptions
 from bot.core.grammar.window import TimeWindow
