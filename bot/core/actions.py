@@ -31,7 +31,24 @@ PICK_INSTANCE = "kt_pick_instance"
 RETRY = "kt_retry"
 # Subscribe the channel to the instance of an answer; value: SubscribeRef.encode().
 SUBSCRIBE = "kt_subscribe"
-ALL_ACTIONS = (REFRESH, PAGE_NEXT, PAGE_PREV, DETAILS, SHARE, PICK_INSTANCE, RETRY, SUBSCRIBE)
+# What happened to the instance in an answer's window (the timeline): value QueryState,
+# its window read again at the press; Export uploads that timeline's exact window as files.
+TIMELINE = "kt_timeline"
+TIMELINE_REFRESH = "kt_timeline_refresh"
+EXPORT = "kt_export"
+ALL_ACTIONS = (
+    REFRESH,
+    PAGE_NEXT,
+    PAGE_PREV,
+    DETAILS,
+    SHARE,
+    PICK_INSTANCE,
+    RETRY,
+    SUBSCRIBE,
+    TIMELINE,
+    TIMELINE_REFRESH,
+    EXPORT,
+)
 
 # Each pressable button's label (its key in bot.i18n), and the words people type for it,
 # English first: the shell presses a button by these, and the grammar's hint for a
@@ -44,6 +61,9 @@ LABEL_KEYS: dict[str, str] = {
     SHARE: "button.share",
     SUBSCRIBE: "button.subscribe_failures",
     RETRY: "button.retry",
+    TIMELINE: "button.timeline",
+    TIMELINE_REFRESH: "button.refresh",
+    EXPORT: "button.export",
 }
 TYPED_WORDS: dict[str, tuple[str, ...]] = {
     DETAILS: ("details", "detail", "详情"),
@@ -53,6 +73,9 @@ TYPED_WORDS: dict[str, tuple[str, ...]] = {
     SHARE: ("share", "分享"),
     SUBSCRIBE: ("subscribe", "订阅"),
     RETRY: ("retry", "重试"),
+    TIMELINE: ("happened", "what-happened", "发生了什么"),
+    TIMELINE_REFRESH: ("refresh", "刷新"),
+    EXPORT: ("export", "导出"),
 }
 
 MAX_VALUE = 2000  # Slack's limit on a button value

@@ -30,6 +30,7 @@ from bot.services.guard import Guard
 from bot.services.home import HomeService
 from bot.services.outcome import Auditor
 from bot.services.subscriptions import Subscriptions
+from bot.services.timeline import ContextFor, Timelines
 
 
 def slack_client(settings: Settings) -> AsyncWebClient:
@@ -84,6 +85,7 @@ def build_services(
     *,
     note: Said | None = None,
     metrics: Metrics | None = None,
+    contexts: ContextFor | None = None,
 ) -> Services:
     profiles = user_profiles(settings, web)
     guard = Guard(dms, Gatekeeper(settings.policy, GroupMembers(web)))
@@ -91,11 +93,13 @@ def build_services(
     auditor = Auditor(audit)
     subscriptions = Subscriptions(store, dms, guard, people=profiles.names)
     conversation = Conversation(
-        Answers(dms, guard),
+        # Running scale-outs show how far they have got, in answers and followed threads.
+        Answers(dms, guard, progress=True),
         guard,
         subscriptions=subscriptions,
         auditor=auditor,
         note=note,
+        timelines=Timelines(dms, guard, contexts),
     )
     home = HomeService(dms, subscriptions, ChannelDirectory(web), guard, auditor=auditor)
     following = Following(store, follow_for=settings.watch.follow_for)

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.place import Place
-from bot.core.grammar.commands import Command, TasksQuery, parse_command
+from bot.core.grammar.commands import Command, TasksQuery, TimelineQuery, parse_command
 from bot.core.grammar.help import usage
 from bot.i18n import LANGS, Lang
 from bot.services.ask import Ask
@@ -52,6 +52,8 @@ NOT_EXAMPLES = frozenset(
         "KAFKA_TASKS_TZ",
         "--tz",
         "--json",
+        "--md",
+        "--csv",
         "language",
         "<instance>",
         "name@account",
@@ -220,9 +222,9 @@ def parsed(text: str) -> Command:
 
 def meaning(command: Command) -> Command:
     # The window as typed is kept to show it back; what it means is the same.
-    return (
-        dataclasses.replace(command, window_text="") if isinstance(command, TasksQuery) else command
-    )
+    if isinstance(command, TasksQuery | TimelineQuery):
+        return dataclasses.replace(command, window_text="")
+    return command
 
 
 # --- the README -----------------------------------------------------------------------

@@ -17,7 +17,6 @@ from datetime import datetime
 import httpx
 
 from bot.adapters.cache import SingleFlightCache, bucket_window
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.detail import fetch_instance_detail, fetch_progress
 from bot.adapters.dms.http import DmsHttp, signed_client
 from bot.adapters.dms.instances import fetch_instances
@@ -25,6 +24,7 @@ from bot.adapters.dms.reading import OnceReports
 from bot.adapters.dms.tasks import TaskPages
 from bot.adapters.metrics import Metrics
 from bot.core.clock import utc_now
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.errors import DmsNotFound
 from bot.core.dms.ids import instance_segment, task_segment
 from bot.core.dms.models import Instance, Task, TaskList

@@ -19,13 +19,14 @@ from typing import Any
 
 import httpx
 
-from bot.adapters.dms.auth import AkSkAuth, Credentials, canonical_query
+from bot.adapters.dms.auth import AkSkAuth, canonical_query
 from bot.adapters.dms.snippets import body_snippet
 from bot.adapters.dms.trace import note_request_id
 from bot.adapters.dms.transport import AiohttpTransport, BodyTooLarge, UnreadableBody
 from bot.adapters.metrics import Metrics, Operation, error_code_label
 from bot.core import bounded_json
 from bot.core.clock import utc_now
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.errors import (
     ConnectFailure,
     DmsError,

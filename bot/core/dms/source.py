@@ -14,6 +14,7 @@ from typing import Protocol
 from bot.core import bounded_json
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Where
+from bot.core.timeline.records import InstanceDetail, Progress
 
 
 class Window(Protocol):
@@ -64,3 +65,13 @@ class Dms(Protocol):
     async def get_task(self, instance_id: str, task_id: str) -> Task: ...
 
     async def list_instances(self, *, fresh: bool = False) -> tuple[Instance, ...]: ...
+
+    async def show_instance(self, instance_id: str, *, fresh: bool = False) -> InstanceDetail:
+        """The instance as DMS has it now (status, specification, maintenance window)."""
+        ...
+
+    async def task_progress(
+        self, instance_id: str, task_id: str, *, fresh: bool = False
+    ) -> Progress:
+        """How far a running task has got; a ``DmsError`` for a task DMS reports none for."""
+        ...

@@ -3,6 +3,7 @@
 ```
 <instance> [window] [status <s>[,<s>]] [name <glob>] [page <n>]
 <instance> task <task-id>
+<instance> timeline [window]
 subscribe <instance> [failed|all] [name <glob>] [lang zh|en]
 unsubscribe <instance>
 subscriptions
@@ -45,6 +46,7 @@ from bot.core.grammar.vocabulary import (
     SCOPES,
     SHORTCUTS,
     STATUS_WORDS,
+    TIMELINE_WINDOW,
 )
 from bot.core.grammar.window import TimeWindow
 from bot.core.grammar.window_parse import parse_window_words
@@ -72,6 +74,15 @@ class TasksQuery:
 class TaskLookup:
     instance: str
     task_id: str
+
+
+@dataclass(frozen=True)
+class TimelineQuery:
+    """What happened to an instance: its tasks, CTS traces and CES alarms as one timeline."""
+
+    instance: str
+    window: TimeWindow
+    window_text: str  # as typed; "" for the timeline's default window
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,14 @@ class ListSubscriptions:
 
 
 Command: TypeAlias = (
-    TasksQuery | TaskLookup | ListInstances | Help | Subscribe | Unsubscribe | ListSubscriptions
+    TasksQuery
+    | TaskLookup
+    | TimelineQuery
+    | ListInstances
+    | Help
+    | Subscribe
+    | Unsubscribe
+    | ListSubscriptions
 )
 _T = TypeVar("_T")
 
@@ -150,6 +168,8 @@ def _about_instance(phrase: zh_read.Phrase, *, now: datetime, tz: tzinfo) -> Com
     instance = _instance(words[0], rest)
     if rest and rest[0].lower() == "task":
         return _task_lookup(instance, rest[1:])
+    if rest and rest[0].lower() == "timeline":
+        return _timeline(phrase, instance, words, now=now, tz=tz)
     statuses: set[str] = set()
     name_glob: str | None = None
     page: int | None = None
@@ -175,6 +195,16 @@ def _about_instance(phrase: zh_read.Phrase, *, now: datetime, tz: tzinfo) -> Com
     window_text = phrase.typed_at([i + 1 for i in window_at])
     window = _window(window_words, words, now=now, tz=tz)
     return TasksQuery(instance, window, window_text, frozenset(statuses), name_glob, page or 1)
+
+
+def _timeline(
+    phrase: zh_read.Phrase, instance: str, words: list[str], *, now: datetime, tz: tzinfo
+) -> TimelineQuery:
+    """``<instance> timeline [window]``: the words after "timeline" are the window."""
+    window_words = words[2:]
+    window_text = phrase.typed_at(list(range(2, len(words))))
+    window = _window(window_words or TIMELINE_WINDOW.split(), words, now=now, tz=tz)
+    return TimelineQuery(instance, window, window_text)
 
 
 class _Cursor(Iterator[str]):

@@ -88,6 +88,7 @@ KEYWORDS: dict[str, Word] = {
     **_entries("key", ("lang",), "语言"),
     **_entries("ordinal", None, "第"),
     **_entries("task", ("task",), "任务"),
+    **_entries("", ("timeline",), "时间线", "时间轴"),
     **_entries("key", ("task",), "任务id", "任务编号"),
     **_entries("comma", None, "、"),
     **_entries(
