@@ -45,6 +45,8 @@ _NOT_FOUND = {
     "list_tasks": errors.INSTANCE_NOT_FOUND,
     "show_instance": errors.INSTANCE_NOT_FOUND,
     "show_task": errors.TASK_NOT_FOUND,
+    "list_scheduled_tasks": errors.INSTANCE_NOT_FOUND,
+    "update_scheduled_task": errors.SCHEDULED_NOT_FOUND,
 }
 # How often a held request looks whether its client has hung up.
 _HOLD_POLL_S = 0.01
