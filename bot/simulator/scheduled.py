@@ -102,24 +102,34 @@ def background_id(scheduled_id: str) -> str:
     return uuid.uuid5(_NAMESPACE, f"run/{scheduled_id}").hex
 
 
-def _next(anchor: datetime, at: time, *, after: timedelta) -> datetime:
-    """The first ``at`` (UTC) on or after ``anchor + after``."""
-    earliest = anchor + after
-    moment = datetime.combine(earliest.date(), at, tzinfo=UTC)
-    return moment if moment >= earliest else moment + timedelta(days=1)
+def _in_window(at: datetime, begin: time, end: time) -> bool:
+    moment = at.astimezone(UTC).time()
+    return begin <= moment < end if begin <= end else (moment >= begin or moment < end)
+
+
+def demo_times(anchor: datetime, maintain_begin: str, maintain_end: str) -> list[datetime]:
+    """Two times to run: one outside the maintenance window (read as UTC), and one
+    inside it when the window comes soon enough, else another outside. Both within
+    five hours, as every other change the demo has coming: a test that moves the clock
+    a few hours ahead sees everything that was to come."""
+    begin, end = time.fromisoformat(maintain_begin), time.fromisoformat(maintain_end)
+    start = anchor.replace(minute=anchor.minute // 5 * 5, second=0, microsecond=0)
+    slots = [start + timedelta(minutes=20 * i) for i in range(1, 15)]
+    outside = [at for at in slots if not _in_window(at, begin, end)]
+    inside = [at for at in slots if _in_window(at, begin, end)]
+    # The slots span 4 h 20 min, longer than any window: one is always outside.
+    second = inside[len(inside) // 2] if inside else outside[-1]
+    return sorted({outside[0], second})
 
 
 def demo_scheduled(
     seed: int, instance: InstanceRecord, anchor: datetime
 ) -> tuple[ScheduledRecord, ...]:
-    """Two changes waiting within the next 24 h: a restart inside the maintenance
-    window, and a scale-out someone set for the afternoon, outside it."""
+    """Changes waiting on the instance: a restart and a scale-out, one of them (at
+    least) outside the maintenance window."""
     rng = random.Random(f"{seed}/scheduled/{instance.name}")
     shape = instance.shape
-    begin = time.fromisoformat(shape.maintain_begin)
-    inside = _next(anchor, time(begin.hour, 30), after=timedelta(hours=1))
-    # Twelve hours from the window's start is outside any four-hour window.
-    outside = _next(anchor, time((begin.hour + 12) % 24, 15), after=timedelta(hours=1))
+    first, second = demo_times(anchor, shape.maintain_begin, shape.maintain_end)
     created = truncate_to_millis(anchor - timedelta(hours=rng.randint(2, 30)))
 
     def record(name: str, at: datetime, params: str, minutes: int) -> ScheduledRecord:
@@ -137,6 +147,6 @@ def demo_scheduled(
 
     extend = {"oper_type": "horizontal", "old_broker_num": 3, "new_broker_num": 5}
     return (
-        record("restartInstance", inside, to_json({"action": "restart", "rolling": True}), 12),
-        record("extendInstance", outside, to_json(extend), 41),
+        record("restartInstance", second, to_json({"action": "restart", "rolling": True}), 12),
+        record("extendInstance", first, to_json(extend), 41),
     )

@@ -15,8 +15,10 @@ from huaweicloudsdkkafka.v2 import (
     UpdateScheduledTaskRequest,
 )
 
-from bot.simulator import ManualClock, SimulatorConfig, SimulatorThread
+from bot.core.dms.errors import DmsRequestError
+from bot.simulator import ManualClock, Simulator, SimulatorConfig, SimulatorThread
 from bot.simulator.scheduled import background_id
+from tests.scenarios.test_client import RecordingSleep, make_client
 from tests.scenarios.test_simulator_sdk import instance_id, sdk_client
 
 START = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)
@@ -109,3 +111,25 @@ def test_a_scheduled_task_runs_into_a_background_task(manual_sim: SimulatorThrea
         for j in client.list_scheduled_tasks(ListScheduledTasksRequest(instance_id=orders)).jobs
     }
     assert jobs == {first.id: "SUCCESS", second.id: "CANCELLED"}
+
+
+async def test_the_client_lists_reschedules_and_cancels(simulator: Simulator) -> None:
+    """The bot's own client on the one signed GET/PUT path: the listing read, a change
+    answered 204 with its request id, a refused change raised as DMS said it."""
+    [found] = simulator.state.find_instances("prod-orders", exact=True)
+    orders = found.instance_id
+    async with make_client(simulator, RecordingSleep()) as dms:
+        listed = await dms.list_scheduled(orders)
+        assert len(listed.waiting) == 2
+        assert listed.request_ids
+        first, second = listed.waiting
+        assert first.schedule_at is not None
+        later = first.schedule_at + timedelta(days=1)
+        request_id = await dms.update_scheduled(orders, first.id, execute_at=later)
+        assert request_id
+        assert await dms.update_scheduled(orders, second.id, execute_at=None)
+        again = {t.id: t for t in (await dms.list_scheduled(orders)).tasks}
+        assert again[first.id].schedule_at == later
+        assert again[second.id].status == "CANCELLED"
+        with pytest.raises(DmsRequestError):
+            await dms.update_scheduled(orders, second.id, execute_at=None)
