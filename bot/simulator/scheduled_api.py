@@ -6,31 +6,13 @@ and answers 204 with none (KAFKA-SDK ``_update_scheduled_task_http_info``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, datetime
-
 from aiohttp import web
 
 from bot.simulator import errors
 from bot.simulator.model import CANCELLED
 from bot.simulator.params import Refused, int_param
+from bot.simulator.server import query_time
 from bot.simulator.state import NotWaiting, SimulatorState
-
-_TIME_FORMAT = "%Y%m%d%H%M%S"
-
-
-def _time(query: Mapping[str, str], name: str) -> datetime | None:
-    raw = query.get(name)
-    if raw is None:
-        return None
-    try:
-        if len(raw) != 14 or not raw.isdigit():
-            raise ValueError(raw)
-        return datetime.strptime(raw, _TIME_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
-        raise Refused(
-            errors.bad_parameter(f"{name} must be a UTC time as YYYYMMDDHHmmss, got {raw!r}")
-        ) from None
 
 
 class ScheduledApi:
@@ -46,7 +28,7 @@ class ScheduledApi:
         query = request.query
         start = int_param(query, "start", default=1, low=1)
         limit = int_param(query, "limit", default=10, low=1, high=50)
-        begin, end = _time(query, "begin_time"), _time(query, "end_time")
+        begin, end = query_time(query, "begin_time"), query_time(query, "end_time")
         planned = self._state.scheduled(request.match_info["instance_id"])
         if planned is None:
             raise Refused(errors.INSTANCE_NOT_FOUND)
@@ -64,7 +46,7 @@ class ScheduledApi:
     async def update_scheduled(self, request: web.Request) -> web.Response:
         query = request.query
         status = query.get("status")
-        at = _time(query, "execute_at")
+        at = query_time(query, "execute_at")
         if status not in (None, "", "null", CANCELLED):
             raise Refused(errors.bad_parameter(f"status must be CANCELLED or null, got {status!r}"))
         cancel = status == CANCELLED

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any, Final
 
+from bot.core.dms.models import MAX_ID
 from bot.core.timeline.reading import Reader
 
 __all__ = [
@@ -18,7 +19,6 @@ __all__ = [
     "in_window",
 ]
 
-MAX_ID = 256
 # The one status a scheduled task can still be changed in (DMS: "CREATED").
 WAITING: Final = "CREATED"
 CANCELLED: Final = "CANCELLED"
