@@ -94,7 +94,8 @@ def build_services(
     auditor = Auditor(audit)
     subscriptions = Subscriptions(store, dms, guard, people=profiles.names)
     conversation = Conversation(
-        Answers(dms, guard),
+        # Running scale-outs show how far they have got, in answers and followed threads.
+        Answers(dms, guard, progress=True),
         guard,
         subscriptions=subscriptions,
         auditor=auditor,

@@ -354,4 +354,7 @@ def _watch_options(read: _Env) -> WatchOptions:
             "KAFKA_TASKS_UNREACHABLE_MINUTES", w.unreachable_after, "minutes", low=0, high=1440
         ),
         digest_after=int(read.number("KAFKA_TASKS_DIGEST_AFTER", w.digest_after, low=1, high=40)),
+        progress_every=read.duration(
+            "KAFKA_TASKS_PROGRESS_EVERY", w.progress_every, "seconds", low=1, high=3600
+        ),
     )

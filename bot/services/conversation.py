@@ -97,12 +97,13 @@ class Conversation:
         audit: AuditLog | None = None,
         people: PeopleNames | None = None,
         contexts: ContextFor | None = None,
+        progress: bool = False,
     ) -> Conversation:
         """A conversation with parts of its own (the shell, tests); the Slack wiring
         builds the parts once and shares them with the Home tab and the watcher."""
         guard = Guard(dms, gate)
         return cls(
-            Answers(dms, guard, clock=clock, page_size=page_size),
+            Answers(dms, guard, clock=clock, page_size=page_size, progress=progress),
             guard,
             subscriptions=(
                 Subscriptions(store, dms, guard, clock=clock, people=people) if store else None

@@ -29,7 +29,7 @@ from bot.core.timeline.merge import Timeline, build_timeline
 from bot.core.timeline.sources import Context, Gap, GapReason, Source, SourceResult
 from bot.services.ask import Ask
 from bot.services.guard import Guard
-from bot.services.queries import _missing_instance
+from bot.services.queries import missing_instance
 from bot.services.reply import Reply
 from bot.views.timeline import export_note, timeline_message
 from bot.views.timeline_export import export_files
@@ -94,7 +94,7 @@ class Timelines:
         tasks, detail = tasks_result[0], detail_result[0]
         # The instance is not there: that is the answer, not a gap beside others.
         if isinstance(tasks_result[2], DmsNotFound):
-            raise _missing_instance(tasks_result[2], asked or iid, self._dms) from tasks_result[2]
+            raise missing_instance(tasks_result[2], asked or iid, self._dms) from tasks_result[2]
         gaps = [*tasks_result[1], *detail_result[1], *traces.gaps, *alarms.gaps]
         return build_timeline(
             instance_id=iid,

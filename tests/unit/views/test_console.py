@@ -217,3 +217,20 @@ def test_code_in_color_has_its_own_style_and_no_backticks() -> None:
 def test_readable_sets_a_code_block_on_lines_of_its_own() -> None:
     assert readable('params:\n```\n{"a": 1}\n```\nend') == 'params:\n  {"a": 1}\nend'
     assert readable("```x &lt; y```") == "  x < y"
+
+
+def test_every_emoji_a_view_uses_is_drawn_in_the_terminal() -> None:
+    """A shortcode the console does not know shows as `:pencil2:` in the shell."""
+    import re
+    from pathlib import Path
+
+    from bot.views import console
+
+    views = Path(console.__file__).parent
+    used = {
+        name
+        for module in views.glob("*.py")
+        for name in re.findall(r"[\"']:([a-z0-9_+-]+):", module.read_text())
+    }
+    assert used, "no shortcodes found: the pattern no longer matches the views"
+    assert used - set(console._EMOJI) == set()
