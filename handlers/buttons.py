@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.once import post_once
 from bot.adapters.slack.respond import respond_reliably
 from bot.adapters.slack.uploads import upload_files
+from bot.core.actions import CANCEL_SCHEDULED
 from bot.i18n import Lang, t
 from bot.services.reply import Reply
 from bot.views.replies import error_message
@@ -33,7 +34,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         await answer_press(deps, body, action, respond, client)
 
-    app.action(re.compile(r"^kt_"))(on_button)
+    # Cancel of a scheduled task too: a press like any other once its dialog is confirmed.
+    app.action(re.compile(rf"^kt_|^{CANCEL_SCHEDULED}$"))(on_button)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from bot.services.following import Following
 from bot.services.guard import Guard
 from bot.services.home import HomeService
 from bot.services.outcome import Auditor
+from bot.services.scheduled import ScheduledChanges
 from bot.services.subscriptions import Subscriptions
 from bot.services.timeline import ContextFor, Timelines
 
@@ -100,6 +101,8 @@ def build_services(
         auditor=auditor,
         note=note,
         timelines=Timelines(dms, guard, contexts),
+        # A change pressed twice, on any replica, is made once.
+        scheduled=ScheduledChanges(dms, guard, HandledRequests(store)),
     )
     home = HomeService(dms, subscriptions, ChannelDirectory(web), guard, auditor=auditor)
     following = Following(store, follow_for=settings.watch.follow_for)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from bot.adapters.audit import AuditKind, AuditLog
 from bot.core import actions
 from bot.core.access import Gatekeeper, GroupsUnavailable, Subject
-from bot.core.actions import BadActionValue, QueryState, SubscribeRef, TaskRef
+from bot.core.actions import BadActionValue, QueryState, ScheduledRef, SubscribeRef, TaskRef
 from bot.core.clock import utc_now
 from bot.core.dms.errors import UnknownInstance
 from bot.core.dms.models import Instance
@@ -28,6 +28,7 @@ from bot.core.grammar.commands import (
     Help,
     ListInstances,
     ListSubscriptions,
+    ScheduledQuery,
     Subscribe,
     TaskLookup,
     TasksQuery,
@@ -43,6 +44,7 @@ from bot.services.guard import Guard, Refused
 from bot.services.outcome import Act, Auditor
 from bot.services.queries import error_to_report
 from bot.services.reply import Reply, error_reply, guarded
+from bot.services.scheduled import ScheduledChanges, Submitted
 from bot.services.subscriptions import PeopleNames, Subscriptions
 from bot.services.timeline import ContextFor, Timelines
 from bot.views.access import groups_unavailable_message, only_you
@@ -71,10 +73,12 @@ class Conversation:
         clock: Callable[[], datetime] = utc_now,
         note: str | Said | None = None,
         timelines: Timelines | None = None,
+        scheduled: ScheduledChanges | None = None,
     ) -> None:
         self._answers = answers
         self._guard = guard
         self._timelines = timelines or Timelines(answers.dms, guard, clock=clock)
+        self.scheduled = scheduled or ScheduledChanges(answers.dms, guard, clock=clock)
         self._subscriptions = subscriptions
         self._auditor = auditor or Auditor()
         self._clock = clock
@@ -124,6 +128,17 @@ class Conversation:
         return await self._audited(
             "button", ask, action_id, lambda who: self._press(action_id, value, ask, who)
         )
+
+    async def reschedule(self, submitted: Submitted, ask: Ask) -> Reply:
+        """The reply to a Reschedule modal submitted (read by ``scheduled.read_form``)."""
+
+        async def run(who: Subject | None) -> Reply:
+            ref, to = submitted.ref, submitted.to
+            if ref is None or to is None:
+                return error_reply(t(ask.lang, "error.unreadable_button"), ask.lang)
+            return await guarded(lambda: self.scheduled.change(ref, to, ask), ask.lang)
+
+        return await self._audited("button", ask, actions.RESCHEDULE_MODAL, run)
 
     async def summary(self, state_value: str, *, lang: Lang = "en") -> Message:
         """The answer for a stored query state, fetched fresh (to edit a parent message)."""
@@ -203,6 +218,9 @@ class Conversation:
                 return replace(reply, delivery="replace")
             if action_id == actions.SUBSCRIBE:
                 return await self._subscribe(SubscribeRef.decode(value), ask, who)
+            if action_id == actions.CANCEL_SCHEDULED:
+                plan = ScheduledRef.decode(value)
+                return await guarded(lambda: self.scheduled.change(plan, None, ask), lang)
             if action_id in (actions.TIMELINE, actions.TIMELINE_REFRESH, actions.EXPORT):
                 return await self._timeline_press(action_id, QueryState.decode(value), ask, who)
         except BadActionValue as exc:
@@ -248,7 +266,7 @@ class Conversation:
     async def _typed(
         self,
         text: str,
-        command: TasksQuery | TaskLookup | TimelineQuery | ListInstances,
+        command: TasksQuery | TaskLookup | TimelineQuery | ScheduledQuery | ListInstances,
         ask: Ask,
         who: Subject | None,
     ) -> Reply:
@@ -257,6 +275,8 @@ class Conversation:
         try:
             if isinstance(command, TimelineQuery):
                 return await self._timelines.answer(command, ask, who)
+            if isinstance(command, ScheduledQuery):
+                return await self.scheduled.answer(command, ask, who)
             return await self._answers.run(command, ask, who)
         except UnknownInstance as exc:
             # "detials": no instance, and most likely the Details button.

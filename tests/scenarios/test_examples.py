@@ -63,6 +63,10 @@ NOT_EXAMPLES = frozenset(
         "~/.local/state/kafka-tasks/history",
         # With several tasks shown it asks which (tests/unit/views/test_button_words.py).
         "details",
+        # ShowInstance's fields and the access action of scheduled changes.
+        "maintain_begin",
+        "maintain_end",
+        "change",
     }
 )
 # Buttons, pressed in the shell by typing their label, in this order.
@@ -70,6 +74,7 @@ BUTTONS = ("next", "prev", "refresh", "share", "details 2")
 # Parts of a command, shown on their own: asked after an instance.
 AFTER_AN_INSTANCE = frozenset(
     {
+        "计划",
         "last 30m|1h|2h30m|7d",
         "since 09:00",
         "since YYYY-MM-DD 08:00",

@@ -17,12 +17,14 @@ import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot.core.dms.accounts import Alias
 from bot.core.dms.errors import DmsError, UnknownInstance, UnknownPlace
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Place, Where
 from bot.core.dms.resolve import pick_instance
+from bot.core.dms.scheduled import ScheduledList
 from bot.core.dms.source import ClientOptions, Dms, Window
 from bot.core.timeline.records import InstanceDetail, Progress
 
@@ -162,6 +164,16 @@ class Fleet:
     ) -> Progress:
         member = await self._home_of(instance_id)
         return await member.client.task_progress(instance_id, task_id, fresh=fresh)
+
+    async def list_scheduled(self, instance_id: str) -> ScheduledList:
+        member = await self._home_of(instance_id)
+        return await member.client.list_scheduled(instance_id)
+
+    async def update_scheduled(
+        self, instance_id: str, task_id: str, *, execute_at: datetime | None
+    ) -> str | None:
+        member = await self._home_of(instance_id)
+        return await member.client.update_scheduled(instance_id, task_id, execute_at=execute_at)
 
     def account_of(self, instance: Instance) -> str:
         """The account an instance lives in (its CTS and CES are that account's)."""

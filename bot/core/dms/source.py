@@ -14,6 +14,7 @@ from typing import Protocol
 from bot.core import bounded_json
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Where
+from bot.core.dms.scheduled import ScheduledList
 from bot.core.timeline.records import InstanceDetail, Progress
 
 
@@ -74,4 +75,15 @@ class Dms(Protocol):
         self, instance_id: str, task_id: str, *, fresh: bool = False
     ) -> Progress:
         """How far a running task has got; a ``DmsError`` for a task DMS reports none for."""
+        ...
+
+    async def list_scheduled(self, instance_id: str) -> ScheduledList:
+        """The changes DMS has scheduled for the instance (ListScheduledTasks)."""
+        ...
+
+    async def update_scheduled(
+        self, instance_id: str, task_id: str, *, execute_at: datetime | None
+    ) -> str | None:
+        """Reschedule a waiting task to ``execute_at``, or cancel it when None
+        (UpdateScheduledTask): the bot's one write. The change's request id."""
         ...

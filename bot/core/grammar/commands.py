@@ -4,6 +4,7 @@
 <instance> [window] [status <s>[,<s>]] [name <glob>] [page <n>]
 <instance> task <task-id>
 <instance> timeline [window]
+<instance> scheduled
 subscribe <instance> [failed|all] [name <glob>] [lang zh|en]
 unsubscribe <instance>
 subscriptions
@@ -86,6 +87,13 @@ class TimelineQuery:
 
 
 @dataclass(frozen=True)
+class ScheduledQuery:
+    """The changes DMS has scheduled for an instance (``<instance> scheduled``, 计划)."""
+
+    instance: str
+
+
+@dataclass(frozen=True)
 class ListInstances:
     pass
 
@@ -118,6 +126,7 @@ Command: TypeAlias = (
     TasksQuery
     | TaskLookup
     | TimelineQuery
+    | ScheduledQuery
     | ListInstances
     | Help
     | Subscribe
@@ -170,6 +179,11 @@ def _about_instance(phrase: zh_read.Phrase, *, now: datetime, tz: tzinfo) -> Com
         return _task_lookup(instance, rest[1:])
     if rest and rest[0].lower() == "timeline":
         return _timeline(phrase, instance, words, now=now, tz=tz)
+    if rest and rest[0].lower() == "scheduled":
+        if len(rest) > 1:
+            why = Said.of("grammar.why.nothing_after", command="scheduled")
+            raise CommandError(" ".join(rest[1:]), f"{instance} scheduled", why)
+        return ScheduledQuery(instance)
     statuses: set[str] = set()
     name_glob: str | None = None
     page: int | None = None

@@ -22,6 +22,7 @@ from bot.core.dms.ids import INSTANCE_NOT_FOUND as NOT_FOUND
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Where
 from bot.core.dms.resolve import pick_instance
+from bot.core.dms.scheduled import ScheduledList
 from bot.core.dms.source import ClientOptions, Window
 from bot.core.timeline.records import InstanceDetail, Progress
 from bot.views.kit import Message
@@ -185,6 +186,17 @@ class MemoryDms:
         self._called(f"task_progress {instance_id} {task_id}")
         # As DMS does for a task it reports no progress for.
         raise DmsRequestError("no progress for this task", status=400)
+
+    async def list_scheduled(self, instance_id: str) -> ScheduledList:
+        self._called(f"list_scheduled {instance_id}")
+        self._exists(instance_id)
+        return ScheduledList(instance_id, ())
+
+    async def update_scheduled(
+        self, instance_id: str, task_id: str, *, execute_at: datetime | None
+    ) -> str | None:
+        self._called(f"update_scheduled {instance_id} {task_id}")
+        raise DmsNotFound(f"DMS has no scheduled task {task_id}", status=404)
 
 
 class AuditLines(logging.Handler):

@@ -10,6 +10,7 @@ import pytest
 from bot.core.dms.errors import DmsAuthError, DmsNotFound, DmsUnavailable, UnknownInstance
 from bot.core.dms.models import Instance, TaskList
 from bot.core.dms.place import Place
+from bot.core.dms.scheduled import ScheduledList
 from bot.core.dms.source import ClientOptions, Window
 from bot.core.grammar.commands import TimelineQuery
 from bot.core.grammar.window_parse import parse_window
@@ -63,6 +64,14 @@ class FakeDms:
     async def task_progress(
         self, instance_id: str, task_id: str, *, fresh: bool = False
     ) -> Progress:
+        raise NotImplementedError
+
+    async def list_scheduled(self, instance_id: str) -> ScheduledList:
+        raise NotImplementedError
+
+    async def update_scheduled(
+        self, instance_id: str, task_id: str, *, execute_at: datetime | None
+    ) -> str | None:
         raise NotImplementedError
 
 

@@ -1,13 +1,15 @@
-"""The fleet routes ShowInstance and task progress to the account that lists the
-instance, as it routes task listings; an id no account lists goes to the default."""
+"""The fleet routes ShowInstance, task progress and scheduled tasks (listed, changed) to
+the account that lists the instance, as it routes task listings; an id no account lists
+goes to the default."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.adapters.dms.fleet import Fleet, Member
 from bot.core.dms.models import Instance
+from bot.core.dms.scheduled import ScheduledList
 from bot.core.timeline.records import InstanceDetail, Progress
 
 
@@ -30,6 +32,16 @@ class Account:
     ) -> Progress:
         self.asked.append(f"task_progress {instance_id} {task_id} fresh={fresh}")
         return Progress(task_id, 40, timedelta(minutes=3))
+
+    async def list_scheduled(self, instance_id: str) -> ScheduledList:
+        self.asked.append(f"list_scheduled {instance_id}")
+        return ScheduledList(instance_id, ())
+
+    async def update_scheduled(
+        self, instance_id: str, task_id: str, *, execute_at: datetime | None
+    ) -> str | None:
+        self.asked.append(f"update_scheduled {instance_id} {task_id} {execute_at}")
+        return "r1"
 
 
 def fleet() -> tuple[Fleet, Account, Account]:
@@ -62,3 +74,13 @@ async def test_an_id_no_account_lists_goes_to_the_default_account() -> None:
         "task_progress i-unlisted t3 fresh=False",
     ]
     assert eu.asked == []
+
+
+async def test_scheduled_tasks_are_listed_and_changed_in_the_instances_account() -> None:
+    routed, cn, eu = fleet()
+    await routed.list_scheduled("i-eu")
+    assert await routed.update_scheduled("i-eu", "t4", execute_at=None) == "r1"
+    at = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+    await routed.update_scheduled("i-cn", "t5", execute_at=at)
+    assert eu.asked == ["list_scheduled i-eu", "update_scheduled i-eu t4 None"]
+    assert cn.asked == [f"update_scheduled i-cn t5 {at}"]
