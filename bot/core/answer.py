@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.durations import SlowRun
 from bot.core.grammar.window import TimeWindow
+from bot.core.timeline.records import Progress
 from bot.i18n import LANGS
 from bot.i18n.labels import task_label
 
@@ -27,6 +28,8 @@ class TasksAnswer:
     tasks: tuple[Task, ...]
     statuses: frozenset[str]
     name_glob: str | None
+    # How far each running scale-out has got, by task id: only those DMS answered for.
+    progress: Mapping[str, Progress] = field(default_factory=dict)
     # Task id -> the note of a run far longer than usual (``bot.core.durations``).
     slow: Mapping[str, SlowRun] = field(default_factory=dict)
 
@@ -44,6 +47,8 @@ class TasksAnswer:
 class TaskAnswer:
     instance: Instance
     task: Task
+    # A running scale-out's progress, when asked for and DMS answered.
+    progress: Progress | None = None
     slow: SlowRun | None = None
 
 

@@ -7,7 +7,7 @@ spaces around it where Slack needs them to see the markup.
 
 from __future__ import annotations
 
-from bot.i18n import zh_access, zh_daily, zh_errors, zh_home, zh_timeline
+from bot.i18n import zh_access, zh_daily, zh_errors, zh_home, zh_progress, zh_scheduled, zh_timeline
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
@@ -365,5 +365,7 @@ MESSAGES |= {
     **zh_access.MESSAGES,
     **zh_errors.MESSAGES,
     **zh_timeline.MESSAGES,
+    **zh_progress.MESSAGES,
+    **zh_scheduled.MESSAGES,
     **zh_daily.MESSAGES,
 }

@@ -29,8 +29,10 @@ from bot.services.following import Following
 from bot.services.guard import Guard
 from bot.services.home import HomeService
 from bot.services.outcome import Auditor
+from bot.services.scheduled import ScheduledChanges
 from bot.services.slow import SlowTasks
 from bot.services.subscriptions import Subscriptions
+from bot.services.timeline import ContextFor, Timelines
 
 
 def slack_client(settings: Settings) -> AsyncWebClient:
@@ -85,6 +87,7 @@ def build_services(
     *,
     note: Said | None = None,
     metrics: Metrics | None = None,
+    contexts: ContextFor | None = None,
 ) -> Services:
     profiles = user_profiles(settings, web)
     guard = Guard(dms, Gatekeeper(settings.policy, GroupMembers(web)))
@@ -92,11 +95,15 @@ def build_services(
     auditor = Auditor(audit)
     subscriptions = Subscriptions(store, dms, guard, people=profiles.names)
     conversation = Conversation(
-        Answers(dms, guard, slow=SlowTasks(store)),
+        # Running scale-outs show how far they have got, in answers and followed threads.
+        Answers(dms, guard, progress=True, slow=SlowTasks(store)),
         guard,
         subscriptions=subscriptions,
         auditor=auditor,
         note=note,
+        timelines=Timelines(dms, guard, contexts),
+        # A change pressed twice, on any replica, is made once.
+        scheduled=ScheduledChanges(dms, guard, HandledRequests(store)),
     )
     home = HomeService(dms, subscriptions, ChannelDirectory(web), guard, auditor=auditor)
     following = Following(store, follow_for=settings.watch.follow_for)

@@ -9,24 +9,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.adapters.store.store import Store
-from bot.core.access import Action, Subject
+from bot.core.access import Subject
 from bot.core.clock import utc_now
 from bot.core.daily import DailyAt
+from bot.core.dms.models import Instance
 from bot.core.dms.source import Dms
 from bot.core.grammar.commands import ListSubscriptions, Subscribe, Unsubscribe
 from bot.core.grammar.window import zone_name
 from bot.core.records import DailySummary, Subscription
 from bot.services.ask import Ask
-from bot.services.guard import Guard
+from bot.services.guard import Guard, Refused
 from bot.services.queries import existing_instance
 from bot.services.reply import Reply
 from bot.views.daily import with_daily
 from bot.views.subscriptions import subscribed_message, subscriptions_message, unsubscribed_message
+
+if TYPE_CHECKING:
+    # Annotations only: a shell without subscriptions never loads the database driver.
+    from bot.adapters.store.store import Store
 
 log = logging.getLogger("kafka_tasks.subscriptions")
 
@@ -61,15 +66,10 @@ class Subscriptions:
             return Reply(
                 subscriptions_message(subs, ask.channel, tz=ask.tz, lang=ask.lang, people=people)
             )
-        action: Action = "unsubscribe" if isinstance(command, Unsubscribe) else "subscribe"
-        permitted = await self._guard.permitted(action, who, command.instance)
-        instance = await existing_instance(self._dms, permitted.instance_id)
         if isinstance(command, Unsubscribe):
-            removed = await self.remove(ask.channel, instance.instance_id)
-            return Reply(
-                unsubscribed_message(removed, instance.name, ask.channel, lang=ask.lang),
-                instance=instance.instance_id,
-            )
+            return await self._unsubscribe(command.instance, ask, who)
+        permitted = await self._guard.permitted("subscribe", who, command.instance)
+        instance = await existing_instance(self._dms, permitted.instance_id)
         sub = Subscription(
             channel=ask.channel,
             instance_id=instance.instance_id,
@@ -105,6 +105,30 @@ class Subscriptions:
         await self._store.daily.set(summary)
         return daily
 
+    async def _unsubscribe(self, typed: str, ask: Ask, who: Subject | None) -> Reply:
+        """Remove the channel's subscription ``typed`` names.
+
+        A subscription of the channel is found first by its id or its name as listed,
+        without asking DMS: an instance deleted upstream (or a name DMS now reads as
+        another instance) can still be unsubscribed from, judged by the rules on the
+        row kept as the Home tab's button is. Otherwise ``typed`` is an instance as
+        any command names one, and the channel was not subscribed to it.
+        """
+        kept = _named(await self.in_channel(ask.channel), typed)
+        if kept is None:
+            permitted = await self._guard.permitted("unsubscribe", who, typed)
+            instance = await existing_instance(self._dms, permitted.instance_id)
+        else:
+            instance = Instance(instance_id=kept.instance_id, name=kept.instance_name)
+            decision = self._guard.judge("unsubscribe", who, instance)
+            if not decision.allowed:
+                raise Refused("unsubscribe", typed, decision.by)
+        removed = await self.remove(ask.channel, instance.instance_id)
+        return Reply(
+            unsubscribed_message(removed, instance.name, ask.channel, lang=ask.lang),
+            instance=instance.instance_id,
+        )
+
     async def remove(self, channel: str, instance_id: str) -> Subscription | None:
         """Unsubscribe ``channel`` from the instance: what was removed, None if nothing."""
         removed = await self._store.subscriptions.delete(channel, instance_id)
@@ -131,6 +155,16 @@ class Subscriptions:
             # Names are a courtesy: the list still shows, with ids that do not ping.
             log.warning("could not read the Slack names of subscribers", exc_info=True)
             return {}
+
+
+def _named(subs: Sequence[Subscription], typed: str) -> Subscription | None:
+    """The one subscription ``typed`` names exactly (its id, or its name as listed)."""
+    wanted = typed.strip()
+    by_id = [s for s in subs if s.instance_id == wanted]
+    if by_id:
+        return by_id[0]
+    by_name = [s for s in subs if s.instance_name.lower() == wanted.lower()]
+    return by_name[0] if len(by_name) == 1 else None
 
 
 def subscriptions_in(store: Store, channels: Iterable[str]) -> list[Subscription]:

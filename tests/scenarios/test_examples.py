@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.place import Place
-from bot.core.grammar.commands import Command, TasksQuery, parse_command
+from bot.core.grammar.commands import Command, TasksQuery, TimelineQuery, parse_command
 from bot.core.grammar.help import usage
 from bot.i18n import LANGS, Lang
 from bot.services.ask import Ask
@@ -52,6 +52,8 @@ NOT_EXAMPLES = frozenset(
         "KAFKA_TASKS_TZ",
         "--tz",
         "--json",
+        "--md",
+        "--csv",
         "language",
         "<instance>",
         "name@account",
@@ -65,6 +67,10 @@ NOT_EXAMPLES = frozenset(
         "daily",
         "subscribe",
         "unsubscribe",
+        # ShowInstance's fields and the access action of scheduled changes.
+        "maintain_begin",
+        "maintain_end",
+        "change",
     }
 )
 # Buttons, pressed in the shell by typing their label, in this order.
@@ -72,6 +78,7 @@ BUTTONS = ("next", "prev", "refresh", "share", "details 2")
 # Parts of a command, shown on their own: asked after an instance.
 AFTER_AN_INSTANCE = frozenset(
     {
+        "计划",
         "last 30m|1h|2h30m|7d",
         "since 09:00",
         "since YYYY-MM-DD 08:00",
@@ -229,9 +236,9 @@ def parsed(text: str) -> Command:
 
 def meaning(command: Command) -> Command:
     # The window as typed is kept to show it back; what it means is the same.
-    return (
-        dataclasses.replace(command, window_text="") if isinstance(command, TasksQuery) else command
-    )
+    if isinstance(command, TasksQuery | TimelineQuery):
+        return dataclasses.replace(command, window_text="")
+    return command
 
 
 # --- the README -----------------------------------------------------------------------

@@ -3,6 +3,8 @@
 ```
 <instance> [window] [status <s>[,<s>]] [name <glob>] [page <n>]
 <instance> task <task-id>
+<instance> timeline [window]
+<instance> scheduled
 subscribe <instance> [failed|all] [name <glob>] [lang zh|en] [daily HH:MM [zone]]
 unsubscribe <instance>
 subscriptions
@@ -30,10 +32,9 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Literal, TypeAlias, TypeVar
 
-from bot.core.daily import DailyAt
 from bot.core.dms.ids import is_dms_id
 from bot.core.grammar import zh_read
-from bot.core.grammar.daily import take_daily
+from bot.core.grammar.daily import DAILY_FORM, OPTIONS, DailyAt, take_daily
 from bot.core.grammar.errors import CommandError, WindowError
 from bot.core.grammar.slack_text import command_words
 from bot.core.grammar.vocabulary import (
@@ -47,6 +48,7 @@ from bot.core.grammar.vocabulary import (
     SCOPES,
     SHORTCUTS,
     STATUS_WORDS,
+    TIMELINE_WINDOW,
 )
 from bot.core.grammar.window import TimeWindow
 from bot.core.grammar.window_parse import parse_window_words
@@ -77,6 +79,22 @@ class TaskLookup:
 
 
 @dataclass(frozen=True)
+class TimelineQuery:
+    """What happened to an instance: its tasks, CTS traces and CES alarms as one timeline."""
+
+    instance: str
+    window: TimeWindow
+    window_text: str  # as typed; "" for the timeline's default window
+
+
+@dataclass(frozen=True)
+class ScheduledQuery:
+    """The changes DMS has scheduled for an instance (``<instance> scheduled``, 计划)."""
+
+    instance: str
+
+
+@dataclass(frozen=True)
 class ListInstances:
     pass
 
@@ -93,8 +111,7 @@ class Subscribe:
     name_glob: str | None
     # The notifications' language; None: the subscriber's own, which the caller knows.
     lang: Lang | None = None
-    # A summary of the day before, every day at this time; its zone "" is the subscriber's.
-    daily: DailyAt | None = None
+    daily: DailyAt | None = None  # the day before, each day then; zone "": the subscriber's
 
 
 @dataclass(frozen=True)
@@ -108,7 +125,15 @@ class ListSubscriptions:
 
 
 Command: TypeAlias = (
-    TasksQuery | TaskLookup | ListInstances | Help | Subscribe | Unsubscribe | ListSubscriptions
+    TasksQuery
+    | TaskLookup
+    | TimelineQuery
+    | ScheduledQuery
+    | ListInstances
+    | Help
+    | Subscribe
+    | Unsubscribe
+    | ListSubscriptions
 )
 _T = TypeVar("_T")
 
@@ -154,6 +179,13 @@ def _about_instance(phrase: zh_read.Phrase, *, now: datetime, tz: tzinfo) -> Com
     instance = _instance(words[0], rest)
     if rest and rest[0].lower() == "task":
         return _task_lookup(instance, rest[1:])
+    if rest and rest[0].lower() == "timeline":
+        return _timeline(phrase, instance, words, now=now, tz=tz)
+    if rest and rest[0].lower() == "scheduled":
+        if len(rest) > 1:
+            why = Said.of("grammar.why.nothing_after", command="scheduled")
+            raise CommandError(" ".join(rest[1:]), f"{instance} scheduled", why)
+        return ScheduledQuery(instance)
     statuses: set[str] = set()
     name_glob: str | None = None
     page: int | None = None
@@ -179,6 +211,16 @@ def _about_instance(phrase: zh_read.Phrase, *, now: datetime, tz: tzinfo) -> Com
     window_text = phrase.typed_at([i + 1 for i in window_at])
     window = _window(window_words, words, now=now, tz=tz)
     return TasksQuery(instance, window, window_text, frozenset(statuses), name_glob, page or 1)
+
+
+def _timeline(
+    phrase: zh_read.Phrase, instance: str, words: list[str], *, now: datetime, tz: tzinfo
+) -> TimelineQuery:
+    """``<instance> timeline [window]``: the words after "timeline" are the window."""
+    window_words = words[2:]
+    window_text = phrase.typed_at(list(range(2, len(words))))
+    window = _window(window_words or TIMELINE_WINDOW.split(), words, now=now, tz=tz)
+    return TimelineQuery(instance, window, window_text)
 
 
 class _Cursor(Iterator[str]):
@@ -310,10 +352,8 @@ def _subscribe(args: list[str]) -> Subscribe:
         elif lowered == "lang":
             lang = _once(lang, word, _lang(word, tokens, instance), f"subscribe {instance} lang zh")
         else:
-            close = difflib.get_close_matches(
-                lowered[:40], ("failed", "all", "name", "lang", "daily"), n=1, cutoff=0
-            )
-            forms = {"name": f"name {EXAMPLE_GLOB}", "lang": "lang zh", "daily": "daily 09:00"}
+            close = difflib.get_close_matches(lowered[:40], OPTIONS, n=1, cutoff=0)
+            forms = {"name": f"name {EXAMPLE_GLOB}", "lang": "lang zh", **DAILY_FORM}
             option = forms.get(close[0], close[0])
             raise CommandError(word, f"subscribe {instance} {option}", reading="option")
     # Without a scope a subscription is to every finished task: narrowing is what words do.

@@ -13,6 +13,8 @@ USAGE = """\
 <instance> [window] [failed|running] [status <s>[,<s>]] [name <glob>] [page <n>]
     background tasks of an instance (by name or id), newest first
 <instance> task <task-id>            one task with its params
+<instance> timeline [window]         what happened: tasks, operations, alarms (last 6h)
+<instance> scheduled                 changes DMS will make later; Reschedule or Cancel them
 instances                            the Kafka instances in the project
 subscribe <instance> [failed|all] [name <glob>] [lang zh|en] [daily HH:MM [zone]]
     daily: a summary of the day before, every day at that time
@@ -39,6 +41,8 @@ USAGE_ZH = """\
 <实例> [时间窗口] [failed|running] [status <状态>[,<状态>]] [name <通配符>] [page <页码>]
     实例（名称或 ID）的后台任务，最新的在前
 <实例> task <任务ID>                 单个任务及其参数
+<实例> timeline [时间窗口]           发生了什么：任务、操作与告警（默认最近 6 小时）
+<实例> scheduled                     DMS 稍后将执行的变更（或写“计划”）；可改期或取消
 instances                            本项目的 Kafka 实例
 subscribe <实例> [failed|all] [name <通配符>] [lang zh|en] [daily HH:MM [时区]]
                                      任务结束时通知本频道（failed：仅失败；all：全部；

@@ -40,7 +40,7 @@ def test_a_slow_notification_says_how_long_it_usually_takes(lang: Lang) -> None:
 def test_details_show_the_note_in_place_of_the_duration() -> None:
     instance = Instance(instance_id="i-1", name="prod")
     shown = str(
-        task_details_message(TaskAnswer(instance, TASK, SLOW), tz=UTC, now=NOW).block_dicts()
+        task_details_message(TaskAnswer(instance, TASK, slow=SLOW), tz=UTC, now=NOW).block_dicts()
     )
     assert "usually 12m 00s" in shown
     plain = str(task_details_message(TaskAnswer(instance, TASK), tz=UTC, now=NOW).block_dicts())
