@@ -86,6 +86,14 @@ class Slowest:
 
 
 @dataclass(frozen=True)
+class Upcoming:
+    """A change DMS will make within the next 24 h."""
+
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class DaySummary:
     """What a daily summary says of one local day on one instance."""
 
@@ -94,6 +102,9 @@ class DaySummary:
     failed: tuple[Task, ...]
     more_failed: int
     slowest: tuple[Slowest, ...]
+    # What DMS has scheduled from the summary's time for a day; None when it could not
+    # be read (the summary says so rather than that nothing is scheduled).
+    scheduled: tuple[Upcoming, ...] | None = ()
 
     @property
     def total(self) -> int:

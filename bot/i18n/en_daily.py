@@ -18,6 +18,9 @@ MESSAGES: dict[str, str] = {
     "daily.slow_row": "{task} took {took}",
     "daily.slow_row_usual": "{task} took {took}, usually {usual}",
     "daily.text": "Daily summary of {instance} for {day}: {count} tasks finished, {failed} failed",
+    "daily.scheduled": "*Scheduled for the next 24 h*",
+    "daily.scheduled_none": "Nothing is scheduled for the next 24 h.",
+    "daily.scheduled_unknown": "What is scheduled for the next 24 h could not be read.",
     "daily.set": "Daily summary at {time}.",
     "daily.shown": "daily at {time}",
 }

@@ -14,6 +14,9 @@ MESSAGES: dict[str, str] = {
     "daily.slow_row": "{task} 耗时 {took}",
     "daily.slow_row_usual": "{task} 耗时 {took}，通常 {usual}",
     "daily.text": "{instance} 的每日摘要：{day}，结束 {count} 个任务，失败 {failed} 个",
+    "daily.scheduled": "*未来 24 小时的计划任务*",
+    "daily.scheduled_none": "未来 24 小时没有计划任务。",
+    "daily.scheduled_unknown": "无法读取未来 24 小时的计划任务。",
     "daily.set": "每日摘要时间：{time}。",
     "daily.shown": "每天 {time}",
 }

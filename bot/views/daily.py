@@ -11,12 +11,22 @@ from bot.core.daily import DailyAt, DaySummary, Slowest
 from bot.core.grammar.window import zone_name
 from bot.i18n import Lang, t
 from bot.views.format import counts_text, duration_text, shown_name, shown_status
-from bot.views.kit import Message, context, instance_label, md, message, section, task_emoji
+from bot.views.kit import (
+    Message,
+    context,
+    date_token,
+    instance_label,
+    md,
+    message,
+    section,
+    task_emoji,
+)
 from bot.views.limits import escape
 from bot.views.readable import NAME, STATUS
 
-# Failed tasks named one by one; the rest are counted.
+# Failed tasks named one by one; the rest are counted. Scheduled changes listed.
 FAILED_LINES = 10
+SCHEDULED_LINES = 10
 
 
 def daily_summary_message(
@@ -54,9 +64,24 @@ def daily_summary_message(
     if summary.slowest:
         lines = [t(lang, "daily.slowest"), *(_slow_line(s, lang) for s in summary.slowest)]
         blocks.append(section("\n".join(lines)))
+    scheduled = _scheduled_text(summary, tz, lang)
+    if scheduled:
+        blocks.append(section(scheduled))
     failed = summary.counts.get("FAILED", 0)
     text = t(lang, "daily.text", instance=name, day=day, count=summary.total, failed=failed)
     return message(escape(text), blocks)
+
+
+def _scheduled_text(summary: DaySummary, tz: tzinfo, lang: Lang) -> str:
+    if summary.scheduled is None:
+        return t(lang, "daily.scheduled_unknown")
+    if not summary.scheduled:
+        return t(lang, "daily.scheduled_none")
+    lines = [t(lang, "daily.scheduled")]
+    for change in summary.scheduled[:SCHEDULED_LINES]:
+        name = md(shown_name(change.name, lang), NAME)
+        lines.append(f"{date_token(change.at, tz)} · {name}")
+    return "\n".join(lines)
 
 
 def _slow_line(run: Slowest, lang: Lang) -> str:

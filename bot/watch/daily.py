@@ -20,6 +20,7 @@ from bot.adapters.store.store import Store
 from bot.core.clock import utc_now
 from bot.core.daily import DailyAt, Due, due
 from bot.core.dms.models import Task, TaskStatus
+from bot.core.dms.source import Dms
 from bot.core.records import DailySummary, NewOutboxRow, Subscription, TaskRun
 from bot.services.slow import SlowTasks
 from bot.watch.payload import DailySummaryRow, encode
@@ -30,6 +31,9 @@ log = logging.getLogger("kafka_tasks.daily")
 MAX_DAY_RUNS = 5000
 MAX_FAILED = 20
 SLOWEST = 3
+# Scheduled changes looked ahead to, and listed at most.
+UPCOMING = timedelta(hours=24)
+MAX_UPCOMING = 20
 # Keys known to be queued, remembered so a quiet day asks the store nothing.
 _REMEMBERED = 10_000
 
@@ -38,11 +42,13 @@ class DailyUpkeep:
     def __init__(
         self,
         store: Store,
+        dms: Dms,
         *,
         every: timedelta,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
+        self._dms = dms
         self._every = every
         self._clock = clock
         self._slow = SlowTasks(store, clock=clock)
@@ -81,7 +87,7 @@ class DailyUpkeep:
             sub = await self._store.subscriptions.get(schedule.channel, schedule.instance_id)
             if sub is None or sub.paused:
                 continue  # gone, or refused by the access rules: nothing is sent
-            row = await self._row(key, schedule, sub, found, late=found.late(now))
+            row = await self._row(key, schedule, sub, found, now=now)
             if await self._store.outbox.enqueue_many([row]):
                 queued += 1
                 log.info("queued the daily summary %s", key)
@@ -89,7 +95,7 @@ class DailyUpkeep:
         return queued
 
     async def _row(
-        self, key: str, schedule: DailySummary, sub: Subscription, found: Due, *, late: bool
+        self, key: str, schedule: DailySummary, sub: Subscription, found: Due, *, now: datetime
     ) -> NewOutboxRow:
         runs = await self._store.runs.ended_between(
             sub.instance_id, found.begin, found.end, MAX_DAY_RUNS
@@ -102,11 +108,12 @@ class DailyUpkeep:
             day=found.covers.isoformat(),
             zone=schedule.zone,
             at=found.at.isoformat(),
-            late=late,
+            late=found.late(now),
             counts=dict(Counter(r.status for r in runs).most_common()),
             failed=tuple(_task(r).to_api() for r in failed[-MAX_FAILED:]),
             more_failed=max(0, len(failed) - MAX_FAILED),
             slowest=tuple(await self._slowest(sub.instance_id, runs)),
+            scheduled=await self._upcoming(sub.instance_id, now),
         )
         return NewOutboxRow(key, sub.channel, None, payload.kind, encode(payload))
 
@@ -119,6 +126,21 @@ class DailyUpkeep:
             usual = await self._slow.usual(instance_id, run.name, but=run.task_id)
             found.append({"name": run.name, "took_s": run.seconds, "usual_s": usual})
         return found
+
+    async def _upcoming(self, instance_id: str, now: datetime) -> tuple[dict[str, str], ...] | None:
+        """What DMS has scheduled on the instance for the next 24 h; None when it cannot
+        be read (the summary goes out anyway, and says so)."""
+        try:
+            listing = await self._dms.list_scheduled(instance_id)
+        except Exception:
+            log.warning("could not read the scheduled tasks of %s", instance_id, exc_info=True)
+            return None
+        until = now + UPCOMING
+        return tuple(
+            {"name": task.name, "at": task.schedule_at.isoformat()}
+            for task in listing.waiting
+            if task.schedule_at is not None and now <= task.schedule_at < until
+        )[:MAX_UPCOMING]
 
     def _remember(self, keys: set[str]) -> None:
         if len(self._queued) > _REMEMBERED:

@@ -25,6 +25,8 @@ class DailySummaryRow(Payload):
     more_failed: int = 0
     # The slowest runs: {"name", "took_s", "usual_s" (None without enough history)}.
     slowest: tuple[Mapping[str, Any], ...] = ()
+    # The next 24 h's scheduled changes: {"name", "at" (ISO 8601)}; None: not readable.
+    scheduled: tuple[Mapping[str, str], ...] | None = ()
 
     def _fields(self) -> dict[str, Any]:
         return {
@@ -38,6 +40,7 @@ class DailySummaryRow(Payload):
             "failed": list(self.failed),
             "more_failed": self.more_failed,
             "slowest": [dict(s) for s in self.slowest],
+            "scheduled": None if self.scheduled is None else [dict(s) for s in self.scheduled],
         }
 
 
@@ -55,6 +58,19 @@ def read_daily(raw: dict[str, Any], common: dict[str, Any]) -> Payload:
         failed=tuple(task_of(t) for t in failed),
         more_failed=number(int, raw.get("more_failed") or 0, "more_failed"),
         slowest=tuple(_slowest(s) for s in (slowest if isinstance(slowest, list) else [])),
+        scheduled=_scheduled(raw.get("scheduled", [])),
+    )
+
+
+def _scheduled(value: object) -> tuple[Mapping[str, str], ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise ValueError("scheduled changes must be a list")
+    return tuple(
+        {"name": str(s.get("name") or ""), "at": str(s.get("at") or "")}
+        for s in value
+        if isinstance(s, dict)
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
 
 from bot.core.clock import utc_now
-from bot.core.daily import DaySummary, Slowest, zone_of
+from bot.core.daily import DaySummary, Slowest, Upcoming, zone_of
 from bot.core.dms.models import Task
 from bot.core.records import OutboxItem
 from bot.services.conversation import Conversation
@@ -103,6 +103,13 @@ def _daily(payload: DailySummaryRow) -> Message:
         more_failed=payload.more_failed,
         slowest=tuple(
             Slowest(str(s["name"]), float(s["took_s"]), s.get("usual_s")) for s in payload.slowest
+        ),
+        scheduled=None
+        if payload.scheduled is None
+        else tuple(
+            Upcoming(s["name"], datetime.fromisoformat(s["at"]))
+            for s in payload.scheduled
+            if s["at"]
         ),
     )
     return daily_summary_message(

@@ -86,7 +86,7 @@ async def watching(
         asyncio.create_task(_sweeping(admission, stop, opts.access_recheck), name="access-sweep")
     )
     # Every replica looks; the outbox key makes each day's summary once.
-    daily = DailyUpkeep(store, every=opts.fast_interval, clock=clock)
+    daily = DailyUpkeep(store, dms, every=opts.fast_interval, clock=clock)
     tasks.append(asyncio.create_task(daily.run(stop), name="daily-summaries"))
     log.info("watching as %s", owner)
     try:

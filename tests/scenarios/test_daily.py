@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.adapters.store.store import Store
 from bot.core.records import TaskRun
 from bot.simulator import ManualClock, Simulator, SimulatorConfig
+from bot.simulator.scheduled import ScheduledRecord
 from tests.scenarios.slack_harness import RunningBot, running_bot, text_of
 from tests.scenarios.test_watching import FAST, slash
 
@@ -60,6 +61,20 @@ async def test_the_summary_comes_once_at_its_time_across_replicas_and_restarts(
     async with Simulator(SimulatorConfig(), clock=clock) as sim:
         # An instance of its own, with no tasks: the day's runs are the test's.
         iid = sim.state.add_instance("daily-ops", 0, span=timedelta(hours=1))
+        # A restart DMS will run two hours after the first summary's time.
+        nine = today + timedelta(days=1, hours=9)
+        planned = ScheduledRecord(
+            id="plan-1",
+            name="restartInstance",
+            user_name="li.wei",
+            user_id="u-1",
+            params="{}",
+            created_at=start,
+            schedule_at=nine + timedelta(hours=2),
+            updated_at=start,
+            duration=timedelta(minutes=5),
+        )
+        sim.state.add_scheduled(iid, planned)
         store = Store.open(db)
         try:
             async with running_bot(
@@ -83,6 +98,8 @@ async def test_the_summary_comes_once_at_its_time_across_replicas_and_restarts(
             assert "Scale out" in summary or "Scale instance" in summary  # the failure, by name
             assert "took 41m 00s" in summary  # the slowest first
             assert "Sent late" not in summary
+            assert "Scheduled for the next 24 h" in summary
+            assert "Restart instance" in summary
 
             # A restart the same day: nothing again.
             async with running_bot(
@@ -103,6 +120,7 @@ async def test_the_summary_comes_once_at_its_time_across_replicas_and_restarts(
             assert f"for {covered}" in missed
             assert "Sent late: the bot was not running at 09:00 UTC" in missed
             assert "No tasks finished" in missed
+            assert "Nothing is scheduled for the next 24 h." in missed  # it ran, long ago
             async with running_bot(
                 simulator=sim, database_url=db, extra=FAST, bot_clock=clock.now
             ) as after:

@@ -63,10 +63,11 @@ NOT_EXAMPLES = frozenset(
         "~/.local/state/kafka-tasks/history",
         # With several tasks shown it asks which (tests/unit/views/test_button_words.py).
         "details",
-        # An option and permissions named in prose.
+        # An option, permissions and a command named in prose.
         "daily",
         "subscribe",
         "unsubscribe",
+        "scheduled",
         # ShowInstance's fields and the access action of scheduled changes.
         "maintain_begin",
         "maintain_end",

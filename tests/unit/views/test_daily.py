@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.daily import DailyAt, DaySummary, Slowest
+from bot.core.daily import DailyAt, DaySummary, Slowest, Upcoming
 from bot.core.dms.models import Task
 from bot.i18n import Lang
 from bot.views.daily import FAILED_LINES, daily_summary_message, with_daily
@@ -47,6 +48,24 @@ def test_a_summary_reads_in_each_language_and_fits_slack(lang: Lang) -> None:
     blocks = str(shown.block_dicts())
     assert "2026-03-09" in blocks
     assert ("usually 12m 00s" if lang == "en" else "通常 12 分 00 秒") in blocks
+
+
+def test_the_next_24_hours_scheduled_changes_or_that_they_are_unknown() -> None:
+    upcoming = (Upcoming("restartInstance", AT),)
+    for scheduled, expected in (
+        (upcoming, "Scheduled for the next 24 h"),
+        ((), "Nothing is scheduled for the next 24 h."),
+        (None, "could not be read"),
+    ):
+        shown = daily_summary_message(
+            replace(_summary(), scheduled=scheduled),
+            instance_id="i-1",
+            instance_name="p",
+            due_at=AT,
+            late=False,
+            tz=UTC,
+        )
+        assert expected in str(shown.block_dicts())
 
 
 def test_a_late_summary_says_so_in_its_zone() -> None:

@@ -6,10 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from bot.adapters.store.store import Store
+from bot.core.dms.errors import DmsUnavailable
+from bot.core.dms.scheduled import ScheduledList, ScheduledTask
+from bot.core.dms.source import Dms
 from bot.core.records import DailySummary, Subscription, TaskRun
 from bot.watch.daily import DailyUpkeep
 from bot.watch.payload import DailySummaryRow, decode
@@ -34,8 +38,28 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-def _upkeep(store: Store, now: datetime) -> DailyUpkeep:
-    return DailyUpkeep(store, every=timedelta(seconds=1), clock=lambda: now)
+class _Scheduled:
+    """DMS's scheduled tasks: one soon, one later than a day, one already cancelled."""
+
+    def __init__(self, *, fails: bool = False) -> None:
+        self.fails = fails
+
+    async def list_scheduled(self, instance_id: str) -> ScheduledList:
+        if self.fails:
+            raise DmsUnavailable("DMS is down")
+
+        def task(task_id: str, hours: int, status: str = "CREATED") -> ScheduledTask:
+            return ScheduledTask(
+                task_id, "restartInstance", status, "", "", NINE + timedelta(hours=hours)
+            )
+
+        soon, late, cancelled = task("s1", 2), task("s2", 30), task("s3", 3, "CANCELLED")
+        return ScheduledList(instance_id, (soon, late, cancelled))
+
+
+def _upkeep(store: Store, now: datetime, *, fails: bool = False) -> DailyUpkeep:
+    dms = cast(Dms, _Scheduled(fails=fails))
+    return DailyUpkeep(store, dms, every=timedelta(seconds=1), clock=lambda: now)
 
 
 def _rows(store: Store) -> list[DailySummaryRow]:
@@ -56,6 +80,16 @@ async def test_nothing_before_its_time_then_once_whoever_looks(store: Store) -> 
     assert [t["id"] for t in row.failed] == ["b"]
     assert [s["took_s"] for s in row.slowest] == [540.0, 180.0]
     assert not row.late
+    # The next 24 h's waiting changes only.
+    assert row.scheduled == (
+        {"name": "restartInstance", "at": (NINE + timedelta(hours=2)).isoformat()},
+    )
+
+
+async def test_scheduled_changes_that_cannot_be_read_are_said_to_be_unknown(store: Store) -> None:
+    assert await _upkeep(store, NINE, fails=True).once() == 1
+    [row] = _rows(store)
+    assert row.scheduled is None
 
 
 async def test_queued_long_after_its_time_it_is_late(store: Store) -> None:
