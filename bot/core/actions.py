@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.core import bounded_json
 from bot.core.dms.ids import is_dms_id
+from bot.core.quiet import SNOOZE_CHOICES
 
 # action_id values; each button kind has one, listeners match on them.
 REFRESH = "kt_refresh"
@@ -31,7 +32,21 @@ PICK_INSTANCE = "kt_pick_instance"
 RETRY = "kt_retry"
 # Subscribe the channel to the instance of an answer; value: SubscribeRef.encode().
 SUBSCRIBE = "kt_subscribe"
-ALL_ACTIONS = (REFRESH, PAGE_NEXT, PAGE_PREV, DETAILS, SHARE, PICK_INSTANCE, RETRY, SUBSCRIBE)
+# A notification's snooze menu (value: SnoozeRef.encode() per option), and its Undo.
+SNOOZE = "kt_snooze"
+UNSNOOZE = "kt_unsnooze"
+ALL_ACTIONS = (
+    REFRESH,
+    PAGE_NEXT,
+    PAGE_PREV,
+    DETAILS,
+    SHARE,
+    PICK_INSTANCE,
+    RETRY,
+    SUBSCRIBE,
+    SNOOZE,
+    UNSNOOZE,
+)
 
 # Each pressable button's label (its key in bot.i18n), and the words people type for it,
 # English first: the shell presses a button by these, and the grammar's hint for a
@@ -211,6 +226,30 @@ class SubscribeRef:
         if scope not in ("failed", "all"):
             raise BadActionValue(f"unknown scope {scope!r}")
         return cls(instance_id=_dms_id(data, "i"), instance_name=_label(data, "n"), scope=scope)
+
+
+@dataclass(frozen=True)
+class SnoozeRef:
+    """What a snooze menu option carries: the instance, and for how long (one of
+    ``SNOOZE_CHOICES``; the end is worked out at press time, in the presser's zone).
+    Undo carries the same instance, its choice empty."""
+
+    instance_id: str
+    instance_name: str
+    choice: str = ""
+
+    def encode(self) -> str:
+        data = {"i": self.instance_id, "n": self.instance_name[:100], "c": self.choice}
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def decode(cls, value: str, *, undo: bool = False) -> SnoozeRef:
+        data = _object(value, "Undo" if undo else "Snooze")
+        choice = data.get("c") or ""
+        allowed = ("", *SNOOZE_CHOICES) if undo else SNOOZE_CHOICES
+        if choice not in allowed:
+            raise BadActionValue(f"unknown snooze choice {str(choice)[:20]!r}")
+        return cls(instance_id=_dms_id(data, "i"), instance_name=_label(data, "n"), choice=choice)
 
 
 # --- the App Home tab's buttons ---------------------------------------------------------

@@ -20,6 +20,7 @@ from bot.adapters.store.db import Clock, Database
 from bot.adapters.store.outbox import Outbox
 from bot.adapters.store.polling import Polling
 from bot.adapters.store.requests import HandledRequests
+from bot.adapters.store.snoozes import Snoozes
 from bot.adapters.store.subscriptions import Subscriptions
 from bot.adapters.store.threads import Threads
 from bot.adapters.store.urls import engine_url, ensure_sqlite_folder, safe_url
@@ -38,6 +39,7 @@ class Store:
         self.polling = Polling(self._db)
         self.outbox = Outbox(self._db)
         self.requests = HandledRequests(self._db)
+        self.snoozes = Snoozes(self._db)
 
     @classmethod
     def open(cls, url: str, *, clock: Clock = utc_now) -> Store:

@@ -12,6 +12,7 @@ from bot.core.actions import (
     BadActionValue,
     HomeTaskRef,
     QueryState,
+    SnoozeRef,
     SubscribeRef,
     SubscriptionRef,
     TaskRef,
@@ -108,3 +109,22 @@ def test_forged_subscription_and_home_values_are_refused(decode: object, value: 
     assert callable(decode)
     with pytest.raises(BadActionValue):
         decode(value)
+
+
+def test_snooze_values_read_back_and_refuse_what_the_menu_does_not_offer() -> None:
+    offer = SnoozeRef(IID, "prod-orders", "morning")
+    assert SnoozeRef.decode(offer.encode()) == offer
+    undo = SnoozeRef(IID, "prod-orders")
+    assert SnoozeRef.decode(undo.encode(), undo=True) == undo
+    for bad in (
+        forged(offer.encode(), c="forever"),
+        forged(offer.encode(), c=""),
+        forged(offer.encode(), i="../other"),
+        forged(offer.encode(), c=["1h"]),
+        "[]",
+        "x" * (MAX_VALUE + 1),
+    ):
+        with pytest.raises(BadActionValue):
+            SnoozeRef.decode(bad)
+    with pytest.raises(BadActionValue):
+        SnoozeRef.decode(forged(undo.encode(), c="1w"), undo=True)
