@@ -113,3 +113,34 @@ def snooze_until(choice: str, now: datetime, zone: tzinfo) -> datetime:
     if choice == "morning":
         return _at(now.astimezone(zone) + timedelta(days=1), MORNING, zone)
     raise ValueError(f"unknown snooze choice {choice!r}")
+
+
+def snooze_hold(instance_id: str) -> str:
+    """The outbox hold of a snooze: one per channel and instance, whatever its end, so
+    that snoozing again or Undo moves the end of everything it holds."""
+    return f"snooze:{instance_id}"
+
+
+def quiet_hold(instance_id: str) -> str:
+    """The outbox hold of quiet hours; each night's rows end together, at its end."""
+    return f"quiet:{instance_id}"
+
+
+def hold_for(
+    instance_id: str,
+    now: datetime,
+    *,
+    failed: bool,
+    snoozed_until: datetime | None = None,
+    quiet: QuietHours | None = None,
+) -> tuple[str, datetime] | None:
+    """What holds a task that ended at ``now`` back, and until when: a snooze in force,
+    quiet hours in force (failures only when they say so), the later of both; None
+    when it goes out at once."""
+    holds: list[tuple[str, datetime]] = []
+    if snoozed_until is not None and snoozed_until > now:
+        holds.append((snooze_hold(instance_id), snoozed_until))
+    quiet_end = quiet.held_until(now, failed=failed) if quiet is not None else None
+    if quiet_end is not None:
+        holds.append((quiet_hold(instance_id), quiet_end))
+    return max(holds, key=lambda hold: hold[1]) if holds else None

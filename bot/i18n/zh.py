@@ -7,7 +7,7 @@ spaces around it where Slack needs them to see the markup.
 
 from __future__ import annotations
 
-from bot.i18n import zh_access, zh_errors, zh_home, zh_timeline
+from bot.i18n import zh_access, zh_errors, zh_home, zh_quiet, zh_timeline
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
@@ -365,4 +365,5 @@ MESSAGES |= {
     **zh_access.MESSAGES,
     **zh_errors.MESSAGES,
     **zh_timeline.MESSAGES,
+    **zh_quiet.MESSAGES,
 }

@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.audit import audit_file
 from bot.adapters.metrics import Metrics
 from bot.adapters.store.store import Store
+from bot.core.clock import Clock, utc_now
 from bot.main.app import build_app, build_services, require_slack, slack_client
 from bot.main.runtime import open_dms
 from bot.main.settings import Settings, SettingsError
@@ -148,11 +149,17 @@ class TimedSocketModeHandler(AsyncSocketModeHandler):
 
 
 async def serve(
-    settings: Settings, *, stop: asyncio.Event | None = None, metrics: Metrics | None = None
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    metrics: Metrics | None = None,
+    clock: Clock = utc_now,
 ) -> None:
     """Serve until SIGINT/SIGTERM (or until ``stop`` is set, for an embedding caller).
 
     ``metrics``: where the run counts (served at /metrics); a new one when not given.
+    ``clock``: the bot's "now" (the store, the watcher, snoozes); a test moves it to
+    reach the end of quiet hours or of a snooze without waiting for it.
     """
     app_token = settings.slack_app_token
     require_slack(settings, socket_mode=app_token is not None)
@@ -168,15 +175,20 @@ async def serve(
                     [f"KAFKA_TASKS_AUDIT_LOG {settings.audit_log!r} cannot be written: {exc}"]
                 ) from None
         # Store.open logs where the store is and its schema version.
-        store = await asyncio.to_thread(Store.open, settings.database_url)
+        store = await asyncio.to_thread(Store.open, settings.database_url, clock=clock)
         try:
-            await _serve(settings, store, app_token, stop, metrics or Metrics())
+            await _serve(settings, store, app_token, stop, metrics or Metrics(), clock)
         finally:
             await asyncio.to_thread(store.close)
 
 
 async def _serve(
-    settings: Settings, store: Store, app_token: str | None, stop: asyncio.Event, metrics: Metrics
+    settings: Settings,
+    store: Store,
+    app_token: str | None,
+    stop: asyncio.Event,
+    metrics: Metrics,
+    clock: Clock,
 ) -> None:
     async with open_dms(settings, metrics=metrics) as session:
         if session.note:
@@ -186,7 +198,7 @@ async def _serve(
         source = settings.config.path.name if settings.config is not None else None
         log.info(settings.policy.describe(source))
         services = build_services(
-            settings, session.client, store, web, note=session.note, metrics=metrics
+            settings, session.client, store, web, note=session.note, metrics=metrics, clock=clock
         )
         app = build_app(settings, services, store, client=web)
         async with watching(
@@ -200,6 +212,7 @@ async def _serve(
             owner=replica_id(settings.replica_id, settings.port),
             options=settings.watch,
             metrics=metrics,
+            clock=clock,
         ):
             await _listen_until_stopped(
                 settings, app, app_token, stop, demo=session.demo, metrics=metrics

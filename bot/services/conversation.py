@@ -20,7 +20,7 @@ from bot.adapters.audit import AuditKind, AuditLog
 from bot.adapters.store.store import Store
 from bot.core import actions
 from bot.core.access import Gatekeeper, GroupsUnavailable, Subject
-from bot.core.actions import BadActionValue, QueryState, SubscribeRef, TaskRef
+from bot.core.actions import BadActionValue, QueryState, SnoozeRef, SubscribeRef, TaskRef
 from bot.core.clock import utc_now
 from bot.core.dms.errors import UnknownInstance
 from bot.core.dms.models import Instance
@@ -193,6 +193,9 @@ class Conversation:
                 return replace(reply, delivery="replace")
             if action_id == actions.SUBSCRIBE:
                 return await self._subscribe(SubscribeRef.decode(value), ask, who)
+            if action_id in (actions.SNOOZE, actions.UNSNOOZE):
+                snooze = SnoozeRef.decode(value, undo=action_id == actions.UNSNOOZE)
+                return await self._snooze(action_id, snooze, ask, who)
         except BadActionValue as exc:
             log.warning("unreadable button value for %s: %s", action_id, exc)
             return error_reply(t(lang, "error.unreadable_button"), lang)
@@ -206,6 +209,14 @@ class Conversation:
             return error_reply(t(ask.lang, "error.subscribe_in_slack"), ask.lang)
         reply = await guarded(lambda: subscriptions.answer(command, ask, who), ask.lang)
         return replace(reply, delivery="ephemeral")
+
+    async def _snooze(self, action_id: str, ref: SnoozeRef, ask: Ask, who: Subject | None) -> Reply:
+        subscriptions = self._subscriptions
+        if subscriptions is None or not ask.in_slack:
+            return error_reply(t(ask.lang, "error.subscribe_in_slack"), ask.lang)
+        if action_id == actions.UNSNOOZE:
+            return await guarded(lambda: subscriptions.unsnooze(ref, ask, who), ask.lang)
+        return await guarded(lambda: subscriptions.snooze(ref, ask, who), ask.lang)
 
     async def _unreadable(
         self, error: CommandError, text: str, ask: Ask, who: Subject | None

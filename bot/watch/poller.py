@@ -25,6 +25,7 @@ from bot.core.dms.errors import DmsError, DmsNotFound
 from bot.core.dms.models import Task
 from bot.core.dms.source import Dms
 from bot.core.grammar.window import TimeWindow
+from bot.core.quiet import hold_for
 from bot.core.records import NewOutboxRow
 from bot.i18n import LANGS
 from bot.views.errors import describe_error
@@ -262,8 +263,10 @@ class Poller:
 
     async def _announce(self, instance_id: str, finished: Sequence[Finished]) -> int:
         subscriptions = await self.store.subscriptions.for_instance(instance_id)
+        now = self._clock()
+        snoozes = await self.store.snoozes.in_force(instance_id, now) if subscriptions else {}
         rows: list[NewOutboxRow] = []
-        batch = f"{instance_id}:{self._clock().isoformat()}"
+        batch = f"{instance_id}:{now.isoformat()}"
         for sub in subscriptions:
             if sub.paused:
                 continue  # the access rules refuse it: nothing is queued until they allow
@@ -282,7 +285,18 @@ class Poller:
                     lang=sub.language,
                 )
                 key = f"sub:{sub.channel}:{f.task.id}:{f.task.status}"
-                rows.append(NewOutboxRow(key, sub.channel, None, payload.kind, encode(payload)))
+                snooze = snoozes.get(sub.channel)
+                # Snoozed or quiet: queued now, posted with the rest of its hold when it ends.
+                hold = hold_for(
+                    instance_id,
+                    now,
+                    failed=f.task.failed,
+                    snoozed_until=snooze.until if snooze else None,
+                    quiet=sub.quiet,
+                )
+                kept = hold or (None, None)
+                row = NewOutboxRow(key, sub.channel, None, payload.kind, encode(payload), *kept)
+                rows.append(row)
         # One transaction: a deliverer claiming the first row finds the rest of its batch
         # queued with it, and posts them as one digest rather than the first alone.
         new: set[str] = await self.store.outbox.enqueue_many(rows)

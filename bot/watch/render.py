@@ -15,6 +15,7 @@ from bot.core.dms.models import Task
 from bot.core.records import OutboxItem
 from bot.services.conversation import Conversation
 from bot.views.kit import Message
+from bot.views.snooze import with_snooze
 from bot.views.watching import (
     digest_message,
     reachable_again_message,
@@ -53,21 +54,17 @@ class OutboxRenderer:
     async def render(self, item: OutboxItem, batch: Sequence[OutboxItem]) -> Message:
         payload = payload_of(item)
         lang = payload.language
-        if isinstance(payload, TaskFinished) and len(batch) > 1:
-            # Rows of one batch share a channel and subscription: the first speaks for all.
-            return digest_message(
-                [_task(payload_of(b)) for b in batch],
-                instance_id=payload.instance_id,
-                instance_name=payload.name,
+        if isinstance(payload, TaskFinished):
+            return with_snooze(
+                self._finished(payload, batch),
+                payload.instance_id,
+                payload.instance_name,
+                held_until=item.held_until,
                 tz=self.tz,
-                now=self._clock(),
                 lang=lang,
             )
-        if isinstance(payload, TaskFinished | ThreadReply):
-            finished = (
-                task_finished_message if isinstance(payload, TaskFinished) else thread_reply_message
-            )
-            return finished(
+        if isinstance(payload, ThreadReply):
+            return thread_reply_message(
                 Task.from_api(payload.task),
                 instance_id=payload.instance_id,
                 instance_name=payload.name,
@@ -80,6 +77,27 @@ class OutboxRenderer:
                 raise ValueError("a parent update row without its query state")
             return await self.conversation.summary(payload.state, lang=lang)
         return _notice(payload, item.kind, self.tz)
+
+    def _finished(self, payload: TaskFinished, batch: Sequence[OutboxItem]) -> Message:
+        """A subscription's notification: one task, or the digest of its batch."""
+        if len(batch) > 1:
+            # Rows of one batch share a channel and subscription: the first speaks for all.
+            return digest_message(
+                [_task(payload_of(b)) for b in batch],
+                instance_id=payload.instance_id,
+                instance_name=payload.name,
+                tz=self.tz,
+                now=self._clock(),
+                lang=payload.language,
+            )
+        return task_finished_message(
+            Task.from_api(payload.task),
+            instance_id=payload.instance_id,
+            instance_name=payload.name,
+            tz=self.tz,
+            now=self._clock(),
+            lang=payload.language,
+        )
 
 
 def _task(payload: Payload) -> Task:

@@ -17,6 +17,7 @@ from bot.adapters.audit import AuditLog
 from bot.adapters.metrics import Metrics
 from bot.adapters.slack.handled_requests import pruning
 from bot.adapters.store.store import Store
+from bot.core.clock import Clock, utc_now
 from bot.core.dms.source import Dms
 from bot.services.conversation import Conversation
 from bot.services.guard import Guard
@@ -53,18 +54,20 @@ async def watching(
     owner: str,
     options: WatchOptions | None = None,
     metrics: Metrics | None = None,
+    clock: Clock = utc_now,
 ) -> AsyncIterator[tuple[Poller, Deliverer]]:
     opts = options or WatchOptions()
-    poller = Poller(dms, store, owner=owner, options=opts, metrics=metrics)
+    poller = Poller(dms, store, owner=owner, options=opts, clock=clock, metrics=metrics)
     # Always judged, rules or none: a sweep resumes what rules lifted since paused.
     admission = Admission(guard, store, dms)
     deliverer = Deliverer(
         store,
         slack,
         # The conversation fetches a followed answer's summary afresh for its parent.
-        OutboxRenderer(conversation, tz),
+        OutboxRenderer(conversation, tz, clock),
         owner=owner,
         options=opts,
+        clock=clock,
         metrics=metrics,
         # Notifications get audit lines beside the commands that set them up.
         audit=audit,

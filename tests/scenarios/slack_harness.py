@@ -10,10 +10,12 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
 
+from bot.core.clock import utc_now
 from bot.main.serve import serve
 from bot.main.settings import Settings
 from bot.simulator import (
@@ -68,6 +70,8 @@ async def running_bot(
     # A simulator already running, to outlive this bot (a restart with new settings
     # against the same cloud); else one is started and stopped with the bot.
     simulator: Simulator | None = None,
+    # The bot's own "now" (its store and watcher), when a test moves it; else real time.
+    bot_clock: Callable[[], datetime] | None = None,
 ) -> AsyncIterator[RunningBot]:
     scratch = tempfile.TemporaryDirectory(prefix="kafka-tasks-")
     own = simulator is None
@@ -96,7 +100,7 @@ async def running_bot(
             }
         )
         stop = asyncio.Event()
-        server = asyncio.create_task(serve(settings, stop=stop))
+        server = asyncio.create_task(serve(settings, stop=stop, clock=bot_clock or utc_now))
         url = f"http://127.0.0.1:{port}/slack/events"
         await _until_listening(port, server)
         sender = SlackSender(url, SIGNING_SECRET)

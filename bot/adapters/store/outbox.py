@@ -100,14 +100,9 @@ class Outbox(Repository):
         now = aware(now, "now")
         # Aliases keep the subqueries independent of the UPDATE's own ``outbox``.
         head, candidate = outbox.alias("head"), outbox.alias("candidate")
-        # A row held back is no channel's head until its hold ends: the channel's other
-        # messages go on being posted, in order, around it.
-        held = exists().where(
-            outbox_holds.c.outbox_id == head.c.id, outbox_holds.c.held_until > now
-        )
         heads = (
             select(func.min(head.c.id))
-            .where(head.c.delivered_at.is_(None), ~held)
+            .where(head.c.delivered_at.is_(None), ~_held(head, now))
             .group_by(head.c.channel)
         )
         candidates = (
@@ -273,6 +268,12 @@ def _with_hold(item: OutboxItem, holds: dict[int, tuple[str, datetime]]) -> Outb
         return item
     hold, until = holds[item.id]
     return replace(item, hold=hold, held_until=until)
+
+
+def _held(table: FromClause, now: datetime) -> ColumnElement[bool]:
+    """A row held back (a snooze, quiet hours): no channel's head until its hold ends,
+    so the channel's other messages go on being posted, in order, around it."""
+    return exists().where(outbox_holds.c.outbox_id == table.c.id, outbox_holds.c.held_until > now)
 
 
 def _unclaimed(table: FromClause, now: datetime) -> ColumnElement[bool]:

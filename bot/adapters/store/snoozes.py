@@ -14,12 +14,8 @@ from sqlalchemy import Row, delete, select
 from bot.adapters.store.db import Repository, aware, offloaded
 from bot.adapters.store.outbox import move_hold
 from bot.adapters.store.schema import snoozes
+from bot.core.quiet import snooze_hold
 from bot.core.records import Snooze
-
-
-def snooze_hold(instance_id: str) -> str:
-    """The outbox hold of a snooze: one per channel and instance, whatever its end."""
-    return f"snooze:{instance_id}"
 
 
 class Snoozes(Repository):

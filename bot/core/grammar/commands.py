@@ -3,7 +3,7 @@
 ```
 <instance> [window] [status <s>[,<s>]] [name <glob>] [page <n>]
 <instance> task <task-id>
-subscribe <instance> [failed|all] [name <glob>] [lang zh|en]
+subscribe <instance> [failed|all] [name <glob>] [lang zh|en] [quiet HH:MM-HH:MM [zone] [all]]
 unsubscribe <instance>
 subscriptions
 instances
@@ -33,6 +33,7 @@ from typing import Literal, TypeAlias, TypeVar
 from bot.core.dms.ids import is_dms_id
 from bot.core.grammar import zh_read
 from bot.core.grammar.errors import CommandError, WindowError
+from bot.core.grammar.quiet_words import EXAMPLE_RANGE, QuietOption, Tokens, read_quiet
 from bot.core.grammar.slack_text import command_words
 from bot.core.grammar.vocabulary import (
     COMMANDS,
@@ -49,6 +50,7 @@ from bot.core.grammar.vocabulary import (
 from bot.core.grammar.window import TimeWindow
 from bot.core.grammar.window_parse import parse_window_words
 from bot.core.grammar.zh_write import Typed
+from bot.core.quiet import QuietHours
 from bot.i18n import Lang, Said
 
 # A name or id, optionally @account or @region (several accounts in kafka-tasks.toml).
@@ -91,6 +93,11 @@ class Subscribe:
     name_glob: str | None
     # The notifications' language; None: the subscriber's own, which the caller knows.
     lang: Lang | None = None
+    quiet: QuietOption | None = None
+
+    def quiet_in(self, default_zone: str) -> QuietHours | None:
+        """The quiet hours asked for, read in ``default_zone`` when none was written."""
+        return None if self.quiet is None else self.quiet.hours(default_zone)
 
 
 @dataclass(frozen=True)
@@ -294,7 +301,8 @@ def _subscribe(args: list[str]) -> Subscribe:
     scope: Literal["failed", "all"] | None = None
     name_glob: str | None = None
     lang: Lang | None = None
-    tokens = iter(args[1:])
+    quiet: QuietOption | None = None
+    tokens = Tokens(args[1:])
     for word in tokens:
         lowered = word.lower()
         if lowered in SCOPES:
@@ -304,14 +312,23 @@ def _subscribe(args: list[str]) -> Subscribe:
             name_glob = _once(name_glob, word, glob, f"subscribe {instance} name {EXAMPLE_GLOB}")
         elif lowered == "lang":
             lang = _once(lang, word, _lang(word, tokens, instance), f"subscribe {instance} lang zh")
+        elif lowered == "quiet":
+            again = f"subscribe {instance} quiet {EXAMPLE_RANGE}"
+            quiet = _once(quiet, word, read_quiet(word, tokens, instance), again)
         else:
-            close = difflib.get_close_matches(
-                lowered[:40], ("failed", "all", "name", "lang"), n=1, cutoff=0
-            )
-            option = {"name": f"name {EXAMPLE_GLOB}", "lang": "lang zh"}.get(close[0], close[0])
+            close = difflib.get_close_matches(lowered[:40], _OPTIONS, n=1, cutoff=0)
+            option = _OPTION_FORMS.get(close[0], close[0])
             raise CommandError(word, f"subscribe {instance} {option}", reading="option")
     # Without a scope a subscription is to every finished task: narrowing is what words do.
-    return Subscribe(instance, scope or "all", name_glob, lang)
+    return Subscribe(instance, scope or "all", name_glob, lang, quiet)
+
+
+_OPTIONS = ("failed", "all", "name", "lang", "quiet")
+_OPTION_FORMS = {
+    "name": f"name {EXAMPLE_GLOB}",
+    "lang": "lang zh",
+    "quiet": f"quiet {EXAMPLE_RANGE}",
+}
 
 
 def _lang(keyword: str, tokens: Iterator[str], instance: str) -> Lang:

@@ -68,6 +68,6 @@ VOCABULARY = Vocabulary(
     # "to" ends a "from" range (bot.core.grammar.window_parse reads it).
     windows=(*WINDOW_STARTS, "to"),
     statuses=tuple(STATUS_WORDS),
-    options=(*SCOPES, "name", "lang"),
+    options=(*SCOPES, "name", "lang", "quiet"),
     langs=tuple(LANGS),
 )

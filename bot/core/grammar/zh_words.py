@@ -86,6 +86,7 @@ KEYWORDS: dict[str, Word] = {
     **_entries("key", ("name",), "名称", "名字", "任务名", "任务名称"),
     **_entries("key", ("page",), "页", "页码"),
     **_entries("key", ("lang",), "语言"),
+    **_entries("", ("quiet",), "免打扰", "安静", "静音"),
     **_entries("ordinal", None, "第"),
     **_entries("task", ("task",), "任务"),
     **_entries("key", ("task",), "任务id", "任务编号"),

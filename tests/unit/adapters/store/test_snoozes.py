@@ -6,8 +6,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.adapters.store import NewOutboxRow, Store, Subscription
-from bot.adapters.store.snoozes import snooze_hold
-from bot.core.quiet import QuietHours
+from bot.core.quiet import QuietHours, snooze_hold
 from bot.simulator.clock import ManualClock
 from tests.unit.adapters.store.support import START
 
