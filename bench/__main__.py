@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from bench import ack, burst, leases, memory, overhead, paging, poll_cost, poll_cycle
+from bench import (
+    ack,
+    burst,
+    leases,
+    memory,
+    overhead,
+    paging,
+    poll_cost,
+    poll_cycle,
+    timeline,
+)
 from bench.machine import facts
 
 
@@ -22,6 +32,7 @@ def main() -> int:
     if not args.quick:
         print(overhead.profile())
     print(poll_cycle.report(poll_cycle.measure(instances=200 if args.quick else 2000)))
+    print(timeline.report(timeline.measure(runs=1 if args.quick else 3)))
     print(memory.report(memory.measure()))
     if not args.quick:
         print(poll_cost.report(poll_cost.measure(instances=500)))

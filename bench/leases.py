@@ -42,11 +42,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
 from bench.upstream import simulator_process
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.schema import poll_leases, subscriptions
 from bot.adapters.store.store import Store
 from bot.adapters.store.urls import engine_url
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.source import ClientOptions, Dms
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK
 from bot.watch.options import WatchOptions

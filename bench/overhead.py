@@ -31,9 +31,9 @@ from typing import Any
 
 import httpx
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.dms.transport import AiohttpTransport
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.source import ClientOptions
 from bot.core.grammar.window_parse import parse_window
 from bot.services.ask import Ask

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import cast
 
 from bench.upstream import simulator_process
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.source import ClientOptions
 from bot.core.records import Subscription
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, ManualClock

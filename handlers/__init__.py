@@ -51,9 +51,10 @@ class Deps:
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    from handlers import buttons, home, mentions, slash
+    from handlers import buttons, home, mentions, scheduled, slash
 
     slash.register(app, deps)
     mentions.register(app, deps)
     buttons.register(app, deps)
+    scheduled.register(app, deps)
     home.register(app, deps)

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.once import post_once
 from bot.adapters.slack.respond import respond_reliably
+from bot.adapters.slack.uploads import upload_files
+from bot.core.actions import CANCEL_SCHEDULED
 from bot.i18n import Lang, t
 from bot.services.reply import Reply
 from bot.views.replies import error_message
@@ -32,7 +34,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         await answer_press(deps, body, action, respond, client)
 
-    app.action(re.compile(r"^kt_"))(on_button)
+    # Cancel of a scheduled task too: a press like any other once its dialog is confirmed.
+    app.action(re.compile(rf"^kt_|^{CANCEL_SCHEDULED}$"))(on_button)
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,9 @@ async def answer_press(
 async def _deliver(pressed: _Pressed, reply: Reply) -> str | None:
     """Delivers ``reply`` as it asks; the ts of a message others can now see, if any."""
     channel, text, blocks = pressed.channel, reply.message.text, reply.message.block_dicts()
+    if reply.files and channel:
+        await _upload(pressed, reply, channel)
+        return None
     if reply.delivery == "replace":
         if pressed.ephemeral or not (channel and pressed.message_ts):
             await pressed.via_response_url(reply, replace_original=True)
@@ -149,6 +155,32 @@ async def _deliver(pressed: _Pressed, reply: Reply) -> str | None:
         return await _share(pressed, reply, channel)
     await pressed.via_response_url(reply, response_type="ephemeral", replace_original=False)
     return None
+
+
+async def _upload(pressed: _Pressed, reply: Reply, channel: str) -> None:
+    """An export's files into the thread of the message pressed (into the channel for
+    an ephemeral one, which has no thread), its message as the files' comment."""
+    try:
+        await upload_files(
+            pressed.client,
+            channel=channel,
+            files=reply.files,
+            thread_ts=None if pressed.ephemeral else pressed.thread_ts,
+            comment=reply.message.text,
+        )
+    except (SlackApiError, SlackRequestError) as exc:
+        log.warning("the export's upload failed (%s); telling the presser", exc)
+        note = error_message(t(pressed.lang, "timeline.export.failed"), lang=pressed.lang)
+        await respond_reliably(
+            pressed.respond,
+            pressed.client,
+            channel=channel,
+            user=pressed.user,
+            text=note.text,
+            blocks=note.block_dicts(),
+            response_type="ephemeral",
+            replace_original=False,
+        )
 
 
 async def _share(pressed: _Pressed, reply: Reply, channel: str) -> str | None:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bot.adapters.dms.auth import AkSkAuth, Credentials
+from bot.adapters.dms.auth import AkSkAuth
+from bot.core.dms.accounts import Credentials
 from bot.simulator import (
     DEMO_AK,
     DEMO_PROJECT_ID,

@@ -28,6 +28,8 @@ Operation = Literal[
     "list_instances",
     "show_instance",
     "task_progress",
+    "list_scheduled",
+    "update_scheduled",
     "list_traces",
     "list_alarms",
 ]

@@ -5,6 +5,11 @@ action and the instance; the first rule that matches decides, and when none does
 ``default`` decides. With no rules at all, everyone in the workspace may query,
 share and subscribe (the start-up log says so).
 
+``change`` (rescheduling or cancelling DMS's scheduled tasks: the bot's writes to the
+cloud) is the exception: only a rule that names it grants it. A rule listing no
+actions, ``default = "allow"`` and having no rules at all never do; a deny rule listing
+no actions still refuses it.
+
 ```toml
 [access]
 default = "deny"                 # when no rule matches; "allow" if there are no rules
@@ -14,7 +19,8 @@ effect = "allow"                 # or "deny"
 channels = ["C0INCIDENTS"]       # channel ids; "DM" for direct messages; omit for any
 users = ["U0ALICE"]              # user ids; omit (and groups) for anyone
 groups = ["S0ONCALL"]            # Slack user group ids (usergroups:read)
-actions = ["query", "share"]     # query, share, subscribe, unsubscribe; omit for all
+actions = ["query", "share"]     # query, share, subscribe, unsubscribe, change; omit
+                                 # for all but change (granted only where named)
 instances = ["prod-*", "orders"] # names, ids, aliases or name@account, globs; omit for any
 accounts = ["prod"]              # accounts of kafka-tasks.toml; omit for any
 ```
@@ -35,8 +41,11 @@ from bot.core.dms.models import Instance
 
 log = logging.getLogger("kafka_tasks.access")
 
-Action = Literal["query", "share", "subscribe", "unsubscribe"]
+Action = Literal["query", "share", "subscribe", "unsubscribe", "change"]
 ACTIONS: tuple[Action, ...] = get_args(Action)
+# Granted only by a rule that names them: writes to the cloud are never allowed by
+# default, nor by a rule written before they existed.
+NAMED_ONLY: frozenset[Action] = frozenset({"change"})
 Effect = Literal["allow", "deny"]
 # Direct-message channel ids start with D; rules name them all with this word.
 DM = "DM"
@@ -108,6 +117,8 @@ class Rule:
     def covers(self, action: Action, who: Subject) -> bool:
         if self.actions and action not in self.actions:
             return False
+        if not self.actions and action in NAMED_ONLY and self.effect == "allow":
+            return False
         if self.channels and not (
             who.channel in self.channels or (DM in self.channels and who.channel.startswith("D"))
         ):
@@ -175,11 +186,16 @@ class Policy:
         """``decide`` for an instance DMS listed, as a yes or no."""
         return self.decide(action, who, self.target(instance)).allowed
 
+    def fallback(self, action: Action) -> Effect:
+        """What decides when no rule matches: ``default``, but never an allow of an
+        action only a rule may grant."""
+        return "deny" if action in NAMED_ONLY else self.default
+
     def decide(self, action: Action, who: Subject, target: Target) -> Decision:
         for rule in self.rules:
             if rule.covers(action, who) and rule.names(target):
                 return Decision(rule.effect == "allow", rule.label())
-        return Decision(self.default == "allow", "default")
+        return Decision(self.fallback(action) == "allow", "default")
 
     def possible(self, action: Action, who: Subject) -> bool:
         """Whether some instance could be allowed: answered before anything is looked
@@ -191,7 +207,7 @@ class Policy:
                 return True
             if not rule.targeted:
                 return False
-        return self.default == "allow"
+        return self.fallback(action) == "allow"
 
     def restricted(self, action: Action, who: Subject) -> bool:
         """Whether some instance may be refused to ``who`` (else no need to look)."""
@@ -202,7 +218,7 @@ class Policy:
                 return True
             if not rule.targeted:
                 return False
-        return self.default == "deny"
+        return self.fallback(action) == "deny"
 
 
 def parse_policy(table: Mapping[str, Any], *, aliases: Mapping[str, str] | None = None) -> Policy:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.core import bounded_json
@@ -32,9 +32,21 @@ PICK_INSTANCE = "kt_pick_instance"
 RETRY = "kt_retry"
 # Subscribe the channel to the instance of an answer; value: SubscribeRef.encode().
 SUBSCRIBE = "kt_subscribe"
-# A notification's snooze menu (value: SnoozeRef.encode() per option), and its Undo.
-SNOOZE = "kt_snooze"
-UNSNOOZE = "kt_unsnooze"
+SNOOZE, UNSNOOZE = "kt_snooze", "kt_unsnooze"  # a notification's snooze menu, and Undo
+# What happened to the instance in an answer's window (the timeline): value QueryState,
+# its window read again at the press; Export uploads that timeline's exact window as files.
+TIMELINE = "kt_timeline"
+TIMELINE_REFRESH = "kt_timeline_refresh"
+EXPORT = "kt_export"
+# Scheduled tasks (the bot's writes to the cloud): not under "kt_", so that the buttons'
+# listener does not take them; Reschedule opens a modal (its callback id below), Cancel
+# asks for confirmation in Slack's own dialog first. Value: ScheduledRef.encode().
+RESCHEDULE = "kts_reschedule"
+CANCEL_SCHEDULED = "kts_cancel"
+RESCHEDULE_MODAL = "kts_reschedule_modal"
+# The modal's inputs: block and action ids, where view_submission puts the values.
+RESCHEDULE_DATE = "kts_date"
+RESCHEDULE_TIME = "kts_time"
 ALL_ACTIONS = (
     REFRESH,
     PAGE_NEXT,
@@ -46,6 +58,9 @@ ALL_ACTIONS = (
     SUBSCRIBE,
     SNOOZE,
     UNSNOOZE,
+    TIMELINE,
+    TIMELINE_REFRESH,
+    EXPORT,
 )
 
 # Each pressable button's label (its key in bot.i18n), and the words people type for it,
@@ -59,6 +74,9 @@ LABEL_KEYS: dict[str, str] = {
     SHARE: "button.share",
     SUBSCRIBE: "button.subscribe_failures",
     RETRY: "button.retry",
+    TIMELINE: "button.timeline",
+    TIMELINE_REFRESH: "button.refresh",
+    EXPORT: "button.export",
 }
 TYPED_WORDS: dict[str, tuple[str, ...]] = {
     DETAILS: ("details", "detail", "详情"),
@@ -68,6 +86,9 @@ TYPED_WORDS: dict[str, tuple[str, ...]] = {
     SHARE: ("share", "分享"),
     SUBSCRIBE: ("subscribe", "订阅"),
     RETRY: ("retry", "重试"),
+    TIMELINE: ("happened", "what-happened", "发生了什么"),
+    TIMELINE_REFRESH: ("refresh", "刷新"),
+    EXPORT: ("export", "导出"),
 }
 
 MAX_VALUE = 2000  # Slack's limit on a button value
@@ -229,27 +250,17 @@ class SubscribeRef:
 
 
 @dataclass(frozen=True)
-class SnoozeRef:
-    """What a snooze menu option carries: the instance, and for how long (one of
-    ``SNOOZE_CHOICES``; the end is worked out at press time, in the presser's zone).
-    Undo carries the same instance, its choice empty."""
-
-    instance_id: str
-    instance_name: str
-    choice: str = ""
-
-    def encode(self) -> str:
-        data = {"i": self.instance_id, "n": self.instance_name[:100], "c": self.choice}
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+class SnoozeRef(SubscribeRef):
+    """A snooze menu option, and its Undo: the instance as a Subscribe button carries it,
+    and in place of the scope one of ``SNOOZE_CHOICES`` (the end is worked out when it is
+    pressed, in the presser's zone)."""
 
     @classmethod
-    def decode(cls, value: str, *, undo: bool = False) -> SnoozeRef:
-        data = _object(value, "Undo" if undo else "Snooze")
-        choice = data.get("c") or ""
-        allowed = ("", *SNOOZE_CHOICES) if undo else SNOOZE_CHOICES
-        if choice not in allowed:
-            raise BadActionValue(f"unknown snooze choice {str(choice)[:20]!r}")
-        return cls(instance_id=_dms_id(data, "i"), instance_name=_label(data, "n"), choice=choice)
+    def decode(cls, value: str) -> SnoozeRef:
+        data = _object(value, "Snooze")
+        if data.get("s") not in SNOOZE_CHOICES:
+            raise BadActionValue("unknown snooze choice")
+        return cls(_dms_id(data, "i"), _label(data, "n"), str(data["s"]))
 
 
 # --- the App Home tab's buttons ---------------------------------------------------------
@@ -298,3 +309,91 @@ class HomeTaskRef:
             instance_id=_dms_id(data, "i"),
             task_id=_dms_id(data, "t"),
         )
+
+
+# --- scheduled tasks -------------------------------------------------------------------
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CLOCK = re.compile(r"[0-9]{2}:[0-9]{2}")
+
+
+@dataclass(frozen=True)
+class ScheduledRef:
+    """What a Reschedule or Cancel button carries: the scheduled task, when it was to run
+    as the list showed it (a press is about that plan, not a later one), and, in a
+    modal's metadata, the channel the button was pressed in."""
+
+    instance_id: str
+    task_id: str
+    schedule_at: datetime | None
+    instance_name: str = ""
+    task_name: str = ""
+    channel: str = ""
+
+    def encode(self) -> str:
+        data = {
+            "i": self.instance_id,
+            "t": self.task_id,
+            "a": None if self.schedule_at is None else int(self.schedule_at.timestamp() * 1000),
+            "n": self.instance_name[:150],
+            "k": self.task_name[:100],
+            "c": self.channel or None,
+        }
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    def in_channel(self, channel: str) -> ScheduledRef:
+        return replace(self, channel=channel)
+
+    @classmethod
+    def decode(cls, value: str) -> ScheduledRef:
+        data = _object(value, "scheduled task")
+        at = data.get("a")
+        if at is not None and (isinstance(at, bool) or not isinstance(at, int)):
+            raise BadActionValue("field 'a' is not a time")
+        try:
+            when = None if at is None else datetime.fromtimestamp(at / 1000, tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            raise BadActionValue("field 'a' is not a time") from None
+        return cls(
+            instance_id=_dms_id(data, "i"),
+            task_id=_dms_id(data, "t"),
+            schedule_at=when,
+            instance_name=_label(data, "n"),
+            task_name=_label(data, "k"),
+            channel=_channel(data, "c") if data.get("c") is not None else "",
+        )
+
+
+@dataclass(frozen=True)
+class RescheduleForm:
+    """The date and time a reschedule modal was submitted with, as the presser's clock
+    reads them (the zone is theirs, applied by the caller)."""
+
+    date: str  # YYYY-MM-DD
+    time: str  # HH:mm
+
+    @classmethod
+    def decode(cls, values: Any) -> RescheduleForm:
+        """From ``view.state.values``: ``{block_id: {action_id: {selected_date...}}}``,
+        as the presser's client sent it, so read as untrusted."""
+        if not isinstance(values, dict):
+            raise BadActionValue("the form's values are not an object")
+        date = _picked(values, RESCHEDULE_DATE, "selected_date", _DATE)
+        time = _picked(values, RESCHEDULE_TIME, "selected_time", _CLOCK)
+        try:
+            datetime.strptime(f"{date} {time}", "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise BadActionValue(f"{date} {time} is no date and time") from None
+        return cls(date, time)
+
+    def at(self, zone: tzinfo) -> datetime:
+        """The moment meant, in ``zone`` (a tzinfo)."""
+        return datetime.strptime(f"{self.date} {self.time}", "%Y-%m-%d %H:%M").replace(tzinfo=zone)
+
+
+def _picked(values: dict[str, Any], block: str, key: str, shape: re.Pattern[str]) -> str:
+    element = (values.get(block) or {}).get(block) if isinstance(values.get(block), dict) else None
+    picked = element.get(key) if isinstance(element, dict) else None
+    if not isinstance(picked, str) or not shape.fullmatch(picked):
+        raise BadActionValue(f"the form's {key} is missing or malformed")
+    return picked

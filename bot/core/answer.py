@@ -9,10 +9,11 @@ from __future__ import annotations
 import fnmatch
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.grammar.window import TimeWindow
+from bot.core.timeline.records import Progress
 from bot.i18n import LANGS
 from bot.i18n.labels import task_label
 
@@ -26,6 +27,8 @@ class TasksAnswer:
     tasks: tuple[Task, ...]
     statuses: frozenset[str]
     name_glob: str | None
+    # How far each running scale-out has got, by task id: only those DMS answered for.
+    progress: Mapping[str, Progress] = field(default_factory=dict)
 
     @property
     def counts(self) -> Mapping[str, int]:
@@ -41,6 +44,8 @@ class TasksAnswer:
 class TaskAnswer:
     instance: Instance
     task: Task
+    # A running scale-out's progress, when asked for and DMS answered.
+    progress: Progress | None = None
 
 
 def name_matches(name: str, glob: str | None) -> bool:

@@ -7,7 +7,7 @@ pair, picked by ``bot.i18n.tn`` from a count. Placeholders are ``str.format`` fi
 
 from __future__ import annotations
 
-from bot.i18n import en_access, en_errors, en_home, en_quiet, en_timeline
+from bot.i18n import en_access, en_errors, en_home, en_progress, en_quiet, en_scheduled, en_timeline
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
@@ -394,4 +394,6 @@ MESSAGES |= {
     **en_errors.MESSAGES,
     **en_timeline.MESSAGES,
     **en_quiet.MESSAGES,
+    **en_progress.MESSAGES,
+    **en_scheduled.MESSAGES,
 }

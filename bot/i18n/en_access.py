@@ -12,6 +12,11 @@ MESSAGES: dict[str, str] = {
     "access.refused.share": "Answers about `{name}` may not be shared in this channel.",
     "access.refused.subscribe": "You may not subscribe this channel to `{name}`.",
     "access.refused.unsubscribe": "You may not remove this channel's subscription to `{name}`.",
+    "access.refused.change": (
+        "You may not change the scheduled tasks of `{name}` from this channel. Changes to "
+        "the cloud are refused unless an `[access]` rule of kafka-tasks.toml grants them: "
+        '`actions = ["change"]`, with the users (or groups), channels and instances it allows.'
+    ),
     "access.ask": (
         "The bot's access rules decide this; ask the people who run kafka-tasks if you need it."
     ),

@@ -7,7 +7,7 @@ spaces around it where Slack needs them to see the markup.
 
 from __future__ import annotations
 
-from bot.i18n import zh_access, zh_errors, zh_home, zh_quiet, zh_timeline
+from bot.i18n import zh_access, zh_errors, zh_home, zh_progress, zh_quiet, zh_scheduled, zh_timeline
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
@@ -366,4 +366,6 @@ MESSAGES |= {
     **zh_errors.MESSAGES,
     **zh_timeline.MESSAGES,
     **zh_quiet.MESSAGES,
+    **zh_progress.MESSAGES,
+    **zh_scheduled.MESSAGES,
 }

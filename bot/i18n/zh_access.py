@@ -12,6 +12,11 @@ MESSAGES: dict[str, str] = {
     "access.refused.share": "`{name}` 的结果不能在此频道分享。",
     "access.refused.subscribe": "你无权为此频道订阅 `{name}` 的任务通知。",
     "access.refused.unsubscribe": "你无权取消此频道对 `{name}` 的订阅。",
+    "access.refused.change": (
+        "你无权在此频道修改 `{name}` 的计划任务。对云上资源的修改默认一律拒绝，除非 "
+        'kafka-tasks.toml 的 `[access]` 规则授予： `actions = ["change"]` ，并写明允许的'
+        "用户（或用户组）、频道和实例。"
+    ),
     "access.ask": "这由机器人的访问规则决定；如确有需要，请联系 kafka-tasks 的管理员。",
     "access.title": "kafka-tasks：无权操作",
     "access.only_you": ":lock: 仅你可见：此实例的结果不能在此频道分享。",

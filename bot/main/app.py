@@ -30,7 +30,9 @@ from bot.services.following import Following
 from bot.services.guard import Guard
 from bot.services.home import HomeService
 from bot.services.outcome import Auditor
+from bot.services.scheduled import ScheduledChanges
 from bot.services.subscriptions import Subscriptions
+from bot.services.timeline import ContextFor, Timelines
 
 
 def slack_client(settings: Settings) -> AsyncWebClient:
@@ -85,6 +87,7 @@ def build_services(
     *,
     note: Said | None = None,
     metrics: Metrics | None = None,
+    contexts: ContextFor | None = None,
     clock: Clock = utc_now,
 ) -> Services:
     profiles = user_profiles(settings, web)
@@ -93,12 +96,16 @@ def build_services(
     auditor = Auditor(audit)
     subscriptions = Subscriptions(store, dms, guard, clock=clock, people=profiles.names)
     conversation = Conversation(
-        Answers(dms, guard),
+        # Running scale-outs show how far they have got, in answers and followed threads.
+        Answers(dms, guard, progress=True),
         guard,
         subscriptions=subscriptions,
         auditor=auditor,
         clock=clock,
         note=note,
+        timelines=Timelines(dms, guard, contexts),
+        # A change pressed twice, on any replica, is made once.
+        scheduled=ScheduledChanges(dms, guard, HandledRequests(store)),
     )
     home = HomeService(dms, subscriptions, ChannelDirectory(web), guard, auditor=auditor)
     following = Following(store, follow_for=settings.watch.follow_for)

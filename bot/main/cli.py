@@ -16,13 +16,8 @@ from bot.core.grammar.commands import Help, ListInstances, TaskLookup, TasksQuer
 from bot.core.grammar.errors import CommandError
 from bot.core.grammar.help import USAGE
 from bot.core.redact import redact
-from bot.main.runtime import open_dms
 from bot.main.settings import Settings, SettingsError
-from bot.services.answers import Answers
-from bot.services.guard import Guard
-from bot.services.queries import error_to_report
 from bot.views.safe_text import json_visible, visible
-from bot.views.terminal import instances_text, task_text, tasks_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -80,6 +75,8 @@ def _to_report(
     error: CommandError | UnknownInstance, typed: str, settings: Settings
 ) -> CommandError | UnknownInstance:
     """``error_to_report``: DMS is opened only if the first word must be looked up."""
+    from bot.main.runtime import open_dms
+    from bot.services.queries import error_to_report
 
     async def resolve(word: str) -> Instance | None:
         try:
@@ -99,6 +96,12 @@ async def _query(
     out: TextIO,
     err: TextIO,
 ) -> int:
+    # Imported here: help and usage errors answer without loading the HTTP client.
+    from bot.main.runtime import open_dms
+    from bot.services.answers import Answers
+    from bot.services.guard import Guard
+    from bot.views.terminal import instances_text, task_text, tasks_text
+
     async with open_dms(settings) as session:
         if session.note:
             print(session.note, file=err)

@@ -11,15 +11,16 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 from bot.adapters.context import ContextClient
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.dms.endpoints import ContextEndpoints
 from bot.adapters.dms.fleet import Fleet, Member
 from bot.adapters.metrics import Metrics
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.place import Place
 from bot.i18n import Said
 from bot.main.config import Account
 from bot.main.settings import Settings
+from bot.services.timeline import ContextFor, contexts_by_account
 
 # Shown with help in the asker's language; printed and logged in English.
 DEMO_NOTE = Said("note.demo")
@@ -31,6 +32,10 @@ class DmsSession:
     demo: bool
     # Each account's CTS and CES (the timeline's sources), by account name.
     contexts: Mapping[str, ContextClient] = field(default_factory=dict)
+
+    def context_for(self) -> ContextFor:
+        """Each instance's CTS and CES: its account's."""
+        return contexts_by_account(self.contexts, self.client.account_of)
 
     @property
     def note(self) -> Said | None:

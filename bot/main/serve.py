@@ -198,7 +198,14 @@ async def _serve(
         source = settings.config.path.name if settings.config is not None else None
         log.info(settings.policy.describe(source))
         services = build_services(
-            settings, session.client, store, web, note=session.note, metrics=metrics, clock=clock
+            settings,
+            session.client,
+            store,
+            web,
+            note=session.note,
+            metrics=metrics,
+            contexts=session.context_for(),
+            clock=clock,
         )
         app = build_app(settings, services, store, client=web)
         async with watching(

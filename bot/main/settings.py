@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.endpoints import UnknownRegion, endpoint_for_region
-from bot.adapters.dms.fleet import Alias
 from bot.core.access import Policy
+from bot.core.dms.accounts import Alias, Credentials
 from bot.core.dms.source import ClientOptions
 from bot.i18n import Lang
 from bot.main.config import Account, ConfigFile, ConfigFileError, load_config_file
@@ -355,4 +354,7 @@ def _watch_options(read: _Env) -> WatchOptions:
             "KAFKA_TASKS_UNREACHABLE_MINUTES", w.unreachable_after, "minutes", low=0, high=1440
         ),
         digest_after=int(read.number("KAFKA_TASKS_DIGEST_AFTER", w.digest_after, low=1, high=40)),
+        progress_every=read.duration(
+            "KAFKA_TASKS_PROGRESS_EVERY", w.progress_every, "seconds", low=1, high=3600
+        ),
     )

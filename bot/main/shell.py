@@ -223,7 +223,9 @@ async def run_shell(
         # Help in the shell also says what only the shell does.
         note = "\n".join(n for n in (demo, t(lang, "shell.help")) if n)
         shell = Shell(
-            Conversation.of(session.client, note=note),
+            Conversation.of(
+                session.client, note=note, contexts=session.context_for(), progress=True
+            ),
             tz,
             out,
             as_json=args.json,

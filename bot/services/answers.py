@@ -29,6 +29,7 @@ from bot.i18n import Lang, t
 from bot.services.ask import Ask
 from bot.services.following import Follow
 from bot.services.guard import Guard, Refused
+from bot.services.progress import one_progress, progress_of
 from bot.services.queries import answer_task, answer_tasks
 from bot.services.reply import Reply, error_reply, guarded
 from bot.views.details import task_details_message
@@ -45,13 +46,21 @@ class Answers:
         *,
         clock: Callable[[], datetime] = utc_now,
         page_size: int = 10,
+        progress: bool = False,
     ) -> None:
+        """``progress``: answers and Details show how far running scale-outs have got
+        (a request to DMS per such task); off where only the listing is wanted."""
         self._dms = dms
         self._guard = guard
         self._clock = clock
         self._page_size = page_size
+        self._progress = progress
 
     # -- what was asked, as data: the CLI renders it itself ------------------------------
+
+    @property
+    def dms(self) -> Dms:
+        return self._dms
 
     @property
     def where(self) -> Where:
@@ -80,7 +89,7 @@ class Answers:
             instances = await self.instances(who)
             return Reply(instances_message(instances, self._dms.where, lang=ask.lang))
         if isinstance(command, TaskLookup):
-            one = await self.task(command, who)
+            one = await self._with_progress(await self.task(command, who))
             return Reply(
                 task_details_message(one, tz=ask.tz, now=self._clock(), lang=ask.lang),
                 instance=one.instance.instance_id,
@@ -107,7 +116,9 @@ class Answers:
                     if sharing and not share.allowed:
                         raise Refused("share", instance.label, share.by)
                     shareable = shareable and share.allowed
-            answer = await answer_tasks(self._dms, query, fresh=fresh, instance=instance)
+            answer = await self._with_running(
+                await answer_tasks(self._dms, query, fresh=fresh, instance=instance), fresh
+            )
         except AmbiguousInstance as exc:
             rest = rest_of_command(query)
             return error_reply(
@@ -178,10 +189,26 @@ class Answers:
         one = await answer_task(
             self._dms, TaskLookup(instance=ref.instance, task_id=ref.task_id), instance=instance
         )
+        one = await self._with_progress(one)
         return Reply(
             task_details_message(one, tz=ask.tz, now=self._clock(), lang=ask.lang),
             instance=instance.instance_id,
         )
+
+    async def _with_running(self, answer: TasksAnswer, fresh: bool) -> TasksAnswer:
+        """The answer with how far its running scale-outs have got."""
+        if not self._progress:
+            return answer
+        progress = await progress_of(
+            self._dms, answer.instance.instance_id, answer.tasks, fresh=fresh
+        )
+        return replace(answer, progress=progress)
+
+    async def _with_progress(self, one: TaskAnswer) -> TaskAnswer:
+        if not self._progress:
+            return one
+        progress = await one_progress(self._dms, one.instance.instance_id, one.task)
+        return replace(one, progress=progress)
 
     async def summary(self, state_value: str, *, lang: Lang = "en") -> Message:
         """The answer for a stored query state, fetched fresh (to edit a parent message)."""

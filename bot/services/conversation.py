@@ -14,13 +14,19 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.adapters.audit import AuditKind, AuditLog
-from bot.adapters.store.store import Store
 from bot.core import actions
 from bot.core.access import Gatekeeper, GroupsUnavailable, Subject
-from bot.core.actions import BadActionValue, QueryState, SnoozeRef, SubscribeRef, TaskRef
+from bot.core.actions import (
+    BadActionValue,
+    QueryState,
+    ScheduledRef,
+    SnoozeRef,
+    SubscribeRef,
+    TaskRef,
+)
 from bot.core.clock import utc_now
 from bot.core.dms.errors import UnknownInstance
 from bot.core.dms.models import Instance
@@ -29,9 +35,11 @@ from bot.core.grammar.commands import (
     Help,
     ListInstances,
     ListSubscriptions,
+    ScheduledQuery,
     Subscribe,
     TaskLookup,
     TasksQuery,
+    TimelineQuery,
     Unsubscribe,
     parse_command,
 )
@@ -43,11 +51,17 @@ from bot.services.guard import Guard, Refused
 from bot.services.outcome import Act, Auditor
 from bot.services.queries import error_to_report
 from bot.services.reply import Reply, error_reply, guarded
+from bot.services.scheduled import ScheduledChanges, Submitted
 from bot.services.subscriptions import PeopleNames, Subscriptions
+from bot.services.timeline import ContextFor, Timelines
 from bot.views.access import groups_unavailable_message, only_you
 from bot.views.errors import describe_error
 from bot.views.kit import Message
 from bot.views.replies import help_message, looking_up_message
+
+if TYPE_CHECKING:
+    # Annotations only: a shell without subscriptions never loads the database driver.
+    from bot.adapters.store.store import Store
 
 log = logging.getLogger("kafka_tasks.conversation")
 
@@ -65,9 +79,13 @@ class Conversation:
         auditor: Auditor | None = None,
         clock: Callable[[], datetime] = utc_now,
         note: str | Said | None = None,
+        timelines: Timelines | None = None,
+        scheduled: ScheduledChanges | None = None,
     ) -> None:
         self._answers = answers
         self._guard = guard
+        self._timelines = timelines or Timelines(answers.dms, guard, clock=clock)
+        self.scheduled = scheduled or ScheduledChanges(answers.dms, guard, clock=clock)
         self._subscriptions = subscriptions
         self._auditor = auditor or Auditor()
         self._clock = clock
@@ -85,12 +103,14 @@ class Conversation:
         gate: Gatekeeper | None = None,
         audit: AuditLog | None = None,
         people: PeopleNames | None = None,
+        contexts: ContextFor | None = None,
+        progress: bool = False,
     ) -> Conversation:
         """A conversation with parts of its own (the shell, tests); the Slack wiring
         builds the parts once and shares them with the Home tab and the watcher."""
         guard = Guard(dms, gate)
         return cls(
-            Answers(dms, guard, clock=clock, page_size=page_size),
+            Answers(dms, guard, clock=clock, page_size=page_size, progress=progress),
             guard,
             subscriptions=(
                 Subscriptions(store, dms, guard, clock=clock, people=people) if store else None
@@ -98,6 +118,7 @@ class Conversation:
             auditor=Auditor(audit),
             clock=clock,
             note=note,
+            timelines=Timelines(dms, guard, contexts, clock=clock),
         )
 
     def looking_up(self, text: str, *, lang: Lang = "en") -> Message:
@@ -114,6 +135,17 @@ class Conversation:
         return await self._audited(
             "button", ask, action_id, lambda who: self._press(action_id, value, ask, who)
         )
+
+    async def reschedule(self, submitted: Submitted, ask: Ask) -> Reply:
+        """The reply to a Reschedule modal submitted (read by ``scheduled.read_form``)."""
+
+        async def run(who: Subject | None) -> Reply:
+            ref, to = submitted.ref, submitted.to
+            if ref is None or to is None:
+                return error_reply(t(ask.lang, "error.unreadable_button"), ask.lang)
+            return await guarded(lambda: self.scheduled.change(ref, to, ask), ask.lang)
+
+        return await self._audited("button", ask, actions.RESCHEDULE_MODAL, run)
 
     async def summary(self, state_value: str, *, lang: Lang = "en") -> Message:
         """The answer for a stored query state, fetched fresh (to edit a parent message)."""
@@ -194,8 +226,13 @@ class Conversation:
             if action_id == actions.SUBSCRIBE:
                 return await self._subscribe(SubscribeRef.decode(value), ask, who)
             if action_id in (actions.SNOOZE, actions.UNSNOOZE):
-                snooze = SnoozeRef.decode(value, undo=action_id == actions.UNSNOOZE)
+                snooze = SnoozeRef.decode(value)
                 return await self._snooze(action_id, snooze, ask, who)
+            if action_id == actions.CANCEL_SCHEDULED:
+                plan = ScheduledRef.decode(value)
+                return await guarded(lambda: self.scheduled.change(plan, None, ask), lang)
+            if action_id in (actions.TIMELINE, actions.TIMELINE_REFRESH, actions.EXPORT):
+                return await self._timeline_press(action_id, QueryState.decode(value), ask, who)
         except BadActionValue as exc:
             log.warning("unreadable button value for %s: %s", action_id, exc)
             return error_reply(t(lang, "error.unreadable_button"), lang)
@@ -218,6 +255,26 @@ class Conversation:
             return await guarded(lambda: subscriptions.unsnooze(ref, ask, who), ask.lang)
         return await guarded(lambda: subscriptions.snooze(ref, ask, who), ask.lang)
 
+    async def _timeline_press(
+        self, action_id: str, state: QueryState, ask: Ask, who: Subject | None
+    ) -> Reply:
+        """What happened (into the answer's thread, like Details), its Refresh (in
+        place), and Export (files into the thread, where the answer may be shared)."""
+        timelines, lang = self._timelines, ask.lang
+        if action_id == actions.TIMELINE_REFRESH:
+            return await guarded(lambda: timelines.pressed(state, ask, who), lang)
+        if action_id == actions.TIMELINE:
+            reply = await guarded(lambda: timelines.pressed(state, ask, who), lang)
+        else:
+            reply = await guarded(lambda: timelines.export(state, ask, who), lang)
+        in_thread = reply.ok and await self._guard.may_share(who, reply.instance)
+        if in_thread:
+            return replace(reply, delivery="thread")
+        if reply.files:
+            text = t(lang, "timeline.export.not_here", instance=state.instance)
+            return replace(error_reply(text, lang), instance=reply.instance)
+        return replace(reply, delivery="ephemeral")
+
     async def _unreadable(
         self, error: CommandError, text: str, ask: Ask, who: Subject | None
     ) -> Reply:
@@ -227,13 +284,17 @@ class Conversation:
     async def _typed(
         self,
         text: str,
-        command: TasksQuery | TaskLookup | ListInstances,
+        command: TasksQuery | TaskLookup | TimelineQuery | ScheduledQuery | ListInstances,
         ask: Ask,
         who: Subject | None,
     ) -> Reply:
         """The answer to a typed command; an instance it names that is not there is
         said with the command or button its first word most likely was."""
         try:
+            if isinstance(command, TimelineQuery):
+                return await self._timelines.answer(command, ask, who)
+            if isinstance(command, ScheduledQuery):
+                return await self.scheduled.answer(command, ask, who)
             return await self._answers.run(command, ask, who)
         except UnknownInstance as exc:
             # "detials": no instance, and most likely the Details button.

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from bot.adapters.store.store import Store
 from bot.core.actions import QueryState
 from bot.core.clock import utc_now
 from bot.core.records import ThreadQuery
 from bot.i18n import Lang
+
+if TYPE_CHECKING:
+    # Annotations only: a shell without subscriptions never loads the database driver.
+    from bot.adapters.store.store import Store
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The one guard over the access rules: query, share, subscribe, unsubscribe and view.
+"""The one guard over the access rules: query, share, subscribe, unsubscribe, view and
+change (scheduled tasks).
 
 Typed commands, button presses, the Home tab and the delivery of queued rows all ask it,
 so a rule means the same wherever it is checked (``bot.core.access`` holds the rules).
@@ -122,6 +123,16 @@ class Guard:
     async def decide(self, action: Action, user: str, channel: str, instance: Instance) -> Decision:
         """One check for ``user`` in ``channel``; raises ``GroupsUnavailable``."""
         return self.judge(action, await self.subject(user, channel), instance)
+
+    async def changing(self, user: str, channel: str, instance: Instance) -> Decision:
+        """Whether ``user`` in ``channel`` may change ``instance``'s scheduled tasks.
+        Checked even with no rules at all: only a rule naming ``change`` grants it.
+        Raises ``GroupsUnavailable``."""
+        if self._gate is None:
+            return Decision(False, "no rules")
+        policy = self._gate.policy
+        who = await self._gate.subject(user, channel)
+        return policy.decide("change", who, policy.target(instance))
 
     async def allows(self, action: Action, user: str, channel: str, instance: Instance) -> bool:
         """``decide``, where a rule that cannot be evaluated refuses: showing or removing

@@ -25,7 +25,7 @@ from bot.core.grammar.window import TimeWindow
 log = logging.getLogger("kafka_tasks.service")
 
 
-def _missing_instance(exc: DmsNotFound, asked: str, client: Dms) -> Exception:
+def missing_instance(exc: DmsNotFound, asked: str, client: Dms) -> Exception:
     """A 404 for an id we passed through unlisted: name it as the user typed it."""
     if exc.error_code == INSTANCE_NOT_FOUND:
         return UnknownInstance(asked, client.where, request_id=exc.request_id)
@@ -40,7 +40,7 @@ async def answer_tasks(
     try:
         listing = await client.list_tasks(instance.instance_id, query.window, fresh=fresh)
     except DmsNotFound as exc:
-        raise _missing_instance(exc, query.instance, client) from exc
+        raise missing_instance(exc, query.instance, client) from exc
     return TasksAnswer(
         instance=instance,
         window=query.window,
@@ -58,7 +58,7 @@ async def answer_task(
     try:
         task = await client.get_task(instance.instance_id, lookup.task_id)
     except DmsNotFound as exc:
-        missing = _missing_instance(exc, lookup.instance, client)
+        missing = missing_instance(exc, lookup.instance, client)
         if missing is exc:
             raise UnknownTask(lookup.task_id, instance.name) from exc
         raise missing from exc
@@ -77,7 +77,7 @@ async def existing_instance(client: Dms, name_or_id: str) -> Instance:
         try:
             await client.list_tasks(instance.instance_id, probe, fresh=True)
         except DmsNotFound as exc:
-            raise _missing_instance(exc, name_or_id, client) from exc
+            raise missing_instance(exc, name_or_id, client) from exc
     return instance
 
 

@@ -13,6 +13,7 @@ from bot.services.outcome import Failure, Outcome, failure_of
 from bot.views.access import refused_message
 from bot.views.kit import Message
 from bot.views.replies import error_message
+from bot.views.timeline_export import ExportFile
 
 # How a reply to a button press is delivered: in place of the message pressed, in its
 # thread, as a new message everyone in the channel sees, or only to the presser.
@@ -30,6 +31,8 @@ class Reply:
     instance: str | None = None
     # Which rule refused (the audit log's; never shown to the asker).
     why: str | None = None
+    # Files uploaded with the message (a timeline's export), where it is delivered.
+    files: tuple[ExportFile, ...] = ()
 
     def outcome(self) -> Outcome:
         """The reply's audit result: refused, ok, or the error the asker was shown."""

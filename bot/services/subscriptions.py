@@ -9,24 +9,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.adapters.store.store import Store
-from bot.core.access import Action, Subject
+from bot.core.access import Subject
 from bot.core.actions import SnoozeRef
 from bot.core.clock import utc_now
+from bot.core.dms.models import Instance
 from bot.core.dms.source import Dms
 from bot.core.grammar.commands import ListSubscriptions, Subscribe, Unsubscribe
 from bot.core.grammar.window import zone_name
 from bot.core.quiet import snooze_until
 from bot.core.records import Subscription
 from bot.services.ask import Ask
-from bot.services.guard import Guard
+from bot.services.guard import Guard, Refused
 from bot.services.queries import existing_instance
 from bot.services.reply import Reply
 from bot.views.snooze import not_snoozed_message, snooze_lifted_message, snoozed_message
 from bot.views.subscriptions import subscribed_message, subscriptions_message, unsubscribed_message
+
+if TYPE_CHECKING:
+    # Annotations only: a shell without subscriptions never loads the database driver.
+    from bot.adapters.store.store import Store
 
 log = logging.getLogger("kafka_tasks.subscriptions")
 
@@ -65,15 +71,10 @@ class Subscriptions:
                 subs, ask.channel, tz=ask.tz, lang=ask.lang, people=people, snoozes=snoozes
             )
             return Reply(shown)
-        action: Action = "unsubscribe" if isinstance(command, Unsubscribe) else "subscribe"
-        permitted = await self._guard.permitted(action, who, command.instance)
-        instance = await existing_instance(self._dms, permitted.instance_id)
         if isinstance(command, Unsubscribe):
-            removed = await self.remove(ask.channel, instance.instance_id)
-            return Reply(
-                unsubscribed_message(removed, instance.name, ask.channel, lang=ask.lang),
-                instance=instance.instance_id,
-            )
+            return await self._unsubscribe(command.instance, ask, who)
+        permitted = await self._guard.permitted("subscribe", who, command.instance)
+        instance = await existing_instance(self._dms, permitted.instance_id)
         sub = Subscription(
             channel=ask.channel,
             instance_id=instance.instance_id,
@@ -86,7 +87,7 @@ class Subscriptions:
             # Notifications in the language asked for, else the subscriber's own.
             language=command.lang or ask.lang,
             # Quiet hours in the zone given, else the subscriber's own.
-            quiet=command.quiet_in(zone_name(ask.tz)),
+            quiet=command.quiet.hours(zone_name(ask.tz)) if command.quiet else None,
         )
         saved, created = await self._store.subscriptions.upsert(sub)
         people = await self._names([saved.created_by])
@@ -99,10 +100,10 @@ class Subscriptions:
         """Snooze the channel's notifications about the instance (whoever may subscribe
         it there may), until the end chosen, worked out in the presser's zone."""
         instance = await self._guard.permitted("subscribe", who, ref.instance_id)
-        until = snooze_until(ref.choice, self._clock(), ask.tz)
+        until = snooze_until(ref.scope, self._clock(), ask.tz)
         await self._store.snoozes.snooze(ask.channel, instance.instance_id, until, ask.user)
         said = snoozed_message(
-            ask.user, instance.instance_id, instance.label, until, tz=ask.tz, lang=ask.lang
+            ask.user, replace(ref, instance_name=instance.label), until, tz=ask.tz, lang=ask.lang
         )
         return Reply(said, delivery="channel", instance=instance.instance_id)
 
@@ -115,6 +116,30 @@ class Subscriptions:
             return Reply(said, delivery="ephemeral", instance=instance.instance_id)
         said = snooze_lifted_message(ask.user, instance.instance_id, instance.label, lang=ask.lang)
         return Reply(said, delivery="replace", instance=instance.instance_id)
+
+    async def _unsubscribe(self, typed: str, ask: Ask, who: Subject | None) -> Reply:
+        """Remove the channel's subscription ``typed`` names.
+
+        A subscription of the channel is found first by its id or its name as listed,
+        without asking DMS: an instance deleted upstream (or a name DMS now reads as
+        another instance) can still be unsubscribed from, judged by the rules on the
+        row kept as the Home tab's button is. Otherwise ``typed`` is an instance as
+        any command names one, and the channel was not subscribed to it.
+        """
+        kept = _named(await self.in_channel(ask.channel), typed)
+        if kept is None:
+            permitted = await self._guard.permitted("unsubscribe", who, typed)
+            instance = await existing_instance(self._dms, permitted.instance_id)
+        else:
+            instance = Instance(instance_id=kept.instance_id, name=kept.instance_name)
+            decision = self._guard.judge("unsubscribe", who, instance)
+            if not decision.allowed:
+                raise Refused("unsubscribe", typed, decision.by)
+        removed = await self.remove(ask.channel, instance.instance_id)
+        return Reply(
+            unsubscribed_message(removed, instance.name, ask.channel, lang=ask.lang),
+            instance=instance.instance_id,
+        )
 
     async def remove(self, channel: str, instance_id: str) -> Subscription | None:
         """Unsubscribe ``channel`` from the instance: what was removed, None if nothing."""
@@ -139,6 +164,16 @@ class Subscriptions:
             # Names are a courtesy: the list still shows, with ids that do not ping.
             log.warning("could not read the Slack names of subscribers", exc_info=True)
             return {}
+
+
+def _named(subs: Sequence[Subscription], typed: str) -> Subscription | None:
+    """The one subscription ``typed`` names exactly (its id, or its name as listed)."""
+    wanted = typed.strip()
+    by_id = [s for s in subs if s.instance_id == wanted]
+    if by_id:
+        return by_id[0]
+    by_name = [s for s in subs if s.instance_name.lower() == wanted.lower()]
+    return by_name[0] if len(by_name) == 1 else None
 
 
 def subscriptions_in(store: Store, channels: Iterable[str]) -> list[Subscription]:

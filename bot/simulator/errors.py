@@ -74,3 +74,5 @@ DMS_FORBIDDEN = ApiError(
 NO_PROGRESS = ApiError(
     400, "DMS.00400000", "Invalid request parameter: progress is only kept for scale-out tasks."
 )
+# Stand-in: the code for an unknown scheduled task id is unconfirmed.
+SCHEDULED_NOT_FOUND = ApiError(404, "DMS.00404073", "This scheduled task does not exist.")

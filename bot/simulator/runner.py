@@ -14,6 +14,7 @@ from bot.simulator.config import SimulatorConfig
 from bot.simulator.context_api import ContextApi
 from bot.simulator.control import ControlApi
 from bot.simulator.faults import Faults
+from bot.simulator.scheduled_api import ScheduledApi
 from bot.simulator.server import CONTROL_PREFIX, DmsApi
 from bot.simulator.state import SimulatorState
 from bot.simulator.stats import Stats
@@ -64,6 +65,7 @@ class Simulator:
         app = web.Application(middlewares=[api.gateway])
         api.add_routes(app)
         ContextApi(self.state).add_routes(app)  # CTS and CES beside DMS: no path collides
+        ScheduledApi(self.state).add_routes(app)
         control = ControlApi(state=self.state, faults=self.faults, stats=self.stats)
         app.add_subapp(CONTROL_PREFIX.rstrip("/"), control.app())
         return app

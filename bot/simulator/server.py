@@ -45,6 +45,8 @@ _NOT_FOUND = {
     "list_tasks": errors.INSTANCE_NOT_FOUND,
     "show_instance": errors.INSTANCE_NOT_FOUND,
     "show_task": errors.TASK_NOT_FOUND,
+    "list_scheduled_tasks": errors.INSTANCE_NOT_FOUND,
+    "update_scheduled_task": errors.SCHEDULED_NOT_FOUND,
 }
 # How often a held request looks whether its client has hung up.
 _HOLD_POLL_S = 0.01
@@ -58,7 +60,8 @@ def error_response(
     return response
 
 
-def _time(query: Mapping[str, str], name: str) -> datetime | None:
+def query_time(query: Mapping[str, str], name: str) -> datetime | None:
+    """A ``YYYYMMDDHHmmss`` query parameter (UTC), as DMS takes times; None when absent."""
     raw = query.get(name)
     if raw is None:
         return None
@@ -240,7 +243,7 @@ class DmsApi:
         # Capped silently rather than refused: an undocumented server cap is the case
         # a client must survive (it learns of it only from a short page).
         limit = min(int_param(query, "limit", default=10, low=1), self._config.max_limit)
-        begin, end = _time(query, "begin_time"), _time(query, "end_time")
+        begin, end = query_time(query, "begin_time"), query_time(query, "end_time")
         now = self._state.clock.now()
         page = self._state.task_page(
             request.match_info["instance_id"],

@@ -20,6 +20,7 @@ from bot.simulator.context_data import (
 from bot.simulator.context_store import RETENTION, ContextStore
 from bot.simulator.data import GeneratedInstance, generate_bulk, generate_demo
 from bot.simulator.model import InstanceRecord, TaskRecord
+from bot.simulator.scheduled import SCHEDULED_INSTANCE, ScheduledRecord, demo_scheduled
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
@@ -32,6 +33,10 @@ def _key(dt: datetime) -> int:
 
 class DuplicateInstanceName(ValueError):
     pass
+
+
+class NotWaiting(ValueError):
+    """A scheduled task that has run, or was cancelled: it cannot be changed."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ class SimulatorState:
         self.started_at = clock.now()
         self._lock = threading.Lock()
         self._timelines: dict[str, _Timeline] = {}
+        # instance id -> scheduled task id -> the plan as it stands.
+        self._scheduled: dict[str, dict[str, ScheduledRecord]] = {}
         self.context = ContextStore()  # CTS traces and CES alarms
         for generated in generate_demo(seed, self.started_at):
             self._trace(generated, Context())
@@ -73,6 +80,11 @@ class SimulatorState:
                 told = story(seed, generated.instance, self.started_at)
                 generated = GeneratedInstance(generated.instance, (*generated.tasks, *told.tasks))
                 self.context.add(told.context)
+            if generated.instance.name == SCHEDULED_INSTANCE:
+                planned = demo_scheduled(seed, generated.instance, self.started_at)
+                runs = tuple(r for p in planned if (r := p.background()) is not None)
+                generated = GeneratedInstance(generated.instance, (*generated.tasks, *runs))
+                self._scheduled[generated.instance.instance_id] = {p.id: p for p in planned}
             self._insert(generated)
 
     def _trace(self, generated: GeneratedInstance, extra: Context) -> None:
@@ -182,3 +194,52 @@ class SimulatorState:
         timeline = self._timelines.get(instance_id)
         task = timeline.by_id.get(task_id) if timeline else None
         return task if task is not None and task.visible_at(now or self.clock.now()) else None
+
+    # -- scheduled tasks -------------------------------------------------------------
+
+    def scheduled(self, instance_id: str) -> tuple[ScheduledRecord, ...] | None:
+        """An instance's scheduled tasks, soonest first; None for an unknown instance."""
+        if instance_id not in self._timelines:
+            return None
+        with self._lock:
+            planned = self._scheduled.get(instance_id, {}).values()
+            return tuple(sorted(planned, key=lambda p: (p.schedule_at, p.id)))
+
+    def add_scheduled(self, instance_id: str, planned: ScheduledRecord) -> None:
+        """Plan one more change on an instance, exactly as a test writes it."""
+        with self._lock:
+            if instance_id not in self._timelines:
+                raise ValueError(f"no instance with id {instance_id!r}")
+            self._scheduled.setdefault(instance_id, {})[planned.id] = planned
+            self._replace_run(instance_id, None, planned)
+
+    def change_scheduled(
+        self, instance_id: str, task_id: str, *, at: datetime | None, cancel: bool
+    ) -> ScheduledRecord | None:
+        """Reschedule to ``at`` or cancel a waiting task, as UpdateScheduledTask does;
+        None when the task is unknown, ``NotWaiting`` when it can no longer change."""
+        now = self.clock.now()
+        with self._lock:
+            planned = self._scheduled.get(instance_id, {}).get(task_id)
+            if planned is None:
+                return None
+            if not planned.waiting_at(now):
+                raise NotWaiting(planned.status_at(now))
+            changed = planned.cancelled_at(now) if cancel else planned.rescheduled(at or now, now)
+            self._scheduled[instance_id][task_id] = changed
+            self._replace_run(instance_id, planned, changed)
+            return changed
+
+    def _replace_run(
+        self, instance_id: str, old: ScheduledRecord | None, new: ScheduledRecord
+    ) -> None:
+        """The background task a plan becomes, swapped for the one it was to become.
+        Called with the lock held; the old run has not started (only waiting tasks
+        change), so nobody has seen it."""
+        timeline = self._timelines[instance_id]
+        gone = old.background() if old is not None else None
+        tasks = [t for t in timeline.tasks if gone is None or t.id != gone.id]
+        run = new.background()
+        if run is not None:
+            tasks.append(run)
+        self._timelines[instance_id] = _Timeline(GeneratedInstance(timeline.instance, tuple(tasks)))

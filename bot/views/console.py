@@ -50,6 +50,10 @@ _EMOJI = {
     "no_bell": "🔕",
     "zzz": "💤",
     "white_check_mark": "✅",
+    "x": "❌",
+    "rotating_light": "🚨",
+    "pencil2": "✏",
+    "lock": "🔒",
 }
 
 

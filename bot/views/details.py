@@ -35,6 +35,7 @@ from bot.views.kit import (
     task_emoji,
 )
 from bot.views.limits import FIELD_TEXT, SECTION_TEXT, clip, escape
+from bot.views.progress import progress_line, steps_line
 from bot.views.readable import ID, NAME, USER
 
 # Params are split over at most this many code sections, then cut.
@@ -89,9 +90,25 @@ def _fields(answer: TaskAnswer, tz: tzinfo, now: datetime, lang: Lang) -> list[t
         (t(lang, "details.task_id"), f"`{md(task.id, 500)}`" if task.id else "-"),
         (t(lang, "details.instance"), f"{name} (`{md(instance.instance_id, 500)}`)"),
     ]
+    fields += _progress_fields(answer, lang)
     if shown_name(task.name, lang) != task.name:
         # The header shows a label: the name DMS sent is what the console and logs use.
         fields.insert(0, (t(lang, "details.task_name"), f"`{md(task.name, 500)}`"))
+    return fields
+
+
+def _progress_fields(answer: TaskAnswer, lang: Lang) -> list[tuple[str, str]]:
+    """A running scale-out's bar, current step and time left, and its steps."""
+    progress = answer.progress
+    if progress is None or not answer.task.in_progress:
+        return []
+    fields = []
+    line = progress_line(progress, lang)
+    if line is not None:
+        fields.append((t(lang, "details.progress"), line))
+    steps = steps_line(progress, lang)
+    if steps is not None:
+        fields.append((t(lang, "details.steps"), steps))
     return fields
 
 

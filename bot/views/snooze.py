@@ -82,23 +82,14 @@ def _person(user: str, lang: Lang) -> str:
 
 
 def snoozed_message(
-    by_user: str,
-    instance_id: str,
-    instance_name: str,
-    until: datetime,
-    *,
-    tz: tzinfo,
-    lang: Lang = "en",
+    by_user: str, snooze: SnoozeRef, until: datetime, *, tz: tzinfo, lang: Lang = "en"
 ) -> Message:
-    """For the channel: who snoozed which instance until when, and Undo."""
-    name = instance_label(instance_name, instance_id, lang)
+    """For the channel: who snoozed which instance until when, and Undo (which carries
+    what was chosen)."""
+    name = instance_label(snooze.instance_name, snooze.instance_id, lang)
     when = date_token(until, tz)
-    undo = button(
-        t(lang, "snooze.undo"),
-        UNSNOOZE,
-        SnoozeRef(instance_id, instance_name[:100]).encode(),
-        lang=lang,
-    )
+    value = replace(snooze, instance_name=snooze.instance_name[:100]).encode()
+    undo = button(t(lang, "snooze.undo"), UNSNOOZE, value, lang=lang)
     head = t(lang, "snooze.done", user=_person(by_user, lang), name=md(name, NAME), until=when)
     text = t(lang, "snooze.done_text", name=name, until=f"{until.astimezone(tz):%Y-%m-%d %H:%M}")
     return message(escape(one_line(text)), [section(head, undo)])

@@ -21,6 +21,7 @@ from bot.core.actions import (
     REFRESH,
     SHARE,
     SUBSCRIBE,
+    TIMELINE,
     QueryState,
     SubscribeRef,
     TaskRef,
@@ -53,6 +54,7 @@ from bot.views.kit import (
     times,
 )
 from bot.views.limits import BUTTON_VALUE, clip, escape
+from bot.views.progress import progress_line
 from bot.views.readable import GLOB, ID, LABEL, NAME, STATUS, USER, WHERE, ZONE
 
 # One section per task row: past this the summary would no longer fit Slack's 50 blocks.
@@ -125,7 +127,7 @@ def tasks_message(
         # page is shown, and said to be the last, so that no page seems to be missing.
         blocks.append(context(tn(lang, "tasks.past_last_page", page.pages, asked=state.page)))
     if page.rows:
-        blocks.extend(_task_row(task, answer.instance, tz, now, lang) for task in page.rows)
+        blocks.extend(_task_row(task, answer, tz, now, lang) for task in page.rows)
         blocks.append(context(_paging_text(page, len(answer.tasks), lang)))
     else:
         blocks.append(section(_empty_text(answer, name, lang)))
@@ -313,7 +315,7 @@ def _slot_text(slot: timedelta, lang: Lang) -> str:
 
 
 def _task_row(
-    task: Task, instance: Instance, tz: tzinfo, now: datetime, lang: Lang
+    task: Task, answer: TasksAnswer, tz: tzinfo, now: datetime, lang: Lang
 ) -> SectionBlock:
     emoji = task_emoji(task)
     head = f"{emoji} *{md(shown_name(task.name, lang), NAME)}*"
@@ -327,14 +329,20 @@ def _task_row(
     duration = task_duration(task, now, lang)
     if duration != "-":
         parts.append(duration)
-    value = TaskRef(instance.instance_id, task.id).encode()
+    text = " · ".join(parts)
+    # A running scale-out: how far it has got, on a line of its own under the row.
+    progress = answer.progress.get(task.id) if task.in_progress else None
+    line = progress_line(progress, lang) if progress is not None else None
+    if line is not None:
+        text += "\n" + line
+    value = TaskRef(answer.instance.instance_id, task.id).encode()
     # An id too long for a button value cannot be looked up from one: no button then.
     details = (
         button(t(lang, "button.details"), DETAILS, value, lang=lang)
         if len(value) <= BUTTON_VALUE
         else None
     )
-    return section(" · ".join(parts), details)
+    return section(text, details)
 
 
 def _empty_text(answer: TasksAnswer, name: str, lang: Lang) -> str:
@@ -372,6 +380,8 @@ def _tasks_actions(
     # Failures are what an on-call channel wants pushed; "all" stays a typed command.
     subscribe = SubscribeRef(instance.instance_id, instance.name, scope="failed")
     encoded.append((t(lang, "button.subscribe_failures"), SUBSCRIBE, subscribe.encode()))
+    # What happened to the instance in the same window: tasks, operations and alarms.
+    encoded.append((t(lang, "button.timeline"), TIMELINE, state.with_page(1).encode()))
     # Only an absurd instance id or name makes a value too long for a button; then none.
     elements = [button(*b, lang=lang) for b in encoded if len(b[2]) <= BUTTON_VALUE]
     return ActionsBlock(elements=elements) if elements else None

@@ -14,6 +14,7 @@ from bot.core.dms.source import Dms
 from bot.core.records import FollowedThread, ThreadQuery
 from bot.watch.options import WatchOptions
 from bot.watch.payload import ParentUpdate, ThreadClosed, ThreadReply, encode
+from bot.watch.progress import ProgressEdits
 
 
 class Following:
@@ -24,6 +25,9 @@ class Following:
         self._store = store
         self._options = options
         self._clock = clock
+        self._progress = ProgressEdits(
+            dms, every=options.progress_every.total_seconds(), clock=clock
+        )
 
     async def updates(
         self,
@@ -36,11 +40,13 @@ class Following:
         whether or not the instance had been looked at before."""
         by_id = {t.id: t for t in tasks}
         queued = 0
+        edited: set[int] = set()
         for thread in threads:
             done = [by_id[t] for t in sorted(followed.get(thread.id, ())) if t in by_id]
             done = [t for t in done if t.terminal]
             if not done:
                 continue
+            edited.add(thread.id)
             query = thread.thread_query
             root = query.thread_ts or thread.message_ts
             for task in done:
@@ -64,6 +70,26 @@ class Following:
                 remaining = await self._store.threads.unfollow_task(thread.id, task.id)
             if remaining == 0:
                 await self._store.threads.drop(thread.id)
+        return queued + await self._progress_edits(threads, followed, tasks, edited)
+
+    async def _progress_edits(
+        self,
+        threads: Sequence[FollowedThread],
+        followed: dict[int, set[str]],
+        tasks: Sequence[Task],
+        edited: set[int],
+    ) -> int:
+        """Parents edited as their running scale-outs move (``bot.watch.progress``)."""
+        queued = 0
+        for thread, key in await self._progress.due(threads, followed, tasks, edited=edited):
+            query = thread.thread_query
+            parent = ParentUpdate(
+                **_in_thread(thread, query), message_ts=thread.message_ts, state=query.state
+            )
+            if await self._store.outbox.enqueue(
+                key, thread.channel, None, parent.kind, encode(parent)
+            ):
+                queued += 1
         return queued
 
     async def close_expired(self) -> int:

@@ -28,6 +28,9 @@ class WatchOptions:
     max_backoff: timedelta = timedelta(minutes=5)
     # Status threads are followed this long, then left with a last note.
     follow_for: timedelta = timedelta(hours=6)
+    # A followed answer is edited as its scale-outs move at most this often (Slack
+    # limits how often one message may be updated), and only when what it shows moved.
+    progress_every: timedelta = timedelta(seconds=10)
     # How often the outbox is looked at for rows to deliver.
     delivery_interval: timedelta = timedelta(seconds=1)
     # How often every subscription is judged by the access rules again (user groups

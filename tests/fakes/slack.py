@@ -32,6 +32,7 @@ from tests.fakes.slack_blocks import (
     block_problems,
     check_message,
 )
+from tests.fakes.slack_files import FakeFiles, FileRefused
 from tests.fakes.socket_mode import FakeSocketMode
 
 # One workspace and one bot. The request senders use the same ids, so an event the
@@ -172,7 +173,11 @@ class FakeSlack:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
+        # The upload flow (files_upload_v2): what arrived is in ``files.received``.
+        self.files = FakeFiles(lambda: self.base_url, self._post)
         self._methods: dict[str, _Handler] = {
+            "files.getUploadURLExternal": self._files(self.files.get_upload_url),
+            "files.completeUploadExternal": self._files(self.files.complete),
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
@@ -199,6 +204,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/response/{name}", self._handle_response_url)
+        self.files.mount(app)
         self.socket.mount(app)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=_SHUTDOWN_TIMEOUT_S)
         await runner.setup()
@@ -653,6 +659,16 @@ class FakeSlack:
             )
 
     # -- methods --------------------------------------------------------------------
+
+    @staticmethod
+    def _files(method: _Handler) -> _Handler:
+        def handler(args: _Json) -> _Json:
+            try:
+                return method(args)
+            except FileRefused as refused:
+                raise _refuse(refused.error) from None
+
+        return handler
 
     def _auth_test(self, args: _Json) -> _Json:
         return {

@@ -321,6 +321,37 @@ class SlackSender:
         self.last_payload = payload
         return await self._send_form({"payload": json.dumps(payload)})
 
+    async def view_submission(
+        self,
+        view: _Json,
+        values: _Json,
+        *,
+        user: str = "U123",
+    ) -> httpx.Response:
+        """A modal submitted (``view_submission``): ``view`` as ``views.open`` made it
+        (``fake.modal(view_id)``), ``values`` its ``state.values`` as the presser's client
+        fills them in: ``{block_id: {action_id: {"type": ..., "selected_date": ...}}}``.
+        The bot's answer to it (an ack, or ``response_action: errors``) is the body."""
+        payload: _Json = {
+            "type": "view_submission",
+            "team": {"id": self.team, "domain": FAKE_TEAM_DOMAIN},
+            "user": {
+                "id": user,
+                "username": _user_name(user),
+                "name": _user_name(user),
+                "team_id": self.team,
+            },
+            "api_app_id": self.app_id,
+            "token": VERIFICATION_TOKEN,
+            "trigger_id": self._trigger_id(),
+            "view": {**view, "state": {"values": values}},
+            "response_urls": [],
+            "is_enterprise_install": False,
+            "enterprise": None,
+        }
+        self.last_payload = payload
+        return await self._send_form({"payload": json.dumps(payload)})
+
     # -- ids --------------------------------------------------------------------------
 
     def new_ts(self) -> str:

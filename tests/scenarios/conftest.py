@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.dms.accounts import Credentials
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator
 from tests.fakes.slack import FakeSlack
 

@@ -25,8 +25,8 @@ from typing import Any
 import httpx
 from aiohttp import web
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
+from bot.core.dms.accounts import Credentials
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK
 from tests.fakes.slack import FakeSlack
 from tests.paths import REPO_ROOT

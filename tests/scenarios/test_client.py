@@ -17,9 +17,9 @@ import httpx
 import pytest
 
 from bot.adapters.cache import bucket_window
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.dms.transport import AiohttpTransport
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.errors import (
     AmbiguousInstance,
     DmsAuthError,

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.dms.trace import collecting_request_ids
 from bot.adapters.metrics import Metrics
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.errors import DmsError, DmsProtocolError
 from bot.core.dms.source import ClientOptions
 from bot.core.grammar.window import TimeWindow

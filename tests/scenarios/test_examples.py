@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.place import Place
-from bot.core.grammar.commands import Command, TasksQuery, parse_command
+from bot.core.grammar.commands import Command, TasksQuery, TimelineQuery, parse_command
 from bot.core.grammar.help import usage
 from bot.i18n import LANGS, Lang
 from bot.services.ask import Ask
@@ -52,6 +52,8 @@ NOT_EXAMPLES = frozenset(
         "KAFKA_TASKS_TZ",
         "--tz",
         "--json",
+        "--md",
+        "--csv",
         "language",
         "<instance>",
         "name@account",
@@ -61,6 +63,10 @@ NOT_EXAMPLES = frozenset(
         "~/.local/state/kafka-tasks/history",
         # With several tasks shown it asks which (tests/unit/views/test_button_words.py).
         "details",
+        # ShowInstance's fields and the access action of scheduled changes.
+        "maintain_begin",
+        "maintain_end",
+        "change",
     }
 )
 # Buttons, pressed in the shell by typing their label, in this order.
@@ -68,6 +74,7 @@ BUTTONS = ("next", "prev", "refresh", "share", "details 2")
 # Parts of a command, shown on their own: asked after an instance.
 AFTER_AN_INSTANCE = frozenset(
     {
+        "计划",
         "last 30m|1h|2h30m|7d",
         "since 09:00",
         "since YYYY-MM-DD 08:00",
@@ -91,6 +98,7 @@ AFTER_AN_INSTANCE = frozenset(
 SUBSCRIBE_OPTIONS = {
     "all": "subscribe prod-orders all",
     "name restart*": "subscribe prod-orders failed name restart*",
+    "quiet 22:00-08:00 Asia/Shanghai": "subscribe prod-orders all quiet 22:00-08:00 Asia/Shanghai",
 }
 # Whole commands, as typed in Slack or the shell.
 AS_TYPED = frozenset(
@@ -105,6 +113,9 @@ AS_TYPED = frozenset(
         "帮助",
         "subscribe prod-orders failed lang zh",
         "订阅 prod-orders 全部 语言 英文",
+        "subscribe prod-orders all quiet 22:00-08:00 all",
+        "订阅 prod-orders 全部 免打扰 22:00-08:00",
+        "订阅 prod-orders 全部 免打扰 22:00-08:00 全部",
         "实例",
     }
 )
@@ -220,9 +231,9 @@ def parsed(text: str) -> Command:
 
 def meaning(command: Command) -> Command:
     # The window as typed is kept to show it back; what it means is the same.
-    return (
-        dataclasses.replace(command, window_text="") if isinstance(command, TasksQuery) else command
-    )
+    if isinstance(command, TasksQuery | TimelineQuery):
+        return dataclasses.replace(command, window_text="")
+    return command
 
 
 # --- the README -----------------------------------------------------------------------

@@ -12,9 +12,9 @@ from datetime import UTC
 
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
-from bot.adapters.dms.fleet import Alias, Fleet, Member
+from bot.adapters.dms.fleet import Fleet, Member
+from bot.core.dms.accounts import Alias, Credentials
 from bot.core.dms.errors import (
     AmbiguousInstance,
     DmsAuthError,

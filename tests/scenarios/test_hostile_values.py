@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.core import actions
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.errors import DmsNotFound
 from bot.core.dms.ids import INSTANCE_NOT_FOUND
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Simulator

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.dms.accounts import Credentials
 from bot.services.ask import Ask
 from bot.services.conversation import Conversation
 from bot.services.reply import Reply

@@ -11,9 +11,9 @@ from typing import Any, cast
 
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.source import ClientOptions, Dms, Window
 from bot.core.records import Subscription
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, ManualClock, Simulator

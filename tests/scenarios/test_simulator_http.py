@@ -14,11 +14,11 @@ from bot.adapters.dms.auth import (
     DATE_FORMAT,
     DATE_HEADER,
     AkSkAuth,
-    Credentials,
     authorization_header,
     canonical_request,
     signed_header_names,
 )
+from bot.core.dms.accounts import Credentials
 from bot.simulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, ManualClock, Simulator
 
 BASE = f"/v2/{DEMO_PROJECT_ID}/instances"

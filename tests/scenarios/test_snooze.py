@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.adapters.store.store import Store
 from bot.core import actions
+from bot.core.actions import SnoozeRef
 from bot.core.quiet import snooze_hold
 from bot.simulator.model import TaskRecord
 from tests.scenarios.process_harness import HeldSlack, bot_process, simulator_process
@@ -33,7 +34,7 @@ from tests.scenarios.quiet_support import (
     until,
     watched_bot,
 )
-from tests.scenarios.slack_harness import BOT_TOKEN, final_response, text_of
+from tests.scenarios.slack_harness import BOT_TOKEN, final_response, running_bot, text_of
 from tests.scenarios.test_crash_exactly_once import baseline_running, drained_and_quiet, subscribe
 
 
@@ -61,7 +62,7 @@ async def _press_snooze(watched: Watched, notice: dict[str, Any], choice: str) -
     """Chooses ``choice`` in the notification's snooze menu; the channel's announcement."""
     [menu] = elements(notice, "static_select")
     assert menu["action_id"] == actions.SNOOZE
-    [option] = [o for o in menu["options"] if json.loads(o["value"])["c"] == choice]
+    [option] = [o for o in menu["options"] if json.loads(o["value"])["s"] == choice]
     bot = watched.bot
     before = len(bot.slack.messages(CHANNEL))
     await bot.sender.action(
@@ -202,3 +203,62 @@ async def test_a_snooze_across_a_sigkill_delivers_the_held_tasks_once_at_its_end
     covers = str(post.args["metadata"]["event_payload"]["covers"]).split(",")
     assert len(covers) == len(set(covers)) == len(running), logs
     assert {k.rsplit(":", 1)[0] + ":" for k in covers} == keys, logs
+
+
+RULES = """
+[access]
+default = "deny"
+
+[[access.rules]]
+description = "anyone may look at orders in the lobby"
+channels = ["C0LOBBY"]
+actions = ["query"]
+
+[[access.rules]]
+description = "on-call may subscribe anywhere"
+users = ["U0CAROL"]
+actions = ["subscribe"]
+"""
+
+
+async def test_a_snooze_is_judged_at_the_press_as_subscribing_there(tmp_path: Path) -> None:
+    config = tmp_path / "kafka-tasks.toml"
+    config.write_text(RULES, encoding="utf-8")
+    async with running_bot(extra={"KAFKA_TASKS_CONFIG": str(config)}) as bot:
+        for user in ("U0BOB", "U0CAROL"):
+            bot.slack.set_user(user)
+        [instance] = bot.sim.state.find_instances("prod-orders", exact=True)
+        value = SnoozeRef(instance.instance_id, "prod-orders", "1h").encode()
+        store = Store.open(bot.database_url)
+        try:
+            # Bob may look at orders in the lobby, not subscribe it: refused, to him alone.
+            await bot.sender.action(
+                actions.SNOOZE,
+                value,
+                user="U0BOB",
+                channel="C0LOBBY",
+                menu=True,
+                response_url=bot.slack.response_url("bob"),
+            )
+            refused = text_of(await final_response(bot.slack, "bob"))
+            assert "snoozed" not in refused
+            assert store.snoozes.in_channel.sync("C0LOBBY", datetime.now(UTC)) == []
+            assert bot.slack.messages("C0LOBBY") == []
+            # Carol may: the lobby is told.
+            await bot.sender.action(
+                actions.SNOOZE,
+                value,
+                user="U0CAROL",
+                channel="C0LOBBY",
+                menu=True,
+                response_url=bot.slack.response_url("carol"),
+            )
+            [snooze] = await until(
+                lambda: store.snoozes.in_channel.sync("C0LOBBY", datetime.now(UTC)),
+                what="Carol's snooze",
+            )
+            assert snooze.by_user == "U0CAROL"
+            await until(lambda: bot.slack.messages("C0LOBBY"), what="the lobby told")
+            assert "<@U0CAROL>" in message_text(bot.slack.messages("C0LOBBY")[-1])
+        finally:
+            store.close()

@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.errors import DmsUnreachable
 from bot.core.dms.models import Instance, Task
 from bot.core.dms.place import Place
@@ -64,6 +64,10 @@ TERMS = frozenset(
         # Products, as Huawei's Chinese console and documents write them.
         "Kafka",
         "DMS",
+        # Cloud Trace Service and Cloud Eye, by the abbreviations Huawei's Chinese console
+        # shows beside 云审计服务 and 云监控服务 (the timeline's sources).
+        "CTS",
+        "CES",
         "Slack",
         "Topic",  # 创建 Topic: the console's own words for a Kafka topic
         "ID",

@@ -21,10 +21,10 @@ from typing import Any, Literal
 
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
 from bot.core import actions
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.source import ClientOptions
 from bot.core.grammar.window_parse import parse_window
 from bot.core.records import Subscription

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.metrics import Metrics
 from bot.adapters.store.store import Store
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.source import ClientOptions
 from bot.core.records import Subscription
 from bot.services.conversation import Conversation

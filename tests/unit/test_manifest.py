@@ -43,6 +43,8 @@ NEEDED_BOT_SCOPES = {
     "groups:read",
     # usergroups.users.list for access rules that name user groups.
     "usergroups:read",
+    # files_upload_v2 for a timeline's Export.
+    "files:write",
 }
 
 

@@ -13,11 +13,11 @@ import httpx
 from bot.adapters.context.ces import CesClient
 from bot.adapters.context.common import ContextOptions
 from bot.adapters.context.cts import CtsClient
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.endpoints import ContextEndpoints
 from bot.adapters.dms.http import DmsHttp, signed_client
 from bot.adapters.metrics import Metrics
 from bot.core.clock import utc_now
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.source import ClientOptions, Window
 from bot.core.timeline.records import Alarm, Trace
 from bot.core.timeline.sources import SourceResult

@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Generator, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, quote, unquote
 
 import httpx
 
 from bot.core.clock import utc_now
+from bot.core.dms.accounts import Credentials
 
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_HEADER = "X-Sdk-Date"
@@ -42,25 +43,6 @@ _UNSIGNED_HEADERS = frozenset(
         "authorization",
     }
 )
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """An AK/SK pair, the project it acts in, and a token for temporary credentials."""
-
-    ak: str
-    sk: str = field(repr=False)
-    project_id: str
-    security_token: str | None = field(default=None, repr=False)
-
-    def __repr__(self) -> str:
-        token = ", security_token=***" if self.security_token else ""
-        return f"Credentials(ak={mask(self.ak)}, sk=***, project_id={self.project_id!r}{token})"
-
-
-def mask(secret: str) -> str:
-    """Enough of a key to tell two apart in a log, never enough to use it."""
-    return f"{secret[:3]}***" if len(secret) > 8 else "***"
 
 
 def _encode(text: str) -> str:

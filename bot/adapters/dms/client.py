@@ -1,5 +1,5 @@
 """DmsClient: background tasks (every page), one task, instances, name -> id, one
-instance's detail and a task's progress.
+instance's detail, a task's progress and scheduled tasks (listed and changed).
 
 One shared ``httpx.AsyncClient`` carries every call (keep-alive to the gateway, one
 connection pool, timeouts); the signer is its ``auth``. The work is split by job:
@@ -17,19 +17,21 @@ from datetime import datetime
 import httpx
 
 from bot.adapters.cache import SingleFlightCache, bucket_window
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.detail import fetch_instance_detail, fetch_progress
 from bot.adapters.dms.http import DmsHttp, signed_client
 from bot.adapters.dms.instances import fetch_instances
 from bot.adapters.dms.reading import OnceReports
+from bot.adapters.dms.scheduled import fetch_scheduled, update_scheduled
 from bot.adapters.dms.tasks import TaskPages
 from bot.adapters.metrics import Metrics
 from bot.core.clock import utc_now
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.errors import DmsNotFound
 from bot.core.dms.ids import instance_segment, task_segment
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Place, Where
 from bot.core.dms.resolve import pick_instance
+from bot.core.dms.scheduled import ScheduledList
 from bot.core.dms.source import ClientOptions, Window
 from bot.core.grammar.window import format_api_time
 from bot.core.timeline.records import InstanceDetail, Progress
@@ -215,6 +217,19 @@ class DmsClient:
             fresh=fresh,
         )
         return progress
+
+    # -- scheduled tasks ---------------------------------------------------------------
+
+    async def list_scheduled(self, instance_id: str) -> ScheduledList:
+        """Not cached: what is listed is what a Reschedule or Cancel acts on."""
+        return await fetch_scheduled(self._http, self.project_id, instance_id)
+
+    async def update_scheduled(
+        self, instance_id: str, task_id: str, *, execute_at: datetime | None
+    ) -> str | None:
+        return await update_scheduled(
+            self._http, self.project_id, instance_id, task_id, execute_at=execute_at
+        )
 
     async def resolve(self, name_or_id: str) -> Instance:
         """An instance by id, exact name, then unique fuzzy name match."""

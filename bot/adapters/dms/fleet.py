@@ -17,12 +17,16 @@ import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
+from bot.core.dms.accounts import Alias
 from bot.core.dms.errors import DmsError, UnknownInstance, UnknownPlace
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Place, Where
 from bot.core.dms.resolve import pick_instance
+from bot.core.dms.scheduled import ScheduledList
 from bot.core.dms.source import ClientOptions, Dms, Window
+from bot.core.timeline.records import InstanceDetail, Progress
 
 log = logging.getLogger("kafka_tasks.dms")
 
@@ -34,16 +38,6 @@ class Member:
     name: str
     client: Dms
     region: str = ""
-
-
-@dataclass(frozen=True)
-class Alias:
-    """A short name for one instance of one account (``[aliases]`` in the config file)."""
-
-    name: str
-    instance_id: str
-    # None: the default account.
-    account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +154,30 @@ class Fleet:
     async def get_task(self, instance_id: str, task_id: str) -> Task:
         member = await self._home_of(instance_id)
         return await member.client.get_task(instance_id, task_id)
+
+    async def show_instance(self, instance_id: str, *, fresh: bool = False) -> InstanceDetail:
+        member = await self._home_of(instance_id)
+        return await member.client.show_instance(instance_id, fresh=fresh)
+
+    async def task_progress(
+        self, instance_id: str, task_id: str, *, fresh: bool = False
+    ) -> Progress:
+        member = await self._home_of(instance_id)
+        return await member.client.task_progress(instance_id, task_id, fresh=fresh)
+
+    async def list_scheduled(self, instance_id: str) -> ScheduledList:
+        member = await self._home_of(instance_id)
+        return await member.client.list_scheduled(instance_id)
+
+    async def update_scheduled(
+        self, instance_id: str, task_id: str, *, execute_at: datetime | None
+    ) -> str | None:
+        member = await self._home_of(instance_id)
+        return await member.client.update_scheduled(instance_id, task_id, execute_at=execute_at)
+
+    def account_of(self, instance: Instance) -> str:
+        """The account an instance lives in (its CTS and CES are that account's)."""
+        return instance.account or self._home.get(instance.instance_id) or self._default.name
 
     # -- routing -----------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""One GET to DMS: bounded, jittered retries, the body read within bounds, each attempt
+"""One GET (or PUT) to DMS: bounded, jittered retries, the body read within bounds, each attempt
 measured and its request id noted.
 
 Every outcome becomes the bot's own error (``bot.core.dms.errors``): what the user
@@ -19,13 +19,14 @@ from typing import Any
 
 import httpx
 
-from bot.adapters.dms.auth import AkSkAuth, Credentials, canonical_query
+from bot.adapters.dms.auth import AkSkAuth, canonical_query
 from bot.adapters.dms.snippets import body_snippet
 from bot.adapters.dms.trace import note_request_id
 from bot.adapters.dms.transport import AiohttpTransport, BodyTooLarge, UnreadableBody
 from bot.adapters.metrics import Metrics, Operation, error_code_label
 from bot.core import bounded_json
 from bot.core.clock import utc_now
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.errors import (
     ConnectFailure,
     DmsError,
@@ -67,7 +68,7 @@ def signed_client(
 
 
 class DmsHttp:
-    """GETs on one shared ``httpx.AsyncClient`` (the signer is its ``auth``)."""
+    """Requests on one shared ``httpx.AsyncClient`` (the signer is its ``auth``)."""
 
     def __init__(
         self,
@@ -102,6 +103,20 @@ class DmsHttp:
         Every attempt is measured on its own (a retry is another call DMS had to answer),
         and every response's request id is noted for the audit log (bot.adapters.dms.trace).
         """
+        return await self._send("GET", path, params, operation)
+
+    async def put(
+        self, path: str, params: Mapping[str, str], operation: Operation
+    ) -> tuple[Any, str | None]:
+        """A change (parameters in the query, as UpdateScheduledTask takes them): sent
+        again only when DMS throttled it, which says it was not made. After a timeout or
+        a lost link it may have been made, and a second copy could fail where the first
+        succeeded: the error is said instead. The body (none for a 204) and request id."""
+        return await self._send("PUT", path, params, operation)
+
+    async def _send(
+        self, method: str, path: str, params: Mapping[str, str], operation: Operation
+    ) -> tuple[Any, str | None]:
         opts = self.options
         # The query in its signed (canonical) form, so the signer need not rewrite it.
         query = canonical_query(params.items())
@@ -109,15 +124,17 @@ class DmsHttp:
         attempt = 0
         while True:
             attempt += 1
-            outcome = await self._attempt(url, path, operation)
+            outcome = await self._attempt(method, url, path, operation)
             if not isinstance(outcome, DmsError):
                 return outcome
             error = outcome
             delay = self._delay(attempt, error)
-            if attempt >= opts.max_attempts or delay is None:
+            unsent = method == "GET" or isinstance(error, DmsThrottled)
+            if attempt >= opts.max_attempts or delay is None or not unsent:
                 raise error
             log.warning(
-                "DMS GET %s failed (%s); retry %d/%d in %.2f s",
+                "DMS %s %s failed (%s); retry %d/%d in %.2f s",
+                method,
                 path,
                 error.message,
                 attempt,
@@ -127,14 +144,14 @@ class DmsHttp:
             await self._sleep(delay)
 
     async def _attempt(
-        self, url: str, path: str, operation: Operation
+        self, method: str, url: str, path: str, operation: Operation
     ) -> tuple[Any, str | None] | DmsError:
-        """One GET: the decoded body and request id, or the error worth a retry (one
+        """One request: the decoded body and request id, or the error worth a retry (one
         that is not raises)."""
         self.upstream_requests += 1
         started = time.perf_counter()
         try:
-            response = await self._http.get(url)
+            response = await self._http.request(method, url)
         except httpx.DecodingError as exc:
             # Not retried: the same request would fetch the same body again.
             self._observe(operation, time.perf_counter() - started, "malformed")
@@ -151,6 +168,10 @@ class DmsHttp:
         note_request_id(request_id)
         if response.status_code == 200:
             return self._decoded(response, path, operation, elapsed, request_id), request_id
+        if response.status_code == 204:
+            # A change made: UpdateScheduledTask answers with no body.
+            self._observe(operation, elapsed)
+            return None, request_id
         try:
             body: Any = bounded_json.loads(response.content, self._body_limits)
         except ValueError:

@@ -113,6 +113,17 @@ class HandledRequests:
             return True
         return seen
 
+    async def forget(self, key: str) -> None:
+        """Let ``key`` be handled again (what it started failed); best effort, since a
+        key not forgotten only asks for a wait of ``remember_for``."""
+        self._memory.pop(key, None)
+        if self._store is None:
+            return
+        try:
+            await asyncio.wait_for(self._store.requests.forget(key), timeout=STORE_WAIT_S)
+        except Exception as exc:
+            log.warning("could not forget the handled key (%s: %s)", type(exc).__name__, exc)
+
 
 class AnswerOnce(AsyncMiddleware):
     """Acks a request already handled, and lets it go no further."""

@@ -19,7 +19,7 @@ from bot.adapters.store.schema import (
     subscriptions,
     task_states,
 )
-from bot.adapters.store.threads import thread_of, threads_of
+from bot.adapters.store.threads import thread_of
 from bot.core.records import FollowedThread
 
 # Instances per statement in the batched reads and writes: well under both backends'
@@ -109,20 +109,7 @@ class Polling(Repository):
     def view(self, instance_id: str) -> PollView:
         """What one poll of the instance needs to know, read in one go (four separate
         reads cost the poller a round trip each, per instance, per cycle)."""
-        with self._db.read() as conn:
-            row = conn.execute(
-                select(poll_cursors.c.cursor_at, poll_cursors.c.baseline_at).where(
-                    poll_cursors.c.instance_id == instance_id
-                )
-            ).first()
-            states = {task_id: status for task_id, status in conn.execute(_states_of(instance_id))}
-            threads = [thread_of(r) for r in conn.execute(threads_of(instance_id))]
-        return PollView(
-            cursor=cast(datetime | None, row.cursor_at) if row else None,
-            has_baseline=bool(row and row.baseline_at is not None),
-            states=states,
-            threads=threads,
-        )
+        return self.views.sync([instance_id])[instance_id]
 
     @offloaded
     def views(self, instance_ids: Collection[str]) -> dict[str, PollView]:

@@ -31,6 +31,12 @@ class HandledRequests(Repository):
             return conn.execute(stmt).first() is not None
 
     @offloaded
+    def forget(self, key: str) -> None:
+        """Let ``key`` be handled again: what it started failed, and may be retried."""
+        with self._db.write() as conn:
+            conn.execute(delete(handled_requests).where(handled_requests.c.key == key))
+
+    @offloaded
     def prune(self, now: datetime) -> int:
         """Forget the handled requests whose time is up at ``now``; how many there were.
 

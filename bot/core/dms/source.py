@@ -14,6 +14,8 @@ from typing import Protocol
 from bot.core import bounded_json
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.place import Where
+from bot.core.dms.scheduled import ScheduledList
+from bot.core.timeline.records import InstanceDetail, Progress
 
 
 class Window(Protocol):
@@ -64,3 +66,24 @@ class Dms(Protocol):
     async def get_task(self, instance_id: str, task_id: str) -> Task: ...
 
     async def list_instances(self, *, fresh: bool = False) -> tuple[Instance, ...]: ...
+
+    async def show_instance(self, instance_id: str, *, fresh: bool = False) -> InstanceDetail:
+        """The instance as DMS has it now (status, specification, maintenance window)."""
+        ...
+
+    async def task_progress(
+        self, instance_id: str, task_id: str, *, fresh: bool = False
+    ) -> Progress:
+        """How far a running task has got; a ``DmsError`` for a task DMS reports none for."""
+        ...
+
+    async def list_scheduled(self, instance_id: str) -> ScheduledList:
+        """The changes DMS has scheduled for the instance (ListScheduledTasks)."""
+        ...
+
+    async def update_scheduled(
+        self, instance_id: str, task_id: str, *, execute_at: datetime | None
+    ) -> str | None:
+        """Reschedule a waiting task to ``execute_at``, or cancel it when None
+        (UpdateScheduledTask): the bot's one write. The change's request id."""
+        ...

@@ -3,6 +3,8 @@
 ```
 <instance> [window] [status <s>[,<s>]] [name <glob>] [page <n>]
 <instance> task <task-id>
+<instance> timeline [window]
+<instance> scheduled
 subscribe <instance> [failed|all] [name <glob>] [lang zh|en] [quiet HH:MM-HH:MM [zone] [all]]
 unsubscribe <instance>
 subscriptions
@@ -33,8 +35,8 @@ from typing import Literal, TypeAlias, TypeVar
 from bot.core.dms.ids import is_dms_id
 from bot.core.grammar import zh_read
 from bot.core.grammar.errors import CommandError, WindowError
-from bot.core.grammar.quiet_words import EXAMPLE_RANGE, QuietOption, Tokens, read_quiet
 from bot.core.grammar.slack_text import command_words
+from bot.core.grammar.subscribe_words import QuietOption, Tokens, read_quiet, unknown_option
 from bot.core.grammar.vocabulary import (
     COMMANDS,
     EXAMPLE_GLOB,
@@ -46,11 +48,11 @@ from bot.core.grammar.vocabulary import (
     SCOPES,
     SHORTCUTS,
     STATUS_WORDS,
+    TIMELINE_WINDOW,
 )
 from bot.core.grammar.window import TimeWindow
 from bot.core.grammar.window_parse import parse_window_words
 from bot.core.grammar.zh_write import Typed
-from bot.core.quiet import QuietHours
 from bot.i18n import Lang, Said
 
 # A name or id, optionally @account or @region (several accounts in kafka-tasks.toml).
@@ -77,6 +79,22 @@ class TaskLookup:
 
 
 @dataclass(frozen=True)
+class TimelineQuery:
+    """What happened to an instance: its tasks, CTS traces and CES alarms as one timeline."""
+
+    instance: str
+    window: TimeWindow
+    window_text: str  # as typed; "" for the timeline's default window
+
+
+@dataclass(frozen=True)
+class ScheduledQuery:
+    """The changes DMS has scheduled for an instance (``<instance> scheduled``, 计划)."""
+
+    instance: str
+
+
+@dataclass(frozen=True)
 class ListInstances:
     pass
 
@@ -95,10 +113,6 @@ class Subscribe:
     lang: Lang | None = None
     quiet: QuietOption | None = None
 
-    def quiet_in(self, default_zone: str) -> QuietHours | None:
-        """The quiet hours asked for, read in ``default_zone`` when none was written."""
-        return None if self.quiet is None else self.quiet.hours(default_zone)
-
 
 @dataclass(frozen=True)
 class Unsubscribe:
@@ -111,7 +125,15 @@ class ListSubscriptions:
 
 
 Command: TypeAlias = (
-    TasksQuery | TaskLookup | ListInstances | Help | Subscribe | Unsubscribe | ListSubscriptions
+    TasksQuery
+    | TaskLookup
+    | TimelineQuery
+    | ScheduledQuery
+    | ListInstances
+    | Help
+    | Subscribe
+    | Unsubscribe
+    | ListSubscriptions
 )
 _T = TypeVar("_T")
 
@@ -157,6 +179,13 @@ def _about_instance(phrase: zh_read.Phrase, *, now: datetime, tz: tzinfo) -> Com
     instance = _instance(words[0], rest)
     if rest and rest[0].lower() == "task":
         return _task_lookup(instance, rest[1:])
+    if rest and rest[0].lower() == "timeline":
+        return _timeline(phrase, instance, words, now=now, tz=tz)
+    if rest and rest[0].lower() == "scheduled":
+        if len(rest) > 1:
+            why = Said.of("grammar.why.nothing_after", command="scheduled")
+            raise CommandError(" ".join(rest[1:]), f"{instance} scheduled", why)
+        return ScheduledQuery(instance)
     statuses: set[str] = set()
     name_glob: str | None = None
     page: int | None = None
@@ -182,6 +211,16 @@ def _about_instance(phrase: zh_read.Phrase, *, now: datetime, tz: tzinfo) -> Com
     window_text = phrase.typed_at([i + 1 for i in window_at])
     window = _window(window_words, words, now=now, tz=tz)
     return TasksQuery(instance, window, window_text, frozenset(statuses), name_glob, page or 1)
+
+
+def _timeline(
+    phrase: zh_read.Phrase, instance: str, words: list[str], *, now: datetime, tz: tzinfo
+) -> TimelineQuery:
+    """``<instance> timeline [window]``: the words after "timeline" are the window."""
+    window_words = words[2:]
+    window_text = phrase.typed_at(list(range(2, len(words))))
+    window = _window(window_words or TIMELINE_WINDOW.split(), words, now=now, tz=tz)
+    return TimelineQuery(instance, window, window_text)
 
 
 class _Cursor(Iterator[str]):
@@ -313,22 +352,11 @@ def _subscribe(args: list[str]) -> Subscribe:
         elif lowered == "lang":
             lang = _once(lang, word, _lang(word, tokens, instance), f"subscribe {instance} lang zh")
         elif lowered == "quiet":
-            again = f"subscribe {instance} quiet {EXAMPLE_RANGE}"
-            quiet = _once(quiet, word, read_quiet(word, tokens, instance), again)
+            quiet = read_quiet(word, tokens, instance, given=quiet)
         else:
-            close = difflib.get_close_matches(lowered[:40], _OPTIONS, n=1, cutoff=0)
-            option = _OPTION_FORMS.get(close[0], close[0])
-            raise CommandError(word, f"subscribe {instance} {option}", reading="option")
+            raise unknown_option(word, instance)
     # Without a scope a subscription is to every finished task: narrowing is what words do.
     return Subscribe(instance, scope or "all", name_glob, lang, quiet)
-
-
-_OPTIONS = ("failed", "all", "name", "lang", "quiet")
-_OPTION_FORMS = {
-    "name": f"name {EXAMPLE_GLOB}",
-    "lang": "lang zh",
-    "quiet": f"quiet {EXAMPLE_RANGE}",
-}
 
 
 def _lang(keyword: str, tokens: Iterator[str], instance: str) -> Lang:

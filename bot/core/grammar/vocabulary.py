@@ -28,7 +28,7 @@ KEYED = ("status", "name", "page")
 COMMANDS = ("subscribe", "unsubscribe", "subscriptions", "instances", "help")
 WINDOW_STARTS = ("last", "since", "from", "between", "today", "yesterday")
 # Words that start a window or a filter: a command that begins with one forgot its instance.
-NOT_INSTANCES = frozenset({*WINDOW_STARTS, "task", *KEYED, *SHORTCUTS})
+NOT_INSTANCES = frozenset({*WINDOW_STARTS, "task", "timeline", "scheduled", *KEYED, *SHORTCUTS})
 # The buttons' English words (the shell presses a button by them: "details 2") and the
 # keys of their labels in bot.i18n; "subscribe" is the command before it is a button.
 BUTTON_LABELS = {
@@ -47,6 +47,15 @@ SCOPES: dict[str, Literal["failed", "all"]] = {"failed": "failed", "all": "all"}
 LANGS: dict[str, Lang] = {"zh": "zh", "en": "en", "cn": "zh", "chinese": "zh", "english": "en"}
 EXAMPLE_INSTANCE = "prod-orders"
 EXAMPLE_GLOB = "modify*"
+EXAMPLE_RANGE = "22:00-08:00"
+# A subscription option as a suggestion writes it, where it takes a value.
+OPTION_FORMS = {
+    "name": f"name {EXAMPLE_GLOB}",
+    "lang": "lang zh",
+    "quiet": f"quiet {EXAMPLE_RANGE}",
+}
+# An incident is read over the last hours, not the tasks' default day.
+TIMELINE_WINDOW = "last 6h"
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ class Vocabulary:
 
 VOCABULARY = Vocabulary(
     commands=COMMANDS,
-    filters=(*SHORTCUTS, *KEYED, "task"),
+    filters=(*SHORTCUTS, *KEYED, "task", "timeline", "scheduled"),
     # "to" ends a "from" range (bot.core.grammar.window_parse reads it).
     windows=(*WINDOW_STARTS, "to"),
     statuses=tuple(STATUS_WORDS),

@@ -89,6 +89,8 @@ KEYWORDS: dict[str, Word] = {
     **_entries("", ("quiet",), "免打扰", "安静", "静音"),
     **_entries("ordinal", None, "第"),
     **_entries("task", ("task",), "任务"),
+    **_entries("", ("timeline",), "时间线", "时间轴"),
+    **_entries("", ("scheduled",), "计划", "定时任务", "计划任务"),
     **_entries("key", ("task",), "任务id", "任务编号"),
     **_entries("comma", None, "、"),
     **_entries(

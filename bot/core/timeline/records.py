@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from bot.core.dms.models import MAX_ID, FieldProblem
+from bot.core.dms.models import MAX_ID, FieldProblem, Task
 from bot.core.timeline.operations import TraceName, read_trace_name
 from bot.core.timeline.reading import Reader
 
@@ -26,6 +26,8 @@ _MAX_IP = 64
 _MAX_REMAINING = 7 * 86400
 _MAX_STORAGE_GB = 10_000_000
 
+# The one task DMS reports progress for (ShowBackgroundTaskProgress); others it refuses.
+SCALE_OUT_TASK = "extendInstance"
 FAILED_RATINGS = frozenset({"warning", "incident"})
 CONSOLE = "ConsoleAction"
 INSTANCE_DIMENSION = "kafka_instance_id"
@@ -261,3 +263,8 @@ class Progress:
                 if step.status == wanted:
                     return step
         return None
+
+
+def reports_progress(task: Task) -> bool:
+    """A running scale-out: the only task whose progress DMS can be asked for."""
+    return task.in_progress and task.name == SCALE_OUT_TASK and bool(task.id)

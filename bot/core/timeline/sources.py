@@ -15,7 +15,7 @@ from typing import Generic, Literal, Protocol, TypeAlias, TypeVar
 from bot.core.dms.source import Window
 from bot.core.timeline.records import Alarm, Trace
 
-Source: TypeAlias = Literal["cts", "ces", "instance", "progress"]
+Source: TypeAlias = Literal["tasks", "cts", "ces", "instance", "progress"]
 # forbidden: the key may not call it (403); no_region: the region has no such service;
 # no_endpoint: no region known to find its host by; retention: part of the window is
 # older than the service keeps; truncated: more records than are read; failed: any other.
@@ -25,6 +25,7 @@ GapReason: TypeAlias = Literal[
 
 # The IAM action each source needs: what a 403 tells the operator to grant.
 PERMISSIONS: dict[Source, str] = {
+    "tasks": "dms:instance:getBackgroundTask",
     "cts": "cts:trace:list",
     "ces": "ces:alarmHistory:list",
     "instance": "dms:instance:getDetail",

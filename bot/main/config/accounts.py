@@ -7,8 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.endpoints import KNOWN_REGIONS
+from bot.core.dms.accounts import Credentials
 from bot.main.config.locate import KeyPath
 from bot.main.config.model import Account
 from bot.main.config.section import NAME, Reader, close

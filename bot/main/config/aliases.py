@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.adapters.dms.fleet import Alias
+from bot.core.dms.accounts import Alias
 from bot.core.dms.resolve import looks_like_id
 from bot.main.config.locate import KeyPath
 from bot.main.config.section import NAME, Reader

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.endpoints import ContextEndpoints, context_endpoints, endpoint_for_region
-from bot.adapters.dms.fleet import Alias
 from bot.core.access import Policy
+from bot.core.dms.accounts import Alias, Credentials
 from bot.core.dms.place import Place
 from bot.i18n import Lang
 

@@ -16,6 +16,7 @@ from bot.core.access import (
     Policy,
     PolicyError,
     Subject,
+    Target,
     parse_policy,
 )
 from bot.core.dms.models import Instance
@@ -172,3 +173,40 @@ def test_audit_lines_are_one_json_object_without_secrets() -> None:
         assert secret not in line
     assert record["what"].startswith("prod-orders last 1h")
     assert redact_text("sk=abc") == "sk=••••••"
+
+
+# --- change: granted only by a rule that names it ------------------------------------
+
+_ALICE = Subject(user="U0ALICE", channel="C0OPS")
+_ORDERS = Target(frozenset({"prod-orders"}))
+
+
+def test_change_is_refused_with_no_rules_or_a_default_allow() -> None:
+    assert not Policy().decide("change", _ALICE, _ORDERS).allowed
+    assert not Policy().possible("change", _ALICE)
+    assert Policy().decide("query", _ALICE, _ORDERS).allowed
+    everything = parse_policy({"default": "allow", "rules": [{"users": ["U0ALICE"]}]})
+    assert everything.decide("query", _ALICE, _ORDERS).allowed
+    assert not everything.decide("change", _ALICE, _ORDERS).allowed
+
+
+def test_change_is_granted_by_a_rule_naming_it() -> None:
+    policy = parse_policy(
+        {"rules": [{"users": ["U0ALICE"], "actions": ["change"], "instances": ["prod-*"]}]}
+    )
+    assert policy.decide("change", _ALICE, _ORDERS).allowed
+    assert not policy.decide("change", _ALICE, Target(frozenset({"staging"}))).allowed
+    bob = Subject(user="U0BOB", channel="C0OPS")
+    assert not policy.decide("change", bob, _ORDERS).allowed
+
+
+def test_a_deny_rule_without_actions_still_refuses_change() -> None:
+    policy = parse_policy(
+        {
+            "rules": [
+                {"effect": "deny", "channels": ["C0OPS"]},
+                {"users": ["U0ALICE"], "actions": ["change"]},
+            ]
+        }
+    )
+    assert not policy.decide("change", _ALICE, _ORDERS).allowed

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from bot.core import actions
 from bot.core.actions import (
     MAX_VALUE,
     BadActionValue,
@@ -114,17 +115,77 @@ def test_forged_subscription_and_home_values_are_refused(decode: object, value: 
 def test_snooze_values_read_back_and_refuse_what_the_menu_does_not_offer() -> None:
     offer = SnoozeRef(IID, "prod-orders", "morning")
     assert SnoozeRef.decode(offer.encode()) == offer
-    undo = SnoozeRef(IID, "prod-orders")
-    assert SnoozeRef.decode(undo.encode(), undo=True) == undo
     for bad in (
-        forged(offer.encode(), c="forever"),
-        forged(offer.encode(), c=""),
+        forged(offer.encode(), s="forever"),
+        forged(offer.encode(), s=""),
+        forged(offer.encode(), s="failed"),
         forged(offer.encode(), i="../other"),
-        forged(offer.encode(), c=["1h"]),
+        forged(offer.encode(), s=["1h"]),
         "[]",
         "x" * (MAX_VALUE + 1),
     ):
         with pytest.raises(BadActionValue):
             SnoozeRef.decode(bad)
-    with pytest.raises(BadActionValue):
-        SnoozeRef.decode(forged(undo.encode(), c="1w"), undo=True)
+
+
+# --- scheduled tasks: the buttons' values and the reschedule form, read as untrusted ---
+
+
+def test_a_scheduled_ref_round_trips() -> None:
+    ref = actions.ScheduledRef(
+        "11111111-1111-4111-8111-111111111111",
+        "a" * 32,
+        datetime(2026, 11, 27, 5, 0, tzinfo=UTC),
+        "prod-orders",
+        "restartInstance",
+    )
+    assert actions.ScheduledRef.decode(ref.encode()) == ref
+    placed = ref.in_channel("C0OPS")
+    assert actions.ScheduledRef.decode(placed.encode()).channel == "C0OPS"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '{"i":"../x","t":"' + "a" * 32 + '"}',
+        '{"i":"i1","t":"a/b"}',
+        '{"i":"i1","t":"t1","a":"soon"}',
+        '{"i":"i1","t":"t1","a":true}',
+        '{"i":"i1","t":"t1","a":1,"c":"#general"}',
+        "[]",
+        "not json",
+    ],
+)
+def test_a_hostile_scheduled_ref_is_refused(value: str) -> None:
+    with pytest.raises(actions.BadActionValue):
+        actions.ScheduledRef.decode(value)
+
+
+def _form(date: object, time: object) -> dict[str, object]:
+    return {
+        actions.RESCHEDULE_DATE: {actions.RESCHEDULE_DATE: {"selected_date": date}},
+        actions.RESCHEDULE_TIME: {actions.RESCHEDULE_TIME: {"selected_time": time}},
+    }
+
+
+def test_the_reschedule_form_in_the_pressers_zone() -> None:
+    form = actions.RescheduleForm.decode(_form("2026-11-28", "09:30"))
+    shanghai = timezone(timedelta(hours=8))
+    assert form.at(shanghai) == datetime(2026, 11, 28, 1, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        _form("2026-02-30", "09:30"),
+        _form("2026-11-28", "25:00"),
+        _form("2026-11-28; drop", "09:30"),
+        _form(None, "09:30"),
+        _form("2026-11-28", 930),
+        {actions.RESCHEDULE_DATE: "x"},
+        [],
+    ],
+)
+def test_a_hostile_form_is_refused(values: object) -> None:
+    with pytest.raises(actions.BadActionValue):
+        actions.RescheduleForm.decode(values)

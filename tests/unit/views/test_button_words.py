@@ -212,7 +212,7 @@ def test_label_key_drops_case_arrows_and_width() -> None:
 def test_listed_shows_a_run_of_numbered_labels_by_its_ends() -> None:
     assert listed(PAGE_TWO) == (
         "[Details 1] … [Details 10] [Refresh] [‹ Previous] [Next ›] [Share in channel] "
-        "[Subscribe to failures]"
+        "[Subscribe to failures] [What happened]"
     )
     assert listed(PAGE_TWO[:2]) == "[Details 1] [Details 2]"
     assert listed([]) == ""

@@ -42,7 +42,10 @@ def test_render_shows_header_rows_and_buttons() -> None:
     assert lines[0] == "prod-orders · last 1h"
     assert lines[1] == "═" * len(lines[0])
     assert "11–20 of 37 · page 2 of 4" in out
-    assert "[Refresh] [‹ Previous] [Next ›] [Share in channel] [Subscribe to failures]" in out
+    assert (
+        "[Refresh] [‹ Previous] [Next ›] [Share in channel] [Subscribe to failures] "
+        "[What happened]" in out
+    )
     # Dates read as their fallback, escapes as the characters they stand for.
     assert "<!date" not in out
     assert "2026-11-27 10:00:00 Asia/Shanghai" in out
@@ -71,8 +74,9 @@ def test_buttons_in_order_with_unique_labels() -> None:
         "Next ›",
         "Share in channel",
         "Subscribe to failures",
+        "What happened",
     ]
-    assert [b.action_id for b in found][-5:] == [REFRESH, PAGE_PREV, PAGE_NEXT, SHARE, SUBSCRIBE]
+    assert [b.action_id for b in found][-6:-1] == [REFRESH, PAGE_PREV, PAGE_NEXT, SHARE, SUBSCRIBE]
     assert {b.action_id for b in found[:10]} == {DETAILS}
     assert TaskRef.decode(found[0].value).task_id == tasks[10].id
     assert QueryState.decode(found[12].value).page == 3
@@ -87,6 +91,7 @@ def test_a_label_that_occurs_once_is_kept_as_it_is() -> None:
         "Details",
         "Refresh",
         "Subscribe to failures",
+        "What happened",
     ]
     assert "[Details]" in render(blocks)
 
@@ -212,3 +217,20 @@ def test_code_in_color_has_its_own_style_and_no_backticks() -> None:
 def test_readable_sets_a_code_block_on_lines_of_its_own() -> None:
     assert readable('params:\n```\n{"a": 1}\n```\nend') == 'params:\n  {"a": 1}\nend'
     assert readable("```x &lt; y```") == "  x < y"
+
+
+def test_every_emoji_a_view_uses_is_drawn_in_the_terminal() -> None:
+    """A shortcode the console does not know shows as `:pencil2:` in the shell."""
+    import re
+    from pathlib import Path
+
+    from bot.views import console
+
+    views = Path(console.__file__).parent
+    used = {
+        name
+        for module in views.glob("*.py")
+        for name in re.findall(r"[\"']:([a-z0-9_+-]+):", module.read_text())
+    }
+    assert used, "no shortcodes found: the pattern no longer matches the views"
+    assert used - set(console._EMOJI) == set()

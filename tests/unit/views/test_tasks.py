@@ -202,8 +202,9 @@ BUTTONS = {
         "Next ›",
         "Share in channel",
         "Subscribe to failures",
+        "What happened",
     ],
-    "zh": ["详情", "刷新", "‹ 上一页", "下一页 ›", "分享到频道", "订阅失败通知"],
+    "zh": ["详情", "刷新", "‹ 上一页", "下一页 ›", "分享到频道", "订阅失败通知", "发生了什么"],
 }
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.adapters.context import ContextClient, ContextOptions
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.endpoints import ContextEndpoints
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.source import ClientOptions
 from tests.unit.adapters.context.loopback import START, Upstream, alarm, serve, spread, trace
 

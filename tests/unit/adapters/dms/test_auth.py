@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 
 from bot.adapters.dms.auth import (
     AkSkAuth,
-    Credentials,
     authorization_header,
     canonical_request,
     parse_authorization,
     signed_header_names,
 )
+from bot.core.dms.accounts import Credentials
 
 VECTOR_HEADERS = {
     "Content-Type": "application/json",

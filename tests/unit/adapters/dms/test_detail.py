@@ -8,8 +8,8 @@ import asyncio
 import httpx
 import pytest
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.errors import DmsProtocolError, DmsRequestError
 
 CREDENTIALS = Credentials(ak="AK1234567890", sk="SK1234567890", project_id="proj")

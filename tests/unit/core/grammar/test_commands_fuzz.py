@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot.adapters.dms.auth import Credentials
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.dms.accounts import Credentials
 from bot.core.dms.errors import AmbiguousInstance, UnknownInstance
 from bot.core.dms.source import ClientOptions
 from bot.core.grammar.commands import Command, Subscribe, TasksQuery, Unsubscribe, parse_command

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.dms.fleet import Alias
+from bot.core.dms.accounts import Alias
 from bot.main.config import ConfigFile, ConfigFileError, load_config_file, locate
 from bot.main.settings import ENV_ACCOUNT, Settings, SettingsError
 from tests.paths import REPO_ROOT

@@ -1,4 +1,4 @@
-"""The ``quiet`` option of ``subscribe``, in English and in Chinese."""
+"""The options of ``subscribe`` beyond a word: quiet hours, in English and in Chinese."""
 
 from __future__ import annotations
 
@@ -54,11 +54,12 @@ def test_quiet_hours_read_in_the_zone_given_or_the_subscribers(
 ) -> None:
     command = parse(text)
     assert command.scope == scope
-    assert command.quiet_in("Asia/Shanghai") == hours
+    assert command.quiet is not None
+    assert command.quiet.hours("Asia/Shanghai") == hours
 
 
 def test_without_quiet_there_are_no_quiet_hours() -> None:
-    assert parse("subscribe prod-orders failed").quiet_in("UTC") is None
+    assert parse("subscribe prod-orders failed").quiet is None
 
 
 @pytest.mark.parametrize(

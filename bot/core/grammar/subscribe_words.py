@@ -1,4 +1,5 @@
-"""The ``quiet`` option of ``subscribe``: ``quiet [all] 22:00-08:00 [zone] [all]``.
+"""The options of ``subscribe`` beyond a word: quiet hours, ``quiet [all] 22:00-08:00
+[zone] [all]``, and what is said for an option the grammar does not know.
 
 Quiet hours are read in the zone written after the range, else in the subscriber's
 own, which only the caller knows (``QuietOption.hours``). ``all`` right after ``quiet``
@@ -7,17 +8,17 @@ or after the range holds failures too.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import time
 
 from bot.core.grammar.errors import CommandError
+from bot.core.grammar.vocabulary import EXAMPLE_RANGE, OPTION_FORMS, SCOPES
 from bot.core.grammar.window import zone_name
 from bot.core.grammar.window_parts import Unreadable, read_zone
 from bot.core.quiet import QuietHours, read_range
 from bot.i18n import Said
-
-EXAMPLE_RANGE = "22:00-08:00"
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,20 @@ class Tokens(Iterator[str]):
         return self._words[self._at] if self._at < len(self._words) else None
 
 
-def read_quiet(keyword: str, tokens: Tokens, instance: str) -> QuietOption:
+def unknown_option(word: str, instance: str) -> CommandError:
+    """A word after ``subscribe <instance>`` that is no option: the nearest one."""
+    close = difflib.get_close_matches(word.lower()[:40], (*SCOPES, *OPTION_FORMS), n=1, cutoff=0)
+    option = OPTION_FORMS.get(close[0], close[0])
+    return CommandError(word, f"subscribe {instance} {option}", reading="option")
+
+
+def read_quiet(
+    keyword: str, tokens: Tokens, instance: str, *, given: QuietOption | None
+) -> QuietOption:
+    """Quiet hours after ``quiet``; ``given``: those read already (given twice is refused)."""
     example = f"subscribe {instance} quiet {EXAMPLE_RANGE}"
+    if given is not None:
+        raise CommandError(keyword, example, Said.of("grammar.why.twice", keyword=keyword))
     everything = _all(tokens)
     text = next(tokens, None)
     read = read_range(text) if text is not None else None
