@@ -13,8 +13,11 @@ USAGE = """\
 <instance> [window] [failed|running] [status <s>[,<s>]] [name <glob>] [page <n>]
     background tasks of an instance (by name or id), newest first
 <instance> task <task-id>            one task with its params
+<instance> timeline [window]         what happened: tasks, operations, alarms (last 6h)
+<instance> scheduled                 changes DMS will make later; Reschedule or Cancel them
 instances                            the Kafka instances in the project
-subscribe <instance> [failed|all] [name <glob>] [lang zh|en]
+subscribe <instance> [failed|all] [name <glob>] [lang zh|en] [quiet 22:00-08:00 [UTC] [all]]
+    task-finished notifications here; quiet: held until 08:00 (failures too with all)
 unsubscribe <instance>
 subscriptions                        this channel's task-finished notifications
 help
@@ -38,10 +41,13 @@ USAGE_ZH = """\
 <实例> [时间窗口] [failed|running] [status <状态>[,<状态>]] [name <通配符>] [page <页码>]
     实例（名称或 ID）的后台任务，最新的在前
 <实例> task <任务ID>                 单个任务及其参数
+<实例> timeline [时间窗口]           发生了什么：任务、操作与告警（默认最近 6 小时）
+<实例> scheduled                     DMS 稍后将执行的变更（或写“计划”）；可改期或取消
 instances                            本项目的 Kafka 实例
-subscribe <实例> [failed|all] [name <通配符>] [lang zh|en]
+subscribe <实例> [failed|all] [name <通配符>] [lang zh|en] [quiet 22:00-08:00 [UTC] [all]]
                                      任务结束时通知本频道（failed：仅失败；all：全部；
-                                     lang：通知的语言）
+                                     lang：通知的语言；quiet：免打扰时段，期间的通知
+                                     在结束时合为一条发出，加 all 则失败也不打扰）
 unsubscribe <实例>                   取消订阅
 subscriptions                        本频道的任务结束通知
 help                                 显示本帮助

@@ -7,7 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.quiet import QuietHours, quiet_until, read_range, snooze_until, zone_of
+from bot.core.quiet import (
+    QuietHours,
+    hold_for,
+    quiet_hold,
+    quiet_until,
+    read_range,
+    snooze_hold,
+    snooze_until,
+    zone_of,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -90,3 +99,27 @@ def test_snoozes_end_in_the_pressers_zone() -> None:
     assert snooze_until("morning", spring, BERLIN) == datetime(2026, 3, 29, 7, tzinfo=UTC)
     with pytest.raises(ValueError, match="unknown snooze choice"):
         snooze_until("forever", now, UTC)
+
+
+def test_what_holds_a_task_back_and_until_when() -> None:
+    at = local(SHANGHAI, 2026, 3, 1, 23)
+    morning = local(SHANGHAI, 2026, 3, 2, 8)
+    assert hold_for("i1", at, failed=False) is None
+    assert hold_for("i1", at, failed=False, quiet=NIGHT) == (quiet_hold("i1"), morning)
+    assert hold_for("i1", at, failed=True, quiet=NIGHT) is None
+    soon, late = at + timedelta(hours=1), morning + timedelta(hours=1)
+    assert hold_for("i1", at, failed=True, snoozed_until=soon, quiet=NIGHT) == (
+        snooze_hold("i1"),
+        soon,
+    )
+    # Both in force: the later end holds it.
+    assert hold_for("i1", at, failed=False, snoozed_until=soon, quiet=NIGHT) == (
+        quiet_hold("i1"),
+        morning,
+    )
+    assert hold_for("i1", at, failed=False, snoozed_until=late, quiet=NIGHT) == (
+        snooze_hold("i1"),
+        late,
+    )
+    # A snooze over holds nothing.
+    assert hold_for("i1", at, failed=False, snoozed_until=at) is None
