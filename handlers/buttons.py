@@ -95,9 +95,9 @@ async def answer_press(
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
     message_ts = message.get("ts") or container.get("message_ts")
     ask = await deps.ask((body.get("user") or {}).get("id"), channel, "slash", shareable=ephemeral)
-    reply = await deps.conversation.press(
-        str(action.get("action_id")), str(action.get("value") or ""), ask
-    )
+    # A button carries its value; a menu, the value of the option chosen.
+    value = action.get("value") or (action.get("selected_option") or {}).get("value")
+    reply = await deps.conversation.press(str(action.get("action_id")), str(value or ""), ask)
     pressed = _Pressed(
         respond,
         client,

@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.core import bounded_json
 from bot.core.dms.ids import is_dms_id
+from bot.core.quiet import SNOOZE_CHOICES
 
 # action_id values; each button kind has one, listeners match on them.
 REFRESH = "kt_refresh"
@@ -31,6 +32,7 @@ PICK_INSTANCE = "kt_pick_instance"
 RETRY = "kt_retry"
 # Subscribe the channel to the instance of an answer; value: SubscribeRef.encode().
 SUBSCRIBE = "kt_subscribe"
+SNOOZE, UNSNOOZE = "kt_snooze", "kt_unsnooze"  # a notification's snooze menu, and Undo
 # What happened to the instance in an answer's window (the timeline): value QueryState,
 # its window read again at the press; Export uploads that timeline's exact window as files.
 TIMELINE = "kt_timeline"
@@ -54,6 +56,8 @@ ALL_ACTIONS = (
     PICK_INSTANCE,
     RETRY,
     SUBSCRIBE,
+    SNOOZE,
+    UNSNOOZE,
     TIMELINE,
     TIMELINE_REFRESH,
     EXPORT,
@@ -243,6 +247,20 @@ class SubscribeRef:
         if scope not in ("failed", "all"):
             raise BadActionValue(f"unknown scope {scope!r}")
         return cls(instance_id=_dms_id(data, "i"), instance_name=_label(data, "n"), scope=scope)
+
+
+@dataclass(frozen=True)
+class SnoozeRef(SubscribeRef):
+    """A snooze menu option, and its Undo: the instance as a Subscribe button carries it,
+    and in place of the scope one of ``SNOOZE_CHOICES`` (the end is worked out when it is
+    pressed, in the presser's zone)."""
+
+    @classmethod
+    def decode(cls, value: str) -> SnoozeRef:
+        data = _object(value, "Snooze")
+        if data.get("s") not in SNOOZE_CHOICES:
+            raise BadActionValue("unknown snooze choice")
+        return cls(_dms_id(data, "i"), _label(data, "n"), str(data["s"]))
 
 
 # --- the App Home tab's buttons ---------------------------------------------------------

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from bot.core.quiet import QuietHours
+
 Scope = Literal["failed", "all"]
 SCOPES: frozenset[str] = frozenset({"failed", "all"})
 
@@ -30,10 +32,22 @@ class Subscription:
     # Set while the access rules no longer allow the subscription: nothing is posted
     # for it until they do again.
     paused_at: datetime | None = None
+    # While in force, what ends is held and posted as one digest when they end.
+    quiet: QuietHours | None = None
 
     @property
     def paused(self) -> bool:
         return self.paused_at is not None
+
+
+@dataclass(frozen=True)
+class Snooze:
+    """A channel's notifications about one instance held until ``until``, by ``by_user``."""
+
+    channel: str
+    instance_id: str
+    until: datetime
+    by_user: str
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,10 @@ class NewOutboxRow:
     thread_ts: str | None
     kind: str
     payload: str
+    # Held (a snooze, quiet hours) until then: not posted before, and posted with the
+    # other rows of the same ``hold`` as one digest.
+    hold: str | None = None
+    held_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +146,8 @@ class OutboxItem:
     delivered_at: datetime | None
     delivered_ts: str | None
     last_error: str | None
+    hold: str | None = None
+    held_until: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,17 @@ pair, picked by ``bot.i18n.tn`` from a count. Placeholders are ``str.format`` fi
 
 from __future__ import annotations
 
-from bot.i18n import en_access, en_daily, en_errors, en_home, en_progress, en_scheduled, en_timeline
+from bot.i18n import (
+    en_access,
+    en_daily,
+    en_errors,
+    en_home,
+    en_progress,
+    en_quiet,
+    en_scheduled,
+    en_terminal,
+    en_timeline,
+)
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
@@ -310,35 +320,6 @@ MESSAGES: dict[str, str] = {
         "posted."
     ),
     "resumed.text": "Task notifications for {instance} are back on",
-    # --- the terminal ---------------------------------------------------------------------
-    "term.summary.one": "{count} task",
-    "term.summary.other": "{count} tasks",
-    "term.summary.filtered": "{summary} matching the filter (of {total} in the window)",
-    "term.truncated": (
-        "Only {fetched} of the {reported} tasks DMS reported could be fetched; narrow the "
-        "window to see the rest."
-    ),
-    "term.col.status": "STATUS",
-    "term.col.name": "NAME",
-    "term.col.user": "USER",
-    "term.col.started": "STARTED",
-    "term.col.duration": "DURATION",
-    "term.col.id": "ID",
-    "term.col.version": "VERSION",
-    "term.col.spec": "SPEC",
-    "term.row.instance": "instance",
-    "term.row.task": "task",
-    "term.row.name": "name",
-    "term.row.status": "status",
-    "term.row.user": "user",
-    "term.row.started": "started",
-    "term.row.updated": "updated",
-    "term.row.duration": "duration",
-    "term.params": "params",
-    "term.no_params": "(none)",
-    "term.no_instances": "No Kafka instances in {where}.",
-    "term.instances.one": "{count} Kafka instance in {where}",
-    "term.instances.other": "{count} Kafka instances in {where}",
     # --- task statuses (bot.core.dms.models.TaskStatus) ---------------------------------------
     "status.CREATED": "Created",
     "status.EXECUTING": "Running",
@@ -393,7 +374,9 @@ MESSAGES |= {
     **en_access.MESSAGES,
     **en_errors.MESSAGES,
     **en_timeline.MESSAGES,
+    **en_quiet.MESSAGES,
     **en_progress.MESSAGES,
     **en_scheduled.MESSAGES,
     **en_daily.MESSAGES,
+    **en_terminal.MESSAGES,
 }

@@ -7,7 +7,17 @@ spaces around it where Slack needs them to see the markup.
 
 from __future__ import annotations
 
-from bot.i18n import zh_access, zh_daily, zh_errors, zh_home, zh_progress, zh_scheduled, zh_timeline
+from bot.i18n import (
+    zh_access,
+    zh_daily,
+    zh_errors,
+    zh_home,
+    zh_progress,
+    zh_quiet,
+    zh_scheduled,
+    zh_terminal,
+    zh_timeline,
+)
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces --------------------------------------------------------------------
@@ -286,34 +296,6 @@ MESSAGES: dict[str, str] = {
         "暂停期间结束的任务不会补发。"
     ),
     "resumed.text": "{instance} 的任务通知已恢复",
-    # --- the terminal ---------------------------------------------------------------------
-    "term.summary.one": "{count} 个任务",
-    "term.summary.other": "{count} 个任务",
-    "term.summary.filtered": "{summary}符合筛选条件（窗口内共 {total} 个）",
-    "term.truncated": (
-        "DMS 报告了 {reported} 个任务，只取回了 {fetched} 个；缩小时间窗口可查看其余任务。"
-    ),
-    "term.col.status": "状态",
-    "term.col.name": "名称",
-    "term.col.user": "用户",
-    "term.col.started": "开始时间",
-    "term.col.duration": "耗时",
-    "term.col.id": "ID",
-    "term.col.version": "版本",
-    "term.col.spec": "规格",
-    "term.row.instance": "实例",
-    "term.row.task": "任务",
-    "term.row.name": "名称",
-    "term.row.status": "状态",
-    "term.row.user": "用户",
-    "term.row.started": "开始时间",
-    "term.row.updated": "更新时间",
-    "term.row.duration": "耗时",
-    "term.params": "参数",
-    "term.no_params": "（无）",
-    "term.no_instances": "{where} 中没有 Kafka 实例。",
-    "term.instances.one": "{where} 共有 {count} 个 Kafka 实例",
-    "term.instances.other": "{where} 共有 {count} 个 Kafka 实例",
     # --- task statuses: the words of the DMS console and API reference -----------------
     "status.CREATED": "已创建",
     "status.EXECUTING": "执行中",
@@ -365,7 +347,9 @@ MESSAGES |= {
     **zh_access.MESSAGES,
     **zh_errors.MESSAGES,
     **zh_timeline.MESSAGES,
+    **zh_quiet.MESSAGES,
     **zh_progress.MESSAGES,
     **zh_scheduled.MESSAGES,
     **zh_daily.MESSAGES,
+    **zh_terminal.MESSAGES,
 }

@@ -20,6 +20,7 @@ from bot.adapters.slack.retry import web_api_retry_handlers
 from bot.adapters.slack.users import UserProfiles
 from bot.adapters.store.store import Store
 from bot.core.access import Gatekeeper
+from bot.core.clock import Clock, utc_now
 from bot.core.dms.source import Dms
 from bot.i18n import Said
 from bot.main.settings import Settings, SettingsError
@@ -88,18 +89,20 @@ def build_services(
     note: Said | None = None,
     metrics: Metrics | None = None,
     contexts: ContextFor | None = None,
+    clock: Clock = utc_now,
 ) -> Services:
     profiles = user_profiles(settings, web)
     guard = Guard(dms, Gatekeeper(settings.policy, GroupMembers(web)))
     audit = AuditLog(observers=[counted_in(metrics)] if metrics else [])
     auditor = Auditor(audit)
-    subscriptions = Subscriptions(store, dms, guard, people=profiles.names)
+    subscriptions = Subscriptions(store, dms, guard, clock=clock, people=profiles.names)
     conversation = Conversation(
         # Running scale-outs show how far they have got, in answers and followed threads.
         Answers(dms, guard, progress=True, slow=SlowTasks(store)),
         guard,
         subscriptions=subscriptions,
         auditor=auditor,
+        clock=clock,
         note=note,
         timelines=Timelines(dms, guard, contexts),
         # A change pressed twice, on any replica, is made once.

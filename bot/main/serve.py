@@ -158,7 +158,9 @@ async def serve(
     """Serve until SIGINT/SIGTERM (or until ``stop`` is set, for an embedding caller).
 
     ``metrics``: where the run counts (served at /metrics); a new one when not given.
-    ``clock``: when daily summaries are due (tests move it).
+    ``clock``: the bot's "now" (the store, the watcher, snoozes, when daily summaries
+    are due); a test moves it to reach the end of quiet hours, of a snooze or a day
+    without waiting for it.
     """
     app_token = settings.slack_app_token
     require_slack(settings, socket_mode=app_token is not None)
@@ -174,7 +176,7 @@ async def serve(
                     [f"KAFKA_TASKS_AUDIT_LOG {settings.audit_log!r} cannot be written: {exc}"]
                 ) from None
         # Store.open logs where the store is and its schema version.
-        store = await asyncio.to_thread(Store.open, settings.database_url)
+        store = await asyncio.to_thread(Store.open, settings.database_url, clock=clock)
         try:
             await _serve(settings, store, app_token, stop, metrics or Metrics(), clock)
         finally:
@@ -204,6 +206,7 @@ async def _serve(
             note=session.note,
             metrics=metrics,
             contexts=session.context_for(),
+            clock=clock,
         )
         app = build_app(settings, services, store, client=web)
         async with watching(

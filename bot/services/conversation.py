@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Literal
 from bot.adapters.audit import AuditKind, AuditLog
 from bot.core import actions
 from bot.core.access import Gatekeeper, GroupsUnavailable, Subject
-from bot.core.actions import BadActionValue, QueryState, ScheduledRef, SubscribeRef, TaskRef
+from bot.core.actions import (
+    BadActionValue,
+    QueryState,
+    ScheduledRef,
+    SnoozeRef,
+    SubscribeRef,
+    TaskRef,
+)
 from bot.core.clock import utc_now
 from bot.core.dms.errors import UnknownInstance
 from bot.core.dms.models import Instance
@@ -226,6 +233,9 @@ class Conversation:
                 return replace(reply, delivery="replace")
             if action_id == actions.SUBSCRIBE:
                 return await self._subscribe(SubscribeRef.decode(value), ask, who)
+            if action_id in (actions.SNOOZE, actions.UNSNOOZE):
+                snooze = SnoozeRef.decode(value)
+                return await self._snooze(action_id, snooze, ask, who)
             if action_id == actions.CANCEL_SCHEDULED:
                 plan = ScheduledRef.decode(value)
                 return await guarded(lambda: self.scheduled.change(plan, None, ask), lang)
@@ -244,6 +254,14 @@ class Conversation:
             return error_reply(t(ask.lang, "error.subscribe_in_slack"), ask.lang)
         reply = await guarded(lambda: subscriptions.answer(command, ask, who), ask.lang)
         return replace(reply, delivery="ephemeral")
+
+    async def _snooze(self, action_id: str, ref: SnoozeRef, ask: Ask, who: Subject | None) -> Reply:
+        subscriptions = self._subscriptions
+        if subscriptions is None or not ask.in_slack:
+            return error_reply(t(ask.lang, "error.subscribe_in_slack"), ask.lang)
+        if action_id == actions.UNSNOOZE:
+            return await guarded(lambda: subscriptions.unsnooze(ref, ask, who), ask.lang)
+        return await guarded(lambda: subscriptions.snooze(ref, ask, who), ask.lang)
 
     async def _timeline_press(
         self, action_id: str, state: QueryState, ask: Ask, who: Subject | None

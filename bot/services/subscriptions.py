@@ -15,18 +15,21 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.access import Subject
+from bot.core.actions import SnoozeRef
 from bot.core.clock import utc_now
 from bot.core.daily import DailyAt
 from bot.core.dms.models import Instance
 from bot.core.dms.source import Dms
 from bot.core.grammar.commands import ListSubscriptions, Subscribe, Unsubscribe
 from bot.core.grammar.window import zone_name
+from bot.core.quiet import snooze_until
 from bot.core.records import DailySummary, Subscription
 from bot.services.ask import Ask
 from bot.services.guard import Guard, Refused
 from bot.services.queries import existing_instance
 from bot.services.reply import Reply
 from bot.views.daily import with_daily
+from bot.views.snooze import not_snoozed_message, snooze_lifted_message, snoozed_message
 from bot.views.subscriptions import subscribed_message, subscriptions_message, unsubscribed_message
 
 if TYPE_CHECKING:
@@ -62,10 +65,14 @@ class Subscriptions:
         """The reply to a typed subscription command (or a Subscribe button)."""
         if isinstance(command, ListSubscriptions):
             subs = await self.in_channel(ask.channel)
-            people = await self._names(s.created_by for s in subs)
-            return Reply(
-                subscriptions_message(subs, ask.channel, tz=ask.tz, lang=ask.lang, people=people)
+            snoozes = await self._store.snoozes.in_channel(ask.channel, self._clock())
+            people = await self._names(
+                [*(s.created_by for s in subs), *(z.by_user for z in snoozes)]
             )
+            shown = subscriptions_message(
+                subs, ask.channel, tz=ask.tz, lang=ask.lang, people=people, snoozes=snoozes
+            )
+            return Reply(shown)
         if isinstance(command, Unsubscribe):
             return await self._unsubscribe(command.instance, ask, who)
         permitted = await self._guard.permitted("subscribe", who, command.instance)
@@ -81,6 +88,8 @@ class Subscriptions:
             created_at=self._clock(),
             # Notifications in the language asked for, else the subscriber's own.
             language=command.lang or ask.lang,
+            # Quiet hours in the zone given, else the subscriber's own.
+            quiet=command.quiet.hours(zone_name(ask.tz)) if command.quiet else None,
         )
         saved, created = await self._store.subscriptions.upsert(sub)
         daily = await self._set_daily(saved, command.daily, ask)
@@ -104,6 +113,27 @@ class Subscriptions:
         summary = DailySummary(sub.channel, sub.instance_id, clock, daily.zone, self._clock())
         await self._store.daily.set(summary)
         return daily
+
+    async def snooze(self, ref: SnoozeRef, ask: Ask, who: Subject | None) -> Reply:
+        """Snooze the channel's notifications about the instance (whoever may subscribe
+        it there may), until the end chosen, worked out in the presser's zone."""
+        instance = await self._guard.permitted("subscribe", who, ref.instance_id)
+        until = snooze_until(ref.scope, self._clock(), ask.tz)
+        await self._store.snoozes.snooze(ask.channel, instance.instance_id, until, ask.user)
+        said = snoozed_message(
+            ask.user, replace(ref, instance_name=instance.label), until, tz=ask.tz, lang=ask.lang
+        )
+        return Reply(said, delivery="channel", instance=instance.instance_id)
+
+    async def unsnooze(self, ref: SnoozeRef, ask: Ask, who: Subject | None) -> Reply:
+        """Undo: the snooze ends now, and what it held goes out."""
+        instance = await self._guard.permitted("subscribe", who, ref.instance_id)
+        lifted = await self._store.snoozes.lift(ask.channel, instance.instance_id)
+        if lifted is None:
+            said = not_snoozed_message(instance.instance_id, instance.label, lang=ask.lang)
+            return Reply(said, delivery="ephemeral", instance=instance.instance_id)
+        said = snooze_lifted_message(ask.user, instance.instance_id, instance.label, lang=ask.lang)
+        return Reply(said, delivery="replace", instance=instance.instance_id)
 
     async def _unsubscribe(self, typed: str, ask: Ask, who: Subject | None) -> Reply:
         """Remove the channel's subscription ``typed`` names.

@@ -11,7 +11,7 @@ from datetime import tzinfo
 
 from slack_sdk.models.blocks import Block
 
-from bot.core.records import Scope, Subscription
+from bot.core.records import Scope, Snooze, Subscription
 from bot.i18n import Lang, t, tn
 from bot.views.kit import (
     Message,
@@ -29,7 +29,8 @@ from bot.views.kit import (
     target,
 )
 from bot.views.limits import escape
-from bot.views.readable import CHANNEL_ID, DM_ID, GLOB, ID, NAME, TYPABLE, USER, USER_ID
+from bot.views.readable import CHANNEL_ID, DM_ID, GLOB, ID, NAME, TYPABLE, USER, USER_ID, ZONE
+from bot.views.snooze import quiet_note
 
 # Subscriptions listed one line each; past this the list is summed up, not shown.
 MAX_LISTED_SUBSCRIPTIONS = 40
@@ -114,6 +115,7 @@ def subscribed_message(
             ),
             t(lang, "sub.instance", id=md(sub.instance_id, ID)),
         ),
+        *([context(quiet_note(sub.quiet, lang=lang))] if sub.quiet else []),
         context(
             t(
                 lang,
@@ -171,9 +173,11 @@ def subscriptions_message(
     tz: tzinfo,
     lang: Lang = "en",
     people: Mapping[str, str] | None = None,
+    snoozes: Sequence[Snooze] = (),
 ) -> Message:
     """This channel's subscriptions: what each sends, who set it up and when (named by
-    ``people``, user id -> Slack name, without notifying them), and which are paused."""
+    ``people``, user id -> Slack name, without notifying them), which are paused, and
+    their quiet hours and ``snoozes``."""
     example = command("subscribe", escape("<instance> [failed|all] [name <glob>]"))
     if not subs:
         blocks: list[Block] = [
@@ -189,6 +193,7 @@ def subscriptions_message(
         ]
         return message(t(lang, "subs.none_text"), blocks)
     lines = []
+    snoozed = {snooze.instance_id: snooze for snooze in snoozes}
     for sub in subs[:MAX_LISTED_SUBSCRIPTIONS]:
         name = instance_label(sub.instance_name, sub.instance_id, lang)
         scope = t(lang, "subs.failed_only" if sub.scope == "failed" else "subs.any_outcome")
@@ -204,7 +209,7 @@ def subscriptions_message(
         )
         if sub.paused:
             line = t(lang, "subs.line_paused", line=line)
-        lines.append(line)
+        lines.append(_held(line, sub, snoozed.get(sub.instance_id), tz, lang, people))
     # Lines packed into as few sections as fit; 40 short lines need a handful at most.
     sections, _ = pack_lines(lines)
     blocks = [
@@ -217,3 +222,23 @@ def subscriptions_message(
         tail = t(lang, "subs.more", count=len(subs) - MAX_LISTED_SUBSCRIPTIONS, tail=tail)
     blocks.append(context(tail))
     return message(tn(lang, "subs.text", len(subs)), blocks)
+
+
+def _held(
+    line: str,
+    sub: Subscription,
+    snooze: Snooze | None,
+    tz: tzinfo,
+    lang: Lang,
+    people: Mapping[str, str] | None,
+) -> str:
+    """A list line with the subscription's quiet hours and its snooze, if any."""
+    if sub.quiet is not None:
+        key = "subs.line_quiet_all" if sub.quiet.everything else "subs.line_quiet"
+        line = t(lang, key, line=line, range=sub.quiet.range_text, zone=md(sub.quiet.zone, ZONE))
+    if snooze is not None:
+        user = _user(snooze.by_user, lang, people)
+        line = t(
+            lang, "subs.line_snoozed", line=line, until=date_token(snooze.until, tz), user=user
+        )
+    return line

@@ -233,15 +233,20 @@ class Deliverer:
 
     async def _batch(self, item: OutboxItem) -> list[OutboxItem]:
         """The rows delivered with this one: a finished-task head and the rows queued
-        right behind it from the same poll, when there are enough for a digest."""
+        right behind it from the same poll, when there are enough for a digest; or
+        everything its hold kept back, as one digest."""
         payload = payload_of(item) if item.kind == TaskFinished.kind else None
         if not isinstance(payload, TaskFinished):
             return [item]
         pending: list[OutboxItem] = await self.store.outbox.pending_for(item.channel)
+        if item.hold is not None:
+            return _held_with(item, pending)
         same = [item]
         for other in pending:
             if other.id <= item.id:
                 continue
+            if other.hold is not None:
+                continue  # held back: it goes out with the rest of its hold
             if len(same) >= MAX_DIGEST_ROWS:
                 break
             if other.kind != TaskFinished.kind:
@@ -348,6 +353,20 @@ class Deliverer:
             error,
             self._clock() + timedelta(seconds=delay),
         )
+
+
+def _held_with(item: OutboxItem, pending: Sequence[OutboxItem]) -> list[OutboxItem]:
+    """A held head and the rest of its hold that ends with it: one digest, however few
+    (being held, they were not posted one by one on purpose)."""
+    same = [item]
+    for other in pending:
+        if len(same) >= MAX_DIGEST_ROWS:
+            break
+        if other.id == item.id or other.kind != TaskFinished.kind:
+            continue
+        if (other.hold, other.held_until) == (item.hold, item.held_until):
+            same.append(other)
+    return same
 
 
 def _parent_of(item: OutboxItem) -> str:

@@ -26,6 +26,7 @@ from bot.core.dms.models import Task
 from bot.core.dms.source import Dms
 from bot.core.durations import SlowRun
 from bot.core.grammar.window import TimeWindow
+from bot.core.quiet import hold_for
 from bot.core.records import NewOutboxRow
 from bot.i18n import LANGS
 from bot.services.slow import SlowTasks
@@ -267,8 +268,10 @@ class Poller:
 
     async def _announce(self, instance_id: str, finished: Sequence[Finished]) -> int:
         subscriptions = await self.store.subscriptions.for_instance(instance_id)
+        now = self._clock()
+        snoozes = await self.store.snoozes.in_force(instance_id, now) if subscriptions else {}
         rows: list[NewOutboxRow] = []
-        batch = f"{instance_id}:{self._clock().isoformat()}"
+        batch = f"{instance_id}:{now.isoformat()}"
         slow = await self.slow.slow(instance_id, [f.task for f in finished])
         for sub in subscriptions:
             if sub.paused:
@@ -289,7 +292,18 @@ class Poller:
                     **_slow_fields(slow.get(f.task.id)),
                 )
                 key = f"sub:{sub.channel}:{f.task.id}:{f.task.status}"
-                rows.append(NewOutboxRow(key, sub.channel, None, payload.kind, encode(payload)))
+                snooze = snoozes.get(sub.channel)
+                # Snoozed or quiet: queued now, posted with the rest of its hold when it ends.
+                hold = hold_for(
+                    instance_id,
+                    now,
+                    failed=f.task.failed,
+                    snoozed_until=snooze.until if snooze else None,
+                    quiet=sub.quiet,
+                )
+                kept = hold or (None, None)
+                row = NewOutboxRow(key, sub.channel, None, payload.kind, encode(payload), *kept)
+                rows.append(row)
         # One transaction: a deliverer claiming the first row finds the rest of its batch
         # queued with it, and posts them as one digest rather than the first alone.
         new: set[str] = await self.store.outbox.enqueue_many(rows)

@@ -17,6 +17,7 @@ from bot.core.records import OutboxItem
 from bot.services.conversation import Conversation
 from bot.views.daily import daily_summary_message
 from bot.views.kit import Message
+from bot.views.snooze import with_snooze
 from bot.views.watching import (
     digest_message,
     reachable_again_message,
@@ -56,25 +57,14 @@ class OutboxRenderer:
     async def render(self, item: OutboxItem, batch: Sequence[OutboxItem]) -> Message:
         payload = payload_of(item)
         lang = payload.language
-        if isinstance(payload, TaskFinished) and len(batch) > 1:
-            # Rows of one batch share a channel and subscription: the first speaks for all.
-            return digest_message(
-                [_task(payload_of(b)) for b in batch],
-                instance_id=payload.instance_id,
-                instance_name=payload.name,
-                tz=self.tz,
-                now=self._clock(),
-                lang=lang,
-            )
         if isinstance(payload, TaskFinished):
-            return task_finished_message(
-                Task.from_api(payload.task),
-                instance_id=payload.instance_id,
-                instance_name=payload.name,
+            return with_snooze(
+                self._finished(payload, batch),
+                payload.instance_id,
+                payload.instance_name,
+                held_until=item.held_until,
                 tz=self.tz,
-                now=self._clock(),
                 lang=lang,
-                slow=payload.slow,
             )
         if isinstance(payload, ThreadReply):
             return thread_reply_message(
@@ -92,6 +82,28 @@ class OutboxRenderer:
                 raise ValueError("a parent update row without its query state")
             return await self.conversation.summary(payload.state, lang=lang)
         return _notice(payload, item.kind, self.tz)
+
+    def _finished(self, payload: TaskFinished, batch: Sequence[OutboxItem]) -> Message:
+        """A subscription's notification: one task, or the digest of its batch."""
+        if len(batch) > 1:
+            # Rows of one batch share a channel and subscription: the first speaks for all.
+            return digest_message(
+                [_task(payload_of(b)) for b in batch],
+                instance_id=payload.instance_id,
+                instance_name=payload.name,
+                tz=self.tz,
+                now=self._clock(),
+                lang=payload.language,
+            )
+        return task_finished_message(
+            Task.from_api(payload.task),
+            instance_id=payload.instance_id,
+            instance_name=payload.name,
+            tz=self.tz,
+            now=self._clock(),
+            lang=payload.language,
+            slow=payload.slow,
+        )
 
 
 def _daily(payload: DailySummaryRow) -> Message:

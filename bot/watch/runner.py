@@ -57,18 +57,20 @@ async def watching(
     metrics: Metrics | None = None,
     clock: Clock = utc_now,
 ) -> AsyncIterator[tuple[Poller, Deliverer]]:
-    """``clock``: the daily summaries' (a test moves it to a summary's time)."""
+    """``clock``: the bot's "now", for the poller, the deliverer, rendering and the daily
+    summaries (a test moves it to a summary's time or the end of a hold)."""
     opts = options or WatchOptions()
-    poller = Poller(dms, store, owner=owner, options=opts, metrics=metrics)
+    poller = Poller(dms, store, owner=owner, options=opts, clock=clock, metrics=metrics)
     # Always judged, rules or none: a sweep resumes what rules lifted since paused.
     admission = Admission(guard, store, dms)
     deliverer = Deliverer(
         store,
         slack,
         # The conversation fetches a followed answer's summary afresh for its parent.
-        OutboxRenderer(conversation, tz),
+        OutboxRenderer(conversation, tz, clock),
         owner=owner,
         options=opts,
+        clock=clock,
         metrics=metrics,
         # Notifications get audit lines beside the commands that set them up.
         audit=audit,

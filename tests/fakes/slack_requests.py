@@ -273,12 +273,14 @@ class SlackSender:
         message: _Json | None = None,
         block_id: str = "actions",
         text: str | None = None,
+        menu: bool = False,
     ) -> httpx.Response:
         """A button click (``block_actions``), form-encoded as ``payload=<json>``.
 
         Pass ``message`` (e.g. ``fake.message(channel, ts)``) to send the clicked message
         as Slack does, blocks and all; otherwise a bare bot message with ``message_ts``.
-        An ephemeral message has no ``message`` in the payload, as in Slack.
+        An ephemeral message has no ``message`` in the payload, as in Slack. ``menu``: an
+        option chosen in a static select, whose ``value`` is the option's.
         """
         if message_ts is None:
             message_ts = str(message["ts"]) if message is not None else self.new_ts()
@@ -306,16 +308,7 @@ class SlackSender:
             "channel": {"id": channel, "name": _channel_name(channel)},
             "state": {"values": {}},
             "response_url": response_url,
-            "actions": [
-                {
-                    "action_id": action_id,
-                    "block_id": block_id,
-                    "text": {"type": "plain_text", "text": text or action_id, "emoji": True},
-                    "value": value,
-                    "type": "button",
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
+            "actions": [_pressed(action_id, value, block_id, text, menu=menu)],
         }
         if not ephemeral:
             payload["message"] = message or {
@@ -394,3 +387,14 @@ def _rich_text(text: str) -> _Json:
         "block_id": secrets.token_hex(3),
         "elements": [{"type": "rich_text_section", "elements": elements}],
     }
+
+
+def _pressed(action_id: str, value: str, block_id: str, text: str | None, *, menu: bool) -> _Json:
+    """One element of ``actions``: a button, or a menu with the option chosen."""
+    label = {"type": "plain_text", "text": text or action_id, "emoji": True}
+    pressed: _Json = {"action_id": action_id, "block_id": block_id}
+    if menu:
+        pressed |= {"type": "static_select", "selected_option": {"text": label, "value": value}}
+    else:
+        pressed |= {"text": label, "value": value, "type": "button"}
+    return pressed | {"action_ts": f"{time.time():.6f}"}

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from bot.core.clock import utc_now
 from bot.main.serve import serve
 from bot.main.settings import Settings
 from bot.simulator import (
@@ -69,7 +70,8 @@ async def running_bot(
     # A simulator already running, to outlive this bot (a restart with new settings
     # against the same cloud); else one is started and stopped with the bot.
     simulator: Simulator | None = None,
-    # The bot's own clock for what it schedules (daily summaries); else the real one.
+    # The bot's own "now" (its store, its watcher, what it schedules: daily summaries),
+    # when a test moves it; else real time.
     bot_clock: Callable[[], datetime] | None = None,
 ) -> AsyncIterator[RunningBot]:
     scratch = tempfile.TemporaryDirectory(prefix="kafka-tasks-")
@@ -99,11 +101,7 @@ async def running_bot(
             }
         )
         stop = asyncio.Event()
-        server = asyncio.create_task(
-            serve(settings, stop=stop)
-            if bot_clock is None
-            else serve(settings, stop=stop, clock=bot_clock)
-        )
+        server = asyncio.create_task(serve(settings, stop=stop, clock=bot_clock or utc_now))
         url = f"http://127.0.0.1:{port}/slack/events"
         await _until_listening(port, server)
         sender = SlackSender(url, SIGNING_SECRET)

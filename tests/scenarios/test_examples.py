@@ -104,6 +104,7 @@ SUBSCRIBE_OPTIONS = {
     "all": "subscribe prod-orders all",
     "name restart*": "subscribe prod-orders failed name restart*",
     "daily 09:00 Asia/Shanghai": "subscribe prod-orders daily 09:00 Asia/Shanghai",
+    "quiet 22:00-08:00 Asia/Shanghai": "subscribe prod-orders all quiet 22:00-08:00 Asia/Shanghai",
 }
 # Whole commands, as typed in Slack or the shell.
 AS_TYPED = frozenset(
@@ -118,6 +119,9 @@ AS_TYPED = frozenset(
         "帮助",
         "subscribe prod-orders failed lang zh",
         "订阅 prod-orders 全部 语言 英文",
+        "subscribe prod-orders all quiet 22:00-08:00 all",
+        "订阅 prod-orders 全部 免打扰 22:00-08:00",
+        "订阅 prod-orders 全部 免打扰 22:00-08:00 全部",
         "实例",
         "订阅 prod-orders 每天 09:00",
     }

@@ -2,8 +2,8 @@
 
 ``Store.open(DATABASE_URL)`` connects and creates or migrates the schema; the store
 holds one repository per aggregate (``store.subscriptions``, ``store.threads``,
-``store.polling``, ``store.outbox``, ``store.requests``) whose methods are awaited
-(``await store.subscriptions.in_channel(ch)``); the records they return are in
+``store.polling``, ``store.outbox``, ``store.requests``, ``store.snoozes``) whose
+methods are awaited (``await store.subscriptions.in_channel(ch)``); the records they return are in
 ``bot.core.records``.
 """
 

@@ -28,7 +28,7 @@ def _create_v1(conn: Connection) -> None:
     It creates the tables as ``schema.py`` defines them; once a later step alters a
     table, this step must keep creating that table's version-1 shape instead.
     """
-    later = {schema.schema_version, *_V2_TABLES, *_V3_TABLES, *_V4_TABLES}
+    later = {schema.schema_version, *_V2_TABLES, *_V3_TABLES, *_V4_TABLES, *_V5_TABLES}
     tables = [t for t in schema.metadata.sorted_tables if t not in later]
     # No existence checks: this step commits together with its version row, so at
     # version 0 none of these tables can exist.
@@ -59,7 +59,21 @@ def _create_v4(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=list(_V4_TABLES), checkfirst=False)
 
 
-MIGRATIONS: Sequence[Migration] = (_create_v1, _create_v2, _create_v3, _create_v4)
+_V5_TABLES = (schema.subscription_quiet, schema.snoozes, schema.outbox_holds)
+
+
+def _create_v5(conn: Connection) -> None:
+    """Version 5: quiet hours, snoozes, and the outbox rows they hold back."""
+    schema.metadata.create_all(conn, tables=list(_V5_TABLES), checkfirst=False)
+
+
+MIGRATIONS: Sequence[Migration] = (
+    _create_v1,
+    _create_v2,
+    _create_v3,
+    _create_v4,
+    _create_v5,
+)
 
 
 def latest_version(steps: Sequence[Migration] | None = None) -> int:

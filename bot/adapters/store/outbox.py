@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, func, or_, select, update
+from sqlalchemy import Connection, Row, Select, exists, func, or_, select, update
 from sqlalchemy.sql.expression import ColumnElement, FromClause
 
 from bot.adapters.store.db import MAX_ERROR_CHARS, Repository, aware, offloaded
-from bot.adapters.store.schema import outbox
+from bot.adapters.store.schema import outbox, outbox_holds
 from bot.core.records import NewOutboxRow, OutboxItem
 
 log = logging.getLogger("kafka_tasks.store")
@@ -57,10 +58,20 @@ class Outbox(Repository):
                         next_attempt_at=now,
                     )
                     .on_conflict_do_nothing(index_elements=["key"])
-                    .returning(outbox.c.key)
+                    .returning(outbox.c.id)
                 )
-                if conn.execute(stmt).first() is not None:
-                    new.add(row.key)
+                inserted = conn.execute(stmt).scalar()
+                if inserted is None:
+                    continue
+                new.add(row.key)
+                if row.hold is not None and row.held_until is not None:
+                    conn.execute(
+                        outbox_holds.insert().values(
+                            outbox_id=inserted,
+                            hold=row.hold,
+                            held_until=aware(row.held_until, "held_until"),
+                        )
+                    )
         return new
 
     @offloaded
@@ -72,6 +83,13 @@ class Outbox(Repository):
         stmt = select(outbox.c.key).where(outbox.c.key.in_(list(keys)))
         with self._db.read() as conn:
             return set(conn.execute(stmt).scalars())
+
+    @offloaded
+    def hold_until(self, channel: str, hold: str, until: datetime) -> int:
+        """Move the end of ``hold`` in ``channel`` to ``until`` (a snooze extended, or
+        lifted: then ``until`` is now); how many undelivered rows it holds."""
+        with self._db.write() as conn:
+            return move_hold(conn, channel, hold, aware(until, "until"))
 
     @offloaded
     def claim_due(
@@ -94,7 +112,7 @@ class Outbox(Repository):
         head, candidate = outbox.alias("head"), outbox.alias("candidate")
         heads = (
             select(func.min(head.c.id))
-            .where(head.c.delivered_at.is_(None))
+            .where(head.c.delivered_at.is_(None), ~_held(head, now))
             .group_by(head.c.channel)
         )
         candidates = (
@@ -129,6 +147,8 @@ class Outbox(Repository):
         )
         with self._db.write() as conn:
             items = [_outbox_item(row) for row in conn.execute(stmt)]
+            holds = _holds_of(conn, [item.id for item in items])
+        items = [_with_hold(item, holds) for item in items]
         return sorted(items, key=lambda item: item.id)
 
     @offloaded
@@ -223,13 +243,47 @@ class Outbox(Repository):
     @offloaded
     def pending_for(self, channel: str) -> list[OutboxItem]:
         """The channel's undelivered rows, oldest first."""
-        stmt = (
-            select(outbox)
+        joined = outbox.outerjoin(outbox_holds, outbox_holds.c.outbox_id == outbox.c.id)
+        stmt: Select[Any] = (
+            select(*outbox.c, outbox_holds.c.hold, outbox_holds.c.held_until)
+            .select_from(joined)
             .where(outbox.c.channel == channel, outbox.c.delivered_at.is_(None))
             .order_by(outbox.c.id)
         )
         with self._db.read() as conn:
             return [_outbox_item(row) for row in conn.execute(stmt)]
+
+
+def move_hold(conn: Connection, channel: str, hold: str, until: datetime) -> int:
+    """Within the caller's transaction: ``hold``'s undelivered rows in ``channel`` now
+    held until ``until``; how many."""
+    rows = select(outbox.c.id).where(outbox.c.channel == channel, outbox.c.delivered_at.is_(None))
+    stmt = (
+        update(outbox_holds)
+        .where(outbox_holds.c.hold == hold, outbox_holds.c.outbox_id.in_(rows))
+        .values(held_until=until)
+    )
+    return int(conn.execute(stmt).rowcount)
+
+
+def _holds_of(conn: Connection, ids: list[int]) -> dict[int, tuple[str, datetime]]:
+    if not ids:
+        return {}
+    stmt = select(outbox_holds).where(outbox_holds.c.outbox_id.in_(ids))
+    return {row.outbox_id: (row.hold, row.held_until) for row in conn.execute(stmt)}
+
+
+def _with_hold(item: OutboxItem, holds: dict[int, tuple[str, datetime]]) -> OutboxItem:
+    if item.id not in holds:
+        return item
+    hold, until = holds[item.id]
+    return replace(item, hold=hold, held_until=until)
+
+
+def _held(table: FromClause, now: datetime) -> ColumnElement[bool]:
+    """A row held back (a snooze, quiet hours): no channel's head until its hold ends,
+    so the channel's other messages go on being posted, in order, around it."""
+    return exists().where(outbox_holds.c.outbox_id == table.c.id, outbox_holds.c.held_until > now)
 
 
 def _unclaimed(table: FromClause, now: datetime) -> ColumnElement[bool]:
@@ -251,4 +305,6 @@ def _outbox_item(row: Row[Any]) -> OutboxItem:
         delivered_at=m["delivered_at"],
         delivered_ts=m["delivered_ts"],
         last_error=m["last_error"],
+        hold=m.get("hold"),
+        held_until=m.get("held_until"),
     )

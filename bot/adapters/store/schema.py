@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -180,6 +181,32 @@ poll_replicas = Table(
     Column("expires_at", UtcDateTime, nullable=False),
 )
 
+# Version 5. A subscription's quiet hours, kept apart from ``subscriptions`` so that
+# step 1 goes on creating that table as version 1 had it; gone with the subscription.
+subscription_quiet = Table(
+    "subscription_quiet",
+    metadata,
+    Column("channel", String, nullable=False),
+    Column("instance_id", String, nullable=False),
+    Column("start_at", String, nullable=False),  # "22:00", wall clock in ``zone``
+    Column("end_at", String, nullable=False),
+    Column("zone", String, nullable=False),
+    # Failures held too (``quiet all``), not only the rest.
+    Column("everything", Boolean, nullable=False),
+    PrimaryKeyConstraint("channel", "instance_id", name="pk_subscription_quiet"),
+)
+
+# Version 5. A channel's notifications about an instance held until ``until``.
+snoozes = Table(
+    "snoozes",
+    metadata,
+    Column("channel", String, nullable=False),
+    Column("instance_id", String, nullable=False),
+    Column("until", UtcDateTime, nullable=False),
+    Column("by_user", String, nullable=False),
+    PrimaryKeyConstraint("channel", "instance_id", name="pk_snoozes"),
+)
+
 outbox = Table(
     "outbox",
     metadata,
@@ -241,4 +268,21 @@ daily_summaries = Table(
     Column("zone", String, nullable=False),
     Column("since", UtcDateTime, nullable=False),
     PrimaryKeyConstraint("channel", "instance_id", name="pk_daily_summaries"),
+)
+
+# Version 5. Outbox rows held back (a snooze, quiet hours): not a channel's head before
+# ``held_until``; the rows of one ``hold`` then go out as one digest.
+outbox_holds = Table(
+    "outbox_holds",
+    metadata,
+    Column(
+        "outbox_id",
+        Integer,
+        ForeignKey("outbox.id", ondelete="CASCADE", name="fk_outbox_holds_outbox"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("hold", String, nullable=False),
+    Column("held_until", UtcDateTime, nullable=False),
+    Index("ix_outbox_holds_hold", "hold"),
 )

@@ -21,6 +21,7 @@ from bot.adapters.store.outbox import Outbox
 from bot.adapters.store.polling import Polling
 from bot.adapters.store.requests import HandledRequests
 from bot.adapters.store.runs import DailySummaries, TaskRuns
+from bot.adapters.store.snoozes import Snoozes
 from bot.adapters.store.subscriptions import Subscriptions
 from bot.adapters.store.threads import Threads
 from bot.adapters.store.urls import engine_url, ensure_sqlite_folder, safe_url
@@ -41,6 +42,7 @@ class Store:
         self.requests = HandledRequests(self._db)
         self.runs = TaskRuns(self._db)
         self.daily = DailySummaries(self._db)
+        self.snoozes = Snoozes(self._db)
 
     @classmethod
     def open(cls, url: str, *, clock: Clock = utc_now) -> Store:

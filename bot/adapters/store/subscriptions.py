@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import time
 from typing import Any, cast
 
 from sqlalchemy import Row, Select, delete, func, literal, select, update
 
 from bot.adapters.store.db import MAX_ERROR_CHARS, Repository, aware, offloaded
 from bot.adapters.store.errors import StoreError
-from bot.adapters.store.schema import UtcDateTime, subscription_pauses, subscriptions
+from bot.adapters.store.schema import (
+    UtcDateTime,
+    subscription_pauses,
+    subscription_quiet,
+    subscriptions,
+)
+from bot.core.quiet import QuietHours
 from bot.core.records import SCOPES, Scope, Subscription
 
 # Bounds the subscribe retry when a concurrent unsubscribe deletes the row in between.
@@ -21,8 +28,8 @@ class Subscriptions(Repository):
     def upsert(self, sub: Subscription) -> tuple[Subscription, bool]:
         """Subscribe a channel to an instance; ``True`` when the subscription is new.
 
-        Subscribing again changes scope, name filter, language and the instance's
-        display name, and keeps who subscribed first and when.
+        Subscribing again changes scope, name filter, language, quiet hours and the
+        instance's display name, and keeps who subscribed first and when.
         """
         if sub.scope not in SCOPES:
             raise ValueError(f"scope must be one of {sorted(SCOPES)}, got {sub.scope!r}")
@@ -62,11 +69,14 @@ class Subscriptions(Repository):
             for _ in range(_UPSERT_ATTEMPTS):
                 row = conn.execute(insert_new).first()
                 if row is not None:
-                    return _subscription(row), True
+                    _save_quiet(conn, sub)
+                    return replace(_subscription(row), quiet=sub.quiet), True
                 row = conn.execute(update_existing).first()
                 if row is not None:
+                    _save_quiet(conn, sub)
                     paused = conn.execute(_paused_at(sub.channel, sub.instance_id)).scalar()
-                    return replace(_subscription(row), paused_at=paused), False
+                    saved = replace(_subscription(row), paused_at=paused, quiet=sub.quiet)
+                    return saved, False
                 # Someone unsubscribed between our two statements: try the insert again.
         raise StoreError(f"subscription {sub.channel}/{sub.instance_id} kept changing under us")
 
@@ -82,6 +92,7 @@ class Subscriptions(Repository):
             row = conn.execute(stmt).first()
             # A pause belongs to its subscription: subscribing again starts unpaused.
             conn.execute(_pause_of(channel, instance_id, delete(subscription_pauses)))
+            conn.execute(_quiet_of(channel, instance_id, delete(subscription_quiet)))
         return _subscription(row) if row is not None else None
 
     @offloaded
@@ -155,14 +166,55 @@ class Subscriptions(Repository):
 
 
 def _with_pauses() -> Select[Any]:
-    """Subscriptions with their pause, if any: one statement, no second read."""
-    pauses = subscription_pauses
+    """Subscriptions with their pause and quiet hours, if any: one statement."""
+    pauses, quiet = subscription_pauses, subscription_quiet
     joined = subscriptions.outerjoin(
         pauses,
         (pauses.c.channel == subscriptions.c.channel)
         & (pauses.c.instance_id == subscriptions.c.instance_id),
+    ).outerjoin(
+        quiet,
+        (quiet.c.channel == subscriptions.c.channel)
+        & (quiet.c.instance_id == subscriptions.c.instance_id),
     )
-    return select(*subscriptions.c, pauses.c.paused_at).select_from(joined)
+    columns = (quiet.c.start_at, quiet.c.end_at, quiet.c.zone, quiet.c.everything)
+    return select(*subscriptions.c, pauses.c.paused_at, *columns).select_from(joined)
+
+
+def _save_quiet(conn: Any, sub: Subscription) -> None:
+    """The subscription's quiet hours as given: none given, none kept."""
+    conn.execute(_quiet_of(sub.channel, sub.instance_id, delete(subscription_quiet)))
+    if sub.quiet is None:
+        return
+    q = sub.quiet
+    conn.execute(
+        subscription_quiet.insert().values(
+            channel=sub.channel,
+            instance_id=sub.instance_id,
+            start_at=f"{q.start:%H:%M}",
+            end_at=f"{q.end:%H:%M}",
+            zone=q.zone,
+            everything=q.everything,
+        )
+    )
+
+
+def _quiet_of(channel: str, instance_id: str, stmt: Any) -> Any:
+    return stmt.where(
+        subscription_quiet.c.channel == channel,
+        subscription_quiet.c.instance_id == instance_id,
+    )
+
+
+def _quiet(m: Any) -> QuietHours | None:
+    if m.get("start_at") is None:
+        return None
+    return QuietHours(
+        start=time.fromisoformat(m["start_at"]),
+        end=time.fromisoformat(m["end_at"]),
+        zone=m["zone"],
+        everything=bool(m["everything"]),
+    )
 
 
 def _pause_of(channel: str, instance_id: str, stmt: Any) -> Any:
@@ -182,6 +234,7 @@ def _subscription(row: Row[Any]) -> Subscription:
     m = row._mapping
     return Subscription(
         paused_at=m.get("paused_at"),
+        quiet=_quiet(m),
         channel=m["channel"],
         instance_id=m["instance_id"],
         instance_name=m["instance_name"],

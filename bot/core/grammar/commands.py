@@ -6,6 +6,7 @@
 <instance> timeline [window]
 <instance> scheduled
 subscribe <instance> [failed|all] [name <glob>] [lang zh|en] [daily HH:MM [zone]]
+          [quiet HH:MM-HH:MM [zone] [all]]
 unsubscribe <instance>
 subscriptions
 instances
@@ -34,15 +35,21 @@ from typing import Literal, TypeAlias, TypeVar
 
 from bot.core.dms.ids import is_dms_id
 from bot.core.grammar import zh_read
-from bot.core.grammar.daily import DAILY_FORM, OPTIONS, DailyAt, take_daily
+from bot.core.grammar.daily import DailyAt, take_daily
 from bot.core.grammar.errors import CommandError, WindowError
 from bot.core.grammar.slack_text import command_words
+from bot.core.grammar.subscribe_words import (
+    QuietOption,
+    Tokens,
+    read_lang,
+    read_quiet,
+    unknown_option,
+)
 from bot.core.grammar.vocabulary import (
     COMMANDS,
     EXAMPLE_GLOB,
     EXAMPLE_INSTANCE,
     INLINE_KEYS,
-    LANGS,
     MAX_COMMAND_LENGTH,
     NOT_INSTANCES,
     SCOPES,
@@ -112,6 +119,7 @@ class Subscribe:
     # The notifications' language; None: the subscriber's own, which the caller knows.
     lang: Lang | None = None
     daily: DailyAt | None = None  # the day before, each day then; zone "": the subscriber's
+    quiet: QuietOption | None = None
 
 
 @dataclass(frozen=True)
@@ -341,7 +349,8 @@ def _subscribe(args: list[str]) -> Subscribe:
     scope: Literal["failed", "all"] | None = None
     name_glob: str | None = None
     lang: Lang | None = None
-    tokens = iter(rest)
+    quiet: QuietOption | None = None
+    tokens = Tokens(rest)
     for word in tokens:
         lowered = word.lower()
         if lowered in SCOPES:
@@ -350,27 +359,15 @@ def _subscribe(args: list[str]) -> Subscribe:
             glob = _glob(word, tokens)
             name_glob = _once(name_glob, word, glob, f"subscribe {instance} name {EXAMPLE_GLOB}")
         elif lowered == "lang":
-            lang = _once(lang, word, _lang(word, tokens, instance), f"subscribe {instance} lang zh")
+            lang = _once(
+                lang, word, read_lang(word, tokens, instance), f"subscribe {instance} lang zh"
+            )
+        elif lowered == "quiet":
+            quiet = read_quiet(word, tokens, instance, given=quiet)
         else:
-            close = difflib.get_close_matches(lowered[:40], OPTIONS, n=1, cutoff=0)
-            forms = {"name": f"name {EXAMPLE_GLOB}", "lang": "lang zh", **DAILY_FORM}
-            option = forms.get(close[0], close[0])
-            raise CommandError(word, f"subscribe {instance} {option}", reading="option")
+            raise unknown_option(word, instance)
     # Without a scope a subscription is to every finished task: narrowing is what words do.
-    return Subscribe(instance, scope or "all", name_glob, lang, daily)
-
-
-def _lang(keyword: str, tokens: Iterator[str], instance: str) -> Lang:
-    value = next(tokens, None)
-    if value is None:
-        why = Said("grammar.why.which_language")
-        raise CommandError(keyword, f"subscribe {instance} lang zh", why)
-    lang = LANGS.get(value.lower())
-    if lang is None:
-        close = difflib.get_close_matches(value.lower()[:40], LANGS, n=1, cutoff=0.6)
-        fix = LANGS[close[0]] if close else "zh"
-        raise CommandError(value, f"subscribe {instance} lang {fix}", reading="language")
-    return lang
+    return Subscribe(instance, scope or "all", name_glob, lang, daily, quiet)
 
 
 def _unsubscribe(args: list[str]) -> Unsubscribe:

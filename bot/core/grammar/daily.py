@@ -9,12 +9,8 @@ from bot.core.grammar.window_parts import Unreadable, read_point, read_zone
 from bot.i18n import Said
 
 KEYWORD = "daily"
-# What a mistyped option nearest to it is corrected to.
-DAILY_FORM = {KEYWORD: "daily 09:00"}
-# Every option of the subscribe command, for the nearest to a mistyped one.
-OPTIONS = ("failed", "all", "name", "lang", KEYWORD)
 
-__all__ = ["DAILY_FORM", "OPTIONS", "DailyAt", "take_daily"]
+__all__ = ["DailyAt", "take_daily"]
 
 
 def take_daily(args: list[str], instance: str) -> tuple[list[str], DailyAt | None]:

@@ -17,7 +17,9 @@ USAGE = """\
 <instance> scheduled                 changes DMS will make later; Reschedule or Cancel them
 instances                            the Kafka instances in the project
 subscribe <instance> [failed|all] [name <glob>] [lang zh|en] [daily HH:MM [zone]]
-    daily: a summary of the day before, every day at that time
+          [quiet 22:00-08:00 [UTC] [all]]
+    task-finished notifications here; daily: a summary of the day before, every day at
+    that time; quiet: held until 08:00 (failures too with all)
 unsubscribe <instance>
 subscriptions                        this channel's task-finished notifications
 help
@@ -45,8 +47,11 @@ USAGE_ZH = """\
 <实例> scheduled                     DMS 稍后将执行的变更（或写“计划”）；可改期或取消
 instances                            本项目的 Kafka 实例
 subscribe <实例> [failed|all] [name <通配符>] [lang zh|en] [daily HH:MM [时区]]
+          [quiet 22:00-08:00 [UTC] [all]]
                                      任务结束时通知本频道（failed：仅失败；all：全部；
-                                     lang：通知的语言；daily：每天该时间发送前一天的摘要）
+                                     lang：通知的语言；daily：每天该时间发送前一天的摘要；
+                                     quiet：免打扰时段，期间的通知在结束时合为一条发出，
+                                     加 all 则失败也不打扰）
 unsubscribe <实例>                   取消订阅
 subscriptions                        本频道的任务结束通知
 help                                 显示本帮助

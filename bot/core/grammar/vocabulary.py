@@ -47,6 +47,14 @@ SCOPES: dict[str, Literal["failed", "all"]] = {"failed": "failed", "all": "all"}
 LANGS: dict[str, Lang] = {"zh": "zh", "en": "en", "cn": "zh", "chinese": "zh", "english": "en"}
 EXAMPLE_INSTANCE = "prod-orders"
 EXAMPLE_GLOB = "modify*"
+EXAMPLE_RANGE = "22:00-08:00"
+# A subscription option as a suggestion writes it, where it takes a value.
+OPTION_FORMS = {
+    "name": f"name {EXAMPLE_GLOB}",
+    "lang": "lang zh",
+    "quiet": f"quiet {EXAMPLE_RANGE}",
+    "daily": "daily 09:00",
+}
 # An incident is read over the last hours, not the tasks' default day.
 TIMELINE_WINDOW = "last 6h"
 
@@ -70,6 +78,6 @@ VOCABULARY = Vocabulary(
     # "to" ends a "from" range (bot.core.grammar.window_parse reads it).
     windows=(*WINDOW_STARTS, "to"),
     statuses=tuple(STATUS_WORDS),
-    options=(*SCOPES, "name", "lang"),
+    options=(*SCOPES, "name", "lang", "quiet"),
     langs=tuple(LANGS),
 )

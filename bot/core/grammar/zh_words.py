@@ -87,6 +87,7 @@ KEYWORDS: dict[str, Word] = {
     **_entries("key", ("page",), "页", "页码"),
     **_entries("key", ("lang",), "语言"),
     **_entries("key", ("daily",), "每天", "每日"),
+    **_entries("", ("quiet",), "免打扰", "安静", "静音"),
     **_entries("ordinal", None, "第"),
     **_entries("task", ("task",), "任务"),
     **_entries("", ("timeline",), "时间线", "时间轴"),

@@ -21,6 +21,7 @@ _ZH_WORDS = {
     "failed": "失败",
     "running": "运行中",
     "all": "全部",
+    "quiet": "免打扰",
     "today": "今天",
     "yesterday": "昨天",
     "<instance>": "<实例>",

@@ -13,6 +13,7 @@ from bot.core.actions import (
     BadActionValue,
     HomeTaskRef,
     QueryState,
+    SnoozeRef,
     SubscribeRef,
     SubscriptionRef,
     TaskRef,
@@ -109,6 +110,22 @@ def test_forged_subscription_and_home_values_are_refused(decode: object, value: 
     assert callable(decode)
     with pytest.raises(BadActionValue):
         decode(value)
+
+
+def test_snooze_values_read_back_and_refuse_what_the_menu_does_not_offer() -> None:
+    offer = SnoozeRef(IID, "prod-orders", "morning")
+    assert SnoozeRef.decode(offer.encode()) == offer
+    for bad in (
+        forged(offer.encode(), s="forever"),
+        forged(offer.encode(), s=""),
+        forged(offer.encode(), s="failed"),
+        forged(offer.encode(), i="../other"),
+        forged(offer.encode(), s=["1h"]),
+        "[]",
+        "x" * (MAX_VALUE + 1),
+    ):
+        with pytest.raises(BadActionValue):
+            SnoozeRef.decode(bad)
 
 
 # --- scheduled tasks: the buttons' values and the reschedule form, read as untrusted ---

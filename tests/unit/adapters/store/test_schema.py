@@ -23,8 +23,8 @@ def _version_rows(store: Store) -> list[tuple[int, object]]:
 
 
 def test_open_creates_the_schema_and_records_its_version(store: Store) -> None:
-    assert store.schema_version() == latest_version() == 4
-    assert [version for version, _ in _version_rows(store)] == [1, 2, 3, 4]
+    assert store.schema_version() == latest_version() == 5
+    assert [version for version, _ in _version_rows(store)] == [1, 2, 3, 4, 5]
 
 
 def test_created_tables_match_the_declared_schema(store: Store) -> None:
@@ -123,7 +123,7 @@ def test_stores_opened_at_once_migrate_once(db_url: str, clock: ManualClock) -> 
         assert list(pool.map(open_one, range(6))) == [latest_version()] * 6
     store = Store.open(db_url, clock=clock.now)
     try:
-        assert [version for version, _ in _version_rows(store)] == [1, 2, 3, 4]
+        assert [version for version, _ in _version_rows(store)] == [1, 2, 3, 4, 5]
     finally:
         store.close()
 
