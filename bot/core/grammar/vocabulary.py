@@ -78,6 +78,6 @@ VOCABULARY = Vocabulary(
     # "to" ends a "from" range (bot.core.grammar.window_parse reads it).
     windows=(*WINDOW_STARTS, "to"),
     statuses=tuple(STATUS_WORDS),
-    options=(*SCOPES, "name", "lang", "quiet"),
+    options=(*SCOPES, "name", "lang", "daily", "quiet"),
     langs=tuple(LANGS),
 )
