@@ -8,11 +8,12 @@ and never fails its caller: a note is a courtesy, an answer is not.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 
+from bot.adapters.cache import SingleFlightCache
 from bot.adapters.store.store import Store
 from bot.core.clock import utc_now
 from bot.core.dms.models import Task
@@ -56,8 +57,13 @@ class SlowTasks:
     ) -> None:
         self._store = store
         self._clock = clock
-        self._cache_for = cache_for
-        self._cache: OrderedDict[tuple[str, str], tuple[datetime, _Runs]] = OrderedDict()
+        # The project's one cache: answers arriving together for one instance share one
+        # store read per task name instead of queueing dozens behind the acks' own reads.
+        self._cache: SingleFlightCache[tuple[str, str], _Runs] = SingleFlightCache(
+            ttl=cache_for.total_seconds(),
+            maxsize=CACHE_SIZE,
+            timer=lambda: self._clock().timestamp(),
+        )
 
     async def record(self, instance_id: str, tasks: Iterable[Task]) -> None:
         """Keep the runs of these finished tasks (once each, however often seen)."""
@@ -71,7 +77,7 @@ class SlowTasks:
             log.warning("could not record the run times of %s", instance_id, exc_info=True)
             return
         for name in {run.name for run in runs}:
-            self._cache.pop((instance_id, name), None)
+            self._cache.invalidate((instance_id, name))
 
     async def slow(self, instance_id: str, tasks: Iterable[Task]) -> Mapping[str, SlowRun]:
         """Task id -> how slow it was, for the finished ``tasks`` that ran far longer
@@ -80,9 +86,9 @@ class SlowTasks:
         names = sorted({run.name for run in runs if run.seconds is not None})
         found: dict[str, SlowRun] = {}
         try:
-            samples = {
-                name: await self._runs(instance_id, name) for name in names[:NAMES_LOOKED_UP]
-            }
+            asked = names[:NAMES_LOOKED_UP]
+            read = await asyncio.gather(*(self._runs(instance_id, name) for name in asked))
+            samples = dict(zip(asked, read, strict=True))
         except Exception:
             log.warning("could not read the usual run times on %s", instance_id, exc_info=True)
             return found
@@ -109,15 +115,10 @@ class SlowTasks:
         return None if found is None else found.median_s
 
     async def _runs(self, instance_id: str, name: str) -> _Runs:
-        key, now = (instance_id, name), self._clock()
-        cached = self._cache.get(key)
-        if cached is not None and now - cached[0] < self._cache_for:
-            self._cache.move_to_end(key)
-            return cached[1]
-        runs: _Runs = await self._store.runs.recent_seconds(
-            instance_id, name, now - LOOKBACK, MAX_RUNS
-        )
-        self._cache[key] = (now, runs)
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        async def read() -> _Runs:
+            since = self._clock() - LOOKBACK
+            runs: _Runs = await self._store.runs.recent_seconds(instance_id, name, since, MAX_RUNS)
+            return runs
+
+        runs, _ = await self._cache.get((instance_id, name), read)
         return runs
