@@ -33,11 +33,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fresh", action="store_true", help="bypass the cache")
 
 
-def run(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+def zone_of(typed: str | None, settings: Settings, err: TextIO) -> tzinfo | None:
+    """The ``--tz`` zone (else the configured one); None, said on ``err``, when unknown.
+    One reading for every terminal command (``tasks`` and ``timeline``)."""
     try:
-        tz: tzinfo = ZoneInfo(args.tz) if args.tz else settings.zone
+        return ZoneInfo(typed) if typed else settings.zone
     except (ZoneInfoNotFoundError, ValueError):
-        _say(f'error: unknown time zone "{args.tz}"; use an IANA name like Asia/Shanghai', err)
+        _say(f'error: unknown time zone "{typed}"; use an IANA name like Asia/Shanghai', err)
+        return None
+
+
+def run(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    tz = zone_of(args.tz, settings, err)
+    if tz is None:
         return EXIT_USAGE
     now = datetime.now(UTC)
     typed = " ".join(args.words)

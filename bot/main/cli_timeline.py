@@ -8,12 +8,11 @@ import argparse
 import asyncio
 from datetime import UTC, datetime, tzinfo
 from typing import TextIO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.dms.errors import DmsError, ResolveError
 from bot.core.grammar.commands import TimelineQuery, parse_command
 from bot.core.grammar.errors import CommandError
-from bot.main.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from bot.main.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, zone_of
 from bot.main.runtime import open_dms
 from bot.main.settings import Settings, SettingsError
 from bot.services.guard import Guard
@@ -35,10 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
-    try:
-        tz: tzinfo = ZoneInfo(args.tz) if args.tz else settings.zone
-    except (ZoneInfoNotFoundError, ValueError):
-        print(f'error: unknown time zone "{args.tz}"', file=err)
+    tz = zone_of(args.tz, settings, err)
+    if tz is None:
         return EXIT_USAGE
     instance, *window = args.words
     typed = " ".join([instance, "timeline", *window])

@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.core.actions import EXPORT, TIMELINE_REFRESH, QueryState
+from bot.core.grammar.vocabulary import TIMELINE_WINDOW
 from bot.core.grammar.window import zone_name
 from bot.core.timeline.merge import Moment, Summary, Timeline
 from bot.core.timeline.operations import operation_words
@@ -60,7 +61,7 @@ def timeline_message(
     limit: int = SHOWN_MOMENTS,
 ) -> Message:
     name = instance_label(timeline.instance_name, timeline.instance_id, lang)
-    window = window_label(state.window_text or "last 6h", lang)
+    window = window_label(state.window_text or TIMELINE_WINDOW, lang)
     condensed = timeline.condense(limit)
     blocks: list[Block] = [
         header(t(lang, "timeline.title", instance=clip(name, 100, mrkdwn=False), window=window)),

@@ -62,3 +62,15 @@ def test_an_unknown_instance_fails_with_one_line(sim: SimulatorThread, tmp_path:
     result = run_cli("timeline", "no-such-instance", cwd=tmp_path, env=env(sim))
     assert result.returncode == 1
     assert result.stderr.startswith("error:")
+
+
+def test_an_unknown_zone_says_what_to_type_and_hides_what_a_terminal_would_run(
+    sim: SimulatorThread, tmp_path: Path
+) -> None:
+    """Read by the same code as `tasks --tz`: the same hint, nothing invisible echoed."""
+    typed = "Mars/Olympus\x1b[2J"
+    result = run_cli("timeline", "prod-orders", "--tz", typed, cwd=tmp_path, env=env(sim))
+    assert result.returncode == 2
+    assert "unknown time zone" in result.stderr
+    assert "use an IANA name like Asia/Shanghai" in result.stderr
+    assert "\x1b" not in result.stderr
