@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, inspect, text
@@ -126,6 +128,26 @@ def test_stores_opened_at_once_migrate_once(db_url: str, clock: ManualClock) -> 
         assert [version for version, _ in _version_rows(store)] == [1, 2, 3, 4, 5]
     finally:
         store.close()
+
+
+def test_a_new_sqlite_file_another_process_is_writing_is_waited_for(tmp_path: Path) -> None:
+    # Another process (a replica, the CLI) is writing the same new file, still in
+    # SQLite's first journal mode: it holds the write lock while this one opens, and
+    # the switch to WAL must wait for it, not fail.
+    path = tmp_path / "store.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE someone_elses (x INTEGER)")
+    release = threading.Timer(0.3, other.execute, args=("COMMIT",))
+    release.start()
+    try:
+        with Store.open(f"sqlite:///{path}") as store:
+            assert store.schema_version() == latest_version()
+            with store._db.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        release.join()
+        other.close()
 
 
 def test_open_logs_the_url_without_its_password(
