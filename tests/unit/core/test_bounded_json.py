@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
@@ -127,9 +126,10 @@ def test_what_is_not_json_is_a_value_error_whatever_its_nesting(
         loads(text, BODY)
 
 
-# Generous for work that takes about a millisecond; a scan that retried from every quote
-# took 18 s on the first of these and about two minutes on the last.
-FAST_S = 2.0
+# A hang guard, not a speed target (bench/ holds those): the work takes milliseconds,
+# while a scan that retried from every quote took 18 s on the first of these and about
+# two minutes on the last.
+LINEAR = pytest.mark.timeout(30)
 
 
 def _cut_off_twice_encoded(chars: int) -> str:
@@ -147,16 +147,15 @@ def _cut_off_twice_encoded(chars: int) -> str:
         pytest.param(_cut_off_twice_encoded(PARAMS.max_chars), id="256KiB-cut-off-params"),
     ],
 )
+@LINEAR
 def test_a_string_that_is_never_closed_is_refused_in_linear_time(text: str) -> None:
     assert len(text) <= PARAMS.max_chars
-    started = time.perf_counter()
     with pytest.raises(ValueError, match="Unterminated string"):
         loads(text, PARAMS)
     # The deep-part cutter scans the same way: reached when brackets open past the bound.
     deep = "[" * (PARAMS.max_depth + 1) + text
     with pytest.raises(ValueError, match="never closed"):
         loads(deep, JsonLimits(max_chars=len(deep), max_depth=PARAMS.max_depth))
-    assert time.perf_counter() - started < FAST_S
 
 
 def test_find_unreadable_bounds_depth_of_what_is_already_parsed() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -438,12 +437,12 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+# A hang guard, not a speed target: linear patterns take tens of milliseconds here; a
+# backtracking one takes minutes.
+@pytest.mark.timeout(30)
 def test_hostile_input_of_100_kb_is_masked_quickly(text: str) -> None:
-    started = time.perf_counter()
     redact({"params": text, text[:1000]: text})
     redact_text(text)
-    # Linear patterns take tens of milliseconds here; a backtracking one takes minutes.
-    assert time.perf_counter() - started < 2.0
 
 
 # -- every door -----------------------------------------------------------------------

@@ -56,6 +56,9 @@ class Upstream:
     delay: float = 0.0
     asked: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     url: str = ""
+    # How many requests were being answered at the same moment, at the most.
+    most_at_once: int = 0
+    _in_flight: int = 0
 
     def count(self, service: str) -> int:
         return sum(1 for s, _ in self.asked if s == service)
@@ -72,7 +75,12 @@ class Upstream:
         if not request.headers.get("Authorization", "").startswith("SDK-HMAC-SHA256 "):
             return web.json_response({"error_code": "APIGW.0301"}, status=401)
         if self.delay:
-            await asyncio.sleep(self.delay)
+            self._in_flight += 1
+            self.most_at_once = max(self.most_at_once, self._in_flight)
+            try:
+                await asyncio.sleep(self.delay)
+            finally:
+                self._in_flight -= 1
         if service in self.forbid:
             action = "cts:trace:list" if service == "cts" else "ces:alarmHistory:list"
             body = {"error_code": f"{service.upper()}.0403", "error_msg": f"needs {action}"}

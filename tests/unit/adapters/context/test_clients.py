@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -60,15 +59,16 @@ async def test_every_trace_of_a_busy_window_is_read_once_through_time_slices() -
     assert all(q["trace_type"] == "system" and q["resource_id"] == "inst-1" for q in rest)
 
 
-async def test_slices_run_at_once_so_a_slow_cts_still_answers_quickly() -> None:
+async def test_slices_are_asked_at_once_so_a_slow_cts_costs_about_two_round_trips() -> None:
+    # How long that takes is bench/timeline.py's to measure; here, that it is concurrent.
     times = spread(2000, START, timedelta(hours=6))
     upstream = Upstream(traces=[trace(i, at) for i, at in enumerate(times)], delay=0.05)
     async with serve(upstream), client(upstream) as context:
-        started = time.perf_counter()
         result = await context.traces("inst-1", SIX_HOURS)
-        took = time.perf_counter() - started
     assert len(result.items) == 2000
-    assert took < 0.5, took  # sequential: 10 pages x 50 ms at the least, plus the rest
+    # Sequential pages would be answered one at a time. (All the slices at once is what
+    # happens, but a loaded machine may finish one before the last is sent.)
+    assert 1 < upstream.most_at_once <= ContextOptions().trace_slices
 
 
 async def test_a_quiet_window_costs_one_request() -> None:

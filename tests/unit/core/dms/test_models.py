@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.core.bounded_json import Unreadable
 from bot.core.dms.models import Instance, Task
@@ -105,13 +106,13 @@ def test_params_over_their_size_bound_are_unreadable_not_parsed() -> None:
     assert task.to_api()["params"] == ""
 
 
+# A hang guard, not a speed target: this took about two minutes, on the event loop.
+@pytest.mark.timeout(30)
 def test_params_cut_off_mid_string_are_kept_as_text_at_once() -> None:
     # Twice encoded, as DMS sends some change requests, and cut off at the params bound.
     inner = json.dumps({"configs": [{"name": f"k{n}", "value": "v"} for n in range(20_000)]})
     cut = json.dumps(json.dumps(inner))[: 256 * 1024]
-    started = time.perf_counter()
     task = Task.from_api({**DOC_TASK, "params": cut})
-    assert time.perf_counter() - started < 2.0  # was about two minutes, on the event loop
     assert (task.params, task.params_raw, task.unreadable) == (cut, cut, {})
 
 
