@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -167,6 +168,9 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
     """
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
     pause = 0.005
+    # An Event's timed wait, not time.sleep: under libfaketime (the CI's clock moved a
+    # year on) time.sleep's absolute monotonic sleep is refused with EINVAL.
+    pausing = threading.Event()
     while True:
         try:
             if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -175,7 +179,7 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
         except sqlite3.OperationalError as error:
             if "locked" not in str(error) or time.monotonic() >= deadline:
                 raise
-        time.sleep(pause)
+        pausing.wait(pause)
         pause = min(pause * 2, 0.1)
 
 
