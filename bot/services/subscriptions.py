@@ -66,11 +66,18 @@ class Subscriptions:
         if isinstance(command, ListSubscriptions):
             subs = await self.in_channel(ask.channel)
             snoozes = await self._store.snoozes.in_channel(ask.channel, self._clock())
+            dailies = await self._store.daily.in_channels([ask.channel])
             people = await self._names(
                 [*(s.created_by for s in subs), *(z.by_user for z in snoozes)]
             )
             shown = subscriptions_message(
-                subs, ask.channel, tz=ask.tz, lang=ask.lang, people=people, snoozes=snoozes
+                subs,
+                ask.channel,
+                tz=ask.tz,
+                lang=ask.lang,
+                people=people,
+                snoozes=snoozes,
+                dailies=dailies,
             )
             return Reply(shown)
         if isinstance(command, Unsubscribe):
