@@ -26,6 +26,7 @@ from bot.core.records import Subscription
 from bot.i18n import Lang, t
 from bot.i18n.labels import status_label, task_label
 from bot.views.format import task_duration, user_text
+from bot.views.holds import with_holds
 from bot.views.home_page import DETAILS, UNSUBSCRIBE, HomeSubscription, InstanceHome
 from bot.views.kit import (
     STATUS_EMOJI,
@@ -151,14 +152,21 @@ def _title(item: InstanceHome, hours: int, lang: Lang) -> str:
 
 
 def _sub_line(entry: HomeSubscription, tz: tzinfo, lang: Lang) -> str:
+    """What the subscription sends and who set it up, then what holds it back, worded
+    as the ``subscriptions`` list words it."""
     sub = entry.sub
-    return t(
+    line = t(
         lang,
         "home.sub_line",
         channel=channel_text(sub.channel, lang),
         scope=_scope(sub, lang),
         user=_user(sub.created_by),
         when=date_token(sub.created_at, tz),
+    )
+    # Mentions here ping nobody (a Home tab is its viewer's alone), and link the person
+    # to ask about a snooze.
+    return with_holds(
+        line, sub, snooze=entry.snooze, daily=entry.daily, tz=tz, lang=lang, person=_user
     )
 
 
