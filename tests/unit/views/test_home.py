@@ -283,6 +283,22 @@ def test_a_subscription_says_what_holds_it_back_and_a_plain_one_nothing_more(
     assert not re.search(":zzz:|:crescent_moon:|:spiral_calendar_pad:", lines["C0PLAIN"])
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_compact_instances_keep_their_tasks_behind_long_subscription_lines(lang: Lang) -> None:
+    # Too many blocks for every instance in full: they are drawn compactly, and each
+    # subscription's line is long with all that holds it back.
+    items = [
+        item(instance(i), [f"C0CH{j}" for j in range(6)], running=5, failed=5, held=True)
+        for i in range(8)
+    ]
+    text = all_text(built(page(*items), lang))
+    assert "…" not in text  # nothing cut off at a section's end
+    for said in HELD[lang]:
+        assert text.count(said) == 8 * 6
+    task = "*Restart instance* ·" if lang == "en" else "*重启实例* ·"
+    assert text.count(task) == 8 * (MAX_RUNNING + LAST_FAILURES)
+
+
 def test_no_unsubscribe_button_where_the_rules_refuse_it() -> None:
     inst = instance()
     entry = HomeSubscription(sub("C0ONE", inst).sub, can_unsubscribe=False)
