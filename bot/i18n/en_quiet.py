@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "subs.line_snoozed": "{line} · :zzz: _snoozed until {until} by {user}_",
     "subs.line_quiet": "{line} · :crescent_moon: quiet {range} ({zone})",
     "subs.line_quiet_all": "{line} · :crescent_moon: quiet {range} ({zone}), failures too",
+    "subs.line_daily": "{line} · :spiral_calendar_pad: daily summary at {time} ({zone})",
     "quiet.note": (
         ":crescent_moon: Quiet {range} ({zone}): what finishes then comes as one message "
         "when they end; failures come at once."

@@ -23,6 +23,7 @@ MESSAGES: dict[str, str] = {
     "subs.line_snoozed": "{line} · :zzz: _{user} 暂停到 {until}_",
     "subs.line_quiet": "{line} · :crescent_moon: 免打扰 {range}（{zone}）",
     "subs.line_quiet_all": "{line} · :crescent_moon: 免打扰 {range}（{zone}），失败也不打扰",
+    "subs.line_daily": "{line} · :spiral_calendar_pad: 每日摘要 {time}（{zone}）",
     "quiet.note": (
         ":crescent_moon: 免打扰 {range}（{zone}）：期间结束的任务在时段结束时合为一条消息发出；"
         "失败的任务立即通知。"

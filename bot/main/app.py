@@ -108,7 +108,10 @@ def build_services(
         # A change pressed twice, on any replica, is made once.
         scheduled=ScheduledChanges(dms, guard, HandledRequests(store)),
     )
-    home = HomeService(dms, subscriptions, ChannelDirectory(web), guard, auditor=auditor)
+    # On the bot's clock, as the rest: the snoozes it shows are those in force by it.
+    home = HomeService(
+        dms, subscriptions, ChannelDirectory(web), guard, auditor=auditor, clock=clock
+    )
     following = Following(store, follow_for=settings.watch.follow_for)
     return Services(guard, audit, conversation, following, home, profiles)
 

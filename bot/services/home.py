@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
@@ -30,7 +30,7 @@ from bot.core.records import Subscription
 from bot.i18n import Lang
 from bot.services.guard import Guard
 from bot.services.outcome import Act, Auditor, Outcome, failure_of, incident
-from bot.services.subscriptions import Subscriptions
+from bot.services.subscriptions import Holds, Subscriptions
 from bot.views.details import task_details_message
 from bot.views.errors import describe_error
 from bot.views.home import (
@@ -46,6 +46,10 @@ from bot.views.home import (
 from bot.views.home_page import ChannelsProblem, HomePage, HomeSubscription, InstanceHome, Notice
 
 log = logging.getLogger("kafka_tasks.home")
+
+
+async def _nothing() -> dict[str, Instance]:
+    return {}
 
 
 class Channels(Protocol):
@@ -128,16 +132,7 @@ class HomeService:
     ) -> HomePage:
         """What the tab shows: ``fresh`` re-reads channels and tasks (Refresh)."""
         now = self._clock()
-        problem: ChannelsProblem | None = None
-        detail = ""
-        try:
-            membership = await self._channels.channels_of(user, fresh=fresh)
-        except ChannelsUnreadable as exc:
-            log.warning("users.conversations for %s failed: %s", user, exc.error)
-            membership, problem, detail = Membership({}, complete=False), "unreadable", exc.error
-        else:
-            if not membership.complete:
-                problem, detail = "partial", str(len(membership.channels))
+        membership, problem, detail = await self._membership(user, fresh=fresh)
         names = dict(membership.channels)
         if im_channel:
             # The user's DM with the app: they are in it, and users.conversations would
@@ -150,14 +145,18 @@ class HomeService:
         by_instance: dict[str, list[Subscription]] = {}
         for sub in subs:
             by_instance.setdefault(sub.instance_id, []).append(sub)
-        known = await self._known_instances() if by_instance else {}
+        # Snoozes and daily summaries of every channel shown, in one read each.
+        known, held = await asyncio.gather(
+            self._known_instances() if by_instance else _nothing(),
+            self._subscriptions.holds((s.channel for s in subs), now),
+        )
         items = await asyncio.gather(
             *(
                 self._instance(
                     user,
                     known.get(iid) or Instance(instance_id=iid, name=group[0].instance_name),
-                    group,
-                    names,
+                    [(sub, names.get(sub.channel, "")) for sub in group],
+                    held,
                     window,
                     fresh=fresh,
                 )
@@ -174,25 +173,40 @@ class HomeService:
             im_channel=im_channel,
         )
 
+    async def _membership(
+        self, user: str, *, fresh: bool
+    ) -> tuple[Membership, ChannelsProblem | None, str]:
+        """The user's channels, and what the tab should say if they are not all known."""
+        try:
+            membership = await self._channels.channels_of(user, fresh=fresh)
+        except ChannelsUnreadable as exc:
+            log.warning("users.conversations for %s failed: %s", user, exc.error)
+            return Membership({}, complete=False), "unreadable", exc.error
+        if not membership.complete:
+            return membership, "partial", str(len(membership.channels))
+        return membership, None, ""
+
     async def _instance(
         self,
         user: str,
         instance: Instance,
-        subs: list[Subscription],
-        names: Mapping[str, str],
+        subs: list[tuple[Subscription, str]],
+        held: Holds,
         window: TimeWindow,
         *,
         fresh: bool,
     ) -> InstanceHome:
-        channels = list(dict.fromkeys(s.channel for s in subs))
+        """``subs``: the user's subscriptions to the instance, each with its channel's
+        name."""
+        channels = list(dict.fromkeys(s.channel for s, _ in subs))
         allows = self._guard.allows
         viewable, removable = await asyncio.gather(
             asyncio.gather(*(allows("query", user, c, instance) for c in channels)),
-            asyncio.gather(*(allows("unsubscribe", user, s.channel, instance) for s in subs)),
+            asyncio.gather(*(allows("unsubscribe", user, s.channel, instance) for s, _ in subs)),
         )
         entries = tuple(
-            HomeSubscription(sub, names.get(sub.channel, ""), ok)
-            for sub, ok in zip(subs, removable, strict=True)
+            HomeSubscription(sub, name, ok, snooze=held.snooze_of(sub), daily=held.daily_of(sub))
+            for (sub, name), ok in zip(subs, removable, strict=True)
         )
         allowed = [c for c, ok in zip(channels, viewable, strict=True) if ok]
         if not allowed:

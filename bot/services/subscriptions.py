@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ from bot.core.dms.source import Dms
 from bot.core.grammar.commands import ListSubscriptions, Subscribe, Unsubscribe
 from bot.core.grammar.window import zone_name
 from bot.core.quiet import snooze_until
-from bot.core.records import DailySummary, Subscription
+from bot.core.records import DailySummary, Snooze, Subscription
 from bot.services.ask import Ask
 from bot.services.guard import Guard, Refused
 from bot.services.queries import existing_instance
@@ -40,6 +40,20 @@ log = logging.getLogger("kafka_tasks.subscriptions")
 
 # User ids -> the Slack names of those Slack knows (UserProfiles.names in Slack).
 PeopleNames = Callable[[Iterable[str]], Awaitable[Mapping[str, str]]]
+
+
+@dataclass(frozen=True)
+class Holds:
+    """Some channels' snoozes in force and daily summaries, by (channel, instance id)."""
+
+    snoozes: Mapping[tuple[str, str], Snooze]
+    dailies: Mapping[tuple[str, str], DailySummary]
+
+    def snooze_of(self, sub: Subscription) -> Snooze | None:
+        return self.snoozes.get((sub.channel, sub.instance_id))
+
+    def daily_of(self, sub: Subscription) -> DailySummary | None:
+        return self.dailies.get((sub.channel, sub.instance_id))
 
 
 class Subscriptions:
@@ -65,12 +79,19 @@ class Subscriptions:
         """The reply to a typed subscription command (or a Subscribe button)."""
         if isinstance(command, ListSubscriptions):
             subs = await self.in_channel(ask.channel)
-            snoozes = await self._store.snoozes.in_channel(ask.channel, self._clock())
+            held = await self.holds([ask.channel], self._clock())
+            snoozes = list(held.snoozes.values())
             people = await self._names(
                 [*(s.created_by for s in subs), *(z.by_user for z in snoozes)]
             )
             shown = subscriptions_message(
-                subs, ask.channel, tz=ask.tz, lang=ask.lang, people=people, snoozes=snoozes
+                subs,
+                ask.channel,
+                tz=ask.tz,
+                lang=ask.lang,
+                people=people,
+                snoozes=snoozes,
+                dailies=list(held.dailies.values()),
             )
             return Reply(shown)
         if isinstance(command, Unsubscribe):
@@ -175,6 +196,21 @@ class Subscriptions:
     async def in_channels(self, channels: Iterable[str]) -> list[Subscription]:
         """The subscriptions of these channels (the Home tab's), off the event loop."""
         return await asyncio.to_thread(subscriptions_in, self._store, channels)
+
+    async def holds(self, channels: Iterable[str], now: datetime) -> Holds:
+        """What these channels' subscriptions are held by at ``now`` (snoozes in force;
+        ended ones are left out) and their daily summaries: one read of each however
+        many channels, so the Home tab costs the same for one channel as for hundreds."""
+        wanted = sorted(set(channels))
+        if not wanted:
+            return Holds({}, {})
+        snoozes, dailies = await asyncio.gather(
+            self._store.snoozes.in_channels(wanted, now), self._store.daily.in_channels(wanted)
+        )
+        return Holds(
+            {(z.channel, z.instance_id): z for z in snoozes},
+            {(d.channel, d.instance_id): d for d in dailies},
+        )
 
     async def _names(self, users: Iterable[str]) -> Mapping[str, str]:
         if self._people is None:

@@ -34,6 +34,7 @@ from bot.views.home_page import (
     HOME_CALLBACK,
     REFRESH,
     HomePage,
+    InstanceHome,
     Notice,
 )
 from bot.views.kit import (
@@ -128,8 +129,8 @@ def home_blocks(page: HomePage, *, lang: Lang, tz: tzinfo, now: datetime) -> lis
     """The tab's blocks, never more than Slack's 100.
 
     Every instance is drawn in full while that fits; when it does not, the instances
-    with the most blocks are drawn compactly (three blocks each) one by one until it
-    fits, and if even that is too many, the last instances are named in one line.
+    with the most blocks are drawn compactly (three or four blocks each) one by one until
+    it fits, and if even that is too many, the last instances are named in one line.
     """
     head = _head(page, tz=tz, lang=lang)
     if not page.instances:
@@ -139,16 +140,7 @@ def home_blocks(page: HomePage, *, lang: Lang, tz: tzinfo, now: datetime) -> lis
     budget = MAX_HOME_BLOCKS - len(head) - len(foot) - 1
     items = order(page.instances)
     draw = Draw(hours=page.window_hours, tz=tz, now=now, lang=lang)
-    # Drawn once to count blocks; the final drawing hands out the action ids afresh.
-    drawn = [draw.full(item, Ids()) for item in items]
-    compact = [False] * len(items)
-    while sum(len(b) for b in drawn) > budget:
-        fuller = [i for i in range(len(items)) if not compact[i] and len(drawn[i]) > 3]
-        if not fuller:
-            break
-        widest = max(fuller, key=lambda i: len(drawn[i]))
-        drawn[widest] = draw.compact(items[widest], Ids())
-        compact[widest] = True
+    drawn, compact = _fitted(items, draw, budget)
     kept, used = 0, 0
     for blocks in drawn:
         if used + len(blocks) > budget:
@@ -176,6 +168,28 @@ def home_blocks(page: HomePage, *, lang: Lang, tz: tzinfo, now: datetime) -> lis
             )
         )
     return [*head, *body, *foot]
+
+
+def _fitted(
+    items: Sequence[InstanceHome], draw: Draw, budget: int
+) -> tuple[list[list[Block]], list[bool]]:
+    """Each instance's blocks, the widest drawn compactly until they fit in ``budget``
+    (or none is left that compacting makes smaller); and which are compact.
+
+    Drawn to count blocks only: the final drawing hands out the action ids afresh.
+    """
+    drawn = [draw.full(item, Ids()) for item in items]
+    compact = [False] * len(items)
+    small: list[list[Block]] = []
+    while sum(len(b) for b in drawn) > budget:
+        small = small or [draw.compact(item, Ids()) for item in items]
+        fuller = [i for i in range(len(items)) if not compact[i] and len(drawn[i]) > len(small[i])]
+        if not fuller:
+            break
+        widest = max(fuller, key=lambda i: len(drawn[i]))
+        drawn[widest] = small[widest]
+        compact[widest] = True
+    return drawn, compact
 
 
 def home_view(page: HomePage, *, lang: Lang, tz: tzinfo, now: datetime) -> View:

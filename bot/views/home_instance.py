@@ -1,5 +1,6 @@
 """One watched instance on the App Home tab: its title line, the viewer's subscriptions
-to it and its recent tasks, drawn in full (a section each) or compactly (three blocks).
+to it and its recent tasks, drawn in full (a section each) or compactly (three or four
+blocks).
 
 Every text from outside (instance and task names, users, DMS reasons) is escaped and
 clipped; the tab that holds the drawings is put together in ``bot.views.home``.
@@ -26,6 +27,7 @@ from bot.core.records import Subscription
 from bot.i18n import Lang, t
 from bot.i18n.labels import status_label, task_label
 from bot.views.format import task_duration, user_text
+from bot.views.holds import with_holds
 from bot.views.home_page import DETAILS, UNSUBSCRIBE, HomeSubscription, InstanceHome
 from bot.views.kit import (
     STATUS_EMOJI,
@@ -36,6 +38,7 @@ from bot.views.kit import (
     instance_label,
     md,
     one_line,
+    pack_lines,
     plain_object,
     section,
     target,
@@ -66,6 +69,9 @@ LAST_FAILURES = 5
 MAX_RUNNING = 5
 # In a compact instance, Details buttons come before Unsubscribe ones, up to Slack's 25.
 _COMPACT_DETAILS = 10
+# Sections of a compact instance's lines: a second when subscriptions' lines are long
+# (each says what holds it back), so its tasks are not cut off behind them.
+_COMPACT_SECTIONS = 2
 # An instance or task name inside a button label or a confirm dialog.
 LABEL_NAME = 50
 
@@ -151,14 +157,21 @@ def _title(item: InstanceHome, hours: int, lang: Lang) -> str:
 
 
 def _sub_line(entry: HomeSubscription, tz: tzinfo, lang: Lang) -> str:
+    """What the subscription sends and who set it up, then what holds it back, worded
+    as the ``subscriptions`` list words it."""
     sub = entry.sub
-    return t(
+    line = t(
         lang,
         "home.sub_line",
         channel=channel_text(sub.channel, lang),
         scope=_scope(sub, lang),
         user=_user(sub.created_by),
         when=date_token(sub.created_at, tz),
+    )
+    # Mentions here ping nobody (a Home tab is its viewer's alone), and link the person
+    # to ask about a snooze.
+    return with_holds(
+        line, sub, snooze=entry.snooze, daily=entry.daily, tz=tz, lang=lang, person=_user
     )
 
 
@@ -268,7 +281,8 @@ class Draw:
         return blocks
 
     def compact(self, item: InstanceHome, ids: Ids) -> list[Block]:
-        """The same in three blocks: the lines in one section, the buttons in one row."""
+        """The same in three blocks: the lines in one section (two when they are long),
+        the buttons in one row."""
         lang = self.lang
         tasks = _shown_tasks(item)
         lines = [_title(item, self.hours, lang)]
@@ -281,7 +295,11 @@ class Draw:
         ]
         buttons = [b for b in details if b is not None][:_COMPACT_DETAILS]
         buttons += [b for b in unsubscribes if b is not None]
-        blocks: list[Block] = [section("\n".join(lines))]
+        texts, packed = pack_lines(lines, _COMPACT_SECTIONS)
+        if packed < len(lines):
+            # The rest is cut off where the last section ends, marked "…" by section().
+            texts[-1] = "\n".join([texts[-1], *lines[packed:]])
+        blocks: list[Block] = [section(text) for text in texts]
         if buttons:
             blocks.append(ActionsBlock(elements=buttons[:ACTIONS_ELEMENTS]))
         blocks.append(DividerBlock())

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Literal
 
 from bot.core.dms.models import Instance, Task
-from bot.core.records import Subscription
+from bot.core.records import DailySummary, Snooze, Subscription
 
 # Action ids. handlers/buttons.py takes every ``^kt_`` action for answers in messages;
 # ``kth_`` does not match that pattern (its third character is "h", not "_"), so a
@@ -33,6 +33,10 @@ class HomeSubscription:
     # mention a channel); "" when unknown.
     channel_name: str = ""
     can_unsubscribe: bool = True
+    # Why the channel may be hearing less than it expects: a snooze in force when the
+    # page was read (never an ended one), and its daily summary, if it has one.
+    snooze: Snooze | None = None
+    daily: DailySummary | None = None
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from datetime import tzinfo
 
 from slack_sdk.models.blocks import Block
 
-from bot.core.records import Scope, Snooze, Subscription
+from bot.core.records import DailySummary, Scope, Snooze, Subscription
 from bot.i18n import Lang, t, tn
+from bot.views.holds import with_holds
 from bot.views.kit import (
     Message,
     code,
@@ -29,7 +30,7 @@ from bot.views.kit import (
     target,
 )
 from bot.views.limits import escape
-from bot.views.readable import CHANNEL_ID, DM_ID, GLOB, ID, NAME, TYPABLE, USER, USER_ID, ZONE
+from bot.views.readable import CHANNEL_ID, DM_ID, GLOB, ID, NAME, TYPABLE, USER, USER_ID
 from bot.views.snooze import quiet_note
 
 # Subscriptions listed one line each; past this the list is summed up, not shown.
@@ -174,10 +175,11 @@ def subscriptions_message(
     lang: Lang = "en",
     people: Mapping[str, str] | None = None,
     snoozes: Sequence[Snooze] = (),
+    dailies: Sequence[DailySummary] = (),
 ) -> Message:
     """This channel's subscriptions: what each sends, who set it up and when (named by
     ``people``, user id -> Slack name, without notifying them), which are paused, and
-    their quiet hours and ``snoozes``."""
+    their quiet hours, ``snoozes`` (those in force) and ``dailies`` (daily summaries)."""
     example = command("subscribe", escape("<instance> [failed|all] [name <glob>]"))
     if not subs:
         blocks: list[Block] = [
@@ -192,24 +194,12 @@ def subscriptions_message(
             )
         ]
         return message(t(lang, "subs.none_text"), blocks)
-    lines = []
     snoozed = {snooze.instance_id: snooze for snooze in snoozes}
-    for sub in subs[:MAX_LISTED_SUBSCRIPTIONS]:
-        name = instance_label(sub.instance_name, sub.instance_id, lang)
-        scope = t(lang, "subs.failed_only" if sub.scope == "failed" else "subs.any_outcome")
-        line = t(lang, "subs.line", name=md(name, NAME), id=md(sub.instance_id, ID), scope=scope)
-        if sub.name_glob:
-            line = t(lang, "subs.line_glob", line=line, glob=code(sub.name_glob, GLOB))
-        line = t(
-            lang,
-            "subs.line_by",
-            line=line,
-            user=_user(sub.created_by, lang, people),
-            date=date_token(sub.created_at, tz),
-        )
-        if sub.paused:
-            line = t(lang, "subs.line_paused", line=line)
-        lines.append(_held(line, sub, snoozed.get(sub.instance_id), tz, lang, people))
+    daily = {summary.instance_id: summary for summary in dailies}
+    lines = [
+        _list_line(sub, snoozed.get(sub.instance_id), daily.get(sub.instance_id), tz, lang, people)
+        for sub in subs[:MAX_LISTED_SUBSCRIPTIONS]
+    ]
     # Lines packed into as few sections as fit; 40 short lines need a handful at most.
     sections, _ = pack_lines(lines)
     blocks = [
@@ -224,21 +214,31 @@ def subscriptions_message(
     return message(tn(lang, "subs.text", len(subs)), blocks)
 
 
-def _held(
-    line: str,
+def _list_line(
     sub: Subscription,
     snooze: Snooze | None,
+    daily: DailySummary | None,
     tz: tzinfo,
     lang: Lang,
     people: Mapping[str, str] | None,
 ) -> str:
-    """A list line with the subscription's quiet hours and its snooze, if any."""
-    if sub.quiet is not None:
-        key = "subs.line_quiet_all" if sub.quiet.everything else "subs.line_quiet"
-        line = t(lang, key, line=line, range=sub.quiet.range_text, zone=md(sub.quiet.zone, ZONE))
-    if snooze is not None:
-        user = _user(snooze.by_user, lang, people)
-        line = t(
-            lang, "subs.line_snoozed", line=line, until=date_token(snooze.until, tz), user=user
-        )
-    return line
+    """One subscription of the list: what it sends, who set it up, and what holds it."""
+    name = instance_label(sub.instance_name, sub.instance_id, lang)
+    scope = t(lang, "subs.failed_only" if sub.scope == "failed" else "subs.any_outcome")
+    line = t(lang, "subs.line", name=md(name, NAME), id=md(sub.instance_id, ID), scope=scope)
+    if sub.name_glob:
+        line = t(lang, "subs.line_glob", line=line, glob=code(sub.name_glob, GLOB))
+    line = t(
+        lang,
+        "subs.line_by",
+        line=line,
+        user=_user(sub.created_by, lang, people),
+        date=date_token(sub.created_at, tz),
+    )
+    if sub.paused:
+        line = t(lang, "subs.line_paused", line=line)
+
+    def person(user: str) -> str:
+        return _user(user, lang, people)
+
+    return with_holds(line, sub, snooze=snooze, daily=daily, tz=tz, lang=lang, person=person)

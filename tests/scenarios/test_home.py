@@ -7,17 +7,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.adapters.audit import AUDIT_LOGGER
 from bot.adapters.store.store import Store
-from bot.core.actions import HomeTaskRef, SubscriptionRef
+from bot.core import actions
+from bot.core.actions import HomeTaskRef, SnoozeRef, SubscriptionRef
 from bot.simulator import ManualClock
 from bot.views.home_page import DETAILS, REFRESH, UNSUBSCRIBE
 from tests.fakes.slack import FAKE_APP_ID, FAKE_TEAM_ID
@@ -36,7 +39,8 @@ async def bot() -> AsyncIterator[RunningBot]:
 
 
 async def subscribe(bot: RunningBot, text: str, channel: str) -> None:
-    name = f"{channel}-{text}".replace(" ", "-")
+    # A name that fits in a URL path, whatever the command holds ("Asia/Shanghai").
+    name = re.sub(r"[^\w-]", "-", f"{channel}-{text}")
     await bot.sender.slash(text, channel=channel, response_url=bot.slack.response_url(name))
     answer = text_of(await final_response(bot.slack, name))
     assert "will get a message" in answer, answer
@@ -335,3 +339,58 @@ async def test_forged_details_values_open_nothing_and_never_reach_dms(
         assert task not in modal
         assert "do not let you see" in modal or "could not be read" in modal
     assert bot.sim.stats.snapshot().total == 0
+
+
+async def test_a_snoozed_subscription_says_until_when_and_who_until_it_ends() -> None:
+    """Why a channel is silent, read where the on-call engineer looks: snoozed from a
+    notification's menu by someone else, quiet hours, a daily summary."""
+    clock = ManualClock(datetime.now(UTC))  # the bot's "now", moved past the snooze's end
+    async with running_bot(clock=ManualClock(clock.now()), bot_clock=clock.now) as bot:
+        bot.slack.set_user(USER, tz="Asia/Shanghai")
+        bot.slack.set_user("U0ALICE")
+        for channel in ("C0ONE", "C0TWO"):
+            bot.slack.set_member(channel, USER)
+        bot.slack.set_member("C0ONE", "U0ALICE")
+        await subscribe(
+            bot, "subscribe prod-orders failed quiet 22:00-08:00 Asia/Shanghai", "C0ONE"
+        )
+        await subscribe(bot, "subscribe prod-payments all daily 09:00 Asia/Shanghai", "C0TWO")
+        orders = instance_id(bot, "prod-orders")
+        before = len(bot.slack.messages("C0ONE"))
+        await bot.sender.action(
+            actions.SNOOZE,
+            SnoozeRef(orders, "prod-orders", "1h").encode(),
+            user="U0ALICE",
+            channel="C0ONE",
+            menu=True,
+            response_url=bot.slack.response_url("snooze"),
+        )
+        deadline = time.monotonic() + 30
+        while len(bot.slack.messages("C0ONE")) == before:  # the channel is told
+            assert time.monotonic() < deadline, "no snooze announcement"
+            await asyncio.sleep(0.02)
+        until = clock.now() + timedelta(hours=1)
+
+        await open_home(bot)
+        view = await home_after(bot, USER, 0)
+        (line,) = [x for x in texts(view).splitlines() if x.startswith("<#C0ONE> · ")]
+        # Until when in the viewer's zone (Slack shows each reader's own; the fallback is
+        # the viewer's), and who to ask.
+        local = until.astimezone(ZoneInfo("Asia/Shanghai"))
+        assert f"<!date^{int(until.timestamp())}^" in line
+        assert f"|{local:%Y-%m-%d %H:%M:%S} Asia/Shanghai> by <@U0ALICE>_" in line
+        assert ":crescent_moon: quiet 22:00-08:00 (Asia/Shanghai)" in line
+        (payments,) = [x for x in texts(view).splitlines() if x.startswith("<#C0TWO> · ")]
+        assert payments.endswith(" · :spiral_calendar_pad: daily summary at 09:00 (Asia/Shanghai)")
+        assert ":zzz:" not in payments
+
+        # Past its end the snooze holds nothing back, and the tab no longer says it does.
+        clock.advance(timedelta(hours=1, minutes=1))
+        (refresh,) = buttons(view, REFRESH)
+        published = publishes(bot)
+        await press(bot, USER, view, refresh)
+        after = texts(await home_after(bot, USER, published))
+        (line,) = [x for x in after.splitlines() if x.startswith("<#C0ONE> · ")]
+        assert ":zzz:" not in line
+        assert "U0ALICE" not in line
+        assert ":crescent_moon: quiet 22:00-08:00 (Asia/Shanghai)" in line

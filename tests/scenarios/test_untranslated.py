@@ -18,7 +18,7 @@ import dataclasses
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, timedelta
+from datetime import UTC, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,8 @@ from bot.core.dms.errors import DmsUnreachable
 from bot.core.dms.models import Instance, Task
 from bot.core.dms.place import Place
 from bot.core.dms.source import ClientOptions
-from bot.core.records import Subscription
+from bot.core.quiet import QuietHours
+from bot.core.records import DailySummary, Snooze, Subscription
 from bot.i18n import LANGS, Lang, t
 from bot.main.runtime import DEMO_NOTE
 from bot.services.ask import Ask
@@ -140,7 +141,9 @@ def english_words(text: str) -> list[str]:
     text = _URL.sub(" ", text)
     found = []
     for token in _TOKEN.findall(text):
-        word = token.rstrip(".:'-*")
+        # Stripped of a sentence's stop and of mrkdwn's bold and italic marks, which
+        # close right after a word ("_… 暂停到 2026-11-27 08:00:00 UTC_").
+        word = token.rstrip(".:'-*_")
         if not re.search("[A-Za-z]", word) or word in TERMS or word in NAMES:
             continue
         if _SETTING.fullmatch(word) or _HEX.fullmatch(word) or _ERROR_CODE.fullmatch(word):
@@ -276,10 +279,18 @@ def rendered(lang: Lang) -> dict[str, Message | dict[str, Any]]:
         name_glob="restart*",
         created_by="U0WORDS",
         created_at=SIMULATOR_START,
+        quiet=QuietHours(time(22), time(8), "Asia/Shanghai"),
+    )
+    # Everything that can hold a subscription back, said on its line.
+    held = home_page.HomeSubscription(
+        subscription,
+        channel_name="oncall",
+        snooze=Snooze("C0WORDS", iid, now + timedelta(hours=1), "U0WORDS"),
+        daily=DailySummary("C0WORDS", iid, "09:00", "Asia/Shanghai", SIMULATOR_START),
     )
     listed = home_page.InstanceHome(
         watched,
-        (home_page.HomeSubscription(subscription, channel_name="oncall"),),
+        (held,),
         running=tuple(running),
         failures=(failed,),
         channel="C0WORDS",
@@ -352,4 +363,7 @@ def test_the_check_finds_english_words_and_lets_names_and_code_be() -> None:
     assert english_words("prod-orders · 过去 1 小时 · `last 24h`") == []
     assert english_words(f"{DEMO_TASK} · 请检查 DMS_ENDPOINT · Asia/Shanghai · UTC") == []
     assert english_words("<!date^1^{time}|2026-11-27 03:00 UTC> :red_circle: 失败") == []
+    # Italics close right after a word: the mark is not part of it, either way.
+    assert english_words("_<@U1> 暂停到 <!date^1^{time}|2026-11-27 03:00 UTC>_") == []
+    assert english_words("_snoozed until_ 14:00") == ["snoozed", "until"]
     assert english_words("DMS 在 10 秒内没有响应（ReadTimeout）") == ["ReadTimeout"]

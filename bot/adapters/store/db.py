@@ -12,7 +12,7 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
@@ -32,6 +32,10 @@ SQLITE_BUSY_TIMEOUT_S = 15.0
 MIN_SQLITE = (3, 35)
 # Slack errors are short; a traceback pasted in by a caller is not kept whole.
 MAX_ERROR_CHARS = 2000
+# Values per statement in batched reads and writes (``chunks``): well under both
+# backends' limits on bound parameters (SQLite's is 32,766), and a short lock on
+# PostgreSQL.
+CHUNK = 500
 # A connection option telling the SQLite ``begin`` hook that the transaction writes.
 _WRITES = "kafka_tasks_writes"
 
@@ -44,6 +48,12 @@ def aware(moment: datetime, name: str) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware (UTC), got {moment.isoformat()}")
     return moment.astimezone(UTC)
+
+
+def chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    """``items`` in runs of at most ``CHUNK``, one statement's ``IN (...)`` each."""
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 class Database:

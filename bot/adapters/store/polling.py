@@ -3,14 +3,14 @@ seen, and the leases that let one replica at a time poll an instance."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Connection, Select, and_, delete, func, or_, select, union
 
-from bot.adapters.store.db import Repository, aware, offloaded
+from bot.adapters.store.db import Repository, aware, chunks, offloaded
 from bot.adapters.store.schema import (
     followed_threads,
     poll_cursors,
@@ -21,10 +21,6 @@ from bot.adapters.store.schema import (
 )
 from bot.adapters.store.threads import thread_of
 from bot.core.records import FollowedThread
-
-# Instances per statement in the batched reads and writes: well under both backends'
-# limits on bound parameters (SQLite's is 32,766), and a short lock on PostgreSQL.
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -119,7 +115,7 @@ class Polling(Repository):
         states: dict[str, dict[str, str]] = {i: {} for i in instance_ids}
         threads: dict[str, list[FollowedThread]] = {i: [] for i in instance_ids}
         with self._db.read() as conn:
-            for chunk in _chunks(sorted(instance_ids)):
+            for chunk in chunks(sorted(instance_ids)):
                 for row in conn.execute(
                     select(poll_cursors).where(poll_cursors.c.instance_id.in_(chunk))
                 ):
@@ -193,7 +189,7 @@ class Polling(Repository):
         now holds for ``ttl``. Each row is still decided by the one conditional upsert."""
         with self._db.write() as conn:
             held: set[str] = set()
-            for chunk in _chunks(sorted(instance_ids)):
+            for chunk in chunks(sorted(instance_ids)):
                 held |= self._acquire(conn, chunk, owner, ttl)
             return held
 
@@ -234,7 +230,7 @@ class Polling(Repository):
     def release_leases(self, instance_ids: Collection[str], owner: str) -> None:
         """``release_lease`` for many instances in one transaction."""
         with self._db.write() as conn:
-            for chunk in _chunks(sorted(instance_ids)):
+            for chunk in chunks(sorted(instance_ids)):
                 conn.execute(
                     delete(poll_leases).where(
                         poll_leases.c.instance_id.in_(chunk), poll_leases.c.owner == owner
@@ -281,8 +277,3 @@ def _states_of(instance_id: str) -> Select[Any]:
     return select(task_states.c.task_id, task_states.c.status).where(
         task_states.c.instance_id == instance_id
     )
-
-
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]

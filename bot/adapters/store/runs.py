@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, delete, select
 
-from bot.adapters.store.db import Repository, aware, offloaded
+from bot.adapters.store.db import Repository, aware, chunks, offloaded
 from bot.adapters.store.schema import daily_summaries, subscriptions, task_runs
 from bot.core.records import DailySummary, TaskRun
 
@@ -125,6 +125,21 @@ class DailySummaries(Repository):
         )
         with self._db.read() as conn:
             return [_summary(row) for row in conn.execute(stmt)]
+
+    @offloaded
+    def in_channels(self, channels: Iterable[str]) -> list[DailySummary]:
+        """The daily summaries of ``channels``, by channel and instance: one read for
+        many channels (the Home tab's)."""
+        found: list[DailySummary] = []
+        with self._db.read() as conn:
+            for chunk in chunks(sorted(set(channels))):
+                stmt = (
+                    select(*daily_summaries.c)
+                    .where(daily_summaries.c.channel.in_(chunk))
+                    .order_by(daily_summaries.c.channel, daily_summaries.c.instance_id)
+                )
+                found += [_summary(row) for row in conn.execute(stmt)]
+        return found
 
     @offloaded
     def get(self, channel: str, instance_id: str) -> DailySummary | None:

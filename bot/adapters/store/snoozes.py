@@ -6,12 +6,13 @@ is held already, and lifting it (Undo) lets what it held go out now, as one dige
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, delete, select
 
-from bot.adapters.store.db import Repository, aware, offloaded
+from bot.adapters.store.db import Repository, aware, chunks, offloaded
 from bot.adapters.store.outbox import move_hold
 from bot.adapters.store.schema import snoozes
 from bot.core.quiet import snooze_hold
@@ -72,6 +73,22 @@ class Snoozes(Repository):
         )
         with self._db.read() as conn:
             return [_snooze(row) for row in conn.execute(stmt)]
+
+    @offloaded
+    def in_channels(self, channels: Iterable[str], now: datetime) -> list[Snooze]:
+        """The snoozes in force at ``now`` in any of ``channels``: one read for many
+        channels (the Home tab's), by channel, then soonest end first."""
+        now = aware(now, "now")
+        found: list[Snooze] = []
+        with self._db.read() as conn:
+            for chunk in chunks(sorted(set(channels))):
+                stmt = (
+                    select(snoozes)
+                    .where(snoozes.c.channel.in_(chunk), snoozes.c.until > now)
+                    .order_by(snoozes.c.channel, snoozes.c.until, snoozes.c.instance_id)
+                )
+                found += [_snooze(row) for row in conn.execute(stmt)]
+        return found
 
 
 def _snooze(row: Row[Any]) -> Snooze:

@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import event
 
 from bot.adapters.slack.channels import ChannelDirectory
 from bot.adapters.store.store import Store
@@ -22,13 +24,15 @@ from bot.core.dms.errors import DmsNotFound, DmsUnavailable
 from bot.core.dms.models import Instance, Task, TaskList
 from bot.core.dms.source import Dms
 from bot.core.grammar.window import TimeWindow
-from bot.core.records import Subscription
+from bot.core.quiet import QuietHours
+from bot.core.records import DailySummary, Subscription
 from bot.services.guard import Guard
 from bot.services.home import HomeService
 from bot.services.subscriptions import Subscriptions, subscriptions_in
 from bot.views.home import view_problems
 from bot.views.home_page import DETAILS, UNSUBSCRIBE, Notice
 from tests.fakes.slack import FakeSlack
+from tests.scenarios.slack_harness import walk
 
 NOW = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)
 ORDERS = Instance(instance_id="43dab215-d294-570b-99de-000000000001", name="prod-orders")
@@ -104,7 +108,13 @@ def client(slack: FakeSlack) -> AsyncWebClient:
     return AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
 
 
-def subscribe(store: Store, channel: str, inst: Instance, scope: str = "failed") -> None:
+def subscribe(
+    store: Store,
+    channel: str,
+    inst: Instance,
+    scope: str = "failed",
+    quiet: QuietHours | None = None,
+) -> None:
     store.subscriptions.upsert.sync(
         Subscription(
             channel=channel,
@@ -114,6 +124,7 @@ def subscribe(store: Store, channel: str, inst: Instance, scope: str = "failed")
             name_glob=None,
             created_by="U0SETUP",
             created_at=NOW - timedelta(days=1),
+            quiet=quiet,
         )
     )
 
@@ -253,6 +264,47 @@ async def test_subscriptions_in_the_users_dm_with_the_app(
     assert (await home.page("U123")).instances == ()
     page = await home.page("U123", im_channel="D0HOME")
     assert [i.instance.name for i in page.instances] == ["prod-payments"]
+
+
+@pytest.mark.usefixtures("workspace")
+async def test_the_tab_says_which_subscriptions_are_snoozed_quiet_or_summed_up_daily(
+    store: Store, slack: FakeSlack, client: AsyncWebClient, source: Source
+) -> None:
+    for n in range(6):  # more of the user's channels: still one read of each kind
+        slack.set_member(f"C0MORE{n}", "U123")
+        subscribe(store, f"C0MORE{n}", STAGING)
+    subscribe(store, "C0ONE", ORDERS, quiet=QuietHours(time(22), time(8), "Asia/Shanghai"))
+    until = NOW + timedelta(hours=3)  # 14:00 in Shanghai
+    store.snoozes.snooze.sync("C0TWO", ORDERS.instance_id, until, "U0ALICE")
+    # Over before the tab is drawn (the service's clock says NOW): it holds nothing back.
+    store.snoozes.snooze.sync("C0ONE", ORDERS.instance_id, NOW - timedelta(minutes=1), "U0BOB")
+    store.snoozes.snooze.sync("C0THREE", STAGING.instance_id, until, "U999")  # not theirs
+    summary = DailySummary("C0TWO", PAYMENTS.instance_id, "09:00", "Asia/Shanghai", NOW)
+    store.daily.set.sync(summary)
+    statements: list[str] = []
+
+    def executed(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(store.engine, "before_cursor_execute", executed)
+    try:
+        built = await service(store, client, source).view("U123", tz=ZoneInfo("Asia/Shanghai"))
+    finally:
+        event.remove(store.engine, "before_cursor_execute", executed)
+    texts = [str(n["text"]) for n in walk(built.to_dict()["blocks"]) if "text" in n]
+    (orders_one,) = [x for x in texts if x.startswith("<#C0ONE> · failed tasks")]
+    (orders_two,) = [x for x in texts if x.startswith("<#C0TWO> · every finished task")]
+    (payments_two,) = [x for x in texts if x.startswith("<#C0TWO> · failed tasks")]
+    ends = f"<!date^{int(until.timestamp())}^{{date_short_pretty}} {{time}}|"
+    assert orders_two.endswith(
+        f" · :zzz: _snoozed until {ends}2026-11-27 14:00:00 Asia/Shanghai> by <@U0ALICE>_"
+    )
+    assert orders_one.endswith(" · :crescent_moon: quiet 22:00-08:00 (Asia/Shanghai)")
+    assert "U0BOB" not in orders_one
+    assert payments_two.endswith(" · :spiral_calendar_pad: daily summary at 09:00 (Asia/Shanghai)")
+    assert "U999" not in str(texts)
+    for table in ("snoozes", "daily_summaries"):
+        assert len([s for s in statements if f"FROM {table}" in s]) == 1, table
 
 
 def test_subscriptions_are_read_by_channel_or_by_instance_whichever_is_fewer(

@@ -5,12 +5,14 @@ file; DMS is in memory."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.adapters.store.store import Store
 from bot.core.access import Subject
+from bot.core.daily import DailyAt
 from bot.core.dms.errors import UnknownInstance
 from bot.core.grammar.commands import ListSubscriptions, Subscribe, Unsubscribe
 from bot.services.ask import Ask
@@ -29,6 +31,7 @@ from tests.unit.services.fakes import (
     gate,
     shown,
 )
+from tests.unit.views.support import all_text, valid
 
 DEV_ASKS = Ask(user=DEV, channel=TEAM, via="slash")
 OPS_ASKS = Ask(user=OPS, channel=TEAM, via="slash")
@@ -115,6 +118,31 @@ async def test_the_list_still_shows_when_slack_names_cannot_be_read(
     await subs.answer(Subscribe("prod-orders", "failed", None), DEV_ASKS, asker(DEV_ASKS))
     listed = await subs.answer(ListSubscriptions(), DEV_ASKS, asker(DEV_ASKS))
     assert DEV in shown(listed.message)
+
+
+async def test_the_list_says_which_have_a_daily_summary_and_which_are_snoozed_now(
+    subs: Subscriptions, store: Store
+) -> None:
+    daily = DailyAt(time(9, 0), "Asia/Shanghai")
+    await subs.answer(
+        Subscribe("prod-orders", "failed", None, daily=daily), DEV_ASKS, asker(DEV_ASKS)
+    )
+    await subs.answer(Subscribe("prod-payments", "all", None), OPS_ASKS, asker(OPS_ASKS))
+    [orders, payments] = sorted(await subs.in_channel(TEAM), key=lambda s: s.instance_name)
+    store.snoozes.snooze.sync(TEAM, payments.instance_id, NOW + timedelta(hours=2), OPS)
+    # Over before the list is asked for (the service's clock says NOW): not shown.
+    store.snoozes.snooze.sync(TEAM, orders.instance_id, NOW - timedelta(minutes=1), OPS)
+    listed = all_text(
+        valid((await subs.answer(ListSubscriptions(), DEV_ASKS, asker(DEV_ASKS))).message)
+    )
+    orders_line, payments_line = (
+        next(line for line in listed.splitlines() if name in line)
+        for name in ("prod-orders", "prod-payments")
+    )
+    assert "daily summary at 09:00 (Asia/Shanghai)" in orders_line
+    assert "snoozed" not in orders_line
+    assert "snoozed until" in payments_line
+    assert "daily summary" not in payments_line
 
 
 async def test_unsubscribing_removes_it_and_says_so(subs: Subscriptions) -> None:

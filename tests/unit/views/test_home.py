@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import re
 import string
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.actions import HomeTaskRef, SubscriptionRef
 from bot.core.answer import TaskAnswer
 from bot.core.dms.models import Instance, Task
-from bot.core.records import Subscription
-from bot.i18n import en, t, zh
+from bot.core.quiet import QuietHours
+from bot.core.records import DailySummary, Snooze, Subscription
+from bot.i18n import LANGS, Lang, en, t, zh
 from bot.views.details import task_details_message
 from bot.views.home import MAX_HOME_BLOCKS, details_modal, home_view, im_channel_of, view_problems
 from bot.views.home_instance import LAST_FAILURES, MAX_RUNNING
@@ -52,18 +55,32 @@ def task(n: int, status: str, *, name: str = "restartInstance") -> Task:
     )
 
 
-def sub(channel: str, inst: Instance, *, scope: str = "failed", glob: str | None = None) -> Any:
-    return HomeSubscription(
-        Subscription(
-            channel=channel,
-            instance_id=inst.instance_id,
-            instance_name=inst.name,
-            scope="all" if scope == "all" else "failed",
-            name_glob=glob,
-            created_by="U0ONCALL",
-            created_at=NOW - timedelta(days=2),
-        ),
-        channel_name=f"name-{channel.lower()}",
+def sub(
+    channel: str,
+    inst: Instance,
+    *,
+    scope: str = "failed",
+    glob: str | None = None,
+    held: bool = False,
+) -> Any:
+    """``held``: quiet hours, a snooze in force and a daily summary, all at once."""
+    made = Subscription(
+        channel=channel,
+        instance_id=inst.instance_id,
+        instance_name=inst.name,
+        scope="all" if scope == "all" else "failed",
+        name_glob=glob,
+        created_by="U0ONCALL",
+        created_at=NOW - timedelta(days=2),
+    )
+    entry = HomeSubscription(made, channel_name=f"name-{channel.lower()}")
+    if not held:
+        return entry
+    return replace(
+        entry,
+        sub=replace(made, quiet=QuietHours(time(22), time(8), "Asia/Shanghai", everything=True)),
+        snooze=Snooze(channel, inst.instance_id, NOW + timedelta(hours=3), "U0ALICE"),
+        daily=DailySummary(channel, inst.instance_id, "09:00", "Asia/Shanghai", NOW),
     )
 
 
@@ -73,11 +90,12 @@ def item(
     *,
     running: int = 0,
     failed: int = 0,
+    held: bool = False,
     **extra: Any,
 ) -> InstanceHome:
     return InstanceHome(
         inst,
-        tuple(sub(c, inst) for c in channels),
+        tuple(sub(c, inst, held=held) for c in channels),
         running=tuple(task(i, "EXECUTING") for i in range(running)),
         failures=tuple(task(100 + i, "FAILED") for i in range(failed)),
         channel=channels[0] if channels else "",
@@ -204,6 +222,83 @@ def test_an_unreadable_instance_says_why_in_the_viewers_language() -> None:
     assert "Tasks could not be read: DMS is busy" in all_text(built(page(bad), "en"))
 
 
+# Until 06:00 UTC, read in the viewer's zone (the tab is built for Asia/Shanghai): 14:00.
+SNOOZE_END = NOW + timedelta(hours=3)
+SNOOZED_UNTIL = f"<!date^{int(SNOOZE_END.timestamp())}^{{date_short_pretty}} {{time}}|"
+HELD = {
+    "en": (
+        f"· :zzz: _snoozed until {SNOOZED_UNTIL}2026-11-27 14:00:00 Asia/Shanghai> by <@U0ALICE>_",
+        "· :crescent_moon: quiet 22:00-08:00 (Asia/Shanghai)",
+        "· :spiral_calendar_pad: daily summary at 09:00 (Asia/Shanghai)",
+    ),
+    "zh": (
+        f"· :zzz: _<@U0ALICE> 暂停到 {SNOOZED_UNTIL}2026-11-27 14:00:00 Asia/Shanghai>_",
+        "· :crescent_moon: 免打扰 22:00-08:00（Asia/Shanghai）",
+        "· :spiral_calendar_pad: 每日摘要 09:00（Asia/Shanghai）",
+    ),
+}
+
+
+def sub_lines(view: dict[str, Any]) -> dict[str, str]:
+    """Each subscription's line, by the channel it starts with."""
+    found = {}
+    for text in all_text(view).splitlines():
+        match = re.match(r"(?:• )?<#(C0\w+)> · ", text)
+        if match:
+            found[match[1]] = text
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_subscription_says_what_holds_it_back_and_a_plain_one_nothing_more(
+    lang: Lang,
+) -> None:
+    """An on-call engineer wondering why a channel heard nothing reads it on the line."""
+    snoozed, quiet, daily = HELD[lang]
+    inst = instance(1, "prod-orders")
+    plain = sub("C0PLAIN", inst)
+    entries = (
+        replace(
+            sub("C0SNOOZED", inst),
+            snooze=Snooze("C0SNOOZED", inst.instance_id, SNOOZE_END, "U0ALICE"),
+        ),
+        replace(
+            sub("C0QUIET", inst),
+            sub=replace(
+                plain.sub, channel="C0QUIET", quiet=QuietHours(time(22), time(8), "Asia/Shanghai")
+            ),
+        ),
+        replace(
+            sub("C0DAILY", inst),
+            daily=DailySummary("C0DAILY", inst.instance_id, "09:00", "Asia/Shanghai", NOW),
+        ),
+        plain,
+    )
+    lines = sub_lines(built(page(InstanceHome(inst, entries, channel="C0PLAIN")), lang))
+    assert lines["C0SNOOZED"].endswith(snoozed)
+    assert lines["C0QUIET"].endswith(quiet)
+    assert lines["C0DAILY"].endswith(daily)
+    # A plain subscription's line is what it was: what it sends, who set it up, when.
+    assert lines["C0PLAIN"].count(" · ") == 2
+    assert not re.search(":zzz:|:crescent_moon:|:spiral_calendar_pad:", lines["C0PLAIN"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_compact_instances_keep_their_tasks_behind_long_subscription_lines(lang: Lang) -> None:
+    # Too many blocks for every instance in full: they are drawn compactly, and each
+    # subscription's line is long with all that holds it back.
+    items = [
+        item(instance(i), [f"C0CH{j}" for j in range(6)], running=5, failed=5, held=True)
+        for i in range(8)
+    ]
+    text = all_text(built(page(*items), lang))
+    assert "…" not in text  # nothing cut off at a section's end
+    for said in HELD[lang]:
+        assert text.count(said) == 8 * 6
+    task = "*Restart instance* ·" if lang == "en" else "*重启实例* ·"
+    assert text.count(task) == 8 * (MAX_RUNNING + LAST_FAILURES)
+
+
 def test_no_unsubscribe_button_where_the_rules_refuse_it() -> None:
     inst = instance()
     entry = HomeSubscription(sub("C0ONE", inst).sub, can_unsubscribe=False)
@@ -287,6 +382,7 @@ def test_a_few_large_instances_are_drawn_compactly_not_dropped() -> None:
             st.integers(0, 12),
             st.integers(0, 12),
             st.booleans(),
+            st.booleans(),
         ),
         max_size=45,
     ),
@@ -294,7 +390,7 @@ def test_a_few_large_instances_are_drawn_compactly_not_dropped() -> None:
     lang=st.sampled_from(["en", "zh"]),
 )
 def test_any_mix_is_a_valid_view(
-    shape: list[tuple[int, int, int, bool]], name: str, lang: Any
+    shape: list[tuple[int, int, int, bool, bool]], name: str, lang: Any
 ) -> None:
     items = [
         item(
@@ -303,8 +399,9 @@ def test_any_mix_is_a_valid_view(
             running=running,
             failed=failed,
             hidden=hidden,
+            held=held,
         )
-        for i, (subs, running, failed, hidden) in enumerate(shape)
+        for i, (subs, running, failed, hidden, held) in enumerate(shape)
     ]
     view = built(page(*items), lang)
     assert len(view["blocks"]) <= MAX_HOME_BLOCKS

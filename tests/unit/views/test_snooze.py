@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.actions import SNOOZE, UNSNOOZE, SnoozeRef
 from bot.core.quiet import SNOOZE_CHOICES, QuietHours
-from bot.core.records import Snooze
+from bot.core.records import DailySummary, Snooze
 from bot.i18n import LANGS, Lang
 from bot.views.kit import message, section
 from bot.views.limits import MAX_BLOCKS
@@ -88,3 +88,22 @@ def test_the_list_shows_quiet_hours_and_snoozes() -> None:
     confirmed = all_text(valid(subscribed_message(sub, created=True, tz=SHANGHAI)))
     assert "Quiet 22:00-08:00 (Asia/Shanghai)" in confirmed
     assert "failures too" in confirmed
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "daily summary at 09:00 (Asia/Shanghai)"), ("zh", "每日摘要 09:00（Asia/Shanghai）")],
+)
+def test_the_list_says_when_a_daily_summary_comes(lang: Lang, said: str) -> None:
+    summary = DailySummary(SUB.channel, SUB.instance_id, "09:00", "Asia/Shanghai", NOW)
+    other = dataclasses.replace(SUB, instance_id="i-2", instance_name="stage")
+    listed = all_text(
+        valid(
+            subscriptions_message(
+                [SUB, other], SUB.channel, tz=SHANGHAI, lang=lang, dailies=[summary]
+            )
+        )
+    )
+    first, second = listed.split("• ")[1:3]
+    assert said in first
+    assert "09:00" not in second

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot.adapters.store import Store
-from bot.adapters.store.polling import CHUNK
+from bot.adapters.store.db import CHUNK
 from bot.core.records import Subscription
 from bot.simulator.clock import ManualClock
 from tests.unit.adapters.store.support import START

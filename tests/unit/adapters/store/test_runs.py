@@ -64,6 +64,18 @@ def test_daily_summaries_are_set_changed_and_follow_their_subscription(store: St
     assert store.daily.all.sync() == []
 
 
+def test_daily_summaries_of_many_channels_in_one_read(store: Store) -> None:
+    for channel, instance_id, clock in (("C2", "i-1", "08:00"), ("C1", "i-2", "09:00")):
+        store.daily.set.sync(DailySummary(channel, instance_id, clock, "UTC", START))
+    store.daily.set.sync(DailySummary("C3", "i-1", "10:00", "UTC", START))  # not asked
+    found = store.daily.in_channels.sync(["C1", "C2", "C9"])
+    assert [(d.channel, d.instance_id, d.clock) for d in found] == [
+        ("C1", "i-2", "09:00"),
+        ("C2", "i-1", "08:00"),
+    ]
+    assert store.daily.in_channels.sync([]) == []
+
+
 def test_known_keys_of_the_outbox(store: Store) -> None:
     assert store.outbox.enqueue.sync("k1", "C1", None, "x", "{}")
     assert store.outbox.known.sync(["k1", "k2"]) == {"k1"}

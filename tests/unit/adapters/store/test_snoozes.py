@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.adapters.store import NewOutboxRow, Store, Subscription
+from bot.adapters.store.db import CHUNK
 from bot.core.quiet import QuietHours, snooze_hold
 from bot.simulator.clock import ManualClock
 from tests.unit.adapters.store.support import START
@@ -71,6 +72,28 @@ def test_a_snooze_over_is_not_in_force(store: Store) -> None:
     store.snoozes.snooze.sync("C1", "i1", START + HOUR, "U1")
     assert store.snoozes.in_force.sync("i1", START + HOUR) == {}
     assert store.snoozes.in_channel.sync("C2", START) == []
+
+
+def test_snoozes_of_many_channels_in_one_read_only_those_in_force(store: Store) -> None:
+    store.snoozes.snooze.sync("C1", "i1", START + 4 * HOUR, "U1")
+    store.snoozes.snooze.sync("C1", "i2", START + HOUR, "U2")
+    store.snoozes.snooze.sync("C2", "i1", START + 2 * HOUR, "U3")
+    store.snoozes.snooze.sync("C3", "i1", START + 3 * HOUR, "U4")  # a channel not asked
+    found = store.snoozes.in_channels.sync(["C2", "C1", "C9"], START + HOUR)
+    # C1's snooze of i2 ended at START + HOUR: over, not shown.
+    assert [(z.channel, z.instance_id, z.by_user) for z in found] == [
+        ("C1", "i1", "U1"),
+        ("C2", "i1", "U3"),
+    ]
+    assert store.snoozes.in_channels.sync([], START) == []
+
+
+def test_snoozes_of_more_channels_than_a_statement_takes(store: Store) -> None:
+    channels = [f"C{n:05d}" for n in range(CHUNK * 2 + 3)]
+    for channel in channels[::100]:
+        store.snoozes.snooze.sync(channel, "i1", START + HOUR, "U1")
+    found = store.snoozes.in_channels.sync(channels, START)
+    assert [z.channel for z in found] == channels[::100]
 
 
 def _sub(**changes: object) -> Subscription:
