@@ -22,5 +22,4 @@ MESSAGES: dict[str, str] = {
     "daily.scheduled_none": "Nothing is scheduled for the next 24 h.",
     "daily.scheduled_unknown": "What is scheduled for the next 24 h could not be read.",
     "daily.set": "Daily summary at {time}.",
-    "daily.shown": "daily at {time}",
 }

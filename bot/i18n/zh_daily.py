@@ -18,5 +18,4 @@ MESSAGES: dict[str, str] = {
     "daily.scheduled_none": "未来 24 小时没有计划任务。",
     "daily.scheduled_unknown": "无法读取未来 24 小时的计划任务。",
     "daily.set": "每日摘要时间：{time}。",
-    "daily.shown": "每天 {time}",
 }
