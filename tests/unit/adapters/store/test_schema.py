@@ -145,6 +145,8 @@ def test_a_new_sqlite_file_another_process_is_writing_is_waited_for(tmp_path: Pa
             assert store.schema_version() == latest_version()
             with store._db.engine.connect() as conn:
                 assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                # NORMAL (1): no fsync per commit, WAL's crash-safe level.
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
     finally:
         release.join()
         other.close()
