@@ -27,6 +27,7 @@ def main() -> int:
     for size in sizes:
         print(paging.report(paging.measure(size, runs=1 if args.quick else 3)))
     print(ack.report(ack.measure(commands=40 if args.quick else 200)))
+    print(ack.report(ack.measure_deployed(commands=40 if args.quick else 200)))
     print(burst.report(burst.measure(asks=100)))
     print(overhead.report(overhead.measure()))
     if not args.quick:
