@@ -30,6 +30,7 @@ from bot.adapters.metrics import Metrics
 from bot.adapters.slack.once import describe, find_posted, is_ambiguous
 from bot.adapters.store.store import Store
 from bot.core.clock import utc_now
+from bot.core.quiet import snooze_hold
 from bot.core.records import OutboxItem
 from bot.views.kit import Message
 from bot.watch.admission import Admission
@@ -165,7 +166,7 @@ class Deliverer:
                 batch.append(item)
                 ts: str | None = found.ts
             else:
-                if not await self._admitted(item):
+                if not await self._admitted(item) or await self._snoozed_since(item):
                     return 0
                 batch = await self._batch(item)
                 await self.store.outbox.note_attempt(item.id, self.owner)
@@ -210,6 +211,25 @@ class Deliverer:
         await self.store.outbox.mark_delivered(item.id, self.owner, None)
         self._record(item, "refused", f"{item.key}: {verdict.why}")
         return False
+
+    async def _snoozed_since(self, item: OutboxItem) -> bool:
+        """Whether the channel snoozed the row's instance after it was queued (or while
+        another hold kept it): then it is held now, to go out with the rest of the
+        snooze when it ends. A snooze promises nothing more until then, whatever the
+        outbox still had to post."""
+        if item.kind != TaskFinished.kind:
+            return False
+        payload = payload_of(item)
+        if not isinstance(payload, TaskFinished) or not payload.instance_id:
+            return False
+        snoozes = await self.store.snoozes.in_force(payload.instance_id, self._clock())
+        snooze = snoozes.get(item.channel)
+        if snooze is None:
+            return False
+        hold = snooze_hold(payload.instance_id)
+        if await self.store.outbox.hold(item.id, self.owner, hold, snooze.until):
+            log.info("outbox %s held until %s: snoozed since it was queued", item.key, snooze.until)
+        return True
 
     def _record(self, item: OutboxItem, result: AuditResult, detail: str | None) -> None:
         """One audit line per notification row: delivered (once), or set aside."""

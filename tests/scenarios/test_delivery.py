@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.audit import AuditEvent, AuditLog
 from bot.adapters.store.store import Store
+from bot.core.quiet import snooze_hold
 from bot.core.records import OutboxItem
 from bot.services.conversation import Conversation
 from bot.views.kit import Message
@@ -153,6 +154,27 @@ async def test_a_failing_head_holds_back_its_channel_in_order(rig: Rig) -> None:
         await rig.deliverer.deliver_due()
     assert posted_keys(rig.slack) == [first, second]
     assert rig.deliverer.retries == 1
+
+
+async def test_rows_queued_before_a_snooze_wait_for_its_end_then_go_out_once(rig: Rig) -> None:
+    # Queued but not yet posted (Slack slow to take them), then the channel snoozes.
+    held = [rig.task_row("C1", n) for n in range(2)]
+    elsewhere = rig.task_row("C2", 9)
+    now = datetime.now(UTC)
+    rig.now = now
+    rig.store.snoozes.snooze.sync("C1", "i-1", now + timedelta(hours=1), "U0ALICE")
+    for _ in range(3):
+        await rig.deliverer.deliver_due()
+    assert posted_keys(rig.slack) == [elsewhere]  # the snoozed channel hears nothing
+    pending = rig.store.outbox.pending_for.sync("C1")
+    assert [(i.key, i.hold) for i in pending] == [(key, snooze_hold("i-1")) for key in held]
+    rig.now = now + timedelta(hours=1, seconds=1)
+    for _ in range(3):
+        await rig.deliverer.deliver_due()
+    # At the snooze's end: one digest for what it held, once.
+    assert posted_keys(rig.slack) == [elsewhere, held[0]]
+    assert rig.store.outbox.depth.sync() == 0
+    assert [e.detail for e in rig.audited if e.channel == "C1"] == held
 
 
 async def test_a_row_posted_just_before_a_crash_is_not_posted_again(rig: Rig) -> None:

@@ -92,6 +92,32 @@ class Outbox(Repository):
             return move_hold(conn, channel, hold, aware(until, "until"))
 
     @offloaded
+    def hold(self, item_id: int, owner: str, hold: str, until: datetime) -> bool:
+        """Hold a claimed row back until ``until`` under ``hold`` (a snooze set after it
+        was queued), and give up the claim: it goes out with the rest of that hold.
+        ``False`` (nothing changed) unless ``owner`` still holds the claim."""
+        release = (
+            update(outbox)
+            .where(
+                outbox.c.id == item_id,
+                outbox.c.claimed_by == owner,
+                outbox.c.delivered_at.is_(None),
+            )
+            .values(claimed_by=None, claimed_until=None)
+        )
+        values = {"hold": hold, "held_until": aware(until, "until")}
+        held = (
+            self._db.insert(outbox_holds)
+            .values(outbox_id=item_id, **values)
+            .on_conflict_do_update(index_elements=["outbox_id"], set_=values)
+        )
+        with self._db.write() as conn:
+            if conn.execute(release).rowcount == 0:
+                return False
+            conn.execute(held)
+        return True
+
+    @offloaded
     def claim_due(
         self, owner: str, now: datetime, limit: int, claim_for: timedelta
     ) -> list[OutboxItem]:
