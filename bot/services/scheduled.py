@@ -185,7 +185,9 @@ class ScheduledChanges:
             ref.instance_id,
             request_id,
         )
-        shown = ref if ref.instance_name else replace(ref, instance_name=instance.name)
+        # Named as DMS has them, not as the button said: its names are the presser's to
+        # forge, and the channel is told what was changed.
+        shown = replace(ref, instance_name=instance.name, task_name=found.name or ref.task_name)
         message = changed_message(
             shown, ask.user, to=to, request_id=request_id, tz=ask.tz, lang=ask.lang
         )
