@@ -313,7 +313,9 @@ class HomeTaskRef:
 
 # --- scheduled tasks -------------------------------------------------------------------
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Years 2000-2199 only: a plan is for the years ahead, and year 1 or 9999 in the
+# presser's zone leaves the calendar when moved to UTC for DMS.
+_DATE = re.compile(r"2[01][0-9]{2}-[0-9]{2}-[0-9]{2}")
 _CLOCK = re.compile(r"[0-9]{2}:[0-9]{2}")
 
 

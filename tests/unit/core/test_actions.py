@@ -182,6 +182,10 @@ def test_the_reschedule_form_in_the_pressers_zone() -> None:
         _form("2026-11-28; drop", "09:30"),
         _form(None, "09:30"),
         _form("2026-11-28", 930),
+        # Years whose end, moved to UTC, leaves the calendar (DMS is told UTC).
+        _form("9999-12-31", "23:59"),
+        _form("0001-01-01", "00:00"),
+        _form("٢٠٢٦-11-28", "09:30"),
         {actions.RESCHEDULE_DATE: "x"},
         [],
     ],
