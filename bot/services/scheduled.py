@@ -148,6 +148,11 @@ class ScheduledChanges:
         except BadActionValue as exc:
             log.warning("unreadable reschedule form: %s", exc)
             return Submitted(None)
+        if not ref.channel:
+            # The rules are judged for the channel pressed in, and the change is told
+            # there: without one, a change would be made that no channel hears of.
+            log.warning("a reschedule form without the channel it was opened in")
+            return Submitted(None)
         to = form.at(tz)
         if to < self._clock() + _SOONEST:
             return Submitted(ref, to, errors=past_error(lang))
