@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.core import bounded_json
 from bot.core.dms.ids import is_dms_id
 from bot.core.quiet import SNOOZE_CHOICES
+from bot.core.timeline.reading import parse_time
 
 # action_id values; each button kind has one, listeners match on them.
 REFRESH = "kt_refresh"
@@ -135,6 +136,16 @@ def _label(data: dict[str, Any], key: str) -> str:
     return value[:_INSTANCE_TEXT] if isinstance(value, str) else ""
 
 
+def _moment(data: dict[str, Any], key: str) -> datetime:
+    """Epoch milliseconds the bot wrote, within the years every outside time is read in
+    (``parse_time``): year 1 or 9999 would leave the calendar in the presser's zone."""
+    value = data.get(key)
+    when = None if isinstance(value, bool) or not isinstance(value, int) else parse_time(value)
+    if when is None:
+        raise BadActionValue(f"field {key!r} is not a time")
+    return when
+
+
 def _dms_id(data: dict[str, Any], key: str) -> str:
     value = _text(data, key)
     if not is_dms_id(value):
@@ -201,8 +212,8 @@ class QueryState:
             return cls(
                 instance=_text(data, "i"),
                 window_text=window,
-                begin=datetime.fromtimestamp(int(data["b"]) / 1000, tz=UTC),
-                end=datetime.fromtimestamp(int(data["e"]) / 1000, tz=UTC),
+                begin=_moment(data, "b"),
+                end=_moment(data, "e"),
                 zone=_text(data, "z", limit=64),
                 statuses=frozenset(statuses),
                 name_glob=glob or None,
@@ -313,7 +324,9 @@ class HomeTaskRef:
 
 # --- scheduled tasks -------------------------------------------------------------------
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Years 2000-2199 only: a plan is for the years ahead, and year 1 or 9999 in the
+# presser's zone leaves the calendar when moved to UTC for DMS.
+_DATE = re.compile(r"2[01][0-9]{2}-[0-9]{2}-[0-9]{2}")
 _CLOCK = re.compile(r"[0-9]{2}:[0-9]{2}")
 
 
@@ -347,13 +360,7 @@ class ScheduledRef:
     @classmethod
     def decode(cls, value: str) -> ScheduledRef:
         data = _object(value, "scheduled task")
-        at = data.get("a")
-        if at is not None and (isinstance(at, bool) or not isinstance(at, int)):
-            raise BadActionValue("field 'a' is not a time")
-        try:
-            when = None if at is None else datetime.fromtimestamp(at / 1000, tz=UTC)
-        except (ValueError, OverflowError, OSError):
-            raise BadActionValue("field 'a' is not a time") from None
+        when = None if data.get("a") is None else _moment(data, "a")
         return cls(
             instance_id=_dms_id(data, "i"),
             task_id=_dms_id(data, "t"),

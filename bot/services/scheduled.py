@@ -148,6 +148,11 @@ class ScheduledChanges:
         except BadActionValue as exc:
             log.warning("unreadable reschedule form: %s", exc)
             return Submitted(None)
+        if not ref.channel:
+            # The rules are judged for the channel pressed in, and the change is told
+            # there: without one, a change would be made that no channel hears of.
+            log.warning("a reschedule form without the channel it was opened in")
+            return Submitted(None)
         to = form.at(tz)
         if to < self._clock() + _SOONEST:
             return Submitted(ref, to, errors=past_error(lang))
@@ -185,7 +190,9 @@ class ScheduledChanges:
             ref.instance_id,
             request_id,
         )
-        shown = ref if ref.instance_name else replace(ref, instance_name=instance.name)
+        # Named as DMS has them, not as the button said: its names are the presser's to
+        # forge, and the channel is told what was changed.
+        shown = replace(ref, instance_name=instance.name, task_name=found.name or ref.task_name)
         message = changed_message(
             shown, ask.user, to=to, request_id=request_id, tz=ask.tz, lang=ask.lang
         )

@@ -42,10 +42,11 @@ from bot.views.kit import (
     instance_label,
     md,
     message,
+    one_line,
     plain_object,
     section,
 )
-from bot.views.limits import BUTTON_VALUE, MAX_BLOCKS, clip
+from bot.views.limits import BUTTON_VALUE, MAX_BLOCKS, clip, escape
 
 # Slack's limits on a confirmation dialog and a modal.
 _CONFIRM_TITLE = 100
@@ -118,7 +119,8 @@ def scheduled_message(
         notes.append(t(lang, "scheduled.slack_only"))
     blocks.append(context(" ".join(notes)))
     text = tn(lang, "scheduled.text", len(waiting), instance=name)
-    return message(text, blocks[:MAX_BLOCKS])
+    # The notification text is mrkdwn too: a name from DMS must not mention or link there.
+    return message(escape(one_line(text)), blocks[:MAX_BLOCKS])
 
 
 def _row(task: ScheduledTask, *, now: datetime, tz: tzinfo, lang: Lang) -> str:
@@ -290,7 +292,7 @@ def changed_message(
         instance=ref.instance_name or ref.instance_id,
         user=user,
     )
-    return message(text, blocks)
+    return message(escape(one_line(text)), blocks)
 
 
 def not_changed_text(ref: ScheduledRef, found: ScheduledTask | None, *, lang: Lang = "en") -> str:

@@ -34,21 +34,28 @@ OPTION_VALUE = 150
 _OPTION_TEXT = 75
 
 
-def _value(ref: SnoozeRef) -> str:
-    value = ref.encode()
-    return value if len(value) <= OPTION_VALUE else replace(ref, instance_name="").encode()
+def _value(ref: SnoozeRef) -> str | None:
+    """The option's value: without the name when it does not fit, None when even the id
+    alone does not (DMS ids are admitted up to 128 characters)."""
+    for value in (ref.encode(), replace(ref, instance_name="").encode()):
+        if len(value) <= OPTION_VALUE:
+            return value
+    return None
 
 
-def snooze_menu(instance_id: str, instance_name: str, *, lang: Lang = "en") -> ActionsBlock:
+def snooze_menu(instance_id: str, instance_name: str, *, lang: Lang = "en") -> ActionsBlock | None:
     """The menu a notification carries: how long to hold this channel's notifications
-    about the instance. The end is worked out when it is pressed, in the presser's zone."""
+    about the instance. The end is worked out when it is pressed, in the presser's zone.
+    None when the instance's id does not fit in an option: Slack would refuse the whole
+    notification for it."""
+    values = [_value(SnoozeRef(instance_id, instance_name, choice)) for choice in SNOOZE_CHOICES]
     options = [
-        Option(
-            value=_value(SnoozeRef(instance_id, instance_name, choice)),
-            text=plain_object(t(lang, f"snooze.{choice}"), _OPTION_TEXT),
-        )
-        for choice in SNOOZE_CHOICES
+        Option(value=value, text=plain_object(t(lang, f"snooze.{choice}"), _OPTION_TEXT))
+        for value, choice in zip(values, SNOOZE_CHOICES, strict=True)
+        if value is not None
     ]
+    if len(options) < len(values):
+        return None
     menu = StaticSelectElement(
         action_id=SNOOZE,
         placeholder=plain_object(t(lang, "snooze.placeholder"), _OPTION_TEXT),
@@ -71,8 +78,9 @@ def with_snooze(
     blocks: list[Block] = list(shown.blocks)
     if held_until is not None and tz is not None and len(blocks) < MAX_BLOCKS:
         blocks.append(context(t(lang, "snooze.held", until=date_token(held_until, tz))))
-    if len(blocks) < MAX_BLOCKS:
-        blocks.append(snooze_menu(instance_id, instance_name, lang=lang))
+    menu = snooze_menu(instance_id, instance_name, lang=lang)
+    if menu is not None and len(blocks) < MAX_BLOCKS:
+        blocks.append(menu)
     return replace(shown, blocks=tuple(blocks))
 
 

@@ -22,6 +22,7 @@ from bot.i18n import Lang, t
 from bot.i18n.labels import instance_status_label
 from bot.views.format import shown_name, shown_status
 from bot.views.kit import instance_label, one_line
+from bot.views.safe_text import visible
 from bot.views.timeline import gap_text, summary_text, via
 
 COLUMNS = (
@@ -155,14 +156,17 @@ def _row(moment: Moment, lang: Lang) -> dict[str, str]:
 
 
 def _cell(value: str) -> str:
-    value = one_line(value)
+    # Invisible characters first: the CLI drops them when printing, and one leading a
+    # formula would otherwise hide it from the quoting here.
+    value = one_line(visible(value))
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def _md(text: str) -> str:
-    """One line for a Markdown table cell: pipes and markup written as text."""
+    """One line for a Markdown table cell: pipes and markup written as text (brackets
+    too: ``[x](url)`` is a link, ``![x](url)`` an image a viewer would load)."""
     text = one_line(text)
-    for char in ("\\", "|", "`", "<", ">", "*"):
+    for char in ("\\", "|", "`", "<", ">", "*", "[", "]"):
         text = text.replace(char, "\\" + char)
     return text
 

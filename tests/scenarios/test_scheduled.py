@@ -263,3 +263,35 @@ async def test_a_double_press_changes_once(bot: RunningBot) -> None:
     await asyncio.sleep(0.3)
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
     assert planned(bot)["extendInstance"].cancelled
+
+
+async def test_a_cancel_names_what_was_changed_not_what_the_button_said(bot: RunningBot) -> None:
+    answer = await listing(bot, "prod-orders scheduled", user=ALICE, channel=OPS, name="l")
+    cancel = button_for(answer, actions.CANCEL_SCHEDULED, "extendInstance")
+    forged = json.loads(cancel["value"]) | {"n": "dev-payments <!channel>", "k": "deleteInstance"}
+    await press(
+        bot, cancel | {"value": json.dumps(forged)}, user=ALICE, channel=OPS, name="c"
+    )  # fmt: skip
+    [posted] = await bot.slack.wait_for("chat.postMessage", 1)
+    shown = text_of(posted) + str(posted.args.get("text"))
+    assert planned(bot)["extendInstance"].cancelled
+    assert "prod-orders" in shown
+    assert "dev-payments" not in shown
+    assert "<!channel>" not in shown
+    assert "deleteInstance" not in shown
+
+
+async def test_a_cancel_forged_for_another_instance_is_judged_for_that_instance(
+    bot: RunningBot,
+) -> None:
+    answer = await listing(bot, "prod-orders scheduled", user=ALICE, channel=OPS, name="l")
+    cancel = button_for(answer, actions.CANCEL_SCHEDULED, "extendInstance")
+    other = next(i for i in bot.sim.state.instances() if not i.name.startswith("prod-orders"))
+    forged = json.loads(cancel["value"]) | {"i": other.instance_id}
+    await press(
+        bot, cancel | {"value": json.dumps(forged)}, user=ALICE, channel=OPS, name="c"
+    )  # fmt: skip
+    assert f"You may not change the scheduled tasks of `{other.name}`" in await said_privately(
+        bot, "c"
+    )
+    assert not planned(bot)["extendInstance"].cancelled

@@ -16,6 +16,8 @@ from bot.core.dms.scheduled import CANCELLED, ScheduledList, ScheduledTask
 # DMS lists a handful per instance; this bounds what one answer reads.
 PAGE = 50
 MOST = 500
+# Twice the pages MOST takes at PAGE a page: a DMS paging by fewer is read only so far.
+MAX_PAGES = 20
 _TIME = "%Y%m%d%H%M%S"
 
 
@@ -25,11 +27,15 @@ def _path(project_id: str, instance_id: str) -> str:
 
 async def fetch_scheduled(http: DmsHttp, project_id: str, instance_id: str) -> ScheduledList:
     """Every scheduled task of the instance, page by page (``start`` is 1-based, like
-    ListBackgroundTasks'), up to ``MOST``."""
-    tasks: list[ScheduledTask] = []
+    ListBackgroundTasks'), up to ``MOST`` tasks or ``MAX_PAGES`` pages, each task once.
+
+    A DMS that repeats a page, or sends one task a page with a count that never ends,
+    stops the paging (and the listing says it is cut short) rather than listing a task
+    again and again or asking without end."""
+    tasks: dict[str, ScheduledTask] = {}
     request_ids: list[str] = []
-    start = 1
-    while True:
+    start, count, more = 1, 0, False
+    for _ in range(MAX_PAGES):
         body, request_id = await http.get(
             _path(project_id, instance_id),
             {"start": str(start), "limit": str(PAGE)},
@@ -38,15 +44,20 @@ async def fetch_scheduled(http: DmsHttp, project_id: str, instance_id: str) -> S
         if request_id:
             request_ids.append(request_id)
         jobs, count = _page(body, request_id)
-        tasks.extend(ScheduledTask.from_api(job) for job in jobs)
+        known = len(tasks)
+        for job in jobs:
+            task = ScheduledTask.from_api(job)
+            tasks.setdefault(task.id or f"#{start}.{len(tasks)}", task)
         start += len(jobs)
-        if not jobs or len(tasks) >= min(count, MOST):
+        more = len(tasks) < min(count, MOST)
+        if not jobs or len(tasks) == known or not more:
             break
+    listed = tuple(tasks.values())
     return ScheduledList(
         instance_id=instance_id,
-        tasks=tuple(tasks[:MOST]),
+        tasks=listed[:MOST],
         request_ids=tuple(request_ids),
-        truncated=len(tasks) > MOST or count > MOST,
+        truncated=len(listed) > MOST or count > MOST or (more and bool(jobs)),
     )
 
 

@@ -73,7 +73,11 @@ def parse_iso_utc(value: object) -> datetime | None:
     if moment.tzinfo is None:
         # The API documents UTC; a zoneless stamp is read as UTC, not local time.
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:59-01:00 and the like: a time past the calendar once in UTC.
+        return None
 
 
 def parse_epoch_ms(value: object) -> datetime | None:

@@ -73,9 +73,12 @@ class ScheduledList:
 
 def _clock(text: str) -> time | None:
     try:
-        return time.fromisoformat(text.strip())
+        moment = time.fromisoformat(text.strip())
     except ValueError:
         return None
+    # Documented without a zone; one sent anyway is dropped so the clocks compare (an
+    # aware and a naive time cannot), the window being read as UTC either way.
+    return moment.replace(tzinfo=None)
 
 
 def in_window(at: datetime, begin: str, end: str) -> bool | None:

@@ -29,9 +29,15 @@ def parse_time(value: object) -> datetime | None:
         if not math.isfinite(value) or not _EARLIEST_MS <= value <= _LATEST_MS:
             return None
         return parse_epoch_ms(int(value))
-    if isinstance(value, str) and value.strip().isdigit():
+    # ASCII only: "²" and other digits str.isdigit() knows are no number int() reads.
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return parse_time(int(value.strip()))
-    return parse_iso_utc(value)
+    moment = parse_iso_utc(value)
+    # The same years as epoch times: a year 1 or 9999 is no record's, and sorting or
+    # measuring from it would overflow the calendar.
+    if moment is None or not _EARLIEST_MS <= moment.timestamp() * 1000 <= _LATEST_MS:
+        return None
+    return moment
 
 
 class Reader(FieldReader):

@@ -82,6 +82,8 @@ def test_a_forged_details_value_is_refused(value: str) -> None:
         {"z": "x" * 100},
         {"b": "soon"},
         {"e": 10**30},
+        {"b": -62135596800000},
+        {"e": 253402300799000},
         {"i": None},
     ],
 )
@@ -152,6 +154,9 @@ def test_a_scheduled_ref_round_trips() -> None:
         '{"i":"i1","t":"t1","a":"soon"}',
         '{"i":"i1","t":"t1","a":true}',
         '{"i":"i1","t":"t1","a":1,"c":"#general"}',
+        # Year 9999 and year 1: moved into the presser's zone, off the calendar.
+        '{"i":"i1","t":"t1","a":253402300799000}',
+        '{"i":"i1","t":"t1","a":-62135596800000}',
         "[]",
         "not json",
     ],
@@ -182,6 +187,10 @@ def test_the_reschedule_form_in_the_pressers_zone() -> None:
         _form("2026-11-28; drop", "09:30"),
         _form(None, "09:30"),
         _form("2026-11-28", 930),
+        # Years whose end, moved to UTC, leaves the calendar (DMS is told UTC).
+        _form("9999-12-31", "23:59"),
+        _form("0001-01-01", "00:00"),
+        _form("٢٠٢٦-11-28", "09:30"),
         {actions.RESCHEDULE_DATE: "x"},
         [],
     ],

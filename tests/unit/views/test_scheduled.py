@@ -88,3 +88,14 @@ def test_the_modal_and_the_announcement_fit(lang: Lang) -> None:
     said = changed_message(ref, "U0ALICE", to=None, request_id="r" * 32, tz=UTC, lang=lang)
     assert check_message(said.block_dicts(), said.text) == []
     assert "<@U0ALICE>" in str(said.block_dicts())
+
+
+def test_names_from_outside_stay_inert_in_the_notification_text() -> None:
+    hostile = "<!channel> <https://evil.example|click> <@U123>"
+    named = Instance(instance_id=ORDERS.instance_id, name=hostile)
+    listing = ScheduledList(ORDERS.instance_id, (task("a" * 32, 1, name=hostile),))
+    shown = scheduled_message(named, listing, WINDOW, now=NOW, tz=UTC)
+    ref = ScheduledRef(ORDERS.instance_id, "a" * 32, NOW, hostile, hostile, "C0OPS")
+    said = changed_message(ref, "U0ALICE", to=None, request_id=None, tz=UTC)
+    for text in (shown.text, said.text):
+        assert "<" not in text, text

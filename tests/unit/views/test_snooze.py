@@ -107,3 +107,13 @@ def test_the_list_says_when_a_daily_summary_comes(lang: Lang, said: str) -> None
     first, second = listed.split("• ")[1:3]
     assert said in first
     assert "09:00" not in second
+
+
+def test_an_instance_id_too_long_for_a_menu_value_leaves_the_notification_postable() -> None:
+    # DMS ids are admitted up to 128 characters; a menu option's value holds 150.
+    long_id = "a" * 128
+    shown = with_snooze(message("x", [section("x")]), long_id, "prod-orders")
+    blocks = valid(shown)
+    assert block_problems(blocks) == []
+    values = [o["value"] for b in blocks for e in b.get("elements", []) for o in e["options"]]
+    assert all(len(value) <= OPTION_VALUE for value in values)

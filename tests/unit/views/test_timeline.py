@@ -15,6 +15,7 @@ from bot.core.timeline.merge import Timeline, build_timeline
 from bot.core.timeline.records import Alarm, InstanceDetail
 from bot.core.timeline.sources import Gap
 from bot.i18n import LANGS, Lang
+from bot.views.safe_text import visible
 from bot.views.timeline import SHOWN_MOMENTS, timeline_message
 from bot.views.timeline_export import (
     COLUMNS,
@@ -134,3 +135,27 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text() -> None:
     [row] = list(csv.DictReader(io.StringIO(timeline_csv(timeline))))
     assert row["who"] == "'=HYPERLINK(1)"
     assert "p\\|o" in timeline_markdown(timeline, tz=UTC)
+
+
+@pytest.mark.parametrize(
+    "who", ["\u200b=HYPERLINK(1)", "\u202e+cmd|' /C calc'!A0", "\ufeff@SUM(1)"]
+)
+def test_an_invisible_character_does_not_hide_a_formula_from_the_quoting(who: str) -> None:
+    # The CLI prints the CSV through visible(), which drops the invisible lead: the
+    # quote must already be there.
+    hostile = trace("c9", "Kafka_update_topic", 10, user=who)
+    timeline = build_timeline(
+        instance_id="i1", instance_name="p", begin=at(60), end=NOW, now=NOW, traces=[hostile]
+    )
+    [row] = list(csv.DictReader(io.StringIO(visible(timeline_csv(timeline)))))
+    assert row["who"].startswith("'")
+
+
+def test_a_markdown_cell_links_and_loads_nothing() -> None:
+    hostile = trace("c9", "Kafka_update_topic", 10, user="![x](https://evil.example/p.png)")
+    timeline = build_timeline(
+        instance_id="i1", instance_name="[click](https://evil.example)", begin=at(60),
+        end=NOW, now=NOW, traces=[hostile],
+    )  # fmt: skip
+    written = timeline_markdown(timeline, tz=UTC)
+    assert "](" not in written.replace("\\](", "")

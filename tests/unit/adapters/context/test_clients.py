@@ -6,6 +6,7 @@ import asyncio
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.adapters.context import ContextClient, ContextOptions
 from bot.adapters.dms.endpoints import ContextEndpoints
@@ -177,3 +178,47 @@ async def test_a_page_that_is_not_the_documented_shape_is_a_failed_gap() -> None
     async with serve(upstream), client(upstream) as context:
         result = await context.traces("inst-1", SIX_HOURS)
     assert [(g.reason, g.source) for g in result.gaps] == [("failed", "cts")]
+
+
+async def test_a_cts_marker_that_never_ends_stops_at_the_bound_and_says_so() -> None:
+    upstream = Upstream()
+    served = iter(range(10**9))
+
+    def endless(query: dict[str, str]) -> dict[str, Any]:
+        # Always a full page of traces never seen before, always "there is more".
+        at = int(query["to"]) - 2
+        page = [trace(next(served), START - timedelta(hours=1)) | {"time": at} for _ in range(200)]
+        return {"traces": page, "meta_data": {"marker": "again"}}
+
+    upstream._trace_page = endless  # type: ignore[method-assign]
+    async with serve(upstream), client(upstream) as context:
+        result = await context.traces("inst-1", SIX_HOURS)
+    assert len(result.items) <= 10_000
+    assert "truncated" in [g.reason for g in result.gaps]
+    assert upstream.count("cts") <= 60
+
+
+async def test_a_cts_page_that_repeats_itself_is_read_once() -> None:
+    upstream = Upstream()
+    page = [trace(n, START - timedelta(minutes=n + 1)) for n in range(200)]
+    upstream._trace_page = lambda query: {  # type: ignore[method-assign]
+        "traces": page,
+        "meta_data": {"marker": "same"},
+    }
+    async with serve(upstream), client(upstream) as context:
+        result = await context.traces("inst-1", SIX_HOURS)
+    assert len(result.items) == 200
+    assert upstream.count("cts") <= 1 + 8
+
+
+async def test_a_ces_count_far_past_the_bound_reads_only_so_far() -> None:
+    upstream = Upstream()
+    upstream._alarm_page = lambda query: {  # type: ignore[method-assign]
+        "alarm_histories": [alarm(int(query["offset"]) + n, START) for n in range(100)],
+        "count": "1000000000",
+    }
+    async with serve(upstream), client(upstream) as context:
+        result = await context.alarms("inst-1", SIX_HOURS)
+    assert len(result.items) == 2_000
+    assert [g.reason for g in result.gaps] == ["truncated"]
+    assert upstream.count("ces") == 20

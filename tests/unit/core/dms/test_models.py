@@ -144,3 +144,9 @@ def test_an_instance_field_too_long_is_named_and_left_empty() -> None:
     inst = Instance.from_api({"instance_id": "i-1", "name": "n" * 5000, "status": "RUNNING"})
     assert inst.unreadable == {"name": "too_large"}
     assert (inst.instance_id, inst.name, inst.status) == ("i-1", "", "RUNNING")
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"])
+def test_a_time_that_leaves_the_calendar_in_utc_is_unknown_not_fatal(value: str) -> None:
+    task = Task.from_api({**DOC_TASK, "created_at": value, "updated_at": value})
+    assert (task.created_at, task.updated_at) == (None, None)

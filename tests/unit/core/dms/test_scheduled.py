@@ -61,3 +61,15 @@ def test_waiting_soonest_first_those_without_a_time_last() -> None:
         ScheduledTask("soon", "x", "CREATED", "", "", at(4)),
     )
     assert [t.id for t in ScheduledList("i", tasks).waiting] == ["soon", "late", "none"]
+
+
+@pytest.mark.parametrize("begin", ["02:00:00+08:00", "02:00:00Z", "02:00:00-00:30"])
+def test_a_window_sent_with_a_zone_is_read_not_a_crash(begin: str) -> None:
+    # ShowInstance documents HH:mm:ss; a zone on one end must not fail the listing.
+    assert in_window(at(3), begin, "06:00:00") in (True, False, None)
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-01:00", "²", "9999-01-01T00:00:00Z"])
+def test_a_schedule_time_out_of_range_is_unknown(value: str) -> None:
+    task = ScheduledTask.from_api({"id": "a1", "status": "CREATED", "schedule_at": value})
+    assert task.schedule_at is None

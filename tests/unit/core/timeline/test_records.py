@@ -174,3 +174,31 @@ def test_every_operation_has_words_in_both_languages() -> None:
     for key in OP_KEYS:
         assert f"timeline.op.{key}" in en.MESSAGES
         assert f"timeline.op.{key}" in zh.MESSAGES
+
+
+# Times a hostile or broken API may send: past the calendar once moved to UTC, digits
+# Python's int() refuses, and years no real record carries.
+HOSTILE_TIMES = [
+    "9999-12-31T23:59:59-01:00",
+    "0001-01-01T00:00:00+01:00",
+    "²",
+    "١٢٣٤٥٦٧٨٩٠١٢٣",
+    "9999-12-31T00:00:00Z",
+    "0001-01-01",
+    "-1767225600000",
+    "17672256000a0",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_TIMES)
+def test_a_time_out_of_range_or_malformed_is_an_unknown_never_an_exception(value: str) -> None:
+    assert Trace.from_api({"time": value}).time is None
+    assert Alarm.from_api({"begin_time": value, "end_time": value}).updated is None
+    assert InstanceDetail.from_api({"created_at": value}).created_at is None
+    steps = Progress.from_api("t", {"step_list": [{"start_time": value}]}).steps
+    assert steps[0].started is None
+
+
+def test_an_iso_time_without_a_zone_is_read_as_utc() -> None:
+    trace = Trace.from_api({"time": "2026-01-01T08:00:00"})
+    assert trace.time == datetime(2026, 1, 1, 8, tzinfo=UTC)
