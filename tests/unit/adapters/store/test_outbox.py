@@ -102,6 +102,24 @@ def test_a_failed_head_holds_back_its_channel(store: Store, clock: ManualClock) 
     assert _keys(store.outbox.claim_due.sync("r1", retry_at, 10, CLAIM)) == ["a2"]
 
 
+def test_a_claimed_row_held_back_waits_for_its_hold_and_lets_the_next_go(store: Store) -> None:
+    store.outbox.enqueue.sync("a1", "C1", None, "task_finished", "{}")
+    store.outbox.enqueue.sync("a2", "C1", None, "task_finished", "{}")
+    [head] = store.outbox.claim_due.sync("r1", START, 10, CLAIM)
+    until = START + timedelta(hours=1)
+    assert not store.outbox.hold.sync(head.id, "r2", "snooze:i1", until)  # not r2's claim
+    assert store.outbox.hold.sync(head.id, "r1", "snooze:i1", until)
+    # Held: the row behind it is the channel's head now, for any replica.
+    [second] = store.outbox.claim_due.sync("r2", START, 10, CLAIM)
+    assert second.key == "a2"
+    [held, _] = store.outbox.pending_for.sync("C1")
+    assert (held.key, held.hold, held.held_until) == ("a1", "snooze:i1", until)
+    store.outbox.mark_delivered.sync(second.id, "r2", "1.2")
+    assert store.outbox.claim_due.sync("r1", until - timedelta(seconds=1), 10, CLAIM) == []
+    # Its claim was given up with the hold: at the end, anyone may take it.
+    assert _keys(store.outbox.claim_due.sync("r2", until, 10, CLAIM)) == ["a1"]
+
+
 def test_failures_count_attempts_and_keep_the_latest_error(store: Store) -> None:
     store.outbox.enqueue.sync("k", "C1", None, "task_finished", "{}")
     for attempt, error in enumerate(["timeout", "ratelimited", "x" * 5000], start=1):
