@@ -18,10 +18,18 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from typing import Any
 
-from bot.core import bounded_json
-from bot.core.dms.ids import is_dms_id
+# Re-exported: callers meet these as part of the codec.
+from bot.core.action_values import MAX_VALUE as MAX_VALUE
+from bot.core.action_values import BadActionValue as BadActionValue
+from bot.core.action_values import (
+    read_channel,
+    read_dms_id,
+    read_label,
+    read_moment,
+    read_object,
+    read_text,
+)
 from bot.core.quiet import SNOOZE_CHOICES
-from bot.core.timeline.reading import parse_time
 
 # action_id values; each button kind has one, listeners match on them.
 REFRESH = "kt_refresh"
@@ -92,73 +100,6 @@ TYPED_WORDS: dict[str, tuple[str, ...]] = {
     EXPORT: ("export", "导出"),
 }
 
-MAX_VALUE = 2000  # Slack's limit on a button value
-
-
-class BadActionValue(ValueError):
-    pass
-
-
-# Slack channel ids: public (C), private (G) and direct-message (D) conversations.
-_CHANNEL = re.compile(r"[CGD][A-Z0-9]{2,20}")
-# Every value the bot makes is one flat object, a list of statuses at most inside it.
-_VALUE_LIMITS = bounded_json.JsonLimits(max_chars=MAX_VALUE, max_depth=3)
-# An instance as a button may name it: an id, or a name as typed (resolved again).
-_INSTANCE_TEXT = 200
-
-
-def _object(value: str, what: str) -> dict[str, Any]:
-    try:
-        # The loader everything from outside goes through: size and depth bounded.
-        data = bounded_json.loads(value, _VALUE_LIMITS)
-    except ValueError as exc:
-        raise BadActionValue(f"this {what} button's data could not be read ({exc})") from None
-    if not isinstance(data, dict):
-        raise BadActionValue(f"this {what} button's data is not an object")
-    if bounded_json.find_unreadable(data, _VALUE_LIMITS.max_depth) is not None:
-        raise BadActionValue(f"this {what} button's data is nested too deeply")
-    return data
-
-
-def _text(data: dict[str, Any], key: str, *, limit: int = _INSTANCE_TEXT) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise BadActionValue(f"field {key!r} is missing or malformed")
-    if any((ch.isspace() and ch != " ") or not ch.isprintable() for ch in value):
-        raise BadActionValue(f"field {key!r} has control characters")
-    return value
-
-
-def _label(data: dict[str, Any], key: str) -> str:
-    """An instance's display name riding along for a message: optional, clipped, and
-    never used to decide anything (the id is)."""
-    value = data.get(key)
-    return value[:_INSTANCE_TEXT] if isinstance(value, str) else ""
-
-
-def _moment(data: dict[str, Any], key: str) -> datetime:
-    """Epoch milliseconds the bot wrote, within the years every outside time is read in
-    (``parse_time``): year 1 or 9999 would leave the calendar in the presser's zone."""
-    value = data.get(key)
-    when = None if isinstance(value, bool) or not isinstance(value, int) else parse_time(value)
-    if when is None:
-        raise BadActionValue(f"field {key!r} is not a time")
-    return when
-
-
-def _dms_id(data: dict[str, Any], key: str) -> str:
-    value = _text(data, key)
-    if not is_dms_id(value):
-        raise BadActionValue(f"field {key!r} is not a DMS id")
-    return value
-
-
-def _channel(data: dict[str, Any], key: str) -> str:
-    value = _text(data, key)
-    if not _CHANNEL.fullmatch(value):
-        raise BadActionValue(f"field {key!r} is not a Slack channel id")
-    return value
-
 
 @dataclass(frozen=True)
 class QueryState:
@@ -196,7 +137,7 @@ class QueryState:
 
     @classmethod
     def decode(cls, value: str) -> QueryState:
-        data = _object(value, "query")
+        data = read_object(value, "query")
         statuses = data.get("s") or []
         if not isinstance(statuses, list) or not all(
             isinstance(x, str) and 0 < len(x) <= 40 for x in statuses
@@ -208,13 +149,16 @@ class QueryState:
         window = data.get("w")
         if not isinstance(window, str) or len(window) > MAX_VALUE:
             raise BadActionValue("field 'w' is not a window")
+        begin, end = read_moment(data, "b"), read_moment(data, "e")
+        if end < begin:
+            raise BadActionValue("this button's window ends before it begins")
         try:
             return cls(
-                instance=_text(data, "i"),
+                instance=read_text(data, "i"),
                 window_text=window,
-                begin=_moment(data, "b"),
-                end=_moment(data, "e"),
-                zone=_text(data, "z", limit=64),
+                begin=begin,
+                end=end,
+                zone=read_text(data, "z", limit=64),
                 statuses=frozenset(statuses),
                 name_glob=glob or None,
                 page=max(1, min(int(data.get("p") or 1), 100_000)),
@@ -235,8 +179,8 @@ class TaskRef:
 
     @classmethod
     def decode(cls, value: str) -> TaskRef:
-        data = _object(value, "Details")
-        return cls(instance=_text(data, "i"), task_id=_dms_id(data, "t"))
+        data = read_object(value, "Details")
+        return cls(instance=read_text(data, "i"), task_id=read_dms_id(data, "t"))
 
 
 @dataclass(frozen=True)
@@ -253,11 +197,13 @@ class SubscribeRef:
 
     @classmethod
     def decode(cls, value: str) -> SubscribeRef:
-        data = _object(value, "Subscribe")
+        data = read_object(value, "Subscribe")
         scope = data.get("s") or "failed"
         if scope not in ("failed", "all"):
             raise BadActionValue(f"unknown scope {scope!r}")
-        return cls(instance_id=_dms_id(data, "i"), instance_name=_label(data, "n"), scope=scope)
+        return cls(
+            instance_id=read_dms_id(data, "i"), instance_name=read_label(data, "n"), scope=scope
+        )
 
 
 @dataclass(frozen=True)
@@ -268,10 +214,10 @@ class SnoozeRef(SubscribeRef):
 
     @classmethod
     def decode(cls, value: str) -> SnoozeRef:
-        data = _object(value, "Snooze")
+        data = read_object(value, "Snooze")
         if data.get("s") not in SNOOZE_CHOICES:
             raise BadActionValue("unknown snooze choice")
-        return cls(_dms_id(data, "i"), _label(data, "n"), str(data["s"]))
+        return cls(read_dms_id(data, "i"), read_label(data, "n"), str(data["s"]))
 
 
 # --- the App Home tab's buttons ---------------------------------------------------------
@@ -291,11 +237,11 @@ class SubscriptionRef:
 
     @classmethod
     def decode(cls, value: str) -> SubscriptionRef:
-        data = _object(value, "Unsubscribe")
+        data = read_object(value, "Unsubscribe")
         return cls(
-            channel=_channel(data, "c"),
-            instance_id=_dms_id(data, "i"),
-            instance_name=_label(data, "n"),
+            channel=read_channel(data, "c"),
+            instance_id=read_dms_id(data, "i"),
+            instance_name=read_label(data, "n"),
         )
 
 
@@ -314,11 +260,11 @@ class HomeTaskRef:
 
     @classmethod
     def decode(cls, value: str) -> HomeTaskRef:
-        data = _object(value, "Details")
+        data = read_object(value, "Details")
         return cls(
-            channel=_channel(data, "c"),
-            instance_id=_dms_id(data, "i"),
-            task_id=_dms_id(data, "t"),
+            channel=read_channel(data, "c"),
+            instance_id=read_dms_id(data, "i"),
+            task_id=read_dms_id(data, "t"),
         )
 
 
@@ -359,15 +305,15 @@ class ScheduledRef:
 
     @classmethod
     def decode(cls, value: str) -> ScheduledRef:
-        data = _object(value, "scheduled task")
-        when = None if data.get("a") is None else _moment(data, "a")
+        data = read_object(value, "scheduled task")
+        when = None if data.get("a") is None else read_moment(data, "a")
         return cls(
-            instance_id=_dms_id(data, "i"),
-            task_id=_dms_id(data, "t"),
+            instance_id=read_dms_id(data, "i"),
+            task_id=read_dms_id(data, "t"),
             schedule_at=when,
-            instance_name=_label(data, "n"),
-            task_name=_label(data, "k"),
-            channel=_channel(data, "c") if data.get("c") is not None else "",
+            instance_name=read_label(data, "n"),
+            task_name=read_label(data, "k"),
+            channel=read_channel(data, "c") if data.get("c") is not None else "",
         )
 
 

@@ -85,6 +85,7 @@ def test_a_forged_details_value_is_refused(value: str) -> None:
         {"b": -62135596800000},
         {"e": 253402300799000},
         {"i": None},
+        {"b": 1_900_000_000_000, "e": 1_800_000_000_000},  # ends before it begins
     ],
 )
 def test_a_forged_query_value_is_refused(changes: dict[str, object]) -> None:
