@@ -24,8 +24,10 @@ import pytest
 
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.store import Store
+from bot.core.actions import TYPED_WORDS
 from bot.core.dms.accounts import Credentials
 from bot.core.dms.place import Place
+from bot.core.grammar import zh_words
 from bot.core.grammar.commands import Command, TasksQuery, TimelineQuery, parse_command
 from bot.core.grammar.help import usage
 from bot.i18n import LANGS, Lang
@@ -55,6 +57,12 @@ NOT_EXAMPLES = frozenset(
         "--md",
         "--csv",
         "language",
+        "timezone",
+        "--fresh",
+        "--history FILE",
+        # The separators a key may be glued to its value with.
+        ":",
+        "=",
         "<instance>",
         "name@account",
         "name@region",
@@ -80,10 +88,14 @@ BUTTONS = ("next", "prev", "refresh", "share", "details 2")
 AFTER_AN_INSTANCE = frozenset(
     {
         "计划",
-        "last 30m|1h|2h30m|7d",
+        "last 30m|1h|2h30m|7d|1w",
         "since 09:00",
         "since YYYY-MM-DD 08:00",
         "from <t> to <t>",
+        "between <t> and <t>",
+        "status success,canceled",
+        "status:failed",
+        "page=2",
         "today",
         "yesterday",
         "YYYYMMDDHHmmss",
@@ -124,6 +136,7 @@ AS_TYPED = frozenset(
         "订阅 prod-orders 全部 免打扰 22:00-08:00 全部",
         "实例",
         "订阅 prod-orders 每天 09:00",
+        "subscribe prod-orders lang:zh",
     }
 )
 
@@ -176,6 +189,7 @@ def filled(form: str, today: date) -> str:
         ("YYYYMMDDHHmmss", yesterday.strftime("%Y%m%d") + "080000"),
         ("YYYY-MM-DD", yesterday.isoformat()),
         ("from <t> to <t>", "from 08:00 to 10:30"),
+        ("between <t> and <t>", "between 08:00 and 10:30"),
         ("[,<s>]", ",success"),
         ("[,<状态>]", ",success"),
         ("[window]", "last 1h"),
@@ -348,3 +362,23 @@ async def test_every_help_example_and_form_gets_an_answer(talk: Conversation, la
     assert any("since YYYY-MM-DD 08:00" in form for form in forms)
     commands = [filled(form, SIMULATOR_START.date()) for form in forms]
     assert await failures(talk, commands, lang) == []
+
+
+# --- the Chinese words ------------------------------------------------------------------
+
+
+def test_every_chinese_word_and_button_word_is_in_the_readme() -> None:
+    section = README[README.index("## Chinese words") :]
+    section = section[: section.index("\n## ", 1)]
+    spans = set(re.findall(r"`([^`\n]+)`", section))
+    words = {
+        word
+        for word, meaning in zh_words.KEYWORDS.items()
+        if meaning.kind
+        in ("", "from", "to", "key", "task", "since-after", "last-after", "range-after")
+    }
+    words |= set(zh_words.LANG_VALUES)
+    words |= {word for typed in TYPED_WORDS.values() for word in typed}
+    # Units, fillers and the ordinal are said by example (最近两个半小时, 第2页).
+    said = " ".join(spans)
+    assert sorted(w for w in words if w not in said) == []
