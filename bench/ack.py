@@ -27,6 +27,9 @@ from tests.fakes.slack_requests import SlackSender
 from tests.scenarios.process_harness import bot_process
 from tests.scenarios.slack_harness import BOT_TOKEN, SIGNING_SECRET, running_bot
 
+DEPLOYED = "bot in its own process"
+SHARED = "one process with the stand-ins"
+
 
 @dataclass(frozen=True)
 class AckResult:
@@ -35,8 +38,8 @@ class AckResult:
     upstream_ms: float
     acks_s: list[float]
     answered: int
-    # Where the bot ran: "bot in its own process" or "one process with the stand-ins".
-    shape: str = "one process with the stand-ins"
+    # Where the bot ran: DEPLOYED or SHARED.
+    shape: str = SHARED
 
     def percentile(self, q: float) -> float:
         ordered = sorted(self.acks_s)
@@ -79,9 +82,7 @@ async def _drive(
 
 async def _measure(commands: int, rate: float, upstream_ms: float) -> AckResult:
     async with running_bot(sim_config=SimulatorConfig(latency_ms=upstream_ms)) as bot:
-        return await _drive(
-            bot.sender, bot.slack, commands, rate, upstream_ms, "one process with the stand-ins"
-        )
+        return await _drive(bot.sender, bot.slack, commands, rate, upstream_ms, SHARED)
 
 
 async def _measure_deployed(commands: int, rate: float, upstream_ms: float) -> AckResult:
@@ -102,9 +103,7 @@ async def _measure_deployed(commands: int, rate: float, upstream_ms: float) -> A
             sender = SlackSender(bot.events_url, SIGNING_SECRET)
             try:
                 await _warm_up(sender, slack)
-                return await _drive(
-                    sender, slack, commands, rate, upstream_ms, "bot in its own process"
-                )
+                return await _drive(sender, slack, commands, rate, upstream_ms, DEPLOYED)
             finally:
                 await sender.aclose()
 
@@ -144,9 +143,12 @@ def report(result: AckResult) -> str:
     p99 = result.percentile(0.99) * 1000
     worst = max(result.acks_s) * 1000
     over = sum(1 for a in result.acks_s if a > 3)
+    # The design's target is the bot's own: Slack and DMS are never on its loop.
+    deployed = result.shape == DEPLOYED
+    target = "target < 100" if deployed else "the target < 100 is for the bot in its own process"
     return (
         f"ack latency ({result.shape}), {result.commands} slash commands at "
         f"{result.rate:g}/s, DMS taking {result.upstream_ms / 1000:g} s: "
-        f"p50 {med:.1f} ms · p99 {p99:.1f} ms (target < 100) · max {worst:.1f} ms · "
+        f"p50 {med:.1f} ms · p99 {p99:.1f} ms ({target}) · max {worst:.1f} ms · "
         f"over 3 s: {over} (target 0) · answered {result.answered}/{result.commands}"
     )
