@@ -39,7 +39,7 @@ MESSAGES: dict[str, str] = {
     "dms.hint.auth": (
         "Check HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (and HUAWEICLOUD_SDK_SECURITY_TOKEN "
         "for temporary keys), HUAWEICLOUD_SDK_PROJECT_ID, the machine's clock, and that the "
-        "key may call `dms:instance:getBackgroundTask`."
+        "key may call `{action}`."
     ),
     "dms.hint.not_found": "Check the id, or run `instances` to list what this project has.",
     "dms.hint.throttled": "DMS is throttling requests; try again in {wait} s.",

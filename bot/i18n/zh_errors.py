@@ -36,7 +36,7 @@ MESSAGES: dict[str, str] = {
     "dms.hint.auth": (
         "请检查 HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK（临时密钥还需 "
         "HUAWEICLOUD_SDK_SECURITY_TOKEN）、HUAWEICLOUD_SDK_PROJECT_ID、本机时钟，"
-        "以及该密钥是否有 `dms:instance:getBackgroundTask` 权限。"
+        "以及该密钥是否有 `{action}` 权限。"
     ),
     "dms.hint.not_found": "请检查 ID，或运行 `instances` 列出本项目的实例。",
     "dms.hint.throttled": "DMS 正在限流，请 {wait} 秒后重试。",

@@ -176,7 +176,13 @@ class DmsHttp:
             body: Any = bounded_json.loads(response.content, self._body_limits)
         except ValueError:
             body = None
-        error = from_response(response.status_code, response.headers, response.reason_phrase, body)
+        error = from_response(
+            response.status_code,
+            response.headers,
+            response.reason_phrase,
+            body,
+            operation=operation,
+        )
         self._observe(
             operation, elapsed, error_code_label(error.error_code, status=response.status_code)
         )

@@ -76,10 +76,34 @@ class DmsError(Exception):
         return self.text("en")
 
 
-class DmsAuthError(DmsError):
-    """401/403: the AK/SK, the security token or the project id was refused."""
+# The IAM action each call needs, by the operation names the client and its metrics
+# use: what a refusal tells the operator to grant. ListInstances and the progress call
+# have none documented for Kafka; they are read as the actions their kin need.
+IAM_ACTIONS: dict[str, str] = {
+    "list_tasks": "dms:instance:getBackgroundTask",
+    "get_task": "dms:instance:getBackgroundTask",
+    "task_progress": "dms:instance:getBackgroundTask",
+    "list_instances": "dms:instance:list",
+    "show_instance": "dms:instance:getDetail",
+    "list_scheduled": "dms:instance:listScheduledTasks",
+    "update_scheduled": "dms:instance:modifyScheduledTask",
+    "list_traces": "cts:trace:list",
+    "list_alarms": "ces:alarmHistory:list",
+}
+_DEFAULT_ACTION = IAM_ACTIONS["list_tasks"]
 
-    hint = Said("dms.hint.auth")
+
+class DmsAuthError(DmsError):
+    """401/403: the AK/SK, the security token or the project id was refused, or the key
+    may not make the call (``action``, the IAM action it needs)."""
+
+    def __init__(self, message: str | Said, *, action: str = _DEFAULT_ACTION, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.action = action
+
+    @property
+    def hint(self) -> Said:  # type: ignore[override]
+        return Said.of("dms.hint.auth", action=self.action)
 
 
 class DmsNotFound(DmsError):
@@ -265,9 +289,15 @@ def _bounded(text: str | None, limit: int) -> str | None:
 
 
 def from_response(
-    status: int, headers: Mapping[str, str], reason: str | None, body: object
+    status: int,
+    headers: Mapping[str, str],
+    reason: str | None,
+    body: object,
+    *,
+    operation: str = "list_tasks",
 ) -> DmsError:
-    """The error a DMS answer means: from its status, headers and (parsed) body."""
+    """The error a DMS answer means: from its status, headers and (parsed) body, for
+    the call ``operation`` (which names the permission a refusal asks for)."""
     code, msg = body_fields(body)
     code, msg = _bounded(code, CODE_CHARS), _bounded(msg, MESSAGE_CHARS)
     request_id = headers.get("X-Request-Id")
@@ -283,7 +313,8 @@ def from_response(
         )
     if status in (401, 403) or (code or "").startswith(("APIGW.0301", "APIGW.0307")):
         refused = Said.of("dms.refused_credentials", code=code or status, text=text)
-        return DmsAuthError(refused, **kw)
+        action = IAM_ACTIONS.get(operation, _DEFAULT_ACTION)
+        return DmsAuthError(refused, action=action, **kw)
     if status == 404:
         return DmsNotFound(detail, **kw)
     if status >= 500:

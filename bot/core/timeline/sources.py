@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, Literal, Protocol, TypeAlias, TypeVar
 
+from bot.core.dms.errors import IAM_ACTIONS
 from bot.core.dms.source import Window
 from bot.core.timeline.records import Alarm, Trace
 
@@ -25,11 +26,11 @@ GapReason: TypeAlias = Literal[
 
 # The IAM action each source needs: what a 403 tells the operator to grant.
 PERMISSIONS: dict[Source, str] = {
-    "tasks": "dms:instance:getBackgroundTask",
-    "cts": "cts:trace:list",
-    "ces": "ces:alarmHistory:list",
-    "instance": "dms:instance:getDetail",
-    "progress": "dms:instance:getBackgroundTask",
+    "tasks": IAM_ACTIONS["list_tasks"],
+    "cts": IAM_ACTIONS["list_traces"],
+    "ces": IAM_ACTIONS["list_alarms"],
+    "instance": IAM_ACTIONS["show_instance"],
+    "progress": IAM_ACTIONS["task_progress"],
 }
 # ListTraces "returns operation records from the last 7 days".
 CTS_RETENTION = timedelta(days=7)

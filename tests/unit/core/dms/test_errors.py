@@ -20,6 +20,7 @@ from bot.core.dms.errors import (
     UnknownInstance,
     UnknownPlace,
     UnknownTask,
+    from_response,
 )
 from bot.core.grammar.errors import CommandError, WindowError
 from bot.core.grammar.misread import NotAnInstance
@@ -185,3 +186,26 @@ def test_grammar_errors_in_chinese() -> None:
         said = describe_error(exc, "zh")
         assert CJK.search(said)
         assert said == exc.text("zh")  # the grammar says its own errors in Chinese
+
+
+@pytest.mark.parametrize(
+    ("operation", "action"),
+    [
+        ("list_tasks", "dms:instance:getBackgroundTask"),
+        ("list_instances", "dms:instance:list"),
+        ("show_instance", "dms:instance:getDetail"),
+        ("list_scheduled", "dms:instance:listScheduledTasks"),
+        ("update_scheduled", "dms:instance:modifyScheduledTask"),
+    ],
+)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_refusal_names_the_permission_of_the_call_refused(
+    operation: str, action: str, lang: Lang
+) -> None:
+    body = {"error_code": "DMS.00403000", "error_msg": "Policy doesn't allow it."}
+    error = from_response(403, {"X-Request-Id": "r-9"}, "Forbidden", body, operation=operation)
+    assert isinstance(error, DmsAuthError)
+    said = error.text(lang)
+    assert f"`{action}`" in said
+    others = {"dms:instance:getBackgroundTask", "dms:instance:modifyScheduledTask"} - {action}
+    assert not any(f"`{other}`" in said for other in others)
