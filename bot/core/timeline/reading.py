@@ -76,8 +76,9 @@ class Reader(FieldReader):
             self.unreadable[key] = "not_text"
         return Reader(value if isinstance(value, Mapping) else {})
 
-    def items(self, key: str, most: int) -> list[Reader]:
-        """Readers of the objects of a list (at most ``most``; other entries skipped)."""
+    def items(self, key: str, most: int, *, newest: bool = False) -> list[Reader]:
+        """Readers of the objects of a list (at most ``most``, the first ones, or with
+        ``newest`` the last ones of a list in time order; other entries skipped)."""
         value = self.data.get(key)
         if value is None:
             return []
@@ -86,4 +87,5 @@ class Reader(FieldReader):
             return []
         if len(value) > most:
             self.unreadable[key] = "too_large"
-        return [Reader(item) for item in value[:most] if isinstance(item, Mapping)]
+        kept = value[-most:] if newest else value[:most]
+        return [Reader(item) for item in kept if isinstance(item, Mapping)]

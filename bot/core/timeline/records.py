@@ -126,7 +126,8 @@ class Alarm:
             read.child("condition"),
             read.child("additional_info"),
         )
-        points = read.items("data_points", MAX_DATA_POINTS)
+        # In time order: the value shown is the latest, so a long list keeps its end.
+        points = read.items("data_points", MAX_DATA_POINTS, newest=True)
         values = [p.number("value", low=-1e300, high=1e300) for p in points]
         status = read.text("status", MAX_ID).lower()
         return cls(

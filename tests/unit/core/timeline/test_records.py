@@ -130,6 +130,13 @@ def test_an_alarm_reads_metric_value_threshold_and_times() -> None:
     assert Alarm.from_api({"level": 7}).level is None
 
 
+def test_an_alarm_with_more_points_than_are_read_shows_its_latest_value() -> None:
+    points = [{"value": n} for n in range(1, 201)]  # in time order, 200 > what is read
+    alarm = Alarm.from_api({"record_id": "r1", "status": "alarm", "data_points": points})
+    assert alarm.value == 200.0
+    assert alarm.unreadable.get("data_points") == "too_large"
+
+
 def test_instance_detail_and_progress() -> None:
     detail = InstanceDetail.from_api(
         {
