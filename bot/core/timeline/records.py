@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -126,9 +126,9 @@ class Alarm:
             read.child("condition"),
             read.child("additional_info"),
         )
-        # In time order: the value shown is the latest, so a long list keeps its end.
+        # The value shown is the latest: a long list keeps its end (CES sends the
+        # points in time order), and their own times decide among those kept.
         points = read.items("data_points", MAX_DATA_POINTS, newest=True)
-        values = [p.number("value", low=-1e300, high=1e300) for p in points]
         status = read.text("status", MAX_ID).lower()
         return cls(
             record_id=read.text("record_id", MAX_ID),
@@ -137,7 +137,7 @@ class Alarm:
             status=status,
             level=read.integer("level", low=1, high=4),
             metric_name=metric.text("metric_name", MAX_ID),
-            value=next((v for v in reversed(values) if v is not None), None),
+            value=_latest_value(points),
             threshold=condition.number("value", low=-1e300, high=1e300),
             comparison=condition.text("comparison_operator", MAX_ID),
             unit=condition.text("unit", MAX_ID),
@@ -157,6 +157,17 @@ class Alarm:
     def severe(self) -> bool:
         """Critical or major: what an incident channel must not miss."""
         return self.level is not None and self.level <= 2
+
+
+def _latest_value(points: list[Reader]) -> float | None:
+    """The value of the latest point: by its time where points have one, else the last
+    in the list."""
+    read = [(p.at("time"), p.number("value", low=-1e300, high=1e300)) for p in points]
+    valued = [(at, i, value) for i, (at, value) in enumerate(read) if value is not None]
+    if not valued:
+        return None
+    floor = datetime.min.replace(tzinfo=UTC)
+    return max(valued, key=lambda point: (point[0] or floor, point[1]))[2]
 
 
 def _dimension(metric: Reader) -> str:

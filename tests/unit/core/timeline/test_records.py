@@ -137,6 +137,17 @@ def test_an_alarm_with_more_points_than_are_read_shows_its_latest_value() -> Non
     assert alarm.unreadable.get("data_points") == "too_large"
 
 
+def test_an_alarm_shows_the_value_of_its_latest_point_whatever_their_order() -> None:
+    points = [
+        {"time": "2026-01-01T00:02:00Z", "value": 95},
+        {"time": "2026-01-01T00:03:00Z", "value": 97},
+        {"time": "2026-01-01T00:01:00Z", "value": 90},
+        {"time": "2026-01-01T00:03:00Z", "value": "not a number"},
+    ]
+    assert Alarm.from_api({"record_id": "r1", "data_points": points}).value == 97.0
+    assert Alarm.from_api({"record_id": "r1", "data_points": [{"time": "soon"}]}).value is None
+
+
 def test_instance_detail_and_progress() -> None:
     detail = InstanceDetail.from_api(
         {
