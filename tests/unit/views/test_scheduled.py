@@ -99,3 +99,13 @@ def test_names_from_outside_stay_inert_in_the_notification_text() -> None:
     said = changed_message(ref, "U0ALICE", to=None, request_id=None, tz=UTC)
     for text in (shown.text, said.text):
         assert "<" not in text, text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_changer_that_is_not_a_slack_user_is_named_as_text(lang: Lang) -> None:
+    ref = ScheduledRef(ORDERS.instance_id, "a" * 32, NOW, "prod-orders", "restartInstance", "C0OPS")
+    for user in ("", "<!channel>"):
+        said = changed_message(ref, user, to=None, request_id=None, tz=UTC, lang=lang)
+        shown = str(said.block_dicts())
+        assert "<@" not in shown, shown
+        assert "<!channel>" not in shown, shown
