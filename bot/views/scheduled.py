@@ -170,7 +170,7 @@ def _buttons(
                     lang,
                     "scheduled.confirm_text",
                     task=md(shown_name(task.name, lang), _NAME),
-                    instance=md(instance.name, _NAME),
+                    instance=md(instance_label(instance.name, instance.instance_id, lang), _NAME),
                     when=_when(task.schedule_at, tz, lang),
                 ),
                 _CONFIRM_TEXT,
