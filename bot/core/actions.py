@@ -29,6 +29,7 @@ from bot.core.action_values import (
     read_object,
     read_text,
 )
+from bot.core.grammar.window import MAX_WINDOW
 from bot.core.quiet import SNOOZE_CHOICES
 
 # action_id values; each button kind has one, listeners match on them.
@@ -150,8 +151,10 @@ class QueryState:
         if not isinstance(window, str) or len(window) > MAX_VALUE:
             raise BadActionValue("field 'w' is not a window")
         begin, end = read_moment(data, "b"), read_moment(data, "e")
-        if end < begin:
-            raise BadActionValue("this button's window ends before it begins")
+        # The grammar's own bounds, again: a value is the presser's to forge, and every
+        # service that reads the window (paging, What happened, Export) trusts it.
+        if not begin < end <= begin + MAX_WINDOW:
+            raise BadActionValue("this button's window is empty, reversed or too long")
         try:
             return cls(
                 instance=read_text(data, "i"),

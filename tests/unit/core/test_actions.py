@@ -86,6 +86,8 @@ def test_a_forged_details_value_is_refused(value: str) -> None:
         {"e": 253402300799000},
         {"i": None},
         {"b": 1_900_000_000_000, "e": 1_800_000_000_000},  # ends before it begins
+        {"b": 1_800_000_000_000, "e": 1_800_000_000_000},  # ends as it begins
+        {"b": 1_000_000_000_000, "e": 1_800_000_000_000},  # years: past the grammar's 90 days
     ],
 )
 def test_a_forged_query_value_is_refused(changes: dict[str, object]) -> None:
