@@ -36,15 +36,17 @@ def register(app: AsyncApp, deps: Deps) -> None:
             str(action.get("value") or ""), channel, tz=profile.tz, lang=profile.lang
         )
         if modal is None or not channel:
-            note = error_message(t(profile.lang, "error.unreadable_button"), lang=profile.lang)
-            await respond(
-                text=note.text,
-                blocks=note.block_dicts(),
-                response_type="ephemeral",
-                replace_original=False,
-            )
+            await _tell(respond, t(profile.lang, "error.unreadable_button"), profile.lang)
             return
-        await client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=modal)
+        try:
+            await client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=modal)
+        except SlackApiError as exc:
+            # The trigger lasts 3 s from the press: a slow profile lookup, or Slack,
+            # can outlast it. Nothing was changed; the presser may simply press again.
+            error = str(exc.response.get("error") or "unknown")
+            log.warning("the Reschedule form could not be opened: %s", error)
+            text = t(profile.lang, "scheduled.modal_failed", error=error)
+            await _tell(respond, text, profile.lang)
 
     async def on_submit(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
@@ -69,6 +71,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
 
     app.action(RESCHEDULE)(on_reschedule)
     app.view(RESCHEDULE_MODAL)(on_submit)
+
+
+async def _tell(respond: AsyncRespond, text: str, lang: Lang) -> None:
+    note = error_message(text, lang=lang)
+    await respond(
+        text=note.text, blocks=note.block_dicts(), response_type="ephemeral", replace_original=False
+    )
 
 
 async def _deliver(

@@ -13,6 +13,10 @@ MESSAGES: dict[str, str] = {
     "scheduled.title": "{instance} · scheduled changes",
     "scheduled.text.one": "{count} change scheduled on {instance}",
     "scheduled.text.other": "{count} changes scheduled on {instance}",
+    "scheduled.modal_failed": (
+        "The Reschedule form could not be opened (Slack said `{error}`); nothing was "
+        "changed. Press Reschedule again."
+    ),
     "scheduled.none": "Nothing is scheduled on {instance}.",
     "scheduled.row": "*{task}* · {when} ({relative}) · set by {user}",
     "scheduled.in": "in {duration}",

@@ -13,6 +13,9 @@ MESSAGES: dict[str, str] = {
     "scheduled.title": "{instance} · 计划任务",
     "scheduled.text.one": "{instance} 上有 {count} 个计划中的变更",
     "scheduled.text.other": "{instance} 上有 {count} 个计划中的变更",
+    "scheduled.modal_failed": (
+        "无法打开改期表单（Slack 返回 `{error}` ），未做任何更改。请再次点击改期按钮。"
+    ),
     "scheduled.none": "{instance} 上没有计划中的变更。",
     "scheduled.row": "*{task}* · {when}（{relative}） · 由 {user} 设定",
     "scheduled.in": "{duration} 后",

@@ -215,6 +215,22 @@ async def test_a_reschedule_whose_announcement_is_unconfirmed_tells_the_presser(
     assert planned(bot)["restartInstance"].schedule_at == to
 
 
+async def test_a_reschedule_form_slack_will_not_open_is_said_to_the_presser(
+    bot: RunningBot,
+) -> None:
+    answer = await listing(bot, "prod-orders scheduled", user=ALICE, channel=OPS, name="l")
+    before = planned(bot)["restartInstance"].schedule_at
+    bot.slack.fail_next("views.open", error="expired_trigger_id")
+    await press(
+        bot, button_for(answer, actions.RESCHEDULE, "restartInstance"),
+        user=ALICE, channel=OPS, name="r",
+    )  # fmt: skip
+    said = await said_privately(bot, "r")
+    assert "could not be opened" in said
+    assert "expired_trigger_id" in said
+    assert planned(bot)["restartInstance"].schedule_at == before
+
+
 async def test_a_time_that_has_passed_is_said_in_the_modal(bot: RunningBot) -> None:
     answer = await listing(bot, "prod-orders scheduled", user=ALICE, channel=OPS, name="l")
     await press(
