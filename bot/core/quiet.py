@@ -25,8 +25,6 @@ SnoozeChoice = Literal["1h", "4h", "morning"]
 SNOOZE_CHOICES: tuple[SnoozeChoice, ...] = get_args(SnoozeChoice)
 # "until tomorrow morning" is this clock in the presser's zone.
 MORNING = time(9, 0)
-# The longest a snooze may last: a value from a button can ask for no more.
-MAX_SNOOZE = timedelta(days=2)
 
 _RANGE = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])-([01]?[0-9]|2[0-3]):([0-5][0-9])")
 
