@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.once import post_once
 from bot.core.actions import RESCHEDULE, RESCHEDULE_MODAL
-from bot.i18n import t
+from bot.i18n import Lang, t
 from bot.services.reply import Reply
 from bot.views.replies import error_message
 from handlers import Deps
@@ -65,13 +65,15 @@ def register(app: AsyncApp, deps: Deps) -> None:
         channel = submitted.ref.channel if submitted.ref is not None else ""
         ask = await deps.ask(user, channel, "slash", shareable=False)
         reply = await deps.conversation.reschedule(submitted, ask)
-        await _deliver(client, reply, channel=channel, user=user)
+        await _deliver(client, reply, channel=channel, user=user, lang=profile.lang)
 
     app.action(RESCHEDULE)(on_reschedule)
     app.view(RESCHEDULE_MODAL)(on_submit)
 
 
-async def _deliver(client: AsyncWebClient, reply: Reply, *, channel: str, user: str) -> None:
+async def _deliver(
+    client: AsyncWebClient, reply: Reply, *, channel: str, user: str, lang: Lang
+) -> None:
     """A modal has no response_url: the change goes to the channel it was pressed in,
     anything else to the presser alone there."""
     if not channel:
@@ -80,11 +82,15 @@ async def _deliver(client: AsyncWebClient, reply: Reply, *, channel: str, user: 
     text, blocks = reply.message.text, reply.message.block_dicts()
     try:
         if reply.delivery == "channel":
-            posted = await post_once(client, channel=channel, text=text, blocks=blocks)
-            if posted is not None:
+            if await post_once(client, channel=channel, text=text, blocks=blocks) is not None:
                 return
+            # Made in DMS, yet its announcement not confirmed: the presser is told to
+            # look in the channel, as for a share (handlers.buttons), not left guessing.
             log.warning("the reschedule's announcement was not confirmed in %s", channel)
-            return
+            note = error_message(
+                t(lang, "button.unconfirmed_share"), title=t(lang, "button.unconfirmed"), lang=lang
+            )
+            text, blocks = note.text, note.block_dicts()
         await client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
     except SlackApiError as exc:
         log.warning("could not tell %s in %s of a reschedule (%s)", user, channel, exc)

@@ -44,10 +44,10 @@ MESSAGES: dict[str, str] = {
     "scheduled.modal_close": "Back",
     "scheduled.past": "Pick a time in the future.",
     "scheduled.cancelled": (
-        ":no_entry_sign: <@{user}> cancelled *{task}* on `{instance}` (it was to run {when})."
+        ":no_entry_sign: {user} cancelled *{task}* on `{instance}` (it was to run {when})."
     ),
     "scheduled.rescheduled": (
-        ":calendar: <@{user}> rescheduled *{task}* on `{instance}` from {before} to {after}."
+        ":calendar: {user} rescheduled *{task}* on `{instance}` from {before} to {after}."
     ),
     "scheduled.changed.text": "{task} on {instance} changed by {user}",
     "scheduled.request_id": "DMS request id {id}",

@@ -40,10 +40,10 @@ MESSAGES: dict[str, str] = {
     "scheduled.modal_close": "返回",
     "scheduled.past": "请选择一个将来的时间。",
     "scheduled.cancelled": (
-        ":no_entry_sign: <@{user}> 取消了 `{instance}` 上的 *{task}* （原定 {when} 执行）。"
+        ":no_entry_sign: {user} 取消了 `{instance}` 上的 *{task}* （原定 {when} 执行）。"
     ),
     "scheduled.rescheduled": (
-        ":calendar: <@{user}> 把 `{instance}` 上的 *{task}* 从 {before} 改到了 {after}。"
+        ":calendar: {user} 把 `{instance}` 上的 *{task}* 从 {before} 改到了 {after}。"
     ),
     "scheduled.changed.text": "{user} 修改了 {instance} 上的 {task}",
     "scheduled.request_id": "DMS 请求 ID {id}",

@@ -75,8 +75,8 @@ def _ms(moment: datetime | None) -> str:
 
 def change_key(ref: ScheduledRef, to: datetime | None) -> str:
     """One change of one plan: the same press twice has the same key, a later change of
-    the same task (its plan moved since) another."""
-    return f"change:{ref.instance_id}:{ref.task_id}:{_ms(ref.schedule_at)}:{_ms(to) or 'cancel'}"
+    the same task (its plan moved since) another; a cancel ends in ``-`` (no time)."""
+    return f"change:{ref.instance_id}:{ref.task_id}:{_ms(ref.schedule_at)}:{_ms(to)}"
 
 
 @dataclass(frozen=True)

@@ -182,10 +182,8 @@ class Subscriptions:
 
     async def remove(self, channel: str, instance_id: str) -> Subscription | None:
         """Unsubscribe ``channel`` from the instance: what was removed, None if nothing."""
-        removed = await self._store.subscriptions.delete(channel, instance_id)
-        # Its daily summary goes with it (one left behind would return on resubscribing).
-        await self._store.daily.clear(channel, instance_id)
-        return removed
+        # Its snooze and daily summary go with it, in the store's one transaction.
+        return await self._store.subscriptions.delete(channel, instance_id)
 
     async def get(self, channel: str, instance_id: str) -> Subscription | None:
         return await self._store.subscriptions.get(channel, instance_id)

@@ -39,6 +39,7 @@ from bot.views.kit import (
     md,
     one_line,
     pack_lines,
+    person,
     plain_object,
     section,
     target,
@@ -54,7 +55,6 @@ from bot.views.readable import (
     REASON,
     STATUS,
     USER,
-    USER_ID,
 )
 
 # Slack's limits for a confirm dialog.
@@ -91,9 +91,7 @@ def channel_text(channel: str, lang: Lang) -> str:
 
 
 def _user(user: str) -> str:
-    if USER_ID.fullmatch(user):
-        return f"<@{user}>"
-    return md(user, USER) or "-"
+    return person(user, "-")
 
 
 def _scope(sub: Subscription, lang: Lang) -> str:

@@ -114,6 +114,14 @@ def instance_label(name: str, instance_id: str, lang: Lang = "en") -> str:
     return one_line(name) or one_line(instance_id) or t(lang, "unnamed_instance")
 
 
+def person(user: str, fallback: str) -> str:
+    """Who acted, linked when ``user`` is a Slack user id (so the channel knows whom to
+    ask); anything else (the shell's empty user, a test value) is shown as text."""
+    if readable.USER_ID.fullmatch(user):
+        return f"<@{user}>"
+    return md(user, readable.USER) or fallback
+
+
 def task_emoji(task: Task) -> str:
     return STATUS_EMOJI.get(task.status, UNKNOWN_STATUS_EMOJI)
 

@@ -43,6 +43,7 @@ from bot.views.kit import (
     md,
     message,
     one_line,
+    person,
     plain_object,
     section,
 )
@@ -169,7 +170,7 @@ def _buttons(
                     lang,
                     "scheduled.confirm_text",
                     task=md(shown_name(task.name, lang), _NAME),
-                    instance=md(instance.name, _NAME),
+                    instance=md(instance_label(instance.name, instance.instance_id, lang), _NAME),
                     when=_when(task.schedule_at, tz, lang),
                 ),
                 _CONFIRM_TEXT,
@@ -268,15 +269,16 @@ def changed_message(
     """A change made: who did what (``to`` None: cancelled), for everyone in the channel."""
     task = md(shown_name(ref.task_name, lang), _NAME)
     name = md(ref.instance_name or ref.instance_id, _NAME)
+    who = person(user, t(lang, "watch.someone"))
     before = date_token(ref.schedule_at, tz) if ref.schedule_at else t(lang, "scheduled.no_time")
     if to is None:
-        said = t(lang, "scheduled.cancelled", user=user, task=task, instance=name, when=before)
+        said = t(lang, "scheduled.cancelled", user=who, task=task, instance=name, when=before)
     else:
         after = date_token(to, tz)
         said = t(
             lang,
             "scheduled.rescheduled",
-            user=user,
+            user=who,
             task=task,
             instance=name,
             before=before,

@@ -23,11 +23,12 @@ from bot.views.kit import (
     md,
     message,
     one_line,
+    person,
     plain_object,
     section,
 )
 from bot.views.limits import MAX_BLOCKS, escape
-from bot.views.readable import NAME, USER, USER_ID, ZONE
+from bot.views.readable import NAME, ZONE
 
 # Slack's limit on an option's value; the instance name rides along only while it fits.
 OPTION_VALUE = 150
@@ -86,7 +87,7 @@ def with_snooze(
 
 def _person(user: str, lang: Lang) -> str:
     # The one who pressed is named (and linked): the channel should know whom to ask.
-    return f"<@{user}>" if USER_ID.fullmatch(user) else md(user, USER) or t(lang, "watch.someone")
+    return person(user, t(lang, "watch.someone"))
 
 
 def snoozed_message(

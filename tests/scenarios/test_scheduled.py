@@ -189,6 +189,32 @@ async def test_a_reschedule_the_rules_allow(bot: RunningBot, audit: list[dict[st
     assert line["request_ids"]
 
 
+async def test_a_reschedule_whose_announcement_is_unconfirmed_tells_the_presser(
+    bot: RunningBot,
+) -> None:
+    answer = await listing(bot, "prod-orders scheduled", user=ALICE, channel=OPS, name="l")
+    await press(
+        bot, button_for(answer, actions.RESCHEDULE, "restartInstance"),
+        user=ALICE, channel=OPS, name="r",
+    )  # fmt: skip
+    modal = await opened_modal(bot)
+    to = (datetime.now(UTC) + timedelta(days=2)).replace(hour=3, minute=30, second=0, microsecond=0)
+    values = {
+        actions.RESCHEDULE_DATE: {actions.RESCHEDULE_DATE: {"selected_date": f"{to:%Y-%m-%d}"}},
+        actions.RESCHEDULE_TIME: {actions.RESCHEDULE_TIME: {"selected_time": f"{to:%H:%M}"}},
+    }
+    # Slack may or may not have taken the post, and the channel cannot be read to see.
+    bot.slack.fail_next("chat.postMessage", status=500)
+    bot.slack.fail_next("conversations.history", error="missing_scope")
+    submitted = await bot.sender.view_submission(modal, values, user=ALICE)
+    assert submitted.status_code == 200
+    [told] = await bot.slack.wait_for("chat.postEphemeral", 1)
+    assert told.args["user"] == ALICE
+    assert "Look in the channel" in text_of(told)
+    # The change itself was made: only its announcement is in doubt.
+    assert planned(bot)["restartInstance"].schedule_at == to
+
+
 async def test_a_time_that_has_passed_is_said_in_the_modal(bot: RunningBot) -> None:
     answer = await listing(bot, "prod-orders scheduled", user=ALICE, channel=OPS, name="l")
     await press(

@@ -65,14 +65,9 @@ class Snoozes(Repository):
 
     @offloaded
     def in_channel(self, channel: str, now: datetime) -> list[Snooze]:
-        """The channel's snoozes in force at ``now``, soonest end first."""
-        stmt = (
-            select(snoozes)
-            .where(snoozes.c.channel == channel, snoozes.c.until > aware(now, "now"))
-            .order_by(snoozes.c.until, snoozes.c.instance_id)
-        )
-        with self._db.read() as conn:
-            return [_snooze(row) for row in conn.execute(stmt)]
+        """The channel's snoozes in force at ``now``, soonest end first: ``in_channels``
+        of the one channel."""
+        return self.in_channels.sync([channel], now)
 
     @offloaded
     def in_channels(self, channels: Iterable[str], now: datetime) -> list[Snooze]:

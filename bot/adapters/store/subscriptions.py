@@ -12,6 +12,8 @@ from bot.adapters.store.db import MAX_ERROR_CHARS, Repository, aware, offloaded
 from bot.adapters.store.errors import StoreError
 from bot.adapters.store.schema import (
     UtcDateTime,
+    daily_summaries,
+    snoozes,
     subscription_pauses,
     subscription_quiet,
     subscriptions,
@@ -90,9 +92,15 @@ class Subscriptions(Repository):
         )
         with self._db.write() as conn:
             row = conn.execute(stmt).first()
-            # A pause belongs to its subscription: subscribing again starts unpaused.
-            conn.execute(_pause_of(channel, instance_id, delete(subscription_pauses)))
-            conn.execute(_quiet_of(channel, instance_id, delete(subscription_quiet)))
+            # A pause, quiet hours, a snooze and a daily summary belong to their
+            # subscription, and go with it in the same transaction: one left behind
+            # would come back (a snooze silently holding) on subscribing again.
+            for table in (subscription_pauses, subscription_quiet, snoozes, daily_summaries):
+                conn.execute(
+                    delete(table).where(
+                        table.c.channel == channel, table.c.instance_id == instance_id
+                    )
+                )
         return _subscription(row) if row is not None else None
 
     @offloaded

@@ -99,3 +99,27 @@ def test_names_from_outside_stay_inert_in_the_notification_text() -> None:
     said = changed_message(ref, "U0ALICE", to=None, request_id=None, tz=UTC)
     for text in (shown.text, said.text):
         assert "<" not in text, text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_changer_that_is_not_a_slack_user_is_named_as_text(lang: Lang) -> None:
+    ref = ScheduledRef(ORDERS.instance_id, "a" * 32, NOW, "prod-orders", "restartInstance", "C0OPS")
+    for user in ("", "<!channel>"):
+        said = changed_message(ref, user, to=None, request_id=None, tz=UTC, lang=lang)
+        shown = str(said.block_dicts())
+        assert "<@" not in shown, shown
+        assert "<!channel>" not in shown, shown
+
+
+def test_an_unnamed_instance_is_named_by_its_id_in_the_cancel_dialog() -> None:
+    unnamed = Instance(instance_id=ORDERS.instance_id, name="")
+    listing = ScheduledList(ORDERS.instance_id, (task("a" * 32, 1),))
+    shown = scheduled_message(unnamed, listing, WINDOW, now=NOW, tz=UTC)
+    confirms = [
+        e["confirm"]["text"]["text"]
+        for b in shown.block_dicts()
+        for e in b.get("elements", [])
+        if isinstance(e, dict) and "confirm" in e
+    ]
+    assert confirms
+    assert f"`{ORDERS.instance_id}`" in confirms[0]

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from bot.adapters.store import NewOutboxRow, Store, Subscription
 from bot.adapters.store.db import CHUNK
 from bot.core.quiet import QuietHours, snooze_hold
+from bot.core.records import DailySummary
 from bot.simulator.clock import ManualClock
 from tests.unit.adapters.store.support import START
 
@@ -120,3 +121,14 @@ def test_unsubscribing_drops_quiet_hours(store: Store) -> None:
     store.subscriptions.delete.sync("C1", "i1")
     saved, _ = store.subscriptions.upsert.sync(_sub())
     assert saved.quiet is None
+
+
+def test_unsubscribing_drops_the_snooze_and_the_daily_summary(store: Store) -> None:
+    store.subscriptions.upsert.sync(_sub())
+    store.snoozes.snooze.sync("C1", "i1", START + HOUR, "U1")
+    store.daily.set.sync(DailySummary("C1", "i1", "09:00", "UTC", START))
+    store.subscriptions.delete.sync("C1", "i1")
+    # Subscribing again starts afresh: no snooze left to hold its notifications.
+    store.subscriptions.upsert.sync(_sub())
+    assert store.snoozes.in_force.sync("i1", START) == {}
+    assert store.daily.get.sync("C1", "i1") is None
