@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import itertools
 import math
 import os
@@ -28,19 +27,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
 import httpx
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
+from bench.pg import scratch_schema
 from bench.upstream import simulator_process
 from bot.adapters.dms.client import DmsClient
 from bot.adapters.store.schema import poll_leases, subscriptions
@@ -130,21 +128,6 @@ async def _replica(owner: str, db: str, sim: str, plan: Plan, log: Any) -> None:
 
 
 # -- the benchmark -------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _schema(raw: str) -> Iterator[str]:
-    admin = create_engine(engine_url(raw), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    name = f"kt_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    try:
-        url = make_url(raw).update_query_dict({"options": f"-csearch_path={name}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
 
 
 def _seed(sim_url: str, db: str, count: int) -> None:
@@ -248,7 +231,7 @@ def measure(plan: Plan) -> LeasesResult:
     procs: dict[str, subprocess.Popen[bytes]] = {}
     with (
         simulator_process("--latency-ms", str(plan.latency_ms)) as sim,
-        _schema(raw) as db,
+        scratch_schema(raw, "kt_bench") as db,
         tempfile.TemporaryDirectory(prefix="bench-leases-") as scratch,
     ):
         logs = Path(scratch)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.core.dms.models import Task
-from bot.core.grammar.window_parts import Unreadable, at, local_day, read_zone
+from bot.core.grammar.window_parts import at, local_day
+
+# Re-exported: the one reading of a stored zone, shared with quiet hours.
+from bot.core.quiet import zone_of as zone_of
 
 # Sent this long after its time, a summary says it is late (the bot was not running).
 LATE_AFTER = timedelta(minutes=10)
@@ -32,15 +35,6 @@ class DailyAt:
 
     def text(self) -> str:
         return f"{self.clock.hour:02d}:{self.clock.minute:02d} {self.zone}"
-
-
-def zone_of(name: str) -> tzinfo:
-    """The zone a stored name stands for; UTC for one this build cannot read."""
-    try:
-        return read_zone(name) or UTC
-    except Unreadable:
-        # A zone named by a newer tz database than this machine's: UTC rather than none.
-        return UTC
 
 
 @dataclass(frozen=True)

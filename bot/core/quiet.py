@@ -14,20 +14,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.grammar.window_parts import Unreadable, read_zone
 
 # The choices a notification's snooze menu offers.
 SnoozeChoice = Literal["1h", "4h", "morning"]
 SNOOZE_CHOICES: tuple[SnoozeChoice, ...] = get_args(SnoozeChoice)
 # "until tomorrow morning" is this clock in the presser's zone.
 MORNING = time(9, 0)
-# The longest a snooze may last: a value from a button can ask for no more.
-MAX_SNOOZE = timedelta(days=2)
 
 _RANGE = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])-([01]?[0-9]|2[0-3]):([0-5][0-9])")
-_OFFSET = re.compile(r"(?:utc|gmt)?([+-])([0-9]{1,2}):?([0-9]{2})?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,18 +63,13 @@ def read_range(text: str) -> tuple[time, time] | None:
 
 
 def zone_of(name: str) -> tzinfo:
-    """The zone a stored name stands for: an IANA name, "UTC", or "UTC+08:00". A name
-    this machine does not know reads as UTC rather than failing a delivery."""
-    if name.upper() in ("UTC", "Z", "GMT", ""):
-        return UTC
-    offset = _OFFSET.fullmatch(name)
-    if offset is not None:
-        sign = -1 if offset[1] == "-" else 1
-        delta = timedelta(hours=int(offset[2]), minutes=int(offset[3] or 0))
-        return timezone(sign * delta) if delta < timedelta(hours=15) else UTC
+    """The zone a stored name stands for: an IANA name (with or without a "/", such as
+    "Japan"), "UTC", or "UTC+08:00". A name this machine cannot read (a newer tz
+    database's, a folder such as "America") reads as UTC rather than failing a delivery
+    or a summary."""
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        return read_zone(name) or ZoneInfo(name)
+    except (Unreadable, ZoneInfoNotFoundError, ValueError, OSError):
         return UTC
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
+from bot.core.dms.scheduled import in_window
 from bot.simulator.model import (
     CANCELLED,
     CREATED,
@@ -102,21 +103,16 @@ def background_id(scheduled_id: str) -> str:
     return uuid.uuid5(_NAMESPACE, f"run/{scheduled_id}").hex
 
 
-def _in_window(at: datetime, begin: time, end: time) -> bool:
-    moment = at.astimezone(UTC).time()
-    return begin <= moment < end if begin <= end else (moment >= begin or moment < end)
-
-
 def demo_times(anchor: datetime, maintain_begin: str, maintain_end: str) -> list[datetime]:
     """Two times to run: one outside the maintenance window (read as UTC), and one
     inside it when the window comes soon enough, else another outside. Both within
     five hours, as every other change the demo has coming: a test that moves the clock
     a few hours ahead sees everything that was to come."""
-    begin, end = time.fromisoformat(maintain_begin), time.fromisoformat(maintain_end)
     start = anchor.replace(minute=anchor.minute // 5 * 5, second=0, microsecond=0)
     slots = [start + timedelta(minutes=20 * i) for i in range(1, 15)]
-    outside = [at for at in slots if not _in_window(at, begin, end)]
-    inside = [at for at in slots if _in_window(at, begin, end)]
+    # The bot's own reading of the window, so the demo's "inside" is the one it shows.
+    inside = [at for at in slots if in_window(at, maintain_begin, maintain_end)]
+    outside = [at for at in slots if at not in inside]
     # The slots span 4 h 20 min, longer than any window: one is always outside.
     second = inside[len(inside) // 2] if inside else outside[-1]
     return sorted({outside[0], second})

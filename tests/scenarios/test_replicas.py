@@ -20,7 +20,6 @@ import os
 import signal
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,10 +30,10 @@ import httpx
 import pytest
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, select
 from sqlalchemy.pool import NullPool
 
+from bench.pg import scratch_schema
 from bench.poll_cost import run_scenario
 from bot.adapters.store.schema import outbox
 from bot.adapters.store.store import Store
@@ -74,18 +73,8 @@ def _postgres_url() -> str:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A DATABASE_URL on a schema of this test's own, dropped afterwards."""
-    raw = _postgres_url()
-    schema = f"kt_replicas_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(engine_url(raw), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(raw).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(_postgres_url(), "kt_replicas") as url:
+        yield url
 
 
 @dataclass(frozen=True)

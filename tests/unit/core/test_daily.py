@@ -52,3 +52,9 @@ def test_a_zone_name_this_build_cannot_read_is_utc() -> None:
     assert zone_of("Mars/Olympus_Mons") == UTC
     assert zone_of("UTC+08:00").utcoffset(None) == timedelta(hours=8)
     assert DailyAt(time(9, 5), "UTC").text() == "09:05 UTC"
+
+
+def test_a_zone_name_without_a_slash_is_still_its_zone() -> None:
+    # zone_name() stores "Japan" for ZoneInfo("Japan") (a DEFAULT_TZ may be one): the
+    # summary is due at 09:00 Tokyo, not 09:00 UTC.
+    assert DailyAt(time(9), "Japan").tz.utcoffset(datetime(2026, 6, 1)) == timedelta(hours=9)

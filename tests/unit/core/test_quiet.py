@@ -123,3 +123,10 @@ def test_what_holds_a_task_back_and_until_when() -> None:
     )
     # A snooze over holds nothing.
     assert hold_for("i1", at, failed=False, snoozed_until=at) is None
+
+
+def test_a_stored_zone_that_names_a_folder_reads_as_utc() -> None:
+    # ZoneInfo("America") raises IsADirectoryError, not ZoneInfoNotFoundError.
+    assert zone_of("America") is UTC
+    assert zone_of("") is UTC
+    assert zone_of("Japan").utcoffset(datetime(2026, 6, 1)) == timedelta(hours=9)

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import random
 import socket
+from typing import get_args
 
 import httpx
 import pytest
 
 from bot.adapters.dms.http import DmsHttp, _connect_failure
-from bot.core.dms.errors import DmsNotFound, DmsProtocolError, DmsUnavailable
+from bot.adapters.metrics import Operation
+from bot.core.dms.errors import (
+    IAM_ACTIONS,
+    DmsAuthError,
+    DmsNotFound,
+    DmsProtocolError,
+    DmsUnavailable,
+)
 from bot.core.dms.source import ClientOptions
 
 
@@ -70,3 +78,39 @@ def test_a_connect_failure_is_named_from_the_socket_error_behind_it() -> None:
     assert _connect_failure(wrapped(socket.gaierror("no such host"))) == "unknown_host"
     assert _connect_failure(wrapped(ConnectionRefusedError())) == "refused"
     assert _connect_failure(httpx.ConnectError("?")) == "failed"
+
+
+async def test_a_change_is_not_sent_again_after_a_5xx() -> None:
+    # DMS may have made it before failing: a second PUT could fail where the first worked.
+    slept: list[float] = []
+    dms = client(httpx.MockTransport(lambda request: httpx.Response(503)), slept)
+    with pytest.raises(DmsUnavailable):
+        await dms.put("/v2/p/instances/i/scheduled-tasks/t", {}, "update_scheduled")
+    assert dms.upstream_requests == 1
+    assert slept == []
+
+
+async def test_a_throttled_change_is_sent_again_and_a_204_is_the_change_made() -> None:
+    answers = iter([httpx.Response(429), httpx.Response(204)])
+    seen: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request.method)
+        return next(answers)
+
+    slept: list[float] = []
+    dms = client(httpx.MockTransport(handle), slept)
+    body, _ = await dms.put("/v2/p/instances/i/scheduled-tasks/t", {}, "update_scheduled")
+    assert body is None
+    assert seen == ["PUT", "PUT"]
+    assert len(slept) == 1
+
+
+async def test_a_refused_call_names_its_own_permission() -> None:
+    # Every call the client makes has its action: none falls back to another call's.
+    assert set(get_args(Operation)) <= set(IAM_ACTIONS)
+    slept: list[float] = []
+    dms = client(httpx.MockTransport(lambda request: httpx.Response(403)), slept)
+    with pytest.raises(DmsAuthError) as refused:
+        await dms.put("/v2/p/instances/i/scheduled-tasks/t", {}, "update_scheduled")
+    assert refused.value.action == "dms:instance:modifyScheduledTask"
